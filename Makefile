@@ -1,0 +1,30 @@
+# Two commands on a fresh machine (Python 3.11, pip, gcc, make):
+#   make demo   set up .venv/ and run the named models on both simulators with their checks
+#   make test   set up .venv/ and run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.zoo-installed
+
+.PHONY: setup demo test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/zoo check lif
+	$(BIN)/zoo check lapicque
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/lif_population.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,67 @@
+"""The `zoo` command: clean output, exit codes, one-line errors."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ZOO = [str(Path(sys.executable).with_name("zoo"))]
+NOISE = ("N E S T", "Copyright", "Warning", "warning", "DEPRECATED", "Traceback", "INFO", "cmake", "nest-config")
+
+
+def zoo(*args, check=True):
+    return subprocess.run(ZOO + list(args), capture_output=True, text=True, check=check)
+
+
+def test_list_and_show():
+    listing = zoo("list").stdout
+    assert "lif" in listing and "lapicque" in listing
+    shown = zoo("show", "lif").stdout
+    for text in ("i_offset", "nA", "tau_m", "(0, inf)", "Lapicque 1907", "closed form"):
+        assert text in shown
+
+
+@pytest.mark.parametrize("simulator", ["nest", "brian2"])
+def test_run_prints_a_clean_summary_and_writes_files(simulator, tmp_path):
+    out = tmp_path / "lif.parquet"
+    plot = tmp_path / "lif.png"
+    done = zoo("run", "lif", "--simulator", simulator, "--set", "i_offset=0.5,1.0,1.5", "--duration", "500",
+               "--out", str(out), "--plot", str(plot))
+    assert done.stderr == ""
+    assert not any(noise in done.stdout for noise in NOISE), done.stdout
+    assert f"lif on {simulator}" in done.stdout and "rate_hz" in done.stdout
+    table = pd.read_parquet(out)
+    assert table["n_spikes"].tolist()[0] == 0 and table["n_spikes"].tolist()[2] > 0
+    assert plot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "nope"], "unknown model 'nope'; valid models: lapicque, lif"),
+        (["run", "lif", "--simulator", "neuron"], "invalid choice: 'neuron' (choose from 'nest', 'brian2')"),
+        (["run", "lif", "--set", "tau=3"], "unknown parameter 'tau' for model 'lif'; valid parameters:"),
+        (["run", "lif", "--set", "tau_m=-3"], "'tau_m' = -3 ms is out of range; allowed: (0, inf) ms"),
+        (["run", "lif", "--set", "i_offset=abc"], "'abc' is not a number"),
+        (["run", "lif", "--dt", "0"], "dt must be > 0 ms"),
+        (["run", "lif", "--duration", "-1"], "duration must be > 0 ms"),
+        (["run", "lif", "--out", "x.txt"], "must end in .parquet or .csv"),
+        (["show", "nope"], "unknown model 'nope'"),
+        (["check", "nope"], "unknown model 'nope'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, message):
+    done = zoo(*args, check=False)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], done.stderr
+    assert done.stdout == ""
+
+
+def test_check_prints_the_verdict_table_and_passes():
+    done = zoo("check", "lif")
+    for column in ("simulator", "metric", "value", "reference", "error", "tolerance", "pass"):
+        assert column in done.stdout
+    assert "brian2 vs nest" in done.stdout and "lif: PASS" in done.stdout
+    assert done.stderr == ""

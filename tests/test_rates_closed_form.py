@@ -1,0 +1,45 @@
+"""Truth before agreement: each model's rate on each simulator against its closed form.
+
+Tolerance (zoo.tolerance.grid_rate_tolerance_hz, derived there): the grid rounds
+each interspike interval up by less than one step dt (plus the rounding of
+tau_refrac to whole steps, zero here), so |1/ISI − f| ≤ f²·dt/(1 − f·dt); counting
+spikes in a run of duration D adds at most 1/D. For dt = 0.1 ms, D = 1 s and
+f = 100 Hz: 1 Hz + 1.01 Hz.
+"""
+import numpy as np
+import pytest
+
+import zoo
+from zoo.tolerance import grid_rate_tolerance_hz
+
+from .conftest import CURRENTS_NA, DT_MS, DURATION_MS
+
+
+@pytest.mark.parametrize("model", ["lif", "lapicque"])
+def test_rate_matches_closed_form_over_50_currents(model, simulator):
+    result = zoo.run(model, simulator=simulator, duration_ms=DURATION_MS, dt_ms=DT_MS, i_offset=CURRENTS_NA)
+    summary = result.summary
+    assert len(summary) == 50 and result.info["n_neurons"] == 50
+    reference = zoo.get(model).closed_form(dict(zoo.get(model).defaults(), i_offset=CURRENTS_NA))
+    np.testing.assert_allclose(summary["rate_hz_closed_form"], reference)
+    tolerance = grid_rate_tolerance_hz(reference, DT_MS, DURATION_MS, summary["tau_refrac"])
+    error = np.abs(summary["rate_hz"] - reference)
+    assert np.all(error <= tolerance), summary.loc[error > tolerance, ["i_offset", "rate_hz", "rate_hz_closed_form"]]
+    # the range spans silence and fast firing, so the check is not vacuous
+    assert (summary["n_spikes"] == 0).any() and summary["rate_hz"].max() > 100
+
+
+def test_lif_rheobase_is_where_theory_puts_it(simulator):
+    """Just below C·Δv/τ_m = 0.75 nA the LIF is silent; just above it fires."""
+    result = zoo.run("lif", simulator=simulator, duration_ms=2000.0, i_offset=[0.749, 0.76])
+    assert result.summary["n_spikes"].tolist()[0] == 0
+    assert result.summary["n_spikes"].tolist()[1] > 0
+
+
+def test_tolerance_detects_a_coarser_time_step(simulator):
+    """The tolerance is tight enough to fail: at dt = 1 ms the grid error exceeds
+    the bound derived for dt = 0.1 ms."""
+    result = zoo.run("lif", simulator=simulator, duration_ms=DURATION_MS, dt_ms=1.0, i_offset=CURRENTS_NA)
+    reference = result.summary["rate_hz_closed_form"]
+    tolerance = grid_rate_tolerance_hz(reference, DT_MS, DURATION_MS, 0.0)
+    assert (np.abs(result.summary["rate_hz"] - reference) > tolerance).any()

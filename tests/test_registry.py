@@ -1,0 +1,50 @@
+"""Every registered model conforms to the declaration contract (Gymnasium-style)."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import zoo
+from zoo.metrics import METRICS
+
+
+def test_list_models_names_the_canonical_models():
+    assert {"lif", "lapicque"} <= set(zoo.list_models())
+    assert zoo.list_models() == sorted(zoo.list_models())
+
+
+def test_unknown_model_names_the_valid_ones():
+    with pytest.raises(ValueError, match=r"unknown model 'nope'; valid models: lapicque, lif"):
+        zoo.get("nope")
+
+
+@pytest.mark.parametrize("name", zoo.list_models())
+def test_declaration_is_complete_and_consistent(name):
+    spec = zoo.get(name)
+    assert spec.name == name and spec.summary and spec.reference and spec.doc
+    assert len(set(spec.parameter_names)) == len(spec.parameters)
+    for p in spec.parameters:
+        assert p.unit in {"ms", "mV", "nA", "nF", "uS", "Hz", "um"}, p
+        assert p.doc, p
+        assert p.interval.contains(np.array(p.default)), f"default of {p.name} outside {p.bounds}"
+    assert set(spec.metrics) <= set(METRICS)
+    spec.validate({})  # the defaults pass their own validation
+    if spec.closed_form is not None:
+        assert spec.rate_tolerance is not None and spec.check is not None
+
+
+def test_listing_and_validation_import_no_simulator():
+    """`zoo list` stays fast: neither NEST nor Brian2 is imported to list, show or reject input."""
+    code = (
+        "import sys, zoo\n"
+        "from zoo import cli\n"
+        "cli.main(['list']); cli.main(['show', 'lif'])\n"
+        "try:\n"
+        "    zoo.run('lif', simulator='nest', tau_m=-1.0)\n"
+        "except ValueError:\n"
+        "    pass\n"
+        "bad = [m for m in ('nest', 'brian2', 'pyNN') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

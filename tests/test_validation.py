@@ -1,0 +1,44 @@
+"""Bad input: a clear ValueError naming the valid choices, before any simulation."""
+import numpy as np
+import pytest
+
+import zoo
+
+CASES = [
+    (dict(name="lyf"), r"unknown model 'lyf'; valid models: lapicque, lif"),
+    (dict(simulator="neuron"), r"unknown simulator 'neuron'; valid simulators: nest, brian2"),
+    (dict(tau=5.0), r"unknown parameter 'tau' for model 'lif'; valid parameters: cm, tau_m, "),
+    (dict(tau_m=0.0), r"'tau_m' = 0 ms is out of range; allowed: \(0, inf\) ms"),
+    (dict(tau_m=-20.0), r"'tau_m' = -20 ms is out of range"),
+    (dict(cm=[1.0, -1.0]), r"'cm' = -1 nF is out of range"),
+    (dict(tau_refrac=-0.1), r"'tau_refrac' = -0.1 ms is out of range; allowed: \[0, inf\) ms"),
+    (dict(i_offset="lots"), r"lif.i_offset \(nA\) must be numeric"),
+    (dict(i_offset=float("nan")), r"must be a number, got NaN"),
+    (dict(i_offset=[1.0, 2.0], cm=[1.0, 2.0, 3.0]), r"per-neuron arrays must have one length"),
+    (dict(i_offset=[]), r"empty array"),
+    (dict(step_amplitude=[1.0, 2.0]), r"set for the whole population and takes one number"),
+    (dict(v_reset=-40.0), r"v_reset < v_thresh"),
+    (dict(step_amplitude=1.0, step_start=50.0, step_stop=10.0), r"step_start < step_stop"),
+    (dict(dt_ms=0.0), r"dt must be > 0 ms"),
+    (dict(dt_ms=-0.1), r"dt must be > 0 ms"),
+    (dict(duration_ms=0.0), r"duration must be > 0 ms"),
+    (dict(duration_ms=10.05), r"whole number of time steps"),
+    (dict(dt_ms=0.0005), r"multiple of 0.001 ms on nest"),
+    (dict(seed=-1), r"seed must be an integer"),
+    (dict(seed=1.5), r"seed must be an integer"),
+    (dict(trace_neurons=[3]), r"trace_neurons must be indices in \[0, 0\]"),
+]
+
+
+@pytest.mark.parametrize("kwargs, message", CASES, ids=[m for _, m in CASES])
+def test_bad_input_raises_clear_value_error(kwargs, message):
+    kwargs = dict(kwargs)
+    name = kwargs.pop("name", "lif")
+    simulator = kwargs.pop("simulator", "nest")
+    with pytest.raises(ValueError, match=message):
+        zoo.run(name, simulator=simulator, **kwargs)
+
+
+def test_arrays_broadcast_with_scalars_into_one_population():
+    values, size = zoo.get("lif").validate({"i_offset": np.linspace(0, 1, 4), "tau_m": 10.0})
+    assert size == 4 and values["tau_m"] == 10.0 and values["i_offset"].shape == (4,)

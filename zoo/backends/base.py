@@ -1,0 +1,143 @@
+"""What every backend provides; the shared spike-timing semantics of the zoo.
+
+**Spike timing (all backends).** Time advances in steps of ``dt``. A spike is
+detected at the end of the step during which the membrane potential reached
+threshold (``v >= v_thresh``) and is reported at that grid time; the potential is
+then clamped at ``v_reset`` for ``round(tau_refrac/dt)`` steps. This is NEST's
+grid-based ``iaf_psc_exp``; the Brian2 backend is adjusted to follow it exactly.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import warnings
+from types import SimpleNamespace
+
+
+class Backend:
+    """One simulator reached through PyNN. Subclasses fill in the hooks."""
+
+    name: str = ""
+    #: Steps to add to the simulator's recorded spike times to report them at the end
+    #: of the detection step (see module docstring).
+    spike_report_offset_steps: int = 0
+    #: The finest time grid the simulator supports, in ms (None: no constraint).
+    time_grid_ms: float | None = None
+
+    def __init__(self) -> None:
+        self._populations: list = []
+        with self.quiet():
+            self.pynn = self._import_pynn()
+        self.sim = self._namespace()
+
+    # -- hooks -------------------------------------------------------------------
+    def _import_pynn(self):
+        raise NotImplementedError
+
+    def _cell_types(self) -> dict:
+        """Zoo cell types that replace or extend PyNN's on this backend."""
+        return {}
+
+    def _setup_kwargs(self, dt_ms: float, seed: int) -> dict:
+        return {}
+
+    def _seed(self, seed: int) -> None:
+        """Seed the simulator's own random numbers."""
+
+    @property
+    def version(self) -> str:
+        raise NotImplementedError
+
+    # -- shared --------------------------------------------------------------------
+    @classmethod
+    def check_timing(cls, dt_ms: float, duration_ms: float) -> None:
+        """Raise ValueError for a time step or duration the simulator cannot honour."""
+        if not dt_ms > 0:
+            raise ValueError(f"dt must be > 0 ms, got {dt_ms:g} ms")
+        if not duration_ms > 0:
+            raise ValueError(f"duration must be > 0 ms, got {duration_ms:g} ms")
+        steps = duration_ms / dt_ms
+        if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
+            raise ValueError(f"duration ({duration_ms:g} ms) must be a whole number of time steps (dt = {dt_ms:g} ms)")
+        if cls.time_grid_ms is not None:
+            ticks = dt_ms / cls.time_grid_ms
+            if abs(ticks - round(ticks)) > 1e-9 * max(1.0, ticks):
+                raise ValueError(
+                    f"dt ({dt_ms:g} ms) must be a multiple of {cls.time_grid_ms:g} ms on {cls.name}"
+                )
+
+    @staticmethod
+    @contextlib.contextmanager
+    def quiet():
+        """Keep the user's terminal clean while a simulator is imported or run."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+
+    def _namespace(self) -> SimpleNamespace:
+        """PyNN's module API with the zoo's cell types laid over it."""
+        names = {name: getattr(self.pynn, name) for name in dir(self.pynn) if not name.startswith("_")}
+        names.update(self._cell_types())
+        names["Population"] = self._tracked_population_class()
+        return SimpleNamespace(**names)
+
+    def _tracked_population_class(self):
+        """PyNN's Population, remembered so :meth:`end` can free it.
+
+        A PyNN population holds its cells' IDs in a NumPy object array and each ID
+        points back to the population; NumPy arrays are invisible to Python's cycle
+        collector, so without help every population (and on Brian2 its groups and
+        monitors) lives until the process ends.
+        """
+        backend = self
+
+        class Population(self.pynn.Population):
+            __doc__ = self.pynn.Population.__doc__
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                backend._populations.append(self)
+
+        return Population
+
+    def setup(self, dt_ms: float, seed: int):
+        """Start a fresh simulation; return the PyNN-like namespace models build with."""
+        with self.quiet():
+            self.pynn.setup(timestep=dt_ms, **self._setup_kwargs(dt_ms, seed))
+            self._seed(seed)
+        return self.sim
+
+    def run(self, duration_ms: float) -> None:
+        with self.quiet():
+            self.pynn.run(duration_ms)
+
+    def end(self) -> None:
+        with self.quiet():
+            self.pynn.end()
+        for population in self._populations:
+            for cell in population.all_cells:
+                cell.parent = None
+        self._populations.clear()
+
+    def report_spike_times(self, times_ms, dt_ms: float):
+        """Simulator spike times -> the zoo's reported times (ms)."""
+        return times_ms + self.spike_report_offset_steps * dt_ms
+
+    @property
+    def pynn_version(self) -> str:
+        import pyNN
+
+        return pyNN.__version__
+
+
+def silence_pynn_logger() -> None:
+    """PyNN logs routine notes as warnings (e.g. initial values NEST ignores);
+    without a handler Python prints them. Give the logger one that drops them."""
+    logger = logging.getLogger("PyNN")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def steps(duration_ms: float, dt_ms: float) -> int:
+    return int(math.floor(duration_ms / dt_ms + 0.5))

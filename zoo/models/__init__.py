@@ -1,0 +1,1 @@
+"""One module per canonical model; each defines ``MODEL``, a :class:`zoo.spec.ModelSpec`."""

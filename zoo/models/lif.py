@@ -1,0 +1,63 @@
+"""Leaky integrate-and-fire neuron (PyNN ``IF_curr_exp``) under current clamp.
+
+    C dV/dt = (C/τ_m)(V_rest − V) + I,   V ≥ V_thresh → spike, V ← V_reset for τ_refrac
+
+Reference: Lapicque (1907) J. Physiol. Pathol. Gén. 9:620; Gerstner, Kistler, Naud &
+Paninski (2014) *Neuronal Dynamics*, eqs. (1.5)–(1.12) (rate under constant current).
+Defaults are PyNN's ``IF_curr_exp`` defaults (no synaptic input is connected).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..current_clamp import STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
+from ..tolerance import grid_rate_tolerance_hz
+
+PARAMETERS = (
+    Parameter("cm", "nF", 1.0, "(0, inf)", "membrane capacitance"),
+    Parameter("tau_m", "ms", 20.0, "(0, inf)", "membrane time constant"),
+    Parameter("v_rest", "mV", -65.0, "(-inf, inf)", "resting potential, also the initial potential"),
+    Parameter("v_reset", "mV", -65.0, "(-inf, inf)", "potential after a spike"),
+    Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold"),
+    Parameter("tau_refrac", "ms", 0.1, "[0, inf)", "refractory period (whole time steps)"),
+    Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current"),
+) + STEP_PARAMETERS
+
+
+def rate_hz(p: dict) -> np.ndarray:
+    """Closed-form firing rate (Hz) under constant current ``i_offset``.
+
+    f = 1 / (τ_refrac + τ_m · ln((V∞ − V_reset) / (V∞ − V_thresh))),  V∞ = V_rest + R·I,
+    R = τ_m / C (MΩ with ms and nF; R·I in mV). With V_reset = V_rest this is the
+    textbook f = 1/(t_ref + τ_m·ln(R·I/(R·I − Δv))), Δv = V_thresh − V_reset.
+    f = 0 when V∞ ≤ V_thresh (below rheobase I = C·(V_thresh − V_rest)/τ_m).
+
+    Assumes: constant current and no synaptic input (no step current); continuous
+    time; the neuron fires periodically from V_reset, and the first interval from
+    V_rest has the same length (V_reset = V_rest).
+    """
+    tau_m, cm, i = (np.asarray(p[k], dtype=float) for k in ("tau_m", "cm", "i_offset"))
+    v_inf = np.asarray(p["v_rest"], dtype=float) + tau_m / cm * i
+    above = v_inf - np.asarray(p["v_thresh"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_to_threshold = tau_m * np.log((v_inf - p["v_reset"]) / above)
+        rate = 1000.0 / (p["tau_refrac"] + t_to_threshold)
+    return np.where(above > 0, rate, 0.0)
+
+
+MODEL = ModelSpec(
+    name="lif",
+    summary="leaky integrate-and-fire neuron (PyNN IF_curr_exp) driven by a current",
+    reference="Lapicque 1907; Gerstner et al. 2014, Neuronal Dynamics, eqs. 1.5-1.12",
+    parameters=PARAMETERS,
+    protocol=Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0, dt_ms=0.1),
+    metrics=("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi"),
+    build=current_clamp_population("IF_curr_exp"),
+    closed_form=rate_hz,
+    closed_form_doc="f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv))), R = tau_m/cm, dv = v_thresh - v_reset",
+    rate_tolerance=grid_rate_tolerance_hz,
+    check=CheckSpec(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),
+    relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
+    doc=__doc__,
+)

@@ -1,0 +1,35 @@
+"""Models by name. One flat table of entry points, imported only when asked for."""
+from __future__ import annotations
+
+import importlib
+
+from .spec import ModelSpec
+
+#: model name -> "module:attribute" of its ModelSpec.
+_ENTRY_POINTS: dict[str, str] = {
+    "lapicque": "zoo.models.lapicque:MODEL",
+    "lif": "zoo.models.lif:MODEL",
+}
+_specs: dict[str, ModelSpec] = {}
+
+
+def register(name: str, entry_point: str) -> None:
+    """Add a model: ``entry_point`` is ``"module:attribute"`` naming its ModelSpec."""
+    if name in _ENTRY_POINTS:
+        raise ValueError(f"model {name!r} is already registered")
+    _ENTRY_POINTS[name] = entry_point
+
+
+def list_models() -> list[str]:
+    """Names of all registered models, sorted."""
+    return sorted(_ENTRY_POINTS)
+
+
+def get(name: str) -> ModelSpec:
+    """The declaration of model ``name``; ValueError naming the valid models if unknown."""
+    if name not in _ENTRY_POINTS:
+        raise ValueError(f"unknown model {name!r}; valid models: {', '.join(list_models())}")
+    if name not in _specs:
+        module_name, attribute = _ENTRY_POINTS[name].split(":")
+        _specs[name] = getattr(importlib.import_module(module_name), attribute)
+    return _specs[name]

@@ -1,0 +1,129 @@
+"""The result of a run: tidy pandas tables, savable, convertible to Neo."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+TABLES = ("summary", "spikes", "traces")
+
+
+@dataclass
+class Result:
+    """Tables of one run.
+
+    - ``spikes``: one row per spike — ``neuron``, ``t_ms``.
+    - ``traces``: long form — ``t_ms``, ``neuron``, ``variable``, ``value`` (mV for ``v``).
+    - ``summary``: one row per neuron — its parameter values (PyNN units) and metrics.
+    - ``meta``: one row — model, simulator and versions, dt_ms, seed, duration_ms, wall_time_s.
+    """
+
+    spikes: pd.DataFrame
+    traces: pd.DataFrame
+    summary: pd.DataFrame
+    meta: pd.DataFrame
+
+    @property
+    def info(self) -> dict:
+        """``meta`` as a plain dict."""
+        return self.meta.iloc[0].to_dict()
+
+    def table(self) -> pd.DataFrame:
+        """``summary`` with the provenance columns of ``meta`` on every row, so each
+        row says how to rerun it."""
+        provenance = self.meta.loc[self.meta.index.repeat(len(self.summary))].reset_index(drop=True)
+        return pd.concat([provenance, self.summary.reset_index(drop=True)], axis=1)
+
+    def save(self, path: str | Path, tables: tuple[str, ...] = TABLES) -> list[Path]:
+        """Write to Parquet or CSV, chosen by the suffix of ``path``.
+
+        ``path`` receives the summary with provenance (:meth:`table`); the spikes and
+        traces go beside it as ``<stem>.spikes<suffix>`` and ``<stem>.traces<suffix>``.
+        Returns the paths written.
+        """
+        path = Path(path)
+        if path.suffix not in (".parquet", ".csv"):
+            raise ValueError(f"cannot save to {path.name!r}: the file must end in .parquet or .csv")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frames = {"summary": self.table(), "spikes": self.spikes, "traces": self.traces}
+        written = []
+        for name in tables:
+            target = path if name == "summary" else path.with_name(f"{path.stem}.{name}{path.suffix}")
+            if path.suffix == ".parquet":
+                frames[name].to_parquet(target, index=False)
+            else:
+                frames[name].to_csv(target, index=False)
+            written.append(target)
+        return written
+
+    def to_neo(self):
+        """A ``neo.Block`` with one segment: a SpikeTrain per neuron and the traces."""
+        import neo
+        import quantities as pq
+
+        info = self.info
+        duration = float(info["duration_ms"])
+        segment = neo.Segment(name=f"{info['model']} on {info['simulator']}")
+        by_neuron = self.spikes.groupby("neuron")["t_ms"]
+        for neuron in self.summary["neuron"]:
+            times = by_neuron.get_group(neuron).to_numpy() if neuron in by_neuron.groups else np.array([])
+            segment.spiketrains.append(
+                neo.SpikeTrain(times, units="ms", t_stop=duration, source_index=int(neuron))
+            )
+        for variable, frame in self.traces.groupby("variable"):
+            wide = frame.pivot(index="t_ms", columns="neuron", values="value")
+            segment.analogsignals.append(
+                neo.AnalogSignal(
+                    wide.to_numpy(),
+                    units="mV" if variable == "v" else "dimensionless",
+                    t_start=wide.index[0] * pq.ms,
+                    sampling_period=float(info["dt_ms"]) * pq.ms,
+                    name=variable,
+                    array_annotations={"source_index": wide.columns.to_numpy()},
+                )
+            )
+        block = neo.Block(name=info["model"], **{k: _plain(v) for k, v in info.items()})
+        block.segments.append(segment)
+        segment.block = block
+        return block
+
+    def plot(self, path: str | Path) -> Path:
+        """Membrane potential of the traced neurons above a raster of all spikes."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        info = self.info
+        fig, (ax_v, ax_s) = plt.subplots(2, 1, sharex=True, figsize=(8, 6), height_ratios=(2, 1))
+        for neuron, frame in self.traces[self.traces["variable"] == "v"].groupby("neuron"):
+            ax_v.plot(frame["t_ms"], frame["value"], lw=0.8, label=self._neuron_label(neuron))
+        ax_v.set_ylabel("v (mV)")
+        ax_v.legend(loc="upper right", fontsize="small")
+        ax_v.set_title(f"{info['model']} on {info['simulator']} {info['simulator_version']}, dt = {info['dt_ms']} ms")
+        ax_s.plot(self.spikes["t_ms"], self.spikes["neuron"], "|", ms=4, color="k")
+        ax_s.set_ylabel("neuron")
+        ax_s.set_xlabel("t (ms)")
+        ax_s.set_xlim(0, float(info["duration_ms"]))
+        ax_s.set_ylim(-0.5, len(self.summary) - 0.5)
+        fig.tight_layout()
+        path = Path(path)
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+        return path
+
+
+    def _neuron_label(self, neuron: int) -> str:
+        """``neuron 3`` plus the parameters that differ between neurons."""
+        from . import registry
+
+        spec = registry.get(self.info["model"])
+        varying = [p for p in spec.parameters if self.summary[p.name].nunique() > 1]
+        row = self.summary.iloc[neuron]
+        return ", ".join([f"neuron {neuron}"] + [f"{p.name} = {row[p.name]:.3g} {p.unit}" for p in varying])
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
