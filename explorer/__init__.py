@@ -1,0 +1,12 @@
+"""The parameter explorer: sweeps across simulators into pandas tables, on Dask.
+
+    >>> import explorer
+    >>> table = explorer.sweep("lif", grid={"i_offset": np.linspace(0, 2, 2000)}, out="lif-sweep")  # doctest: +SKIP
+    >>> explorer.compare(table)  # doctest: +SKIP
+"""
+from .compare import compare, verdicts
+from .plots import plot_difference, plot_heatmap, plot_metric, plot_sweep
+from .sweep import INLINE, summary_line, sweep
+
+__all__ = ["sweep", "compare", "verdicts", "summary_line", "INLINE",
+           "plot_metric", "plot_difference", "plot_heatmap", "plot_sweep"]

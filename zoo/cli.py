@@ -96,14 +96,78 @@ def cmd_run(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .verdict import check_model
+    from .verdict import SIMULATORS, check_model
 
     report = check_model(args.model)
-    print(f"check {args.model}: {len(report.results)} simulators against the closed form and each other")
+    print(f"check {args.model}: {' and '.join(SIMULATORS)} against the closed form and each other")
     with pd.option_context("display.width", 160):
         print(report.verdicts.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     print(f"\n{args.model}: {'PASS' if report.passed else 'FAIL'}")
     return 0 if report.passed else 1
+
+
+def cmd_sweep(args) -> int:
+    import explorer
+    from explorer.points import parse_range, parse_values
+
+    grid = dict(_split(text, "--grid", parse_values) for text in args.grid)
+    samples = dict(_split(text, "--random", parse_range) for text in args.random)
+    if samples and not args.samples:
+        raise ValueError("--random needs --samples N")
+    table = explorer.sweep(
+        args.model, grid=grid, samples=samples, n_samples=args.samples, simulators=args.simulator or ["nest"],
+        seeds=args.seed or [1], duration_ms=args.duration, dt_ms=args.dt, out=args.out, scheduler=args.scheduler,
+        workers=args.workers, batch_size=args.batch_size, retry_failed=args.retry_failed,
+        sample_seed=args.sample_seed, progress=True,
+    )
+    print(explorer.summary_line(table.attrs["counts"]))
+    print(f"table: {args.out} (pandas.read_parquet opens it)")
+    failed = table[table["status"] == "failed"]
+    for _, row in failed.head(5).iterrows():
+        print(f"failed {row['simulator']} seed {row['seed']}: {row['error'].splitlines()[0][:200]}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    import explorer
+
+    comparison = explorer.compare(_read_sweep(args.directory))
+    if comparison.empty:
+        raise ValueError(f"{args.directory}: no pair of ok rows that differ only in simulator")
+    verdicts = explorer.verdicts(comparison)
+    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+        print(verdicts.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    if args.out:
+        _check_suffix(args.out, (".parquet",), "--out")
+        comparison.to_parquet(args.out, index=False)
+        print(f"wrote {args.out}")
+    passed = bool(verdicts["pass"].all())
+    print(f"\n{'PASS' if passed else 'FAIL'}: {len(comparison)} comparisons")
+    return 0 if passed else 1
+
+
+def cmd_plot(args) -> int:
+    import explorer
+
+    _check_suffix(args.out, (".png", ".pdf", ".svg"), "--out")
+    table = _read_sweep(args.directory)
+    print(f"wrote {explorer.plot_sweep(table, args.out, metric=args.metric, x=args.x, y=args.y)}")
+    return 0
+
+
+def _read_sweep(directory: str) -> pd.DataFrame:
+    from pathlib import Path
+
+    if not Path(directory).is_dir() or not list(Path(directory).glob("part-*.parquet")):
+        raise ValueError(f"{directory!r} holds no sweep (no part-*.parquet files)")
+    return pd.read_parquet(directory)
+
+
+def _split(text: str, option: str, parse):
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise ValueError(f"{option} takes NAME=VALUES, got {text!r}")
+    return name, parse(name, value)
 
 
 def result_parameters(result) -> list[str]:
@@ -161,6 +225,37 @@ def _build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("check", help="run a model on both simulators against theory; exit 1 on a failure")
     p.add_argument("model")
     p.set_defaults(verb=cmd_check)
+
+    p = verbs.add_parser("sweep", help="sweep parameters on one or both simulators into a Parquet table")
+    p.add_argument("model")
+    p.add_argument("--simulator", action="append", choices=SIMULATOR_CHOICES,
+                   help="repeat for several (default: nest)")
+    p.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:NUM|V1,V2,...")
+    p.add_argument("--random", action="append", default=[], metavar="NAME=LOW:HIGH")
+    p.add_argument("--samples", type=int, metavar="N", help="number of random samples")
+    p.add_argument("--sample-seed", type=int, default=0, metavar="S", help="seed of the random samples")
+    p.add_argument("--seed", type=int, action="append", metavar="S", help="simulation seed; repeat for several")
+    p.add_argument("--duration", type=float, metavar="MS")
+    p.add_argument("--dt", type=float, metavar="MS")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler of an existing cluster, or 'inline'")
+    p.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
+    p.add_argument("--batch-size", type=int, default=1000, metavar="N", help="points per simulation at most")
+    p.add_argument("--retry-failed", action="store_true", help="rerun points that failed before")
+    p.set_defaults(verb=cmd_sweep)
+
+    p = verbs.add_parser("compare", help="compare the simulators in a sweep; exit 1 on a failure")
+    p.add_argument("directory")
+    p.add_argument("--out", metavar="FILE.parquet", help="write the full comparison table")
+    p.set_defaults(verb=cmd_compare)
+
+    p = verbs.add_parser("plot", help="plot a sweep: metric vs parameter with the closed form, or heatmaps")
+    p.add_argument("directory")
+    p.add_argument("--out", required=True, metavar="FILE.png")
+    p.add_argument("--metric", default="rate_hz")
+    p.add_argument("--x", metavar="PARAMETER")
+    p.add_argument("--y", metavar="PARAMETER")
+    p.set_defaults(verb=cmd_plot)
     return parser
 
 

@@ -20,6 +20,17 @@ def register(name: str, entry_point: str) -> None:
     _ENTRY_POINTS[name] = entry_point
 
 
+def entry_point(name: str) -> str:
+    """The ``"module:attribute"`` of model ``name`` (for worker processes)."""
+    get(name)
+    return _ENTRY_POINTS[name]
+
+
+def ensure(name: str, entry_point: str) -> None:
+    """Register ``name`` unless it is already known (worker processes, test models)."""
+    _ENTRY_POINTS.setdefault(name, entry_point)
+
+
 def list_models() -> list[str]:
     """Names of all registered models, sorted."""
     return sorted(_ENTRY_POINTS)

@@ -103,6 +103,7 @@ class ModelSpec:
     closed_form: Callable | None = None
     closed_form_doc: str = ""
     rate_tolerance: Callable | None = None
+    agreement: Callable | None = None  # (pairs, dt_ms, duration_ms) -> {metric: tolerance per pair}
     check: CheckSpec | None = None
     relations: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
     doc: str = ""

@@ -17,7 +17,27 @@
 """
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+
 from .base import Backend, silence_pynn_logger
+
+
+@contextlib.contextmanager
+def _signal_handlers_only_in_main_thread():
+    """Brian2 installs a SIGINT handler on import, which Python allows only in the main
+    thread; Dask runs tasks in worker threads. Skip the handler there (it only makes
+    Ctrl-C stop a run gracefully)."""
+    if threading.current_thread() is threading.main_thread():
+        yield
+        return
+    original = signal.signal
+    signal.signal = lambda signalnum, handler: signal.getsignal(signalnum)
+    try:
+        yield
+    finally:
+        signal.signal = original
 
 
 class Brian2Backend(Backend):
@@ -25,7 +45,8 @@ class Brian2Backend(Backend):
     spike_report_offset_steps = 1
 
     def _import_pynn(self):
-        import brian2
+        with _signal_handlers_only_in_main_thread():
+            import brian2
 
         brian2.prefs.codegen.target = "cython"
         brian2.BrianLogger.log_level_warn()

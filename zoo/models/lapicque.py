@@ -17,7 +17,7 @@ import numpy as np
 
 from ..current_clamp import STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
 from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
-from ..tolerance import grid_rate_tolerance_hz
+from ..tolerance import grid_if_agreement, grid_rate_tolerance_hz
 
 LEAK_FREE_TAU_M_MS = 1.0e9
 
@@ -57,6 +57,7 @@ MODEL = ModelSpec(
     closed_form=rate_hz,
     closed_form_doc="f = 1/(t_ref + cm*dv/I), dv = v_thresh - v_reset",
     rate_tolerance=grid_rate_tolerance_hz,
+    agreement=grid_if_agreement,
     check=CheckSpec(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
     doc=__doc__,

@@ -1,0 +1,119 @@
+"""Cross-simulator comparison of a sweep table.
+
+Rows that differ only in simulator share a ``pair_key``. For each pair and each of
+the model's metrics: both values, the difference, its absolute and relative size,
+the tolerance the model declares (``ModelSpec.agreement``) and a verdict; for the
+spike trains: the van Rossum and Victor-Purpura distances (Elephant) and Kistler's
+coincidence factor, with their settings stated in the ``setting`` column.
+"""
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pandas as pd
+import quantities as pq
+from elephant.spike_train_dissimilarity import van_rossum_distance, victor_purpura_distance
+from neo import SpikeTrain
+
+from zoo import registry
+from zoo.metrics import coincidence_factor
+from zoo.tolerance import COINCIDENCE_WINDOW_MS, VAN_ROSSUM_TAU_MS, VICTOR_PURPURA_COST_PER_MS
+
+DISTANCES = {
+    "van_rossum": f"tau = {VAN_ROSSUM_TAU_MS:g} ms (Elephant; one unmatched spike = 1)",
+    "victor_purpura": f"q = {VICTOR_PURPURA_COST_PER_MS:g} /ms (Elephant)",
+    "coincidence_factor": f"window = ±{COINCIDENCE_WINDOW_MS:g} ms (Kistler et al. 1997; 1 = identical)",
+}
+
+
+def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.DataFrame:
+    """Long table: one row per (pair of simulators, point, metric); see module docstring.
+    ``distances=False`` skips the spike-train distances (about 4 ms per pair)."""
+    ok = table[table["status"] == "ok"]
+    if ok.empty:
+        return pd.DataFrame()
+    (model,) = ok["model"].unique()
+    spec = registry.get(model)
+    simulators = list(simulators or [s for s in ("nest", "brian2") if s in set(ok["simulator"])])
+    frames = []
+    for a, b in itertools.combinations(simulators, 2):
+        left = ok[ok["simulator"] == a].set_index("pair_key")
+        right = ok[ok["simulator"] == b].set_index("pair_key")
+        common = left.index.intersection(right.index)
+        if common.empty:
+            continue
+        left, right = left.loc[common], right.loc[common]
+        for (dt_ms, duration_ms), index in left.groupby(["dt_ms", "duration_ms"]).groups.items():
+            frames.append(_compare_block(spec, a, b, left.loc[index], right.loc[index], dt_ms, duration_ms,
+                                         distances))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Per (simulators, metric): pairs compared, largest |difference|, failures."""
+    if comparison.empty:
+        return pd.DataFrame(columns=["simulators", "metric", "pairs", "max_abs_difference", "failed", "pass"])
+    grouped = comparison.groupby(["simulators", "metric"], sort=False)
+    result = grouped.agg(pairs=("pass", "size"), max_abs_difference=("abs_difference", "max"),
+                         failed=("pass", lambda p: int((~p).sum())), setting=("setting", "first")).reset_index()
+    result["pass"] = result["failed"] == 0
+    return result
+
+
+def _compare_block(spec, a, b, left, right, dt_ms, duration_ms, distances) -> pd.DataFrame:
+    tolerances = spec.agreement(left, dt_ms, duration_ms) if spec.agreement else {}
+    parameters = left[spec.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
+    rows = []
+    for metric in spec.metrics:
+        va, vb = left[metric].to_numpy(float), right[metric].to_numpy(float)
+        rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances.get(metric), ""))
+    trains_a = [np.asarray(t, float) for t in left["spike_times_ms"]]
+    trains_b = [np.asarray(t, float) for t in right["spike_times_ms"]]
+    for metric, values in (_distances(trains_a, trains_b, duration_ms) if distances else {}).items():
+        nan = np.full(len(values), np.nan)
+        rows.append(_rows(parameters, metric, nan, nan, values, tolerances.get(metric), DISTANCES[metric]))
+    block = pd.concat(rows, ignore_index=True)
+    block.insert(0, "simulators", f"{b} vs {a}")
+    return block
+
+
+def _rows(parameters, metric, value_a, value_b, difference, tolerance, setting) -> pd.DataFrame:
+    both_missing = np.isnan(value_a) & np.isnan(value_b) & np.isnan(difference)
+    shown = np.where(both_missing, 0.0, difference)
+    if metric == "coincidence_factor":
+        size = np.abs(1.0 - shown)  # 1 means identical trains
+    else:
+        size = np.abs(shown)
+    size = np.where(np.isnan(size), np.inf, size)  # one side missing: never within tolerance
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(np.abs(value_a) > 0, size / np.abs(value_a), np.nan)
+    tolerance = np.full(len(size), np.nan) if tolerance is None else np.asarray(tolerance, float)
+    frame = parameters.copy()
+    frame["metric"] = metric
+    frame["value_a"] = value_a
+    frame["value_b"] = value_b
+    frame["difference"] = shown
+    frame["abs_difference"] = size
+    frame["rel_difference"] = relative
+    frame["tolerance"] = tolerance
+    frame["pass"] = np.where(np.isnan(tolerance), True, size <= tolerance)
+    frame["setting"] = setting
+    return frame
+
+
+def _distances(trains_a, trains_b, duration_ms) -> dict[str, np.ndarray]:
+    tau = VAN_ROSSUM_TAU_MS * pq.ms
+    cost = VICTOR_PURPURA_COST_PER_MS / pq.ms
+    van_rossum, victor, gamma = [], [], []
+    for ta, tb in zip(trains_a, trains_b):
+        pair = [SpikeTrain(ta * pq.ms, t_stop=duration_ms * pq.ms), SpikeTrain(tb * pq.ms, t_stop=duration_ms * pq.ms)]
+        with warnings.catch_warnings():
+            # round-off of identical trains (accounted for in the tolerance)
+            warnings.filterwarnings("ignore", "van_rossum_distance: very small negative", RuntimeWarning)
+            van_rossum.append(van_rossum_distance(pair, time_constant=tau)[0, 1])
+        victor.append(victor_purpura_distance(pair, cost_factor=cost)[0, 1])
+        gamma.append(coincidence_factor(ta, tb, COINCIDENCE_WINDOW_MS, duration_ms))
+    return {"van_rossum": np.array(van_rossum), "victor_purpura": np.array(victor),
+            "coincidence_factor": np.array(gamma)}

@@ -1,0 +1,113 @@
+"""A sweep's directory: Parquet parts written atomically as tasks finish.
+
+``pandas.read_parquet(DIR)`` reads the whole table with no project code (files whose
+names start with ``_`` or ``.`` — the manifest, parts being written — are skipped by
+pyarrow). Every part has the same explicit schema, so parts made of failed rows
+alone still carry every column.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from zoo.metrics import METRICS
+
+from .tasks import BOOKKEEPING, PROVENANCE
+
+MANIFEST = "_sweep.json"
+
+
+def schema(spec) -> pa.Schema:
+    """The table's columns and types for model ``spec``."""
+    fields = [pa.field(name, pa.string()) for name in PROVENANCE[:7]]
+    fields += [pa.field("dt_ms", pa.float64()), pa.field("duration_ms", pa.float64()), pa.field("seed", pa.int64())]
+    fields += [pa.field(name, pa.float64()) for name in spec.parameter_names]
+    fields += [pa.field(m, pa.int64() if m == "n_spikes" else pa.float64()) for m in spec.metrics if m in METRICS]
+    if spec.closed_form is not None:
+        fields.append(pa.field("rate_hz_closed_form", pa.float64()))
+    fields += [pa.field("spike_times_ms", pa.list_(pa.float64())), pa.field("status", pa.string()),
+               pa.field("error", pa.string()), pa.field("wall_time_s", pa.float64()),
+               pa.field("batch_size", pa.int64())]
+    assert [f.name for f in fields][-len(BOOKKEEPING):] == BOOKKEEPING
+    return pa.schema(fields)
+
+
+class Store:
+    def __init__(self, directory: str | Path, spec, manifest: dict):
+        self.directory = Path(directory)
+        self.schema = schema(spec)
+        self.manifest = manifest
+        path = self.directory / MANIFEST
+        if path.exists():
+            existing = json.loads(path.read_text())
+            if existing.get("model") != manifest["model"]:
+                raise ValueError(f"{self.directory} holds a sweep of model {existing.get('model')!r}, "
+                                 f"not {manifest['model']!r}; choose another --out")
+
+    def parts(self) -> list[Path]:
+        return sorted(self.directory.glob("part-*.parquet")) if self.directory.is_dir() else []
+
+    def status(self) -> pd.DataFrame:
+        """``key``, ``status`` and ``part`` of every stored row."""
+        frames = []
+        for part in self.parts():
+            frame = pq.read_table(part, columns=["key", "status"]).to_pandas()
+            frame["part"] = part
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["key", "status", "part"])
+
+    def write(self, rows: pd.DataFrame) -> Path:
+        """Add rows as a new part; a reader never sees a partial file."""
+        if not (self.directory / MANIFEST).exists():  # the directory appears with the first result
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._atomic_write_text(self.directory / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
+        rows = rows.reindex(columns=self.schema.names)
+        for field in self.schema:
+            if pa.types.is_integer(field.type):
+                rows[field.name] = rows[field.name].astype("Int64")
+        table = pa.Table.from_pandas(rows, schema=self.schema, preserve_index=False)
+        target = self.directory / f"part-{uuid.uuid4().hex}.parquet"
+        temporary = self.directory / f".{target.name}.tmp"
+        pq.write_table(table, temporary)
+        _fsync(temporary)
+        os.replace(temporary, target)
+        return target
+
+    def drop(self, keys: set[str]) -> None:
+        """Remove the rows with these keys (failed rows about to be retried)."""
+        for part, rows in self.status().groupby("part"):
+            if not rows["key"].isin(keys).any():
+                continue
+            table = pq.read_table(part)
+            kept = table.filter(pc.invert(pc.is_in(table["key"], pa.array(sorted(keys)))))
+            if kept.num_rows:
+                temporary = part.with_name(f".{part.name}.tmp")
+                pq.write_table(kept, temporary)
+                os.replace(temporary, part)
+            else:
+                part.unlink()
+
+    def read(self, keys: set[str] | None = None) -> pd.DataFrame:
+        parts = self.parts()
+        if not parts:
+            return self.schema.empty_table().to_pandas()
+        table = pd.concat([pq.read_table(p).to_pandas() for p in parts], ignore_index=True)
+        return table[table["key"].isin(keys)].reset_index(drop=True) if keys is not None else table
+
+    @staticmethod
+    def _atomic_write_text(path: Path, text: str) -> None:
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(text)
+        os.replace(temporary, path)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())

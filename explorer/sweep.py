@@ -1,0 +1,240 @@
+"""``explorer.sweep``: a parameter sweep across simulators, on Dask, resumable."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import tempfile
+import time
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from zoo import registry
+
+from . import points as pts
+from .store import Store
+from .tasks import Task, failed_rows, plan, run_task
+
+DEFAULT_BATCH = 1000
+#: ``scheduler=INLINE`` runs tasks in this process, without Dask (small sweeps, ``zoo check``).
+INLINE = "inline"
+
+
+def sweep(
+    model: str,
+    grid: Mapping[str, Sequence[float]] | None = None,
+    samples: Mapping[str, tuple[float, float]] | None = None,
+    n_samples: int | None = None,
+    simulators: Sequence[str] = ("nest", "brian2"),
+    seeds: Sequence[int] = (1,),
+    duration_ms: float | None = None,
+    dt_ms: float | None = None,
+    out: str | os.PathLike | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    retry_failed: bool = False,
+    sample_seed: int = 0,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Sweep ``model`` over a grid and/or random samples on each simulator and seed.
+
+    ``grid``: parameter -> values (PyNN names and units); ``samples``: parameter ->
+    (low, high), drawn uniformly ``n_samples`` times with ``sample_seed`` and crossed
+    with the grid. Points differing only in per-neuron parameters run as one
+    population per simulator, ``batch_size`` points at most per simulation. Tasks run
+    on a Dask ``LocalCluster`` (one single-threaded worker process per core, or
+    ``workers``), on the cluster whose scheduler is at ``scheduler`` (an address such
+    as ``tcp://10.0.0.5:8786``), or with ``scheduler="inline"`` in this process.
+
+    Results go to ``out`` as Parquet parts as tasks finish; running the same sweep
+    again skips finished points (and failed ones unless ``retry_failed``). Returns
+    one row per (point, simulator, seed): parameters, metrics, provenance,
+    ``status`` (ok/failed), ``error``, ``wall_time_s``; ``.attrs["counts"]`` has the
+    ok/failed/cached counts. Raises ValueError before any task for bad input.
+    """
+    spec = registry.get(model)
+    duration_ms = float(spec.protocol.duration_ms if duration_ms is None else duration_ms)
+    dt_ms = float(spec.protocol.dt_ms if dt_ms is None else dt_ms)
+    simulators = list(dict.fromkeys(simulators))
+    seeds = [_seed(s) for s in dict.fromkeys(seeds)]
+    if not seeds:
+        raise ValueError("no seed given")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    points = pts.expand(grid, samples, n_samples, sample_seed)
+    pts.validate(model, points, simulators, dt_ms, duration_ms)
+    per_neuron = {p.name for p in spec.parameters if p.per_neuron}
+    tasks = plan(model, registry.entry_point(model), points, per_neuron, simulators, seeds, dt_ms, duration_ms,
+                 batch_size)
+    manifest = {"model": model, "simulators": simulators, "seeds": seeds, "dt_ms": dt_ms,
+                "duration_ms": duration_ms, "grid": {k: list(map(float, v)) for k, v in (grid or {}).items()},
+                "samples": {k: list(v) for k, v in (samples or {}).items()}, "n_samples": n_samples}
+
+    with _directory(out) as directory:
+        store = Store(directory, spec, manifest)
+        all_keys = {key for task in tasks for key in task.keys}
+        stored = store.status()
+        stored = stored[stored["key"].isin(all_keys)]
+        if retry_failed:
+            store.drop(set(stored.loc[stored["status"] == "failed", "key"]))
+            stored = stored[stored["status"] != "failed"]
+        done = set(stored["key"])
+        pending = [t for t in (_without(task, done) for task in tasks) if t is not None]
+        counts = {"ok": 0, "failed": 0, "cached": len(done), "total": len(all_keys)}
+        started = time.perf_counter()
+        if pending:
+            with contextlib.nullcontext() if scheduler == INLINE else _client(scheduler, workers) as client:
+                bar = _progress_bar(sum(len(t.points) for t in pending), progress)
+                record = _recorder(store, counts, bar)
+                if client is None:
+                    _execute_inline(pending, record)
+                else:
+                    _execute_dask(client, pending, record)
+                bar.close()
+        counts["wall_time_s"] = time.perf_counter() - started
+        table = store.read(all_keys)
+    table.attrs["counts"] = counts
+    return table
+
+
+def summary_line(counts: Mapping) -> str:
+    return (f"sweep: {counts['ok']} ok, {counts['failed']} failed, {counts['cached']} skipped as cached "
+            f"(of {counts['total']}), {counts['wall_time_s']:.1f} s")
+
+
+def _progress_bar(total: int, progress: bool | None):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="pt", desc="sweep", file=sys.stderr, dynamic_ncols=True,
+                disable=(not sys.stderr.isatty()) if progress is None else not progress)
+
+
+def _recorder(store: Store, counts: dict, bar):
+    """Store a finished task's rows at once (so a kill loses nothing finished) and count them."""
+
+    def record(rows: pd.DataFrame) -> None:
+        store.write(rows)
+        ok = int((rows["status"] == "ok").sum())
+        counts["ok"] += ok
+        counts["failed"] += len(rows) - ok
+        bar.update(len(rows))
+        bar.set_postfix(failed=counts["failed"], refresh=False)
+
+    return record
+
+
+def _execute_dask(client, pending: list[Task], record) -> None:
+    """Run tasks on Dask; a failed batch is split in halves until the failing points
+    stand alone, and those become failed rows."""
+    from distributed import as_completed
+
+    futures = {client.submit(run_task, task, pure=False, key=f"zoo-{task.key}-{len(task.points)}"): task
+               for task in pending}
+    queue = as_completed(list(futures))
+    for future in queue:
+        task = futures.pop(future)
+        try:
+            rows = future.result()
+        except Exception as error:  # noqa: BLE001 - any failure of a point is recorded, the sweep goes on
+            if len(task.points) > 1:
+                for half in task.split():
+                    new = client.submit(run_task, half, pure=False, key=f"zoo-{half.key}-{len(half.points)}")
+                    futures[new] = half
+                    queue.add(new)
+                continue
+            rows = failed_rows(task, _describe(error))
+        finally:
+            future.release()
+        record(rows)
+
+
+def _execute_inline(pending: list[Task], record) -> None:
+    """The same, one task after another in this process (no isolation from crashes)."""
+    queue = list(pending)
+    while queue:
+        task = queue.pop(0)
+        try:
+            rows = run_task(task)
+        except Exception as error:  # noqa: BLE001
+            if len(task.points) > 1:
+                queue[:0] = task.split()
+                continue
+            rows = failed_rows(task, _describe(error))
+        record(rows)
+
+
+def _describe(error: BaseException) -> str:
+    from distributed.scheduler import KilledWorker
+
+    if isinstance(error, KilledWorker):
+        return f"the worker process died while running this point (crash or kill): {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+class _ClientScope:
+    """A Dask client on a LocalCluster (closed afterwards) or on a given scheduler."""
+
+    def __init__(self, scheduler: str | None, workers: int | None):
+        import dask
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler is None:
+            dask.config.set({
+                # A point that crashes its worker fails at once instead of killing three more ...
+                "distributed.scheduler.allowed-failures": 0,
+                # ... and only the task that was running is blamed: a worker holds one task at a time.
+                "distributed.scheduler.worker-saturation": 1.0,
+            })
+            # Failures are reported as rows; Dask's own log lines about them would only be noise.
+            self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(scheduler, timeout="5s")
+            except (OSError, TimeoutError) as error:
+                raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {error}") from None
+
+    def __enter__(self):
+        return self.client
+
+    def __exit__(self, *exc):
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _client(scheduler, workers) -> _ClientScope:
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    return _ClientScope(scheduler, workers)
+
+
+def _without(task: Task, done: set[str]) -> Task | None:
+    keep = [i for i, key in enumerate(task.keys) if key not in done]
+    if not keep:
+        return None
+    if len(keep) == len(task.keys):
+        return task
+    return Task(task.model, task.entry_point, task.simulator, task.simulator_version, task.seed, task.dt_ms,
+                task.duration_ms, tuple(task.points[i] for i in keep), tuple(task.keys[i] for i in keep),
+                tuple(task.pair_keys[i] for i in keep))
+
+
+def _seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ValueError(f"seeds must be integers in [0, 2**31), got {seed!r}")
+    return seed
+
+
+@contextlib.contextmanager
+def _directory(out):
+    if out is not None:
+        yield out
+        return
+    with tempfile.TemporaryDirectory(prefix="zoo-sweep-") as directory:
+        yield directory

@@ -1,0 +1,33 @@
+"""Test-only models, registered by the tests that use them (real PyNN, real NEST).
+
+- ``lif_unchecked``: the LIF with the zoo's range check on ``cm`` removed, so a
+  negative capacitance reaches NEST, which rejects it (BadProperty).
+- ``lif_crashing``: the LIF whose build kills its own process with SIGSEGV when any
+  ``i_offset`` equals CRASH_CURRENT_NA: a real crash of a real worker.
+"""
+import dataclasses
+import os
+import signal
+
+import numpy as np
+
+from zoo.models import lif
+
+CRASH_CURRENT_NA = 13.0
+
+lif_unchecked = dataclasses.replace(
+    lif.MODEL,
+    name="lif_unchecked",
+    parameters=tuple(
+        dataclasses.replace(p, bounds="(-inf, inf)") if p.name == "cm" else p for p in lif.MODEL.parameters
+    ),
+)
+
+
+def _build_or_crash(sim, params, size, duration_ms):
+    if np.any(np.asarray(params["i_offset"]) == CRASH_CURRENT_NA):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return lif.MODEL.build(sim, params, size, duration_ms)
+
+
+lif_crashing = dataclasses.replace(lif.MODEL, name="lif_crashing", build=_build_or_crash)

@@ -1,0 +1,85 @@
+"""The explorer: a vectorised 2000-point sweep on both simulators, on 2 Dask workers."""
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import explorer
+from zoo.tolerance import grid_rate_tolerance_hz, grid_ties
+
+N = 2000
+
+
+@pytest.fixture(scope="module")
+def lif_sweep(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lif-sweep")
+    table = explorer.sweep("lif", grid={"i_offset": np.linspace(0.0, 2.0, N)}, simulators=("nest", "brian2"),
+                           out=out, workers=2)
+    return table, out
+
+
+def test_table_shape_columns_and_provenance(lif_sweep):
+    table, _ = lif_sweep
+    assert len(table) == 2 * N and table["key"].is_unique
+    assert (table["status"] == "ok").all() and table["error"].isna().all()
+    for column in ("model", "simulator", "simulator_version", "pynn_version", "dt_ms", "duration_ms", "seed",
+                   "i_offset", "tau_m", "n_spikes", "rate_hz", "first_spike_ms", "cv_isi", "rate_hz_closed_form",
+                   "spike_times_ms", "status", "error", "wall_time_s"):
+        assert column in table.columns, column
+    assert set(table["simulator"]) == {"nest", "brian2"}
+    assert set(table.loc[table["simulator"] == "nest", "simulator_version"]) == {"3.10.0"}
+    assert set(table.loc[table["simulator"] == "brian2", "simulator_version"]) == {"2.9.0"}
+    # vectorised: 2000 points per simulator ran as two populations of 1000, not 2000 simulations
+    assert set(table["batch_size"]) == {1000}
+    assert table.groupby("simulator")["wall_time_s"].nunique().max() <= 2
+    counts = table.attrs["counts"]
+    assert counts["ok"] == 2 * N and counts["failed"] == 0 and counts["cached"] == 0
+
+
+def test_rates_match_the_closed_form(lif_sweep):
+    table, _ = lif_sweep
+    tolerance = grid_rate_tolerance_hz(table["rate_hz_closed_form"], 0.1, 1000.0, table["tau_refrac"])
+    assert (np.abs(table["rate_hz"] - table["rate_hz_closed_form"]) <= tolerance).all()
+    assert table["rate_hz"].max() > 100
+
+
+def test_simulators_agree_point_by_point(lif_sweep):
+    table, _ = lif_sweep
+    nest = table[table["simulator"] == "nest"].set_index("pair_key").sort_index()
+    brian2 = table[table["simulator"] == "brian2"].set_index("pair_key").sort_index()
+    assert (nest.index == brian2.index).all()
+    off_tie = ~grid_ties(nest["rate_hz_closed_form"], nest["tau_refrac"], 0.1)
+    assert (nest["n_spikes"][off_tie] == brian2["n_spikes"][off_tie]).all()
+    comparison = explorer.compare(table)
+    verdicts = explorer.verdicts(comparison)
+    assert verdicts["pass"].all(), verdicts
+    assert set(verdicts["metric"]) >= {"n_spikes", "first_spike_ms", "van_rossum", "victor_purpura", "coincidence_factor"}
+
+
+def test_directory_opens_with_plain_pandas(lif_sweep):
+    _, out = lif_sweep
+    code = ("import pandas as pd, sys; t = pd.read_parquet(sys.argv[1]); "
+            "print(len(t), t['key'].is_unique, sorted(t['simulator'].unique()), int(t['n_spikes'].sum()))")
+    printed = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, check=True).stdout
+    table = pd.read_parquet(out)
+    assert printed.split()[:2] == [str(2 * N), "True"]
+    assert printed.strip().endswith(str(int(table["n_spikes"].sum())))
+
+
+def test_rerun_skips_everything(lif_sweep):
+    table, out = lif_sweep
+    again = explorer.sweep("lif", grid={"i_offset": np.linspace(0.0, 2.0, N)}, simulators=("nest", "brian2"), out=out)
+    assert again.attrs["counts"]["cached"] == 2 * N and again.attrs["counts"]["ok"] == 0
+    assert len(again) == 2 * N
+
+
+def test_plot_and_compare_commands(lif_sweep, tmp_path):
+    _, out = lif_sweep
+    zoo = str(__import__("pathlib").Path(sys.executable).with_name("zoo"))
+    done = subprocess.run([zoo, "compare", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0 and "van_rossum" in done.stdout and "PASS" in done.stdout
+    png = tmp_path / "sweep.png"
+    subprocess.run([zoo, "plot", str(out), "--out", str(png)], check=True, capture_output=True)
+    assert png.stat().st_size > 20_000
