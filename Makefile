@@ -25,6 +25,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/lif_population.py
+	$(BIN)/python benchmarks/explorer_sweep.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
