@@ -17,7 +17,7 @@ import quantities as pq
 from elephant.spike_train_dissimilarity import van_rossum_distance, victor_purpura_distance
 from neo import SpikeTrain
 
-from zoo import registry
+from zoo import backends, registry
 from zoo.metrics import coincidence_factor
 from zoo.tolerance import COINCIDENCE_WINDOW_MS, VAN_ROSSUM_TAU_MS, VICTOR_PURPURA_COST_PER_MS
 
@@ -31,13 +31,15 @@ DISTANCES = {
 def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.DataFrame:
     """Long table: one row per (pair of simulators, point, metric); see module docstring.
     ``distances=False`` skips the spike-train distances (about 4 ms per pair)."""
-    ok = table[table["status"] == "ok"]
-    if ok.empty:
+    if table.empty:
         return pd.DataFrame()
-    (model,) = ok["model"].unique()
+    (model,) = table["model"].unique()
     spec = registry.get(model)
-    simulators = list(simulators or [s for s in ("nest", "brian2") if s in set(ok["simulator"])])
-    frames = []
+    if table["key"].duplicated().any():
+        raise ValueError("the table has repeated keys; read a sweep directory written by explorer.sweep")
+    simulators = list(simulators or [s for s in backends.SIMULATORS if s in set(table["simulator"])])
+    frames = [_status_rows(spec, table, a, b) for a, b in itertools.combinations(simulators, 2)]
+    ok = table[table["status"] == "ok"]
     for a, b in itertools.combinations(simulators, 2):
         left = ok[ok["simulator"] == a].set_index("pair_key")
         right = ok[ok["simulator"] == b].set_index("pair_key")
@@ -48,7 +50,29 @@ def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.
         for (dt_ms, duration_ms), index in left.groupby(["dt_ms", "duration_ms"]).groups.items():
             frames.append(_compare_block(spec, a, b, left.loc[index], right.loc[index], dt_ms, duration_ms,
                                          distances))
+    frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _status_rows(spec, table, a, b) -> pd.DataFrame:
+    """A failing ``status`` row for every point that is ok on one simulator only
+    (failed or missing on the other): such a pair cannot be compared and must not pass."""
+    status = table.pivot_table(index="pair_key", columns="simulator", values="status", aggfunc="first")
+    for simulator in (a, b):
+        if simulator not in status:
+            status[simulator] = np.nan
+    one_sided = status[(status[a] == "ok") != (status[b] == "ok")]
+    if one_sided.empty:
+        return pd.DataFrame()
+    first = table.drop_duplicates("pair_key").set_index("pair_key").loc[one_sided.index]
+    frame = first[spec.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
+    frame.insert(0, "simulators", f"{b} vs {a}")
+    frame["metric"] = "status"
+    frame["value_a"] = frame["value_b"] = frame["difference"] = frame["tolerance"] = 0.0
+    frame["abs_difference"] = frame["rel_difference"] = np.inf
+    frame["pass"] = False
+    frame["setting"] = [f"{a}: {status.at[k, a]}, {b}: {status.at[k, b]}" for k in one_sided.index]
+    return frame
 
 
 def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:

@@ -14,58 +14,34 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+import zoo
 from zoo import backends, registry
-
-#: PyPI distribution of each simulator, for its version without importing it.
-DISTRIBUTIONS = {"nest": "nest-simulator", "brian2": "Brian2"}
-
-
-def parse_values(name: str, text: str) -> list[float]:
-    """``START:STOP:NUM`` (inclusive, NUM >= 1) or ``V1,V2,...`` -> values; ValueError otherwise."""
-    try:
-        if ":" in text:
-            start, stop, num = text.split(":")
-            if int(num) < 1:
-                raise ValueError
-            return np.linspace(float(start), float(stop), int(num)).tolist()
-        values = [float(v) for v in text.split(",") if v.strip() != ""]
-    except ValueError:
-        raise ValueError(f"grid {name}={text!r}: expected START:STOP:NUM with NUM >= 1 or V1,V2,...") from None
-    if not values:
-        raise ValueError(f"grid {name}={text!r} is empty")
-    return values
-
-
-def parse_range(name: str, text: str) -> tuple[float, float]:
-    """``LOW:HIGH`` -> (low, high) with low < high."""
-    try:
-        low, high = (float(v) for v in text.split(":"))
-    except ValueError:
-        raise ValueError(f"random {name}={text!r}: expected LOW:HIGH") from None
-    if not low < high:
-        raise ValueError(f"random {name}={text!r}: LOW must be below HIGH")
-    return low, high
+from zoo.spec import parse_range, parse_values  # noqa: F401  (the CLI grammar, re-exported)
 
 
 def expand(grid: Mapping[str, Sequence[float]] | None, samples: Mapping[str, tuple[float, float]] | None,
            n_samples: int | None, sample_seed: int) -> list[dict[str, float]]:
-    """All points: the grid's Cartesian product, each combined with every random sample."""
-    grid = dict(grid or {})
+    """All distinct points: the grid's Cartesian product, each combined with every
+    random sample (a repeated point is kept once)."""
+    grid = {name: [float(v) for v in np.atleast_1d(np.asarray(values, dtype=float))]
+            for name, values in (grid or {}).items()}
     for name, values in grid.items():
-        if np.ndim(values) == 0:
-            grid[name] = [values]
-        if len(grid[name]) == 0:
+        if not values:
             raise ValueError(f"grid {name!r} is empty")
+    both = sorted(set(grid) & set(samples or {}))
+    if both:
+        raise ValueError(f"parameter {both[0]!r} is both in the grid and randomly sampled; choose one")
     names = sorted(grid)
     grid_points = [dict(zip(names, combo)) for combo in itertools.product(*(grid[n] for n in names))]
-    if not samples:
-        return [{k: float(v) for k, v in p.items()} for p in grid_points]
-    if not n_samples or n_samples < 1:
-        raise ValueError("random sampling needs samples >= 1")
-    rng = np.random.default_rng(sample_seed)
-    drawn = {name: rng.uniform(low, high, n_samples) for name, (low, high) in sorted(samples.items())}
-    sampled = [{name: float(values[i]) for name, values in drawn.items()} for i in range(n_samples)]
-    return [{**{k: float(v) for k, v in g.items()}, **s} for g in grid_points for s in sampled]
+    if samples:
+        if not n_samples or n_samples < 1:
+            raise ValueError("random sampling needs samples >= 1")
+        rng = np.random.default_rng(sample_seed)
+        drawn = {name: rng.uniform(low, high, n_samples) for name, (low, high) in sorted(samples.items())}
+        sampled = [{name: float(values[i]) for name, values in drawn.items()} for i in range(n_samples)]
+        grid_points = [{**g, **s} for g in grid_points for s in sampled]
+    unique = {tuple(sorted(p.items())): p for p in reversed(grid_points)}
+    return [unique[key] for key in dict.fromkeys(tuple(sorted(p.items())) for p in grid_points)]
 
 
 def validate(model: str, points: list[dict], simulators: Sequence[str], dt_ms: float, duration_ms: float) -> None:
@@ -80,19 +56,23 @@ def validate(model: str, points: list[dict], simulators: Sequence[str], dt_ms: f
     for name in points[0]:
         spec.parameter(name)  # unknown names fail here, naming the valid ones
     for point in points:
-        spec.validate(point)
+        spec.validate(point, dt_ms)
 
 
 def simulator_version(simulator: str) -> str:
-    return metadata.version(DISTRIBUTIONS[simulator])
+    """The installed simulator's version, without importing it."""
+    return metadata.version(backends.backend_class(simulator).distribution)
 
 
 def point_key(model: str, params: Mapping[str, float], simulator: str | None, version: str | None,
               dt_ms: float, seed: int, duration_ms: float) -> str:
-    """A short stable hash of everything that determines a row (``simulator=None``: the
-    key shared by the same point on every simulator)."""
+    """A short stable hash of everything that determines a row: the model and the
+    zoo's version, every parameter (defaults filled in), the simulator and its
+    version, dt, seed and duration (``simulator=None``: the key shared by the same
+    point on every simulator)."""
+    full = {**registry.get(model).defaults(), **params}
     payload = json.dumps(
-        {"model": model, "params": {k: repr(float(v)) for k, v in sorted(params.items())},
+        {"model": model, "zoo": zoo.__version__, "params": {k: repr(float(v)) for k, v in sorted(full.items())},
          "simulator": simulator, "version": version, "dt_ms": repr(float(dt_ms)), "seed": int(seed),
          "duration_ms": repr(float(duration_ms))},
         sort_keys=True,

@@ -99,7 +99,9 @@ class Store:
         if not parts:
             return self.schema.empty_table().to_pandas()
         table = pd.concat([pq.read_table(p).to_pandas() for p in parts], ignore_index=True)
-        return table[table["key"].isin(keys)].reset_index(drop=True) if keys is not None else table
+        if keys is not None:
+            table = table[table["key"].isin(keys)]
+        return table.sort_values(["simulator", "seed", "key"]).reset_index(drop=True)
 
     @staticmethod
     def _atomic_write_text(path: Path, text: str) -> None:

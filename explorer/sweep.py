@@ -9,6 +9,9 @@ import tempfile
 import time
 from typing import Mapping, Sequence
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from zoo import registry
@@ -58,20 +61,24 @@ def sweep(
     spec = registry.get(model)
     duration_ms = float(spec.protocol.duration_ms if duration_ms is None else duration_ms)
     dt_ms = float(spec.protocol.dt_ms if dt_ms is None else dt_ms)
-    simulators = list(dict.fromkeys(simulators))
-    seeds = [_seed(s) for s in dict.fromkeys(seeds)]
+    simulators = list(dict.fromkeys([simulators] if isinstance(simulators, str) else simulators))
+    seeds = [_seed(s) for s in dict.fromkeys(np.atleast_1d(seeds).tolist())]
     if not seeds:
         raise ValueError("no seed given")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    grid = {name: _floats(name, values) for name, values in (grid or {}).items()}
     points = pts.expand(grid, samples, n_samples, sample_seed)
     pts.validate(model, points, simulators, dt_ms, duration_ms)
+    _check_out(out)
+    if spec.protocol.max_population:
+        batch_size = min(batch_size, spec.protocol.max_population)
     per_neuron = {p.name for p in spec.parameters if p.per_neuron}
     tasks = plan(model, registry.entry_point(model), points, per_neuron, simulators, seeds, dt_ms, duration_ms,
                  batch_size)
     manifest = {"model": model, "simulators": simulators, "seeds": seeds, "dt_ms": dt_ms,
-                "duration_ms": duration_ms, "grid": {k: list(map(float, v)) for k, v in (grid or {}).items()},
-                "samples": {k: list(v) for k, v in (samples or {}).items()}, "n_samples": n_samples}
+                "duration_ms": duration_ms, "grid": grid,
+                "samples": {k: list(map(float, v)) for k, v in (samples or {}).items()}, "n_samples": n_samples}
 
     with _directory(out) as directory:
         store = Store(directory, spec, manifest)
@@ -183,15 +190,15 @@ class _ClientScope:
 
         self.cluster = None
         if scheduler is None:
-            dask.config.set({
+            with dask.config.set({
                 # A point that crashes its worker fails at once instead of killing three more ...
                 "distributed.scheduler.allowed-failures": 0,
                 # ... and only the task that was running is blamed: a worker holds one task at a time.
                 "distributed.scheduler.worker-saturation": 1.0,
-            })
-            # Failures are reported as rows; Dask's own log lines about them would only be noise.
-            self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
+            }):
+                # Failures are reported as rows; Dask's own log lines about them would only be noise.
+                self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                            processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         else:
             try:
@@ -226,9 +233,31 @@ def _without(task: Task, done: set[str]) -> Task | None:
 
 
 def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**31:
         raise ValueError(f"seeds must be integers in [0, 2**31), got {seed!r}")
-    return seed
+    return int(seed)
+
+
+def _floats(name: str, values) -> list[float]:
+    try:
+        array = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise ValueError(f"grid {name!r}: values must be numbers, got {values!r}") from None
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"grid {name!r} must be a non-empty list of numbers")
+    return array.tolist()
+
+
+def _check_out(out) -> None:
+    """``out`` must be a directory or creatable as one, checked before any task."""
+    if out is None:
+        return
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--out {str(out)!r} exists and is not a directory")
+    parent = next((p for p in [path, *path.parents] if p.exists()), None)
+    if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise ValueError(f"--out {str(out)!r}: cannot create a directory there")
 
 
 @contextlib.contextmanager

@@ -9,8 +9,10 @@ def test_check_lapicque_passes_with_grid_ties_accounted_for():
     report = zoo.check("lapicque")
     assert report.passed, report.verdicts
     assert set(report.verdicts["simulator"]) == {"nest", "brian2", "brian2 vs nest"}
-    rates = report.verdicts[report.verdicts["metric"] == "rate_hz vs closed form"]
-    assert (rates["error"] <= rates["tolerance"]).all()
+    assert {"rate_hz vs closed form", "n_spikes", "first_spike_ms", "van_rossum"} <= set(report.verdicts["metric"])
+    # the perfect integrator with round currents hits grid ties: they are found and allowed for
+    counts = report.verdicts[report.verdicts["metric"] == "n_spikes"].iloc[0]
+    assert counts["error"] == 1 and counts["tolerance"] >= 1
 
 
 def test_a_point_outside_its_tolerance_fails_the_verdict():

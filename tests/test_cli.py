@@ -4,6 +4,8 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+
+from zoo import list_models
 import pytest
 
 ZOO = [str(Path(sys.executable).with_name("zoo"))]
@@ -39,13 +41,13 @@ def test_run_prints_a_clean_summary_and_writes_files(simulator, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["run", "nope"], "unknown model 'nope'; valid models: lapicque, lif"),
+        (["run", "nope"], f"unknown model 'nope'; valid models: {', '.join(list_models())}"),
         (["run", "lif", "--simulator", "neuron"], "invalid choice: 'neuron' (choose from 'nest', 'brian2')"),
         (["run", "lif", "--set", "tau=3"], "unknown parameter 'tau' for model 'lif'; valid parameters:"),
         (["run", "lif", "--set", "tau_m=-3"], "'tau_m' = -3 ms is out of range; allowed: (0, inf) ms"),
-        (["run", "lif", "--set", "i_offset=abc"], "'abc' is not a number"),
-        (["run", "lif", "--dt", "0"], "dt must be > 0 ms"),
-        (["run", "lif", "--duration", "-1"], "duration must be > 0 ms"),
+        (["run", "lif", "--set", "i_offset=abc"], "i_offset='abc': expected a number"),
+        (["run", "lif", "--dt", "0"], "dt must be a finite number > 0 ms"),
+        (["run", "lif", "--duration", "-1"], "duration must be a finite number > 0 ms"),
         (["run", "lif", "--out", "x.txt"], "must end in .parquet or .csv"),
         (["show", "nope"], "unknown model 'nope'"),
         (["check", "nope"], "unknown model 'nope'"),

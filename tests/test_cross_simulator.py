@@ -71,6 +71,8 @@ def test_plain_pynn_brian2_fires_early_which_the_backend_fixes():
     sim.run(DURATION_MS)
     plain = np.array([len(st) for st in cells.get_data().segments[0].spiketrains])
     sim.end()
+    for cell in cells.all_cells:  # free the population (PyNN leaks it) so later Brian2 runs keep their names
+        cell.parent = None
     nest = zoo.run("lif", simulator="nest", i_offset=currents, tau_refrac=2.0).summary["n_spikes"].to_numpy()
     fixed = zoo.run("lif", simulator="brian2", i_offset=currents, tau_refrac=2.0).summary["n_spikes"].to_numpy()
     assert plain.sum() > nest.sum()

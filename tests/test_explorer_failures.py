@@ -63,7 +63,7 @@ def test_sigkill_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
     """Points that change the protocol (step_amplitude is population-level) are
     separate tasks; kill the whole sweep (driver and workers) once some are stored."""
     out = tmp_path / "killed"
-    args = [ZOO, "sweep", "lif", "--simulator", "nest", "--grid", "step_amplitude=0.0:1.0:60",
+    args = [ZOO, "sweep", "lif", "--simulator", "nest", "--grid", "step_amplitude=0.0:1.0:60", "--grid", "step_start=100",
             "--grid", "i_offset=0.5,1.0", "--duration", "3000", "--workers", "1", "--out", str(out)]
     sweep = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
@@ -87,13 +87,13 @@ def test_sigkill_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--grid", "i_offset=0:1"], "expected START:STOP:NUM"),
-        (["--grid", "i_offset=0:1:0"], "expected START:STOP:NUM with NUM >= 1"),
+        (["--grid", "i_offset=0:1"], "expected a number, V1,V2,... or START:STOP:NUM"),
+        (["--grid", "i_offset=0:1:0"], "START:STOP:NUM with NUM >= 1"),
         (["--grid", "i_offset="], "is empty"),
-        (["--grid", "i_offset=a,b"], "expected START:STOP:NUM"),
+        (["--grid", "i_offset=a,b"], "expected a number"),
         (["--grid", "tau=1,2"], "unknown parameter 'tau' for model 'lif'; valid parameters:"),
         (["--grid", "tau_m=-1,2"], "'tau_m' = -1 ms is out of range"),
-        (["--random", "i_offset=2:1", "--samples", "3"], "LOW must be below HIGH"),
+        (["--random", "i_offset=2:1", "--samples", "3"], "LOW below HIGH"),
         (["--random", "i_offset=0:1"], "--random needs --samples N"),
         (["--grid", "i_offset=1", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
     ],
@@ -105,3 +105,13 @@ def test_bad_input_exits_2_before_any_task(args, message, tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert not out.exists()
+
+
+def test_a_point_failed_on_one_simulator_fails_the_comparison(tmp_path):
+    """NEST rejects cm = -1; Brian2 runs it. The pair cannot be compared and must not pass."""
+    table = explorer.sweep("lif_unchecked", grid={"cm": [1.0, -1.0], "i_offset": [2.0]}, simulators=("nest", "brian2"),
+                           out=tmp_path, scheduler="inline", duration_ms=100.0)
+    verdicts = explorer.verdicts(explorer.compare(table))
+    status = verdicts[verdicts["metric"] == "status"]
+    assert len(status) == 1 and status["failed"].iloc[0] == 1 and not verdicts["pass"].all()
+    assert verdicts[verdicts["metric"] != "status"]["pass"].all()

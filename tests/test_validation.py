@@ -5,7 +5,7 @@ import pytest
 import zoo
 
 CASES = [
-    (dict(name="lyf"), r"unknown model 'lyf'; valid models: lapicque, lif"),
+    (dict(name="lyf"), r"unknown model 'lyf'; valid models: hh, hh_traub, lapicque, lif"),
     (dict(simulator="neuron"), r"unknown simulator 'neuron'; valid simulators: nest, brian2"),
     (dict(tau=5.0), r"unknown parameter 'tau' for model 'lif'; valid parameters: cm, tau_m, "),
     (dict(tau_m=0.0), r"'tau_m' = 0 ms is out of range; allowed: \(0, inf\) ms"),
@@ -19,14 +19,19 @@ CASES = [
     (dict(step_amplitude=[1.0, 2.0]), r"set for the whole population and takes one number"),
     (dict(v_reset=-40.0), r"v_reset < v_thresh"),
     (dict(step_amplitude=1.0, step_start=50.0, step_stop=10.0), r"step_start < step_stop"),
-    (dict(dt_ms=0.0), r"dt must be > 0 ms"),
-    (dict(dt_ms=-0.1), r"dt must be > 0 ms"),
-    (dict(duration_ms=0.0), r"duration must be > 0 ms"),
+    (dict(dt_ms=0.0), r"dt must be a finite number > 0 ms"),
+    (dict(dt_ms=-0.1), r"dt must be a finite number > 0 ms"),
+    (dict(duration_ms=0.0), r"duration must be a finite number > 0 ms"),
     (dict(duration_ms=10.05), r"whole number of time steps"),
     (dict(dt_ms=0.0005), r"multiple of 0.001 ms on nest"),
     (dict(seed=-1), r"seed must be an integer"),
     (dict(seed=1.5), r"seed must be an integer"),
     (dict(trace_neurons=[3]), r"trace_neurons must be indices in \[0, 0\]"),
+    (dict(tau_refrac=0.15), r"'tau_refrac' = 0.15 ms must be a whole number of time steps \(dt = 0.1 ms\)"),
+    (dict(step_amplitude=1.0, step_start=10.05), r"'step_start' = 10.05 ms must be a whole number of time steps"),
+    (dict(step_amplitude=1.0), r"step_start must be at least one time step"),
+    (dict(duration_ms=float("inf")), r"duration must be a finite number"),
+    (dict(duration_ms=1e300), r"duration must be at most"),
 ]
 
 

@@ -7,7 +7,9 @@ import sys
 import numpy as np
 import pandas as pd
 
-SIMULATOR_CHOICES = ("nest", "brian2")
+from .backends import SIMULATORS
+
+SIMULATOR_CHOICES = tuple(SIMULATORS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,6 +78,8 @@ def cmd_run(args) -> int:
     params = dict(_parse_setting(text) for text in args.set)
     _check_suffix(args.out, (".parquet", ".csv"), "--out")
     _check_suffix(args.plot, (".png", ".pdf", ".svg"), "--plot")
+    _check_writable(args.out, "--out")
+    _check_writable(args.plot, "--plot")
     result = run(args.model, simulator=args.simulator, duration_ms=args.duration, dt_ms=args.dt, seed=args.seed, **params)
     info = result.info
     print(
@@ -108,7 +112,7 @@ def cmd_check(args) -> int:
 
 def cmd_sweep(args) -> int:
     import explorer
-    from explorer.points import parse_range, parse_values
+    from .spec import parse_range, parse_values
 
     grid = dict(_split(text, "--grid", parse_values) for text in args.grid)
     samples = dict(_split(text, "--random", parse_range) for text in args.random)
@@ -131,6 +135,9 @@ def cmd_sweep(args) -> int:
 def cmd_compare(args) -> int:
     import explorer
 
+    if args.out:
+        _check_suffix(args.out, (".parquet",), "--out")
+        _check_writable(args.out, "--out")
     comparison = explorer.compare(_read_sweep(args.directory))
     if comparison.empty:
         raise ValueError(f"{args.directory}: no pair of ok rows that differ only in simulator")
@@ -138,7 +145,6 @@ def cmd_compare(args) -> int:
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(verdicts.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     if args.out:
-        _check_suffix(args.out, (".parquet",), "--out")
         comparison.to_parquet(args.out, index=False)
         print(f"wrote {args.out}")
     passed = bool(verdicts["pass"].all())
@@ -150,6 +156,7 @@ def cmd_plot(args) -> int:
     import explorer
 
     _check_suffix(args.out, (".png", ".pdf", ".svg"), "--out")
+    _check_writable(args.out, "--out")
     table = _read_sweep(args.directory)
     print(f"wrote {explorer.plot_sweep(table, args.out, metric=args.metric, x=args.x, y=args.y)}")
     return 0
@@ -182,21 +189,21 @@ def _check_suffix(path, suffixes, option) -> None:
 
 
 def _parse_setting(text: str):
-    """``NAME=VALUE``; VALUE is a number, ``V1,V2,...`` or ``START:STOP:NUM`` (inclusive)."""
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise ValueError(f"--set takes NAME=VALUE, got {text!r}")
-    try:
-        if ":" in value:
-            start, stop, num = value.split(":")
-            return name, np.linspace(float(start), float(stop), int(num))
-        if "," in value:
-            return name, np.array([float(v) for v in value.split(",")])
-        return name, float(value)
-    except ValueError:
-        raise ValueError(
-            f"--set {name}: {value!r} is not a number, a list V1,V2,... or a range START:STOP:NUM"
-        ) from None
+    """``NAME=VALUE``; VALUE is a number, ``V1,V2,...`` or ``START:STOP:NUM`` (inclusive);
+    more than one value makes a population."""
+    from .spec import parse_values
+
+    name, values = _split(text, "--set", parse_values)
+    is_list = "," in text.partition("=")[2] or ":" in text.partition("=")[2]
+    return name, (np.array(values) if is_list else values[0])
+
+
+def _check_writable(path, option) -> None:
+    """The folder a file is to be written to must exist, checked before any simulation."""
+    from pathlib import Path
+
+    if path is not None and not Path(path).resolve().parent.is_dir():
+        raise ValueError(f"{option} {path!r}: the folder {str(Path(path).resolve().parent)!r} does not exist")
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,12 @@ METRICS = {
     "first_spike_ms": "time of the first spike (ms; NaN without spikes)",
     "mean_isi_ms": "mean interspike interval (ms; NaN with fewer than 2 spikes)",
     "cv_isi": "coefficient of variation of the ISIs, ddof 0 (NaN with fewer than 2 ISIs)",
+    "late_rate_hz": "spikes in the second half of the run / half the duration (Hz; steady state)",
+    "spike_peak_mv": "peak of the first spike (mV)",
+    "spike_half_width_ms": "width of the first spike at half its height above the initial potential (ms)",
 }
+#: Metrics that need the membrane potential of every neuron.
+SHAPE_METRICS = ("spike_peak_mv", "spike_half_width_ms")
 
 
 def spike_train_metrics(neuron: np.ndarray, t_ms: np.ndarray, size: int, duration_ms: float) -> pd.DataFrame:
@@ -40,16 +45,50 @@ def spike_train_metrics(neuron: np.ndarray, t_ms: np.ndarray, size: int, duratio
         owner = neuron[1:][same]
         sq_dev = np.bincount(owner, weights=(isi - mean_isi[owner]) ** 2, minlength=size)
         cv = np.where(n_isi >= 2, np.sqrt(sq_dev / np.maximum(n_isi, 1)) / mean_isi, np.nan)
+    late = np.bincount(neuron[t_ms > duration_ms / 2.0], minlength=size)
     return pd.DataFrame(
         {
             "neuron": np.arange(size),
             "n_spikes": counts,
             "rate_hz": counts / (duration_ms / 1000.0),
+            "late_rate_hz": late / (duration_ms / 2000.0),
             "first_spike_ms": first,
             "mean_isi_ms": mean_isi,
             "cv_isi": cv,
         }
     )
+
+
+def spike_shape(t_ms: np.ndarray, v_mv: np.ndarray, first_spike_ms: np.ndarray, before_ms: float = 2.0,
+                after_ms: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Peak (mV) and half-width (ms) of each neuron's first spike.
+
+    ``v_mv`` has one column per neuron, sampled at ``t_ms``. The peak is the maximum
+    of v within [first spike − ``before_ms``, first spike + ``after_ms``]; the
+    half-width is the time v spends above the midpoint between its initial value and
+    the peak, with linear interpolation at both crossings. NaN without a spike.
+    """
+    peaks = np.full(v_mv.shape[1], np.nan)
+    widths = np.full(v_mv.shape[1], np.nan)
+    for i in np.flatnonzero(~np.isnan(first_spike_ms)):
+        v = v_mv[:, i]
+        window = np.flatnonzero((t_ms >= first_spike_ms[i] - before_ms) & (t_ms <= first_spike_ms[i] + after_ms))
+        if window.size == 0:
+            continue
+        top = window[np.argmax(v[window])]
+        half = 0.5 * (v[0] + v[top])
+        up = top
+        while up > 0 and v[up] > half:
+            up -= 1
+        down = top
+        while down < len(v) - 1 and v[down] > half:
+            down += 1
+        if v[up] > half or v[down] > half:
+            continue
+        t_up = t_ms[up] + (half - v[up]) / (v[up + 1] - v[up]) * (t_ms[up + 1] - t_ms[up])
+        t_down = t_ms[down - 1] + (half - v[down - 1]) / (v[down] - v[down - 1]) * (t_ms[down] - t_ms[down - 1])
+        peaks[i], widths[i] = v[top], t_down - t_up
+    return peaks, widths
 
 
 def coincidence_factor(reference_ms: np.ndarray, other_ms: np.ndarray, window_ms: float, duration_ms: float) -> float:

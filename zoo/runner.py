@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import backends, registry
-from .metrics import spike_train_metrics
+from .metrics import SHAPE_METRICS, spike_shape, spike_train_metrics
 from .result import Result
 
 
@@ -21,6 +21,7 @@ def run(
     dt_ms: float | None = None,
     seed: int | None = None,
     trace_neurons: int | Iterable[int] | None = None,
+    spike_shape: bool = True,
     **params,
 ) -> Result:
     """Run model ``name`` on ``simulator`` ("nest" or "brian2"); return a :class:`Result`.
@@ -30,12 +31,14 @@ def run(
     population, one neuron per value, simulated once. ``duration_ms`` and ``dt_ms``
     (ms) and ``seed`` default to the model's protocol. ``trace_neurons``: the number
     of neurons, spread evenly, or the indices of those whose membrane potential is
-    recorded (default: the protocol's ``traced_neurons``).
+    recorded (default: the protocol's ``traced_neurons``). ``spike_shape=False`` skips
+    the spike-shape metrics of models that have them (they record v of every neuron).
 
     Raises ValueError, before any simulator is imported, for an unknown model,
     simulator or parameter and for out-of-range values.
     """
     plan = prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params)
+    plan["spike_shape"] = bool(spike_shape)
     return execute(plan)
 
 
@@ -49,7 +52,7 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) ->
     seed = spec.protocol.seed if seed is None else seed
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**31:
         raise ValueError(f"seed must be an integer in [0, 2**31), got {seed!r}")
-    values, size = spec.validate(params)
+    values, size = spec.validate(params, dt_ms)
     return {
         "spec": spec,
         "simulator": simulator,
@@ -66,18 +69,23 @@ def execute(plan: dict) -> Result:
     spec, size, dt_ms, duration_ms = plan["spec"], plan["size"], plan["dt_ms"], plan["duration_ms"]
     started = time.perf_counter()
     backend = backends.load(plan["simulator"])
+    needs_shape = plan.get("spike_shape", True) and any(m in SHAPE_METRICS for m in spec.metrics)
     with _session(backend, dt_ms, plan["seed"]) as sim:
         cells = spec.build(sim, plan["values"], size, duration_ms)
         cells.record("spikes")
-        if len(plan["traced"]):
+        if needs_shape:
+            cells.record("v")
+        elif len(plan["traced"]):
             cells[list(plan["traced"])].record("v")
         backend.run(duration_ms)
         segment = cells.get_data().segments[0]
         ids, times = segment.spiketrains.multiplexed
         neuron = cells.id_to_index(np.asarray(ids, dtype=int)) if len(ids) else np.array([], dtype=int)
     spikes = _spike_table(np.asarray(neuron), times, backend, dt_ms, duration_ms)
-    traces = _trace_table(segment)
+    traces = _trace_table(segment, plan["traced"])
     summary = _summary(spec, plan["values"], size, spikes, duration_ms)
+    if needs_shape:
+        summary["spike_peak_mv"], summary["spike_half_width_ms"] = _first_spike_shapes(segment, summary)
     meta = pd.DataFrame(
         [
             {
@@ -117,12 +125,21 @@ def _spike_table(neuron, times, backend, dt_ms, duration_ms) -> pd.DataFrame:
     return table.sort_values(["t_ms", "neuron"], kind="stable").reset_index(drop=True)
 
 
-def _trace_table(segment) -> pd.DataFrame:
+def _first_spike_shapes(segment, summary):
+    (signal,) = [s for s in segment.analogsignals if s.name == "v"]
+    neurons = np.asarray(signal.array_annotations["channel_index"], dtype=np.int64)
+    order = np.argsort(neurons)
+    first = summary["first_spike_ms"].to_numpy()[neurons[order]]
+    return spike_shape(signal.times.rescale("ms").magnitude, signal.magnitude[:, order], first)
+
+
+def _trace_table(segment, traced) -> pd.DataFrame:
     frames = []
     for signal in segment.analogsignals:
         times = signal.times.rescale("ms").magnitude
-        values = signal.magnitude
         neurons = np.asarray(signal.array_annotations["channel_index"], dtype=np.int64)
+        keep = np.isin(neurons, traced)
+        neurons, values = neurons[keep], signal.magnitude[:, keep]
         frames.append(
             pd.DataFrame(
                 {
@@ -142,6 +159,7 @@ def _trace_table(segment) -> pd.DataFrame:
 def _summary(spec, values, size, spikes, duration_ms) -> pd.DataFrame:
     columns = {name: np.broadcast_to(np.asarray(value, dtype=float), (size,)) for name, value in values.items()}
     metrics = spike_train_metrics(spikes["neuron"].to_numpy(), spikes["t_ms"].to_numpy(), size, duration_ms)
+    metrics = metrics[["neuron"] + [m for m in spec.metrics if m in metrics.columns]]
     summary = pd.concat([metrics[["neuron"]], pd.DataFrame(columns), metrics.drop(columns="neuron")], axis=1)
     if spec.closed_form is not None and values.get("step_amplitude", 0.0) == 0.0:
         summary["rate_hz_closed_form"] = np.broadcast_to(spec.closed_form(values), (size,))

@@ -56,6 +56,7 @@ class Parameter:
     bounds: str
     doc: str
     per_neuron: bool = True
+    on_time_grid: bool = False  # a time (ms) that must be a whole number of steps dt
 
     @property
     def interval(self) -> Bounds:
@@ -72,6 +73,7 @@ class Protocol:
     recorded: tuple[str, ...] = ("spikes", "v")
     traced_neurons: int = 5  # membrane traces are kept for at most this many neurons by default
     seed: int = 1
+    max_population: int | None = None  # largest population per simulation in sweeps (memory), None: no limit
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class ModelSpec:
     agreement: Callable | None = None  # (pairs, dt_ms, duration_ms) -> {metric: tolerance per pair}
     check: CheckSpec | None = None
     relations: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    checks: tuple[Callable, ...] = field(default_factory=tuple)  # (values, dt_ms) -> None or ValueError
     doc: str = ""
 
     @property
@@ -124,8 +127,10 @@ class ModelSpec:
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.parameters}
 
-    def validate(self, params: Mapping[str, object]) -> tuple[dict[str, np.ndarray | float], int]:
-        """Check names, numbers, shapes and ranges; return (values, population size).
+    def validate(self, params: Mapping[str, object], dt_ms: float | None = None
+                 ) -> tuple[dict[str, np.ndarray | float], int]:
+        """Check names, numbers, shapes and ranges (and, given ``dt_ms``, that times
+        fall on the time grid); return (values, population size).
 
         Scalars stay floats; per-neuron arrays become float arrays of one common
         length, which is the population size (1 when every value is a scalar).
@@ -162,6 +167,12 @@ class ModelSpec:
             values[name] = array if array.ndim == 1 else float(array)
         for low, relation, high in self.relations:
             _check_relation(values, low, relation, high, self.parameter(low).unit)
+        if dt_ms is not None:
+            for spec in self.parameters:
+                if spec.on_time_grid:
+                    _check_on_grid(spec.name, values[spec.name], dt_ms)
+            for check in self.checks:
+                check(values, dt_ms)
         return values, size
 
 
@@ -178,7 +189,52 @@ def _as_float_array(raw: object, what: str) -> np.ndarray:
 _RELATIONS = {"<": np.less, "<=": np.less_equal}
 
 
+def on_time_grid(values, dt_ms: float) -> np.ndarray:
+    """Whether each finite time (ms) is a whole number of steps (to 1e-9 relative)."""
+    steps = np.asarray(values, dtype=float) / dt_ms
+    finite = np.isfinite(steps)
+    ok = np.ones(steps.shape, dtype=bool)
+    ok[finite] = np.abs(steps[finite] - np.round(steps[finite])) <= 1e-9 * np.maximum(1.0, np.abs(steps[finite]))
+    return ok
+
+
+def _check_on_grid(name: str, value, dt_ms: float) -> None:
+    ok = on_time_grid(value, dt_ms)
+    if not np.all(ok):
+        bad = np.atleast_1d(value)[~np.atleast_1d(ok)][0]
+        raise ValueError(f"parameter {name!r} = {bad:g} ms must be a whole number of time steps (dt = {dt_ms:g} ms)")
+
+
 def _check_relation(values, low: str, relation: str, high: str, unit: str) -> None:
     ok = _RELATIONS[relation](values[low], values[high])
     if not np.all(ok):
         raise ValueError(f"parameters must satisfy {low} {relation} {high} ({unit})")
+
+
+def parse_values(name: str, text: str) -> list[float]:
+    """The command line's value grammar: ``START:STOP:NUM`` (inclusive, NUM >= 1),
+    ``V1,V2,...`` or a single number; ValueError otherwise."""
+    try:
+        if ":" in text:
+            start, stop, num = text.split(":")
+            if int(num) < 1:
+                raise ValueError
+            values = np.linspace(float(start), float(stop), int(num)).tolist()
+        else:
+            values = [float(v) for v in text.split(",") if v.strip() != ""]
+    except ValueError:
+        raise ValueError(f"{name}={text!r}: expected a number, V1,V2,... or START:STOP:NUM with NUM >= 1") from None
+    if not values:
+        raise ValueError(f"{name}={text!r} is empty")
+    return values
+
+
+def parse_range(name: str, text: str) -> tuple[float, float]:
+    """``LOW:HIGH`` -> (low, high), finite with low < high."""
+    try:
+        low, high = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise ValueError(f"random {name}={text!r}: expected LOW:HIGH") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"random {name}={text!r}: LOW and HIGH must be finite, LOW below HIGH")
+    return low, high

@@ -3,8 +3,10 @@
 **Spike timing (all backends).** Time advances in steps of ``dt``. A spike is
 detected at the end of the step during which the membrane potential reached
 threshold (``v >= v_thresh``) and is reported at that grid time; the potential is
-then clamped at ``v_reset`` for ``round(tau_refrac/dt)`` steps. This is NEST's
-grid-based ``iaf_psc_exp``; the Brian2 backend is adjusted to follow it exactly.
+then clamped at ``v_reset`` for ``tau_refrac/dt`` steps (models require
+``tau_refrac`` to be a whole number of steps: NEST rounds it up, Brian2 down). This
+is NEST's grid-based ``iaf_psc_exp``; the Brian2 backend is adjusted to follow it
+exactly.
 """
 from __future__ import annotations
 
@@ -14,11 +16,16 @@ import math
 import warnings
 from types import SimpleNamespace
 
+#: Longest run accepted (ms): 1e8 ms is 28 hours of model time.
+MAX_DURATION_MS = 1e8
+
 
 class Backend:
     """One simulator reached through PyNN. Subclasses fill in the hooks."""
 
     name: str = ""
+    #: The simulator's PyPI distribution (its version is read without importing it).
+    distribution: str = ""
     #: Steps to add to the simulator's recorded spike times to report them at the end
     #: of the detection step (see module docstring).
     spike_report_offset_steps: int = 0
@@ -29,7 +36,7 @@ class Backend:
         self._populations: list = []
         with self.quiet():
             self.pynn = self._import_pynn()
-        self.sim = self._namespace()
+            self.sim = self._namespace()
 
     # -- hooks -------------------------------------------------------------------
     def _import_pynn(self):
@@ -53,10 +60,12 @@ class Backend:
     @classmethod
     def check_timing(cls, dt_ms: float, duration_ms: float) -> None:
         """Raise ValueError for a time step or duration the simulator cannot honour."""
-        if not dt_ms > 0:
-            raise ValueError(f"dt must be > 0 ms, got {dt_ms:g} ms")
-        if not duration_ms > 0:
-            raise ValueError(f"duration must be > 0 ms, got {duration_ms:g} ms")
+        if not (math.isfinite(dt_ms) and dt_ms > 0):
+            raise ValueError(f"dt must be a finite number > 0 ms, got {dt_ms:g} ms")
+        if not (math.isfinite(duration_ms) and duration_ms > 0):
+            raise ValueError(f"duration must be a finite number > 0 ms, got {duration_ms:g} ms")
+        if duration_ms > MAX_DURATION_MS:
+            raise ValueError(f"duration must be at most {MAX_DURATION_MS:g} ms, got {duration_ms:g} ms")
         steps = duration_ms / dt_ms
         if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
             raise ValueError(f"duration ({duration_ms:g} ms) must be a whole number of time steps (dt = {dt_ms:g} ms)")
@@ -138,6 +147,3 @@ def silence_pynn_logger() -> None:
     if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
         logger.addHandler(logging.NullHandler())
 
-
-def steps(duration_ms: float, dt_ms: float) -> int:
-    return int(math.floor(duration_ms / dt_ms + 0.5))

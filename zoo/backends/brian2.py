@@ -42,6 +42,7 @@ def _signal_handlers_only_in_main_thread():
 
 class Brian2Backend(Backend):
     name = "brian2"
+    distribution = "Brian2"
     spike_report_offset_steps = 1
 
     def _import_pynn(self):

@@ -7,9 +7,16 @@ PyNN's Brian2 threshold group fires on ``v > v_thresh``, refuses per-neuron
 """
 from __future__ import annotations
 
+import functools
+import math
+
 import brian2
 import pyNN.brian2 as pynn_brian2
+from brian2 import ms, mV, nA, nF, uS
 from pyNN.brian2 import simulator
+from pyNN.standardmodels import build_translations
+
+from . import celltypes
 
 
 class GridThresholdNeuronGroup(brian2.NeuronGroup):
@@ -48,3 +55,149 @@ class IF_curr_exp(pynn_brian2.IF_curr_exp):
 
 
 CELL_TYPES = {"IF_curr_exp": IF_curr_exp}
+
+
+#: Largest Runge-Kutta substep (ms) for Hodgkin-Huxley cells (λ·h ≈ 0.4 at the spike peak).
+MAX_SUBSTEP_MS = 0.01
+
+
+@functools.lru_cache(maxsize=None)
+def substep_rk4(substeps: int):
+    """A Brian2 state updater: ``substeps`` classical RK4 steps of dt/substeps each."""
+    if substeps <= 1:
+        return "rk4"
+    h = f"(dt/{substeps})"
+    lines, x = [], "x"
+    for i in range(substeps):
+        t0 = f"(t + {i}*{h})"
+        lines += [
+            f"k{i}_1 = {h}*f({x}, {t0})",
+            f"k{i}_2 = {h}*f({x} + k{i}_1/2, {t0} + {h}/2)",
+            f"k{i}_3 = {h}*f({x} + k{i}_2/2, {t0} + {h}/2)",
+            f"k{i}_4 = {h}*f({x} + k{i}_3, {t0} + {h})",
+        ]
+        step = f"{x} + (k{i}_1 + 2*k{i}_2 + 2*k{i}_3 + k{i}_4)/6"
+        if i < substeps - 1:
+            lines.append(f"x{i} = {step}")
+            x = f"x{i}"
+        else:
+            lines.append(f"x_new = {step}")
+    return brian2.ExplicitStateUpdater("\n".join(lines))
+
+
+class PeakDetectingNeuronGroup(brian2.NeuronGroup):
+    """Conductance-based group with NEST's Hodgkin-Huxley spike rule.
+
+    PyNN's Brian2 HH group fires on ``v > -40*mV`` with no refractoriness, so every
+    time step above −40 mV counts as a spike. NEST's ``hh_psc_alpha`` and
+    ``hh_cond_exp_traub`` emit a spike at the first step where v is at or above a
+    level and falls (the peak), then pause detection for t_ref. This group does the
+    same: ``v_prev`` holds v at the end of the previous step, and the refractory
+    period is ``tau_refrac + dt`` because Brian2 counts the spike step itself.
+    Integration: NEST integrates adaptively (RKF45) within each time step and tests
+    the spike rule once per step. Here each step dt is integrated with k classical
+    Runge-Kutta substeps of at most ``MAX_SUBSTEP_MS`` (see :func:`substep_rk4`):
+    plain rk4 diverges for HH at dt = 0.1 ms (ḡ_Na/C = 120 /ms) and exponential
+    Euler, though stable, is first order (5 ms of drift after 1 s at dt = 0.01 ms).
+    """
+
+    peak_level = "0*mV"
+    refractory_expression = "tau_refrac + dt"
+    extra_equations = "tau_refrac : second (constant)"
+
+    def __init__(self, n, equations, **parameters):
+        equations = equations + brian2.Equations(f"v_prev : volt\n{self.extra_equations}")
+        clock = simulator.state.network.clock
+        super().__init__(
+            n,
+            model=equations,
+            threshold=f"v >= {self.peak_level} and v < v_prev",
+            refractory=self.refractory_expression,
+            method=substep_rk4(int(math.ceil(float(clock.dt / brian2.ms) / MAX_SUBSTEP_MS - 1e-9))),
+            clock=clock,
+        )
+        for name, value in parameters.items():
+            setattr(self, name, value)
+        self.v_prev = -1e9 * brian2.mV
+        self.run_regularly("v_prev = v", when="end")
+        self.add_attribute("initial_values")
+        self.initial_values = {}
+
+    def initialize(self):
+        for variable, values in self.initial_values.items():
+            setattr(self, variable, values)
+
+
+class TraubPeakDetectingNeuronGroup(PeakDetectingNeuronGroup):
+    """NEST ``hh_cond_exp_traub``: a spike at the peak once v ≥ V_T + 30 mV; t_ref = 2 ms."""
+
+    peak_level = "v_offset + 30*mV"
+    refractory_expression = "2*ms + dt"
+    extra_equations = ""
+
+
+_ALPHA_CURRENT_SYNAPSES = brian2.Equations(
+    """
+    die/dt = (2.718281828459045*ye - ie)/tau_syn_e : amp
+    dye/dt = -ye/tau_syn_e : amp
+    dii/dt = (2.718281828459045*yi - ii)/tau_syn_i : amp
+    dyi/dt = -yi/tau_syn_i : amp
+    i_syn = ie + ii : amp
+    tau_syn_e : second
+    tau_syn_i : second
+    """
+)
+
+_CLASSIC_HH = brian2.Equations(
+    """
+    dv/dt = (g_leak*(e_rev_leak - v) + gbar_Na*m**3*h*(e_rev_Na - v) + gbar_K*n**4*(e_rev_K - v)
+             + i_syn + i_offset + i_inj)/c_m : volt
+    dm/dt = alpha_m*(1 - m) - beta_m*m : 1
+    dh/dt = alpha_h*(1 - h) - beta_h*h : 1
+    dn/dt = alpha_n*(1 - n) - beta_n*n : 1
+    alpha_m = 1/exprel(-(v + 40*mV)/(10*mV))/ms : Hz
+    beta_m = 4*exp(-(v + 65*mV)/(18*mV))/ms : Hz
+    alpha_h = 0.07*exp(-(v + 65*mV)/(20*mV))/ms : Hz
+    beta_h = 1/(1 + exp(-(v + 35*mV)/(10*mV)))/ms : Hz
+    alpha_n = 0.1/exprel(-(v + 55*mV)/(10*mV))/ms : Hz
+    beta_n = 0.125*exp(-(v + 65*mV)/(80*mV))/ms : Hz
+    c_m : farad
+    gbar_Na : siemens
+    gbar_K : siemens
+    g_leak : siemens
+    e_rev_Na : volt
+    e_rev_K : volt
+    e_rev_leak : volt
+    i_offset : amp
+    i_inj : amp
+    """
+)
+
+
+class HH_curr_alpha(celltypes.HH_curr_alpha):
+    __doc__ = celltypes.HH_curr_alpha.__doc__
+    eqs = _CLASSIC_HH + _ALPHA_CURRENT_SYNAPSES
+    translations = build_translations(
+        ("cm", "c_m", nF),
+        ("gbar_Na", "gbar_Na", uS),
+        ("gbar_K", "gbar_K", uS),
+        ("g_leak", "g_leak", uS),
+        ("e_rev_Na", "e_rev_Na", mV),
+        ("e_rev_K", "e_rev_K", mV),
+        ("e_rev_leak", "e_rev_leak", mV),
+        ("tau_syn_E", "tau_syn_e", ms),
+        ("tau_syn_I", "tau_syn_i", ms),
+        ("tau_refrac", "tau_refrac", ms),
+        ("i_offset", "i_offset", nA),
+    )
+    state_variable_translations = build_translations(("v", "v", mV), ("m", "m"), ("h", "h"), ("n", "n"))
+    post_synaptic_variables = {"excitatory": "ye", "inhibitory": "yi"}
+    brian2_model = PeakDetectingNeuronGroup
+
+
+class HH_cond_exp(pynn_brian2.HH_cond_exp):
+    __doc__ = pynn_brian2.HH_cond_exp.__doc__
+    brian2_model = TraubPeakDetectingNeuronGroup
+
+
+CELL_TYPES.update({"HH_curr_alpha": HH_curr_alpha, "HH_cond_exp": HH_cond_exp})

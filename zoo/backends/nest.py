@@ -15,6 +15,7 @@ from .base import Backend, silence_pynn_logger
 
 class NestBackend(Backend):
     name = "nest"
+    distribution = "nest-simulator"
     spike_report_offset_steps = 0
     time_grid_ms = 0.001  # NEST's default tic: the resolution must be a multiple of it
 
@@ -24,6 +25,11 @@ class NestBackend(Backend):
         import pyNN.nest
 
         return pyNN.nest
+
+    def _cell_types(self) -> dict:
+        from . import nest_cells
+
+        return nest_cells.CELL_TYPES
 
     def _setup_kwargs(self, dt_ms: float, seed: int) -> dict:
         return {"spike_precision": "on_grid", "rng_seed": int(seed), "verbosity": "error"}

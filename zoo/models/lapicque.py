@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..current_clamp import STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..current_clamp import STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
 from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
 from ..tolerance import grid_if_agreement, grid_rate_tolerance_hz
 
@@ -26,7 +26,7 @@ PARAMETERS = (
     Parameter("v_rest", "mV", -65.0, "(-inf, inf)", "initial potential (there is no leak towards it)"),
     Parameter("v_reset", "mV", -65.0, "(-inf, inf)", "potential after a spike"),
     Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold"),
-    Parameter("tau_refrac", "ms", 2.0, "[0, inf)", "refractory period (whole time steps)"),
+    Parameter("tau_refrac", "ms", 2.0, "[0, inf)", "refractory period (whole time steps)", on_time_grid=True),
     Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current"),
 ) + STEP_PARAMETERS
 
@@ -60,5 +60,6 @@ MODEL = ModelSpec(
     agreement=grid_if_agreement,
     check=CheckSpec(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
+    checks=STEP_CHECKS,
     doc=__doc__,
 )

@@ -1,0 +1,64 @@
+"""Cell types the zoo adds to PyNN, declared once like PyNN's standard cells:
+parameters with units, recordables, initial values. No simulator is imported here;
+each backend adds its translation (``nest_cells``, ``brian2_cells``).
+"""
+from __future__ import annotations
+
+import numpy as np
+from pyNN.standardmodels import StandardCellType
+
+#: Patch area of the classic HH cell type: 1e-4 cm² (100 µm × 100 µm), so that
+#: 1 µF/cm² -> 0.1 nF, 1 mS/cm² -> 0.1 µS and 1 µA/cm² -> 0.1 nA (NEST's hh_psc_alpha defaults).
+HH_PATCH_AREA_CM2 = 1e-4
+
+
+def hh_rates(v_mv):
+    """Classic HH rate functions (1/ms) with rest at −65 mV (Dayan & Abbott 2001, eqs.
+    5.22, 5.24, 5.25; NEST ``hh_psc_alpha``): (alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n)."""
+    v = np.asarray(v_mv, dtype=float)
+    alpha_m = 0.1 * (v + 40.0) / (1.0 - np.exp(-(v + 40.0) / 10.0))
+    beta_m = 4.0 * np.exp(-(v + 65.0) / 18.0)
+    alpha_h = 0.07 * np.exp(-(v + 65.0) / 20.0)
+    beta_h = 1.0 / (1.0 + np.exp(-(v + 35.0) / 10.0))
+    alpha_n = 0.01 * (v + 55.0) / (1.0 - np.exp(-(v + 55.0) / 10.0))
+    beta_n = 0.125 * np.exp(-(v + 65.0) / 80.0)
+    return alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n
+
+
+def hh_steady_state(v_mv):
+    """Steady-state gating (m, h, n) at ``v_mv``."""
+    am, bm, ah, bh, an, bn = hh_rates(v_mv)
+    return am / (am + bm), ah / (ah + bh), an / (an + bn)
+
+
+_M0, _H0, _N0 = (float(x) for x in hh_steady_state(-65.0))
+
+
+class HH_curr_alpha(StandardCellType):
+    """Classic Hodgkin-Huxley (1952) squid-axon patch, current-based alpha synapses.
+
+    Hodgkin & Huxley (1952) J. Physiol. 117:500, in the modern convention (rest at
+    −65 mV) of Dayan & Abbott (2001) sec. 5.6: C = 1 µF/cm², ḡ_Na = 120, ḡ_K = 36,
+    g_L = 0.3 mS/cm², E_Na = 50, E_K = −77, E_L = −54.402 mV (rest at −65.000 mV), on
+    a patch of 1e-4 cm² (see ``zoo.models.hh``). A spike is the first time step at
+    which v ≥ 0 mV and v falls (the peak); detection then pauses for ``tau_refrac``.
+    """
+
+    default_parameters = {
+        "cm": 0.1,            # nF (1 µF/cm²)
+        "gbar_Na": 12.0,      # µS (120 mS/cm²)
+        "gbar_K": 3.6,        # µS (36 mS/cm²)
+        "g_leak": 0.03,       # µS (0.3 mS/cm²)
+        "e_rev_Na": 50.0,     # mV
+        "e_rev_K": -77.0,     # mV
+        "e_rev_leak": -54.402,  # mV
+        "tau_syn_E": 0.2,     # ms
+        "tau_syn_I": 2.0,     # ms
+        "tau_refrac": 2.0,    # ms, spike detection pause (v is not clamped)
+        "i_offset": 0.0,      # nA
+    }
+    recordable = ["spikes", "v", "m", "h", "n"]
+    receptor_types = ("excitatory", "inhibitory")
+    default_initial_values = {"v": -65.0, "m": _M0, "h": _H0, "n": _N0}
+    units = {"v": "mV", "m": "dimensionless", "h": "dimensionless", "n": "dimensionless"}
+    conductance_based = False

@@ -1,0 +1,30 @@
+"""NEST translations of the zoo's cell types (``zoo.backends.celltypes``)."""
+from __future__ import annotations
+
+from pyNN.standardmodels import build_translations
+
+from . import celltypes
+
+
+class HH_curr_alpha(celltypes.HH_curr_alpha):
+    __doc__ = celltypes.HH_curr_alpha.__doc__
+    translations = build_translations(
+        ("cm", "C_m", 1000.0),  # nF -> pF
+        ("gbar_Na", "g_Na", 1000.0),  # µS -> nS
+        ("gbar_K", "g_K", 1000.0),
+        ("g_leak", "g_L", 1000.0),
+        ("e_rev_Na", "E_Na"),
+        ("e_rev_K", "E_K"),
+        ("e_rev_leak", "E_L"),
+        ("tau_syn_E", "tau_syn_ex"),
+        ("tau_syn_I", "tau_syn_in"),
+        ("tau_refrac", "t_ref"),
+        ("i_offset", "I_e", 1000.0),  # nA -> pA
+    )
+    variable_map = {"v": "V_m", "m": "Act_m", "h": "Inact_h", "n": "Act_n"}
+    scale_factors = {"v": 1, "m": 1, "h": 1, "n": 1}
+    nest_name = {"on_grid": "hh_psc_alpha", "off_grid": "hh_psc_alpha"}
+    standard_receptor_type = True
+
+
+CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha}

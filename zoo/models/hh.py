@@ -1,0 +1,67 @@
+"""Classic Hodgkin-Huxley (1952) squid-axon patch under current clamp.
+
+    C dV/dt = −ḡ_Na m³h (V − E_Na) − ḡ_K n⁴ (V − E_K) − g_L (V − E_L) + I
+    dx/dt = α_x(V)(1 − x) − β_x(V) x,   x ∈ {m, h, n}
+
+Reference: Hodgkin & Huxley (1952) J. Physiol. 117:500–544; modern convention (rest
+at −65 mV) and rate functions as in Dayan & Abbott (2001) *Theoretical Neuroscience*
+sec. 5.6 and the course lecture (eqs. 13–19).
+
+Units: the membrane is a patch of A = 1e-4 cm² (100 µm × 100 µm), so the specific
+values convert as C = 1 µF/cm² · A = 0.1 nF, ḡ_Na = 120 mS/cm² · A = 12 µS,
+ḡ_K = 3.6 µS, g_L = 0.03 µS, and a current density of 1 µA/cm² is 0.1 nA (100 pA).
+E_L = −54.402 mV puts rest at −65.000 mV (NEST's ``hh_psc_alpha`` defaults).
+
+A spike is the first time step at which v ≥ 0 mV and falls (its peak, NEST's rule);
+detection then pauses for ``tau_refrac``. The cell type ``HH_curr_alpha`` is added
+by the zoo's backend layer (NEST ``hh_psc_alpha``; Brian2 equations, rk4).
+"""
+from __future__ import annotations
+
+from ..current_clamp import STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
+from ..tolerance import peak_detection_agreement
+
+#: Patch area (cm²) of the model; 1 µA/cm² of membrane is 0.1 nA.
+PATCH_AREA_CM2 = 1e-4
+
+
+def ua_per_cm2_to_na(density):
+    """Current density (µA/cm²) on the patch -> current (nA): × A (cm²) × 1000 nA/µA."""
+    return density * PATCH_AREA_CM2 * 1e3
+
+
+def na_to_ua_per_cm2(current):
+    """Current (nA) -> current density (µA/cm²) on the patch."""
+    return current / (PATCH_AREA_CM2 * 1e3)
+
+
+PARAMETERS = (
+    Parameter("cm", "nF", 0.1, "(0, inf)", "membrane capacitance (1 µF/cm² on the patch)"),
+    Parameter("gbar_Na", "uS", 12.0, "[0, inf)", "maximal sodium conductance (120 mS/cm²)"),
+    Parameter("gbar_K", "uS", 3.6, "[0, inf)", "maximal potassium conductance (36 mS/cm²)"),
+    Parameter("g_leak", "uS", 0.03, "[0, inf)", "leak conductance (0.3 mS/cm²)"),
+    Parameter("e_rev_Na", "mV", 50.0, "(-inf, inf)", "sodium reversal potential"),
+    Parameter("e_rev_K", "mV", -77.0, "(-inf, inf)", "potassium reversal potential"),
+    Parameter("e_rev_leak", "mV", -54.402, "(-inf, inf)", "leak reversal potential (rest at -65 mV)"),
+    Parameter("tau_refrac", "ms", 2.0, "[0, inf)", "spike-detection pause after a spike (v is not clamped)", on_time_grid=True),
+    Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current (0.1 nA = 1 µA/cm²)"),
+) + STEP_PARAMETERS
+
+MODEL = ModelSpec(
+    name="hh",
+    summary="classic Hodgkin-Huxley (1952) squid-axon patch driven by a current",
+    reference="Hodgkin & Huxley 1952, J. Physiol. 117:500; Dayan & Abbott 2001, sec. 5.6",
+    parameters=PARAMETERS,
+    protocol=Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0,
+                      dt_ms=0.01, max_population=200),
+    metrics=("n_spikes", "rate_hz", "late_rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi", "spike_peak_mv",
+             "spike_half_width_ms"),
+    build=current_clamp_population("HH_curr_alpha"),
+    check=CheckSpec(params={"i_offset": [0.0, 0.3, 0.6, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0]}, duration_ms=1000.0,
+                    dt_ms=0.01),
+    agreement=peak_detection_agreement,
+    relations=STEP_RELATIONS,
+    checks=STEP_CHECKS,
+    doc=__doc__,
+)

@@ -1,0 +1,45 @@
+"""PyNN's standard Hodgkin-Huxley cell ``HH_cond_exp`` (Traub & Miles) under current clamp.
+
+Sodium, potassium and leak currents with the rate functions of Traub & Miles (1991)
+*Neuronal Networks of the Hippocampus* as used by NEST's ``hh_cond_exp_traub``
+(Brette et al. 2007, J. Comput. Neurosci. 23:349, benchmark 3), PyNN's defaults:
+C = 0.2 nF, ḡ_Na = 20 µS, ḡ_K = 6 µS, g_L = 0.01 µS, V_T (``v_offset``) = −63 mV.
+
+A spike is the first time step at which v ≥ V_T + 30 mV and falls (its peak, NEST's
+rule), with a 2 ms detection pause. PyNN's own Brian2 version counts every step
+above −40 mV as a spike; the zoo's backend layer gives Brian2 NEST's rule.
+"""
+from __future__ import annotations
+
+from ..current_clamp import STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
+from ..tolerance import peak_detection_agreement
+
+PARAMETERS = (
+    Parameter("cm", "nF", 0.2, "(0, inf)", "membrane capacitance"),
+    Parameter("gbar_Na", "uS", 20.0, "[0, inf)", "maximal sodium conductance"),
+    Parameter("gbar_K", "uS", 6.0, "[0, inf)", "maximal potassium conductance"),
+    Parameter("g_leak", "uS", 0.01, "[0, inf)", "leak conductance"),
+    Parameter("v_offset", "mV", -63.0, "(-inf, inf)", "V_T, shifts the rate functions and the spike level"),
+    Parameter("e_rev_Na", "mV", 50.0, "(-inf, inf)", "sodium reversal potential"),
+    Parameter("e_rev_K", "mV", -90.0, "(-inf, inf)", "potassium reversal potential"),
+    Parameter("e_rev_leak", "mV", -65.0, "(-inf, inf)", "leak reversal potential"),
+    Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current"),
+) + STEP_PARAMETERS
+
+MODEL = ModelSpec(
+    name="hh_traub",
+    summary="PyNN's HH_cond_exp (Traub-Miles Hodgkin-Huxley) driven by a current",
+    reference="Traub & Miles 1991; Brette et al. 2007, J. Comput. Neurosci. 23:349; PyNN HH_cond_exp",
+    parameters=PARAMETERS,
+    protocol=Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0,
+                      dt_ms=0.01, max_population=200),
+    metrics=("n_spikes", "rate_hz", "late_rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi", "spike_peak_mv",
+             "spike_half_width_ms"),
+    build=current_clamp_population("HH_cond_exp"),
+    check=CheckSpec(params={"i_offset": [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]}, duration_ms=1000.0, dt_ms=0.01),
+    agreement=peak_detection_agreement,
+    relations=STEP_RELATIONS,
+    checks=STEP_CHECKS,
+    doc=__doc__,
+)
