@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/zoo check lif
 	$(BIN)/zoo check lapicque
+	$(BIN)/zoo check hh
+	$(BIN)/zoo check hh_traub
 
 test: setup
 	$(BIN)/python -m pytest
@@ -26,6 +28,7 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/lif_population.py
 	$(BIN)/python benchmarks/explorer_sweep.py
+	$(BIN)/python benchmarks/hh_fi_curve.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

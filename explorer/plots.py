@@ -91,7 +91,12 @@ def plot_sweep(table: pd.DataFrame, path: str | Path, metric: str = "rate_hz", x
     """The default figure for a sweep: one varying parameter gives the metric and the
     simulators' difference against it; two give heatmaps."""
     plt = _pyplot()
+    if metric not in table.columns:
+        raise ValueError(f"unknown metric {metric!r}; columns of this sweep: {', '.join(table.columns)}")
     varying = varying_parameters(table)
+    for name in (x, y):
+        if name is not None and name not in varying:
+            raise ValueError(f"{name!r} does not vary in this sweep; varying parameters: {', '.join(varying)}")
     x = x or (varying[0] if varying else None)
     if x is None:
         raise ValueError("the sweep varies no parameter; nothing to plot against")

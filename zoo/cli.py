@@ -102,8 +102,12 @@ def cmd_run(args) -> int:
 def cmd_check(args) -> int:
     from .verdict import SIMULATORS, check_model
 
+    from . import registry
+
+    spec = registry.get(args.model)
+    against = [w for w, has in (("the closed form", spec.closed_form), ("published values", spec.references)) if has]
     report = check_model(args.model)
-    print(f"check {args.model}: {' and '.join(SIMULATORS)} against the closed form and each other")
+    print(f"check {args.model}: {' and '.join(SIMULATORS)} against {' and '.join(against + ['each other'])}")
     with pd.option_context("display.width", 160):
         print(report.verdicts.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     print(f"\n{args.model}: {'PASS' if report.passed else 'FAIL'}")

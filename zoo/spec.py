@@ -106,6 +106,7 @@ class ModelSpec:
     closed_form_doc: str = ""
     rate_tolerance: Callable | None = None
     agreement: Callable | None = None  # (pairs, dt_ms, duration_ms) -> {metric: tolerance per pair}
+    references: Callable | None = None  # (simulator) -> verdict rows against published values
     check: CheckSpec | None = None
     relations: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
     checks: tuple[Callable, ...] = field(default_factory=tuple)  # (values, dt_ms) -> None or ValueError

@@ -55,6 +55,9 @@ def check_model(name: str, simulators=SIMULATORS) -> CheckReport:
             tolerance = spec.rate_tolerance(reference, protocol.dt_ms, protocol.duration_ms)
             rows.append(_worst(simulator, "rate_hz vs closed form", mine["rate_hz"].to_numpy(), reference,
                                tolerance, _labels(mine, varying)))
+    if spec.references is not None:
+        for simulator in simulators:
+            rows.extend(spec.references(simulator))
     comparison = explorer.compare(table, simulators)
     for (pair, metric), block in comparison.groupby(["simulators", "metric"], sort=False):
         if metric == "coincidence_factor":

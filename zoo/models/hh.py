@@ -36,6 +36,54 @@ def na_to_ua_per_cm2(current):
     return current / (PATCH_AREA_CM2 * 1e3)
 
 
+#: Published behaviour of the classic model, checked by ``zoo check hh`` and the tests.
+#: Rheobase for sustained repetitive firing under a long step: the stable and unstable
+#: limit cycles meet at I = 6.2649–6.2716 µA/cm² (Balti, Lanza & Aziz-Alaoui 2018,
+#: Math. Biosci. Eng. 15:807, fig. 6; Rinzel & Miller 1980, Math. Biosci. 49:27).
+RHEOBASE_UA_CM2 = (6.2649, 6.2716)
+#: Type II onset: repetitive firing starts at a finite rate, about 50 Hz at 6.3 °C,
+#: not near 0 (Hodgkin 1948, J. Physiol. 107:165, class II excitability; Rinzel &
+#: Ermentrout 1998 in Koch & Segev, *Methods in Neuronal Modeling*, ch. 7). Accepted:
+#: at least 40 Hz.
+ONSET_RATE_HZ_AT_LEAST = 40.0
+#: First spike from rest at 10 µA/cm²: peak near +40 mV (about 100 mV above rest) and
+#: width at half height 1–2 ms (Hodgkin & Huxley 1952 computed action potentials;
+#: Dayan & Abbott 2001, sec. 5.6).
+SPIKE_PEAK_MV = (30.0, 50.0)
+SPIKE_HALF_WIDTH_MS = (1.0, 2.0)
+#: Bisection precision of the rheobase (µA/cm²).
+RHEOBASE_PRECISION_UA_CM2 = 0.02
+
+
+def published_checks(simulator: str) -> list[dict]:
+    """Verdict rows for ``zoo check``: rheobase, type-II onset, first spike shape."""
+    from ..analysis import rheobase
+    from ..runner import run
+
+    found = rheobase("hh", simulator, low_na=ua_per_cm2_to_na(5.0), high_na=ua_per_cm2_to_na(8.0),
+                     precision_na=ua_per_cm2_to_na(RHEOBASE_PRECISION_UA_CM2), duration_ms=2000.0)
+    low, high = (na_to_ua_per_cm2(found[k]) for k in ("low_na", "high_na"))
+    # the bracket [low, high] must overlap the published interval
+    error = max(0.0, RHEOBASE_UA_CM2[0] - high, low - RHEOBASE_UA_CM2[1])
+    shape = run("hh", simulator, duration_ms=50.0, i_offset=ua_per_cm2_to_na(10.0)).summary.iloc[0]
+    rows = [
+        _row(simulator, "rheobase (uA/cm2)", high, sum(RHEOBASE_UA_CM2) / 2, error, RHEOBASE_PRECISION_UA_CM2,
+             f"bracket [{low:.4f}, {high:.4f}]; published {RHEOBASE_UA_CM2[0]}-{RHEOBASE_UA_CM2[1]}"),
+        _row(simulator, "onset rate (Hz)", found["late_rate_hz"], ONSET_RATE_HZ_AT_LEAST,
+             max(0.0, ONSET_RATE_HZ_AT_LEAST - found["late_rate_hz"]), 0.0, "type II: at least this at rheobase"),
+    ]
+    for metric, (lo, hi) in (("spike_peak_mv", SPIKE_PEAK_MV), ("spike_half_width_ms", SPIKE_HALF_WIDTH_MS)):
+        value = float(shape[metric])
+        rows.append(_row(simulator, metric, value, (lo + hi) / 2, max(0.0, lo - value, value - hi), 0.0,
+                         f"first spike at 10 uA/cm2; published range {lo}-{hi}"))
+    return rows
+
+
+def _row(simulator, metric, value, reference, error, tolerance, note) -> dict:
+    return {"simulator": simulator, "metric": metric, "value": value, "reference": reference, "error": error,
+            "tolerance": tolerance, "pass": bool(error <= tolerance), "worst_at": note}
+
+
 PARAMETERS = (
     Parameter("cm", "nF", 0.1, "(0, inf)", "membrane capacitance (1 µF/cm² on the patch)"),
     Parameter("gbar_Na", "uS", 12.0, "[0, inf)", "maximal sodium conductance (120 mS/cm²)"),
@@ -61,6 +109,7 @@ MODEL = ModelSpec(
     check=CheckSpec(params={"i_offset": [0.0, 0.3, 0.6, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0]}, duration_ms=1000.0,
                     dt_ms=0.01),
     agreement=peak_detection_agreement,
+    references=published_checks,
     relations=STEP_RELATIONS,
     checks=STEP_CHECKS,
     doc=__doc__,
