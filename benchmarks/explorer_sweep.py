@@ -98,7 +98,7 @@ def main() -> None:
     print(f"   explorer (warm) is {extrapolated / sweep_time:.0f}x faster, cold {extrapolated / cold:.0f}x (target >= 100x)")
 
     print("3. a sweep that cannot be vectorised: 24 step amplitudes x 200 currents, NEST, 5 s each")
-    grid = {"step_amplitude": np.linspace(0.0, 1.0, 24), "i_offset": np.linspace(0.5, 2.0, 200)}
+    grid = {"step_amplitude": np.linspace(0.0, 1.0, 24), "step_start": [100.0], "i_offset": np.linspace(0.5, 2.0, 200)}
     times = {}
     for workers in (1, 2):
         with cluster(workers) as local:

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from . import backends, registry
-from .metrics import SHAPE_METRICS, spike_shape, spike_train_metrics
+from .metrics import SHAPE_METRICS, spike_train_metrics
+from .metrics import spike_shape as measure_spike_shape
 from .result import Result
 
 
@@ -130,7 +131,7 @@ def _first_spike_shapes(segment, summary):
     neurons = np.asarray(signal.array_annotations["channel_index"], dtype=np.int64)
     order = np.argsort(neurons)
     first = summary["first_spike_ms"].to_numpy()[neurons[order]]
-    return spike_shape(signal.times.rescale("ms").magnitude, signal.magnitude[:, order], first)
+    return measure_spike_shape(signal.times.rescale("ms").magnitude, signal.magnitude[:, order], first)
 
 
 def _trace_table(segment, traced) -> pd.DataFrame:
