@@ -23,6 +23,9 @@ METRICS = {
 }
 #: Metrics that need the membrane potential of every neuron.
 SHAPE_METRICS = ("spike_peak_mv", "spike_half_width_ms")
+#: What spiking point-neuron models report: the train statistics, and the spike shape.
+TRAIN_METRICS = ("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi")
+SHAPED_TRAIN_METRICS = ("n_spikes", "rate_hz", "late_rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi") + SHAPE_METRICS
 
 
 def spike_train_metrics(neuron: np.ndarray, t_ms: np.ndarray, size: int, duration_ms: float) -> pd.DataFrame:

@@ -12,6 +12,7 @@ above −40 mV as a spike; the zoo's backend layer gives Brian2 NEST's rule.
 from __future__ import annotations
 
 from ..current_clamp import STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..metrics import SHAPED_TRAIN_METRICS
 from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
 from ..tolerance import peak_detection_agreement
 
@@ -34,8 +35,7 @@ MODEL = ModelSpec(
     parameters=PARAMETERS,
     protocol=Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0,
                       dt_ms=0.01, max_population=200),
-    metrics=("n_spikes", "rate_hz", "late_rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi", "spike_peak_mv",
-             "spike_half_width_ms"),
+    metrics=SHAPED_TRAIN_METRICS,
     build=current_clamp_population("HH_cond_exp"),
     check=CheckSpec(params={"i_offset": [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]}, duration_ms=1000.0, dt_ms=0.01),
     agreement=peak_detection_agreement,

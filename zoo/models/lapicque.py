@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..current_clamp import STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..metrics import TRAIN_METRICS
 from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
 from ..tolerance import grid_if_agreement, grid_rate_tolerance_hz
 
@@ -52,7 +53,7 @@ MODEL = ModelSpec(
     reference="Lapicque 1907; Dayan & Abbott 2001, Theoretical Neuroscience, sec. 5.4",
     parameters=PARAMETERS,
     protocol=Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0, dt_ms=0.1),
-    metrics=("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi"),
+    metrics=TRAIN_METRICS,
     build=current_clamp_population("IF_curr_exp", fixed={"tau_m": LEAK_FREE_TAU_M_MS}),
     closed_form=rate_hz,
     closed_form_doc="f = 1/(t_ref + cm*dv/I), dv = v_thresh - v_reset",
