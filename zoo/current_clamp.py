@@ -7,7 +7,7 @@ step acts on the potential from one time step after ``step_start``. Speaks PyNN 
 """
 from __future__ import annotations
 
-from .spec import Parameter
+from .spec import Parameter, Protocol
 
 STEP_PARAMETERS = (
     Parameter("step_amplitude", "nA", 0.0, "(-inf, inf)", "amplitude of a current step added to i_offset", per_neuron=False),
@@ -30,6 +30,13 @@ def check_step(values: dict, dt_ms: float) -> None:
 
 
 STEP_CHECKS = (check_step,)
+
+
+def current_clamp_protocol(dt_ms: float, max_population: int | None = None) -> Protocol:
+    """The default experiment of a current-clamped point neuron: 1 s of constant
+    ``i_offset`` (plus the optional step) at ``dt_ms``."""
+    return Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0,
+                    dt_ms=dt_ms, max_population=max_population)
 
 
 def current_clamp_population(cell_type: str, fixed: dict | None = None):

@@ -18,9 +18,10 @@ by the zoo's backend layer (NEST ``hh_psc_alpha``; Brian2 equations, rk4).
 """
 from __future__ import annotations
 
-from ..current_clamp import STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+                             current_clamp_protocol)
 from ..metrics import SHAPED_TRAIN_METRICS
-from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
+from ..spec import CheckSpec, ModelSpec, Parameter
 from ..tolerance import peak_detection_agreement
 
 #: Patch area (cm²) of the model; 1 µA/cm² of membrane is 0.1 nA.
@@ -102,8 +103,7 @@ MODEL = ModelSpec(
     summary="classic Hodgkin-Huxley (1952) squid-axon patch driven by a current",
     reference="Hodgkin & Huxley 1952, J. Physiol. 117:500; Dayan & Abbott 2001, sec. 5.6",
     parameters=PARAMETERS,
-    protocol=Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0,
-                      dt_ms=0.01, max_population=200),
+    protocol=current_clamp_protocol(dt_ms=0.01, max_population=200),
     metrics=SHAPED_TRAIN_METRICS,
     build=current_clamp_population("HH_curr_alpha"),
     check=CheckSpec(params={"i_offset": [0.0, 0.3, 0.6, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0]}, duration_ms=1000.0,

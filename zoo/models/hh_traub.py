@@ -11,9 +11,10 @@ above −40 mV as a spike; the zoo's backend layer gives Brian2 NEST's rule.
 """
 from __future__ import annotations
 
-from ..current_clamp import STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+                             current_clamp_protocol)
 from ..metrics import SHAPED_TRAIN_METRICS
-from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
+from ..spec import CheckSpec, ModelSpec, Parameter
 from ..tolerance import peak_detection_agreement
 
 PARAMETERS = (
@@ -33,8 +34,7 @@ MODEL = ModelSpec(
     summary="PyNN's HH_cond_exp (Traub-Miles Hodgkin-Huxley) driven by a current",
     reference="Traub & Miles 1991; Brette et al. 2007, J. Comput. Neurosci. 23:349; PyNN HH_cond_exp",
     parameters=PARAMETERS,
-    protocol=Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0,
-                      dt_ms=0.01, max_population=200),
+    protocol=current_clamp_protocol(dt_ms=0.01, max_population=200),
     metrics=SHAPED_TRAIN_METRICS,
     build=current_clamp_population("HH_cond_exp"),
     check=CheckSpec(params={"i_offset": [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]}, duration_ms=1000.0, dt_ms=0.01),

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..current_clamp import STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population
+from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+                             current_clamp_protocol)
 from ..metrics import TRAIN_METRICS
-from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
+from ..spec import CheckSpec, ModelSpec, Parameter
 from ..tolerance import grid_if_agreement, grid_rate_tolerance_hz
 
 PARAMETERS = (
@@ -52,7 +53,7 @@ MODEL = ModelSpec(
     summary="leaky integrate-and-fire neuron (PyNN IF_curr_exp) driven by a current",
     reference="Lapicque 1907; Gerstner et al. 2014, Neuronal Dynamics, eqs. 1.5-1.12",
     parameters=PARAMETERS,
-    protocol=Protocol(stimulus="constant current i_offset (nA), optional step current", duration_ms=1000.0, dt_ms=0.1),
+    protocol=current_clamp_protocol(dt_ms=0.1),
     metrics=TRAIN_METRICS,
     build=current_clamp_population("IF_curr_exp"),
     closed_form=rate_hz,
