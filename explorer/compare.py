@@ -95,7 +95,8 @@ def _compare_block(spec, a, b, left, right, dt_ms, duration_ms, distances) -> pd
         rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances.get(metric), ""))
     trains_a = [np.asarray(t, float) for t in left["spike_times_ms"]]
     trains_b = [np.asarray(t, float) for t in right["spike_times_ms"]]
-    for metric, values in (_distances(trains_a, trains_b, duration_ms) if distances else {}).items():
+    spiking = "n_spikes" in spec.metrics  # spike-train distances mean nothing for a cable's potentials
+    for metric, values in (_distances(trains_a, trains_b, duration_ms) if distances and spiking else {}).items():
         nan = np.full(len(values), np.nan)
         rows.append(_rows(parameters, metric, nan, nan, values, tolerances.get(metric), DISTANCES[metric]))
     block = pd.concat(rows, ignore_index=True)

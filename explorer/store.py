@@ -30,8 +30,7 @@ def schema(spec) -> pa.Schema:
     fields += [pa.field("dt_ms", pa.float64()), pa.field("duration_ms", pa.float64()), pa.field("seed", pa.int64())]
     fields += [pa.field(name, pa.float64()) for name in spec.parameter_names]
     fields += [pa.field(m, pa.int64() if m == "n_spikes" else pa.float64()) for m in spec.metrics if m in METRICS]
-    if spec.closed_form is not None:
-        fields.append(pa.field("rate_hz_closed_form", pa.float64()))
+    fields += [pa.field(f"{m}_closed_form", pa.float64()) for m in spec.closed_form_metrics]
     fields += [pa.field("spike_times_ms", pa.list_(pa.float64())), pa.field("status", pa.string()),
                pa.field("error", pa.string()), pa.field("wall_time_s", pa.float64()),
                pa.field("batch_size", pa.int64())]

@@ -25,13 +25,14 @@ def test_declaration_is_complete_and_consistent(name):
     assert spec.name == name and spec.summary and spec.reference and spec.doc
     assert len(set(spec.parameter_names)) == len(spec.parameters)
     for p in spec.parameters:
-        assert p.unit in {"ms", "mV", "nA", "nF", "uS", "Hz", "um"}, p
+        assert p.unit in {"ms", "mV", "nA", "nF", "uS", "Hz", "um", "uF/cm2", "ohm*cm", "ohm*cm2", "S/cm2", "1"}, p
         assert p.doc, p
         assert p.interval.contains(np.array(p.default)), f"default of {p.name} outside {p.bounds}"
     assert set(spec.metrics) <= set(METRICS)
     spec.validate({})  # the defaults pass their own validation
     if spec.closed_form is not None:
-        assert spec.rate_tolerance is not None and spec.check is not None
+        assert spec.closed_form_metrics and spec.closed_form_tolerance is not None and spec.check is not None
+        assert set(spec.closed_form(spec.defaults())) == set(spec.closed_form_metrics)
 
 
 def test_listing_and_validation_import_no_simulator():

@@ -18,12 +18,17 @@ class Result:
     - ``traces``: long form — ``t_ms``, ``neuron``, ``variable``, ``value`` (mV for ``v``).
     - ``summary``: one row per neuron — its parameter values (PyNN units) and metrics.
     - ``meta``: one row — model, simulator and versions, dt_ms, seed, duration_ms, wall_time_s.
+    - ``profile`` (cells with compartments): one row per compartment — ``neuron``,
+      ``compartment``, ``position_um``, the potential at the end of the run
+      ``v_final_mv`` and the closed-form steady state ``v_steady_closed_form_mv``.
+    Traces of compartmental cells carry ``compartment`` and ``position_um`` columns.
     """
 
     spikes: pd.DataFrame
     traces: pd.DataFrame
     summary: pd.DataFrame
     meta: pd.DataFrame
+    profile: pd.DataFrame | None = None
 
     @property
     def info(self) -> dict:
@@ -39,17 +44,22 @@ class Result:
     def save(self, path: str | Path, tables: tuple[str, ...] = TABLES) -> list[Path]:
         """Write to Parquet or CSV, chosen by the suffix of ``path``.
 
-        ``path`` receives the summary with provenance (:meth:`table`); the spikes and
-        traces go beside it as ``<stem>.spikes<suffix>`` and ``<stem>.traces<suffix>``.
+        ``path`` receives the summary with provenance (:meth:`table`); the spikes,
+        traces (and a compartmental cell's profile) go beside it as
+        ``<stem>.spikes<suffix>``, ``<stem>.traces<suffix>`` (``<stem>.profile<suffix>``).
         Returns the paths written.
         """
         path = Path(path)
         if path.suffix not in (".parquet", ".csv"):
             raise ValueError(f"cannot save to {path.name!r}: the file must end in .parquet or .csv")
         path.parent.mkdir(parents=True, exist_ok=True)
-        frames = {"summary": self.table(), "spikes": self.spikes, "traces": self.traces}
+        frames = {"summary": self.table(), "spikes": self.spikes, "traces": self.traces, "profile": self.profile}
+        if self.profile is not None and "profile" not in tables:
+            tables = tuple(tables) + ("profile",)
         written = []
         for name in tables:
+            if frames[name] is None:
+                continue
             target = path if name == "summary" else path.with_name(f"{path.stem}.{name}{path.suffix}")
             if path.suffix == ".parquet":
                 frames[name].to_parquet(target, index=False)

@@ -74,7 +74,7 @@ def execute(plan: dict) -> Result:
     with _session(backend, dt_ms, plan["seed"]) as sim:
         cells = spec.build(sim, plan["values"], size, duration_ms)
         cells.record("spikes")
-        if needs_shape:
+        if needs_shape or spec.measure is not None:
             cells.record("v")
         elif len(plan["traced"]):
             cells[list(plan["traced"])].record("v")
@@ -84,7 +84,8 @@ def execute(plan: dict) -> Result:
         neuron = cells.id_to_index(np.asarray(ids, dtype=int)) if len(ids) else np.array([], dtype=int)
     spikes = _spike_table(np.asarray(neuron), times, backend, dt_ms, duration_ms)
     traces = _trace_table(segment, plan["traced"])
-    summary = _summary(spec, plan["values"], size, spikes, duration_ms)
+    measured, profile = _measure(spec, segment, plan["values"], duration_ms)
+    summary = _summary(spec, plan["values"], size, spikes, duration_ms, measured)
     if needs_shape:
         summary["spike_peak_mv"], summary["spike_half_width_ms"] = _first_spike_shapes(segment, summary)
     meta = pd.DataFrame(
@@ -104,7 +105,7 @@ def execute(plan: dict) -> Result:
             }
         ]
     )
-    return Result(spikes=spikes, traces=traces, summary=summary, meta=meta)
+    return Result(spikes=spikes, traces=traces, summary=summary, meta=meta, profile=profile)
 
 
 @contextlib.contextmanager
@@ -134,36 +135,57 @@ def _first_spike_shapes(segment, summary):
     return measure_spike_shape(signal.times.rescale("ms").magnitude, signal.magnitude[:, order], first)
 
 
+#: Per-channel annotations of compartmental signals, kept as trace columns.
+COMPARTMENT_COLUMNS = ("compartment", "position_um")
+
+
 def _trace_table(segment, traced) -> pd.DataFrame:
+    """Long form sorted by (variable, neuron[, compartment], t_ms); signals of
+    compartmental cells add ``compartment`` and ``position_um``. Built in that order
+    (channel-major) rather than sorted afterwards: a 100-compartment run has 10⁶ rows."""
     frames = []
-    for signal in segment.analogsignals:
+    for signal in sorted(segment.analogsignals, key=lambda s: s.name):
         times = signal.times.rescale("ms").magnitude
-        neurons = np.asarray(signal.array_annotations["channel_index"], dtype=np.int64)
-        keep = np.isin(neurons, traced)
-        neurons, values = neurons[keep], signal.magnitude[:, keep]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "t_ms": np.repeat(times, len(neurons)),
-                    "neuron": np.tile(neurons, len(times)),
-                    "variable": signal.name,
-                    "value": values.ravel(),
-                }
-            )
-        )
+        annotations = signal.array_annotations
+        neurons = np.asarray(annotations["channel_index"], dtype=np.int64)
+        keep = np.flatnonzero(np.isin(neurons, traced))
+        extra = [name for name in COMPARTMENT_COLUMNS if name in annotations]
+        keys = [np.asarray(annotations[name])[keep] for name in reversed(extra[:1])] + [neurons[keep]]
+        keep = keep[np.lexsort(keys)] if keep.size else keep
+        columns = {
+            "t_ms": np.tile(times, keep.size),
+            "neuron": np.repeat(neurons[keep], len(times)),
+            "variable": signal.name,
+            "value": signal.magnitude[:, keep].T.ravel(),
+        }
+        for name in extra:
+            columns[name] = np.repeat(np.asarray(annotations[name])[keep], len(times))
+        frames.append(pd.DataFrame(columns))
     if not frames:
         return pd.DataFrame({"t_ms": [], "neuron": [], "variable": [], "value": []})
-    table = pd.concat(frames, ignore_index=True)
-    return table.sort_values(["variable", "neuron", "t_ms"], kind="stable").reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)
 
 
-def _summary(spec, values, size, spikes, duration_ms) -> pd.DataFrame:
+def _measure(spec, segment, values, duration_ms):
+    """The model's own metrics from v in every compartment, and its profile table."""
+    if spec.measure is None:
+        return {}, None
+    (signal,) = [s for s in segment.analogsignals if s.name == "v"]
+    positions = np.asarray(signal.array_annotations["position_um"], dtype=float)
+    return spec.measure(signal.times.rescale("ms").magnitude, signal.magnitude, positions, values, duration_ms)
+
+
+def _summary(spec, values, size, spikes, duration_ms, measured) -> pd.DataFrame:
     columns = {name: np.broadcast_to(np.asarray(value, dtype=float), (size,)) for name, value in values.items()}
     metrics = spike_train_metrics(spikes["neuron"].to_numpy(), spikes["t_ms"].to_numpy(), size, duration_ms)
     metrics = metrics[["neuron"] + [m for m in spec.metrics if m in metrics.columns]]
+    for name in spec.metrics:
+        if name in measured:
+            metrics[name] = np.broadcast_to(np.asarray(measured[name], dtype=float), (size,))
     summary = pd.concat([metrics[["neuron"]], pd.DataFrame(columns), metrics.drop(columns="neuron")], axis=1)
     if spec.closed_form is not None and values.get("step_amplitude", 0.0) == 0.0:
-        summary["rate_hz_closed_form"] = np.broadcast_to(spec.closed_form(values), (size,))
+        for metric, value in spec.closed_form(values).items():
+            summary[f"{metric}_closed_form"] = np.broadcast_to(np.asarray(value, dtype=float), (size,))
     return summary
 
 

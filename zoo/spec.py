@@ -91,8 +91,13 @@ class ModelSpec:
 
     ``build(sim, cell_params, n)`` creates the network with the PyNN API of the
     module-like ``sim`` it is given and returns the population to record; it never
-    names a simulator. ``closed_form(params)`` returns the theoretical firing rate
-    (Hz) per neuron where theory gives one.
+    names a simulator. Where theory gives a closed form, ``closed_form(params)``
+    returns {metric: value per neuron} for the metrics named in
+    ``closed_form_metrics`` (in the summary as ``<metric>_closed_form``) and
+    ``closed_form_tolerance(rows, dt_ms, duration_ms)`` the error each row may
+    have, derived from the numerics. ``measure(times_ms, v_mv, positions_um, params,
+    duration_ms)`` computes metrics from the membrane potential (models whose cells
+    have compartments); it returns (metrics, per-compartment profile table).
     """
 
     name: str
@@ -104,10 +109,12 @@ class ModelSpec:
     build: Callable
     closed_form: Callable | None = None
     closed_form_doc: str = ""
-    rate_tolerance: Callable | None = None
+    closed_form_metrics: tuple[str, ...] = ()
+    closed_form_tolerance: Callable | None = None
+    measure: Callable | None = None
     agreement: Callable | None = None  # (pairs, dt_ms, duration_ms) -> {metric: tolerance per pair}
     references: Callable | None = None  # (simulator) -> verdict rows against published values
-    check: CheckSpec | None = None
+    check: CheckSpec | tuple[CheckSpec, ...] | None = None  # several: each swept with its own dt and duration
     relations: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
     checks: tuple[Callable, ...] = field(default_factory=tuple)  # (values, dt_ms) -> None or ValueError
     doc: str = ""

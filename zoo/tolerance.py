@@ -26,6 +26,12 @@ def grid_rate_tolerance_hz(rate_hz, dt_ms: float, duration_ms: float) -> np.ndar
     return 1000.0 / duration_ms + rate_hz**2 * grid_s / (1.0 - rate_hz * grid_s) + 1e-9 * rate_hz
 
 
+def grid_rate_closed_form_tolerance(rows, dt_ms: float, duration_ms: float) -> dict:
+    """``ModelSpec.closed_form_tolerance`` of the grid-based IF models: the rate's."""
+    return {"rate_hz": grid_rate_tolerance_hz(np.asarray(rows["rate_hz_closed_form"], dtype=float), dt_ms,
+                                              duration_ms)}
+
+
 def grid_ties(rate_hz, tau_refrac_ms, dt_ms: float, rtol: float = 1e-6) -> np.ndarray:
     """Where the continuous time from reset to threshold, 1/f − t_ref, is a whole
     number of steps: the potential then reaches threshold exactly at a grid time and

@@ -38,23 +38,32 @@ def check_model(name: str, simulators=SIMULATORS) -> CheckReport:
     spec = registry.get(name)
     if spec.check is None:
         raise ValueError(f"model {name!r} declares no check protocol")
-    protocol = spec.check
-    grid = {k: np.atleast_1d(v) for k, v in protocol.params.items()}
-    table = explorer.sweep(name, grid=grid, simulators=simulators, duration_ms=protocol.duration_ms,
-                           dt_ms=protocol.dt_ms, scheduler="inline", progress=False)
-    varying = [k for k, v in grid.items() if len(v) > 1]
+    protocols = spec.check if isinstance(spec.check, tuple) else (spec.check,)
+    tables = []
+    for protocol in protocols:
+        grid = {k: np.atleast_1d(v) for k, v in protocol.params.items()}
+        tables.append(explorer.sweep(name, grid=grid, simulators=simulators, duration_ms=protocol.duration_ms,
+                                     dt_ms=protocol.dt_ms, scheduler="inline", progress=False))
+    table = pd.concat(tables, ignore_index=True)
+    varying = [p for p in spec.parameter_names if table[p].nunique() > 1]
     rows = []
     failed = table[table["status"] != "ok"]
     for _, row in failed.iterrows():
         rows.append({"simulator": row["simulator"], "metric": "run", "value": np.nan, "reference": np.nan,
                      "error": np.inf, "tolerance": 0.0, "pass": False, "worst_at": row["error"]})
-    if spec.closed_form is not None:
-        for simulator in simulators:
-            mine = table[(table["simulator"] == simulator) & (table["status"] == "ok")]
-            reference = mine["rate_hz_closed_form"].to_numpy()
-            tolerance = spec.rate_tolerance(reference, protocol.dt_ms, protocol.duration_ms)
-            rows.append(_worst(simulator, "rate_hz vs closed form", mine["rate_hz"].to_numpy(), reference,
-                               tolerance, _labels(mine, varying)))
+    for simulator in simulators:
+        for protocol in protocols:
+            mine = table[(table["simulator"] == simulator) & (table["status"] == "ok")
+                         & (table["dt_ms"] == protocol.dt_ms) & (table["duration_ms"] == protocol.duration_ms)]
+            if mine.empty or not spec.closed_form_metrics:
+                continue
+            tolerances = spec.closed_form_tolerance(mine, protocol.dt_ms, protocol.duration_ms)
+            for metric in spec.closed_form_metrics:
+                known = mine[f"{metric}_closed_form"].notna().to_numpy()  # theory may not apply to every case
+                if known.any():
+                    rows.append(_worst(simulator, f"{metric} vs closed form", mine[metric].to_numpy()[known],
+                                       mine[f"{metric}_closed_form"].to_numpy()[known],
+                                       np.asarray(tolerances[metric])[known], _labels(mine[known], varying)))
     if spec.references is not None:
         for simulator in simulators:
             rows.extend(spec.references(simulator))
@@ -74,8 +83,16 @@ def _worst(simulator, metric, value, reference, tolerance, label) -> dict:
     """The row for the point with the largest error relative to its tolerance.
 
     NaN on one side only (e.g. one simulator fires, the other does not) is an
-    infinite error; NaN on both sides agrees.
+    infinite error; NaN on both sides agrees. A metric without any tolerance (NaN)
+    is shown for information and passes, as in :func:`explorer.compare`.
     """
+    if np.all(np.isnan(np.asarray(tolerance, dtype=float))):
+        value, reference = np.asarray(value, dtype=float), np.asarray(reference, dtype=float)
+        error = np.where(np.isnan(value) & np.isnan(reference), 0.0, np.abs(value - reference))
+        worst = int(np.nanargmax(error)) if not np.all(np.isnan(error)) else 0
+        return {"simulator": simulator, "metric": metric, "value": value[worst], "reference": reference[worst],
+                "error": error[worst], "tolerance": np.nan, "pass": True,
+                "worst_at": f"{label(worst)} (information, no tolerance)"}
     value, reference, tolerance = (np.asarray(x, dtype=float) for x in (value, reference, tolerance))
     both_nan = np.isnan(value) & np.isnan(reference)
     error = np.where(both_nan, 0.0, np.abs(value - reference))

@@ -19,7 +19,7 @@ from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, curre
                              current_clamp_protocol)
 from ..metrics import TRAIN_METRICS
 from ..spec import CheckSpec, ModelSpec, Parameter
-from ..tolerance import grid_if_agreement, grid_rate_tolerance_hz
+from ..tolerance import grid_if_agreement, grid_rate_closed_form_tolerance
 
 LEAK_FREE_TAU_M_MS = 1.0e9
 
@@ -48,6 +48,11 @@ def rate_hz(p: dict) -> np.ndarray:
     return np.where(i > 0, rate, 0.0)
 
 
+def closed_forms(p: dict) -> dict:
+    """{"rate_hz": :func:`rate_hz`}."""
+    return {"rate_hz": rate_hz(p)}
+
+
 MODEL = ModelSpec(
     name="lapicque",
     summary="Lapicque's perfect integrate-and-fire neuron (no leak) driven by a current",
@@ -56,9 +61,10 @@ MODEL = ModelSpec(
     protocol=current_clamp_protocol(dt_ms=0.1),
     metrics=TRAIN_METRICS,
     build=current_clamp_population("IF_curr_exp", fixed={"tau_m": LEAK_FREE_TAU_M_MS}),
-    closed_form=rate_hz,
+    closed_form=closed_forms,
     closed_form_doc="f = 1/(t_ref + cm*dv/I), dv = v_thresh - v_reset",
-    rate_tolerance=grid_rate_tolerance_hz,
+    closed_form_metrics=("rate_hz",),
+    closed_form_tolerance=grid_rate_closed_form_tolerance,
     agreement=grid_if_agreement,
     check=CheckSpec(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,

@@ -14,7 +14,7 @@ from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, curre
                              current_clamp_protocol)
 from ..metrics import TRAIN_METRICS
 from ..spec import CheckSpec, ModelSpec, Parameter
-from ..tolerance import grid_if_agreement, grid_rate_tolerance_hz
+from ..tolerance import grid_if_agreement, grid_rate_closed_form_tolerance
 
 PARAMETERS = (
     Parameter("cm", "nF", 1.0, "(0, inf)", "membrane capacitance"),
@@ -48,6 +48,11 @@ def rate_hz(p: dict) -> np.ndarray:
     return np.where(above > 0, rate, 0.0)
 
 
+def closed_forms(p: dict) -> dict:
+    """{"rate_hz": :func:`rate_hz`}."""
+    return {"rate_hz": rate_hz(p)}
+
+
 MODEL = ModelSpec(
     name="lif",
     summary="leaky integrate-and-fire neuron (PyNN IF_curr_exp) driven by a current",
@@ -56,9 +61,10 @@ MODEL = ModelSpec(
     protocol=current_clamp_protocol(dt_ms=0.1),
     metrics=TRAIN_METRICS,
     build=current_clamp_population("IF_curr_exp"),
-    closed_form=rate_hz,
+    closed_form=closed_forms,
     closed_form_doc="f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv))), R = tau_m/cm, dv = v_thresh - v_reset",
-    rate_tolerance=grid_rate_tolerance_hz,
+    closed_form_metrics=("rate_hz",),
+    closed_form_tolerance=grid_rate_closed_form_tolerance,
     agreement=grid_if_agreement,
     check=CheckSpec(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
