@@ -16,6 +16,8 @@ import math
 import warnings
 from types import SimpleNamespace
 
+from . import multicompartment
+
 #: Longest run accepted (ms): 1e8 ms is 28 hours of model time.
 MAX_DURATION_MS = 1e8
 
@@ -89,7 +91,12 @@ class Backend:
         names = {name: getattr(self.pynn, name) for name in dir(self.pynn) if not name.startswith("_")}
         names.update(self._cell_types())
         names["Population"] = self._tracked_population_class()
+        names["multicompartment"] = multicompartment
         return SimpleNamespace(**names)
+
+    def _compartmental_population_class(self) -> type:
+        """This backend's translation of :mod:`zoo.backends.multicompartment`."""
+        raise NotImplementedError(f"no multicompartment cells on {self.name}")
 
     def _tracked_population_class(self):
         """PyNN's Population, remembered so :meth:`end` can free it.
@@ -103,6 +110,12 @@ class Backend:
 
         class Population(self.pynn.Population):
             __doc__ = self.pynn.Population.__doc__
+
+            def __new__(cls, size, cellclass, *args, **kwargs):
+                if isinstance(cellclass, multicompartment.MultiCompartmentNeuron):
+                    population_class = backend._compartmental_population_class()
+                    return population_class(size, cellclass, backend.pynn.get_time_step())
+                return super().__new__(cls)
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)

@@ -56,6 +56,11 @@ class Brian2Backend(Backend):
 
         return pyNN.brian2
 
+    def _compartmental_population_class(self) -> type:
+        from .brian2_multicompartment import Brian2CompartmentalPopulation
+
+        return Brian2CompartmentalPopulation
+
     def _cell_types(self) -> dict:
         from . import brian2_cells
 

@@ -26,6 +26,11 @@ class NestBackend(Backend):
 
         return pyNN.nest
 
+    def _compartmental_population_class(self) -> type:
+        from .nest_multicompartment import NestCompartmentalPopulation
+
+        return NestCompartmentalPopulation
+
     def _cell_types(self) -> dict:
         from . import nest_cells
 
