@@ -5,7 +5,7 @@ import pytest
 import zoo
 
 CASES = [
-    (dict(name="lyf"), r"unknown model 'lyf'; valid models: hh, hh_traub, lapicque, lif"),
+    (dict(name="lyf"), r"unknown model 'lyf'; valid models: cable, hh, hh_traub, lapicque, lif"),
     (dict(simulator="neuron"), r"unknown simulator 'neuron'; valid simulators: nest, brian2"),
     (dict(tau=5.0), r"unknown parameter 'tau' for model 'lif'; valid parameters: cm, tau_m, "),
     (dict(tau_m=0.0), r"'tau_m' = 0 ms is out of range; allowed: \(0, inf\) ms"),

@@ -7,6 +7,7 @@ from .spec import ModelSpec
 
 #: model name -> "module:attribute" of its ModelSpec.
 _ENTRY_POINTS: dict[str, str] = {
+    "cable": "zoo.models.cable:MODEL",
     "hh": "zoo.models.hh:MODEL",
     "hh_traub": "zoo.models.hh_traub:MODEL",
     "lapicque": "zoo.models.lapicque:MODEL",

@@ -1,0 +1,139 @@
+"""The compartmental cable on both simulators, against cable theory.
+
+Tolerances (zoo.cable_theory): the exact discretisation error of the compartmental
+cable against the continuous closed form, plus the transient the time schemes leave
+at the end of the run, plus round-off; τ within the schemes' fit bias dt/2 + dt²/(12τ);
+velocities within both schemes' first-order time errors, bounded by step doubling.
+"""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import explorer
+import zoo
+from zoo import cable_theory
+from zoo.models import cable
+
+DT_MS = cable.MODEL.protocol.dt_ms
+DURATION_MS = cable.MODEL.protocol.duration_ms
+LAMBDA_UM = 1000.0  # at the default diameter, Rm and Ra
+
+
+def _params(**changes):
+    return dict(cable.MODEL.defaults(), **changes)
+
+
+@pytest.mark.parametrize("length", [500.0, 3000.0], ids=["shorter-than-lambda", "longer-than-lambda"])
+def test_steady_state_is_the_cosh_profile(simulator, length):
+    assert cable_theory.length_constant_um(2.0, 20000.0, 100.0) == pytest.approx(LAMBDA_UM)
+    result = zoo.run("cable", simulator, length=length, trace_neurons=0)
+    p = _params(length=length)
+    profile = result.profile
+    deflection = profile["v_final_mv"].to_numpy() - p["v_rest"]
+    continuous = profile["v_steady_closed_form_mv"].to_numpy() - p["v_rest"]
+    discrete = cable_theory.compartmental_steady_state_mv(100, p["amplitude"], length, 2.0, 20000.0, 100.0)
+    steps = int(DURATION_MS / DT_MS) - 1
+    transient = cable_theory.transient_bound(100, length, 2.0, 20000.0, 100.0, 1.0, DT_MS, steps) \
+        * np.linalg.norm(discrete)
+    slack = transient + cable_theory.ROUND_OFF * np.abs(discrete)
+    # the simulators solve the declared compartmental equations ...
+    assert np.all(np.abs(deflection - discrete) <= slack)
+    # ... whose distance to cable theory is the discretisation error, second order in dx
+    assert np.all(np.abs(deflection - continuous) <= np.abs(discrete - continuous) + slack)
+    assert np.max(np.abs(deflection - continuous) / continuous) < 2 * (10.0 / LAMBDA_UM) ** 2
+    summary = result.summary.iloc[0]
+    tolerance = cable_theory.closed_form_tolerance([p], DT_MS, DURATION_MS)
+    for metric in ("input_resistance_mohm", "attenuation", "tau_ms"):
+        error = abs(summary[metric] - summary[f"{metric}_closed_form"])
+        assert error <= tolerance[metric][0], (metric, summary[metric], summary[f"{metric}_closed_form"])
+
+
+def test_input_resistance_and_tau_closed_forms():
+    """Numbers from the formulas by hand: λ = 1000 µm, r_a = 4·100/(π·(2e-4)²) Ω/cm."""
+    r_a_mohm_per_um = 4 * 100.0 / (math.pi * (2e-4) ** 2) * 1e-4 * 1e-6
+    assert cable_theory.input_resistance_mohm(1000.0, 2.0, 20000.0, 100.0) == pytest.approx(
+        r_a_mohm_per_um * 1000.0 / math.tanh(1.0))
+    assert cable_theory.membrane_time_constant_ms(20000.0, 1.0) == pytest.approx(20.0)
+    assert cable_theory.attenuation(1000.0, 2.0, 20000.0, 100.0) == pytest.approx(1 / math.cosh(1.0))
+
+
+def test_the_tolerance_catches_a_wrong_cable(simulator):
+    """A cable whose axial resistivity is off by 2 % fails the closed form of the true one."""
+    result = zoo.run("cable", simulator, length=3000.0, Ra=102.0, trace_neurons=0)
+    truth = cable.closed_forms(_params(length=3000.0))
+    tolerance = cable_theory.closed_form_tolerance([_params(length=3000.0)], DT_MS, DURATION_MS)
+    summary = result.summary.iloc[0]
+    for metric in ("input_resistance_mohm", "attenuation"):
+        assert abs(summary[metric] - truth[metric]) > tolerance[metric][0], metric
+
+
+def test_charging_time_constant_bias_is_the_schemes():
+    """Brian2 (implicit Euler) overestimates τ by dt/2; NEST (Crank-Nicolson) is exact to dt²."""
+    taus = {s: zoo.run("cable", s, trace_neurons=0).summary.iloc[0]["tau_ms"] for s in ("nest", "brian2")}
+    tau = 20.0
+    assert taus["brian2"] == pytest.approx(DT_MS / math.log1p(DT_MS / tau), abs=1e-6)
+    assert abs(taus["nest"] - tau) <= DT_MS**2 / (12 * tau) + 1e-6
+
+
+def test_error_shrinks_with_compartments(simulator):
+    (row,) = cable.convergence_rows(simulator)
+    assert row["pass"], row
+    errors = [float(e.split(": ")[1]) for e in row["worst_at"].removeprefix("errors ").split(", ")]
+    assert all(a > b for a, b in zip(errors, errors[1:]))
+    assert row["value"] > 1.8  # second order in dx
+
+
+def test_active_cable_propagates(simulator):
+    rows = {row["metric"]: row for row in cable.active_rows(simulator)}
+    assert all(row["pass"] for row in rows.values()), [r for r in rows.values() if not r["pass"]]
+
+
+def test_velocities_agree_between_simulators():
+    results = {s: zoo.run("cable", s, duration_ms=20.0, **cable.ACTIVE, trace_neurons=0).summary
+               for s in ("nest", "brian2")}
+    nest, brian2 = (results[s].iloc[0]["velocity_m_per_s"] for s in ("nest", "brian2"))
+    assert 0.3 < nest < 3.0
+    tolerance = cable_theory.agreement(results["nest"], DT_MS, 20.0)["velocity_m_per_s"][0]
+    assert abs(nest - brian2) <= tolerance
+    assert tolerance < 0.05 * nest
+
+
+def test_sweep_through_the_explorer(tmp_path):
+    grid = {"diameter": [1.0, 2.0], "n_compartments": [20.0, 40.0], "Ra": [100.0, 200.0]}
+    table = explorer.sweep("cable", grid=grid, duration_ms=100.0, out=tmp_path / "cable", scheduler="inline",
+                           progress=False)
+    assert (table["status"] == "ok").all() and len(table) == 16
+    stored = pd.read_parquet(tmp_path / "cable")
+    assert len(stored) == 16 and stored["attenuation"].notna().all()
+    verdicts = explorer.verdicts(explorer.compare(table))
+    assert verdicts["pass"].all(), verdicts
+    # a thinner or more resistive cable attenuates more (shorter λ)
+    nest = table[(table["simulator"] == "nest") & (table["n_compartments"] == 40.0)]
+    by = nest.set_index(["diameter", "Ra"])["attenuation"]
+    assert by[(1.0, 100.0)] < by[(2.0, 100.0)] and by[(2.0, 200.0)] < by[(2.0, 100.0)]
+
+
+def test_traces_carry_compartment_and_position(tmp_path):
+    result = zoo.run("cable", "nest", duration_ms=5.0, n_compartments=10, length=100.0)
+    traces = result.traces
+    assert set(traces["compartment"]) == set(range(10))
+    assert np.allclose(np.sort(traces["position_um"].unique()), np.arange(10) * 10.0 + 5.0)
+    assert len(traces) == 10 * 200
+    written = result.save(tmp_path / "cable.parquet")
+    assert tmp_path / "cable.profile.parquet" in written
+    assert len(pd.read_parquet(tmp_path / "cable.profile.parquet")) == 10
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"n_compartments": 10.5}, "whole number"),
+    ({"n_compartments": 1}, "out of range"),
+    ({"diameter": -1.0}, "out of range"),
+    ({"start": 0.0101}, "whole number of time steps"),
+    ({"start": 5.0, "stop": 2.0}, "start < stop"),
+    ({"g_leak": 1e-4}, "valid parameters"),
+])
+def test_bad_input_is_refused_before_simulating(bad, message):
+    with pytest.raises(ValueError, match=message):
+        zoo.run("cable", "nest", **bad)

@@ -1,0 +1,176 @@
+"""Passive cable theory: closed forms for a uniform cylinder with sealed ends, and the
+exact solution of its compartmental discretisation (which bounds the zoo's errors).
+
+A cylinder of length L (µm) and diameter d (µm), specific membrane resistance R_m
+(Ω·cm²), specific capacitance C_m (µF/cm²) and axial resistivity R_a (Ω·cm), with a
+constant current I (nA) entering at x = 0 (Rall 1959; Koch 1999 *Biophysics of
+Computation* ch. 2; Dayan & Abbott 2001 sec. 6.3):
+
+    λ = sqrt(d·R_m / (4·R_a))                         length constant
+    τ = R_m·C_m                                        membrane time constant
+    r_a = 4·R_a / (π·d²)                               axial resistance per length
+    R_in = r_a·λ·coth(L/λ)                             input resistance at x = 0
+    V(x) = I·R_in · cosh((L − x)/λ) / cosh(L/λ)        steady state (deflection from rest)
+    V(L)/V(0) = 1 / cosh(L/λ)                          attenuation at the far end
+
+**The compartmental cable** (``zoo.backends.multicompartment``: N compartments of
+length Δx, centres x_i = (i + ½)Δx) is the cell-centred finite-difference scheme of
+the same equation. Its steady state is exactly V_i = A·cosh(κ·(N − ½ − i)) with
+cosh κ = 1 + (Δx/λ)²/2 and A = I / (2·g_C·sinh(κN)·sinh(κ/2)), g_C = π·d²/(4·R_a·Δx):
+the continuous solution with λ replaced by Δx/κ = λ·(1 + (Δx/λ)²/24 + …). The
+difference between the two is the discretisation error, second order in Δx/λ.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+UM_PER_CM = 1e4
+
+
+def length_constant_um(diameter_um, Rm_ohm_cm2, Ra_ohm_cm):
+    """λ (µm)."""
+    d_cm = np.asarray(diameter_um, dtype=float) / UM_PER_CM
+    return np.sqrt(d_cm * np.asarray(Rm_ohm_cm2, dtype=float) / (4.0 * np.asarray(Ra_ohm_cm, dtype=float))) * UM_PER_CM
+
+
+def membrane_time_constant_ms(Rm_ohm_cm2, cm_uF_cm2):
+    """τ = R_m·C_m (ms): Ω·cm² × µF/cm² = µs."""
+    return np.asarray(Rm_ohm_cm2, dtype=float) * np.asarray(cm_uF_cm2, dtype=float) * 1e-3
+
+
+def axial_resistance_mohm_per_um(diameter_um, Ra_ohm_cm):
+    """r_a (MΩ/µm)."""
+    d_cm = np.asarray(diameter_um, dtype=float) / UM_PER_CM
+    return 4.0 * np.asarray(Ra_ohm_cm, dtype=float) / (np.pi * d_cm**2) / UM_PER_CM * 1e-6
+
+
+def input_resistance_mohm(length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_cm):
+    """R_in = r_a·λ·coth(L/λ) (MΩ) of a sealed finite cable, at x = 0."""
+    lam = length_constant_um(diameter_um, Rm_ohm_cm2, Ra_ohm_cm)
+    return axial_resistance_mohm_per_um(diameter_um, Ra_ohm_cm) * lam / np.tanh(np.asarray(length_um) / lam)
+
+
+def attenuation(length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_cm):
+    """V(L)/V(0) = 1/cosh(L/λ) at steady state."""
+    return 1.0 / np.cosh(np.asarray(length_um) / length_constant_um(diameter_um, Rm_ohm_cm2, Ra_ohm_cm))
+
+
+def steady_state_mv(x_um, amplitude_na, length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_cm):
+    """Steady deflection V(x) from rest (mV) at positions ``x_um`` for a current
+    ``amplitude_na`` (nA) into the sealed end x = 0."""
+    lam = length_constant_um(diameter_um, Rm_ohm_cm2, Ra_ohm_cm)
+    r_in = input_resistance_mohm(length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_cm)
+    return amplitude_na * r_in * np.cosh((length_um - np.asarray(x_um, dtype=float)) / lam) / np.cosh(length_um / lam)
+
+
+def compartmental_steady_state_mv(n_compartments, amplitude_na, length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_cm):
+    """Exact steady deflection (mV) of each compartment of the discretised cable
+    (module docstring), current into compartment 0."""
+    n = int(n_compartments)
+    dx = length_um / n
+    kappa = np.arccosh(1.0 + 0.5 * (dx / length_constant_um(diameter_um, Rm_ohm_cm2, Ra_ohm_cm)) ** 2)
+    g_c_us = 1.0 / (axial_resistance_mohm_per_um(diameter_um, Ra_ohm_cm) * dx)  # 1/MΩ = µS
+    a = amplitude_na / (2.0 * g_c_us * np.sinh(kappa * n) * np.sinh(kappa / 2.0))
+    return a * np.cosh(kappa * (n - 0.5 - np.arange(n)))
+
+
+def end_values(deflection_mv: np.ndarray) -> tuple[float, float]:
+    """Deflection at the two sealed ends, x = 0 and x = L, extrapolated linearly from
+    the two outermost compartment centres (error second order in Δx)."""
+    v = np.asarray(deflection_mv, dtype=float)
+    if v.size < 2:
+        return float(v[0]), float(v[0])
+    return 1.5 * v[0] - 0.5 * v[1], 1.5 * v[-1] - 0.5 * v[-2]
+
+
+def transient_bound(n_compartments, length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_cm, cm_uF_cm2, dt_ms, steps):
+    """Largest factor by which an initial error can survive ``steps`` time steps of
+    either scheme the simulators use (implicit Euler, Brian2; Crank-Nicolson, NEST).
+
+    The compartmental cable is dV/dt = −M·V + b with M symmetric (uniform
+    compartments) and eigenvalues μ_k = (1/τ)·(1 + (2 − 2·cos(kπ/N))/(Δx/λ)²),
+    k = 0 … N−1 (sealed ends). Per step, implicit Euler multiplies mode k by
+    1/(1 + μ_k·dt), Crank-Nicolson by (1 − μ_k·dt/2)/(1 + μ_k·dt/2). Starting at rest,
+    |V_i(t) − V_i(∞)| ≤ factor · ‖V(∞)‖₂.
+    """
+    n = int(n_compartments)
+    dx = length_um / n
+    lam = length_constant_um(diameter_um, Rm_ohm_cm2, Ra_ohm_cm)
+    tau = membrane_time_constant_ms(Rm_ohm_cm2, cm_uF_cm2)
+    mu = (1.0 + (2.0 - 2.0 * np.cos(np.pi * np.arange(n) / n)) / (dx / lam) ** 2) / tau
+    h = mu * dt_ms
+    per_step = max(np.max(1.0 / (1.0 + h)), np.max(np.abs((1.0 - h / 2.0) / (1.0 + h / 2.0))))
+    return float(per_step ** max(int(steps), 0))
+
+
+#: Relative slack for floating-point round-off: a tridiagonal solve of N ≤ 1000
+#: compartments loses about N·ε ≈ 2e-13 per step, and errors decay with the cable's
+#: slowest mode, so at most τ/dt steps accumulate: 2e-13 × 1e4 = 2e-9 at τ/dt = 1e4.
+ROUND_OFF = 1e-8
+#: First-order time-step error of the conduction velocity of each simulator's scheme,
+#: relative, per ms of dt (|v(dt) − v(0)|/v ≤ this · dt): bounded by step doubling in
+#: tests/test_cable.py (Crank-Nicolson/exponential Euler on NEST, implicit Euler on Brian2).
+VELOCITY_ERROR_PER_MS = 0.6
+
+
+def _rows(rows) -> list[dict]:
+    import pandas as pd
+
+    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+
+
+def _is_passive(p) -> bool:
+    return p["gbar_Na"] == 0.0 and p["gbar_K"] == 0.0
+
+
+def _steady_bounds(p, dt_ms, duration_ms):
+    """(discrete R_in, discrete attenuation, error bound on R_in, on the attenuation);
+    NaNs and zero bounds without a current (the steady metrics are NaN then)."""
+    if p["amplitude"] == 0.0:
+        return np.nan, np.nan, 0.0, 0.0
+    args = (p["length"], p["diameter"], p["Rm"], p["Ra"])
+    discrete = compartmental_steady_state_mv(p["n_compartments"], p["amplitude"], *args)
+    near, far = end_values(discrete)
+    steps = int(round((duration_ms - p["start"]) / dt_ms)) - 1
+    survive = transient_bound(p["n_compartments"], *args, p["cm"], dt_ms, steps) * np.linalg.norm(discrete)
+    # the end values weigh two compartments by 1.5 and 0.5: their error is at most 2·survive
+    r_error = 2.0 * survive / abs(p["amplitude"])
+    att_error = 2.0 * survive * (1.0 + abs(far / near)) / abs(near)
+    return near / p["amplitude"], far / near, r_error, att_error
+
+
+def tau_error_ms(tau_ms, dt_ms):
+    """Bias of the fitted charging time constant: implicit Euler dt/2, Crank-Nicolson dt²/(12τ)."""
+    return dt_ms / 2.0 + dt_ms**2 / (12.0 * np.asarray(tau_ms, dtype=float))
+
+
+def closed_form_tolerance(rows, dt_ms: float, duration_ms: float) -> dict:
+    """Allowed |simulated − closed form| per row: the exact discretisation error (the
+    compartmental solution against the continuous one), the transient left at the
+    end of the run, the τ-fit bias of the schemes, and round-off."""
+    out = {"input_resistance_mohm": [], "attenuation": [], "tau_ms": []}
+    for p in _rows(rows):
+        r_disc, att_disc, r_error, att_error = _steady_bounds(p, dt_ms, duration_ms)
+        r_cont = input_resistance_mohm(p["length"], p["diameter"], p["Rm"], p["Ra"])
+        att_cont = attenuation(p["length"], p["diameter"], p["Rm"], p["Ra"])
+        tau = membrane_time_constant_ms(p["Rm"], p["cm"])
+        out["input_resistance_mohm"].append(abs(r_disc - r_cont) + r_error + ROUND_OFF * r_cont)
+        out["attenuation"].append(abs(att_disc - att_cont) + att_error + ROUND_OFF)
+        out["tau_ms"].append(tau_error_ms(tau, dt_ms) + ROUND_OFF * tau)
+    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
+
+
+def agreement(pairs, dt_ms: float, duration_ms: float) -> dict:
+    """Allowed |NEST − Brian2| per pair: both solve the same compartmental equations,
+    so the steady state differs only by what each leaves of the transient; τ by the
+    schemes' fit biases; the velocity by both schemes' first-order time errors."""
+    out = {"input_resistance_mohm": [], "attenuation": [], "tau_ms": [], "velocity_m_per_s": []}
+    for p in _rows(pairs):
+        r_disc, _, r_error, att_error = _steady_bounds(p, dt_ms, duration_ms)
+        out["input_resistance_mohm"].append(2 * r_error + 2 * ROUND_OFF * np.nan_to_num(abs(r_disc)))
+        out["attenuation"].append(2 * att_error + 2 * ROUND_OFF)
+        tau = membrane_time_constant_ms(p["Rm"], p["cm"])
+        out["tau_ms"].append(tau_error_ms(tau, dt_ms) + 2 * ROUND_OFF * tau)
+        velocity = p["velocity_m_per_s"]  # NaN when no spike crossed: then both sides must be NaN
+        out["velocity_m_per_s"].append(2 * VELOCITY_ERROR_PER_MS * dt_ms * abs(velocity) if velocity == velocity else 0.0)
+    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
