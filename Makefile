@@ -21,6 +21,7 @@ demo: setup
 	$(BIN)/zoo check lapicque
 	$(BIN)/zoo check hh
 	$(BIN)/zoo check hh_traub
+	$(BIN)/zoo check cable
 
 test: setup
 	$(BIN)/python -m pytest
@@ -29,6 +30,7 @@ bench: setup
 	$(BIN)/python benchmarks/lif_population.py
 	$(BIN)/python benchmarks/explorer_sweep.py
 	$(BIN)/python benchmarks/hh_fi_curve.py
+	$(BIN)/python benchmarks/cable_passive.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

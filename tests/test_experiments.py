@@ -19,3 +19,27 @@ def test_hodgkin_huxley_fi_quick(tmp_path):
         assert row["low_ua_cm2"] <= RHEOBASE_UA_CM2[1] and row["high_ua_cm2"] >= RHEOBASE_UA_CM2[0]
     steps = tables["convergence"]
     assert (steps["max_abs_error_ms"] <= steps["bound_ms"] + 1e-9).all()
+
+
+def test_cable_attenuation_quick(tmp_path):
+    from experiments import cable_attenuation
+    from zoo import cable_theory
+
+    tables = cable_attenuation.main(quick=True, out=tmp_path)
+    for name in ("profiles.parquet", "convergence.parquet", "velocity.parquet", "cable.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    profiles = tables["profiles"]
+    # both simulators draw the same V(x), within 1e-6 of each other and 2(dx/lambda)^2 of the closed form
+    nest, brian2 = (profiles[profiles["simulator"] == s].reset_index(drop=True) for s in ("nest", "brian2"))
+    assert np.allclose(nest["v_final_mv"], brian2["v_final_mv"], atol=1e-6)
+    deflection = nest["v_final_mv"] + 65.0
+    closed = nest["v_steady_closed_form_mv"] + 65.0
+    assert (np.abs(deflection - closed) / closed).max() < 2 * (10.0 / 1000.0) ** 2
+    errors = tables["convergence"].sort_values("n_compartments")
+    for _, frame in errors.groupby("simulator"):
+        assert frame["abs_error"].is_monotonic_decreasing
+    velocity = tables["velocity"].pivot(index="diameter", columns="simulator", values="velocity_m_per_s")
+    assert np.all(np.abs(velocity["nest"] - velocity["brian2"]) <= 2 * cable_theory.VELOCITY_ERROR_PER_MS * 0.025
+                  * velocity["nest"])
+    exponent = np.log(velocity.loc[4.0] / velocity.loc[1.0]) / np.log(4.0)
+    assert np.all(np.abs(exponent - 0.5) < 0.02)

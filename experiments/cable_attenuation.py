@@ -1,0 +1,131 @@
+"""Passive cable attenuation and active propagation on NEST and Brian2, against cable theory.
+
+Rall W (1959) Branching dendritic trees and motoneuron membrane resistivity. Exp.
+Neurol. 1:491–527; Koch C (1999) *Biophysics of Computation*, ch. 2.
+
+A constant current enters one sealed end of a cylinder (zoo model ``cable``, d = 2 µm,
+R_m = 20 kΩ·cm², R_a = 100 Ω·cm: λ = 1 mm). The steady potential along cables
+shorter (0.5 mm) and longer (3 mm) than λ is drawn from both simulators over the
+closed form V(x) = V(0)·cosh((L − x)/λ)/cosh(L/λ); the attenuation error is
+measured as the compartments shrink (second order in Δx); and the active cable's
+conduction velocity is measured against diameter (∝ sqrt(d) in the continuum).
+Writes ``profiles.parquet``, ``convergence.parquet``, ``velocity.parquet`` and
+``cable.png`` to ``--out``.
+
+    python -m experiments.cable_attenuation [--quick] [--out DIR]
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import zoo
+from zoo import cable_theory
+from zoo.models.cable import ACTIVE
+
+SIMULATORS = tuple(zoo.backends.SIMULATORS)
+LENGTHS_UM = (500.0, 3000.0)
+
+
+def profiles(duration_ms: float) -> pd.DataFrame:
+    """Steady V(x) per compartment on each simulator, with the closed form."""
+    frames = []
+    for simulator in SIMULATORS:
+        for length in LENGTHS_UM:
+            profile = zoo.run("cable", simulator, length=length, duration_ms=duration_ms, trace_neurons=0).profile
+            frames.append(profile.assign(simulator=simulator, length=length))
+    return pd.concat(frames, ignore_index=True)
+
+
+def convergence(counts, duration_ms: float) -> pd.DataFrame:
+    """Attenuation error against 1/cosh(L/λ) for a 1 mm cable, N compartments."""
+    rows = []
+    theory = cable_theory.attenuation(1000.0, 2.0, 20000.0, 100.0)
+    for simulator in SIMULATORS:
+        for n in counts:
+            att = zoo.run("cable", simulator, length=1000.0, n_compartments=n, duration_ms=duration_ms,
+                          trace_neurons=0).summary.iloc[0]["attenuation"]
+            rows.append({"simulator": simulator, "n_compartments": n, "dx_over_lambda": 1.0 / n,
+                         "attenuation": att, "closed_form": theory, "abs_error": abs(att - theory)})
+    return pd.DataFrame(rows)
+
+
+def velocities(diameters, dt_ms: float) -> pd.DataFrame:
+    """Conduction velocity of the active cable against diameter."""
+    rows = []
+    for simulator in SIMULATORS:
+        for d in diameters:
+            s = zoo.run("cable", simulator, duration_ms=20.0, dt_ms=dt_ms, trace_neurons=0,
+                        **dict(ACTIVE, diameter=d)).summary.iloc[0]
+            rows.append({"simulator": simulator, "diameter": d, "velocity_m_per_s": s["velocity_m_per_s"],
+                         "far_end_peak_mv": s["far_end_peak_mv"]})
+    return pd.DataFrame(rows)
+
+
+def plot(tables: dict, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_v, ax_c, ax_s) = plt.subplots(1, 3, figsize=(14, 4))
+    styles = {"nest": dict(marker="o", ms=3, ls="none"), "brian2": dict(marker="x", ms=4, ls="none")}
+    for (simulator, length), frame in tables["profiles"].groupby(["simulator", "length"]):
+        ax_v.plot(frame["position_um"] / length, frame["v_final_mv"], label=f"{simulator}, L = {length:g} um",
+                  **styles[simulator])
+    for length, frame in tables["profiles"].drop_duplicates(["length", "compartment"]).groupby("length"):
+        ax_v.plot(frame["position_um"] / length, frame["v_steady_closed_form_mv"], "k-", lw=1)
+    ax_v.set_xlabel("x / L")
+    ax_v.set_ylabel("steady V (mV); line: cosh closed form")
+    ax_v.legend(fontsize="small")
+    for simulator, frame in tables["convergence"].groupby("simulator"):
+        ax_c.loglog(frame["dx_over_lambda"], frame["abs_error"], label=simulator, **styles[simulator])
+    c = tables["convergence"]
+    h = np.sort(c["dx_over_lambda"].unique())
+    ax_c.loglog(h, c["abs_error"].min() * (h / h.min()) ** 2, "k:", lw=1, label="slope 2")
+    ax_c.set_xlabel("dx / lambda")
+    ax_c.set_ylabel("|attenuation - 1/cosh(L/lambda)|")
+    ax_c.legend(fontsize="small")
+    for simulator, frame in tables["velocity"].groupby("simulator"):
+        ax_s.loglog(frame["diameter"], frame["velocity_m_per_s"], label=simulator, **styles[simulator])
+    v = tables["velocity"]
+    d = np.sort(v["diameter"].unique())
+    first = v[v["diameter"] == d[0]]["velocity_m_per_s"].mean()
+    ax_s.loglog(d, first * np.sqrt(d / d[0]), "k:", lw=1, label="sqrt(d)")
+    ax_s.set_xticks(d, [f"{x:g}" for x in d])
+    ax_s.minorticks_off()
+    ax_s.set_xlabel("diameter (um)")
+    ax_s.set_ylabel("conduction velocity (m/s)")
+    ax_s.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def main(quick: bool = False, out: str | Path = "out/cable_attenuation") -> dict[str, pd.DataFrame]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "profiles": profiles(duration_ms=300.0),
+        "convergence": convergence((10, 20, 40) if quick else (10, 20, 40, 80, 160), duration_ms=500.0),
+        "velocity": velocities((1.0, 4.0) if quick else (0.5, 1.0, 2.0, 4.0, 8.0), dt_ms=0.025 if quick else 0.01),
+    }
+    for name, table in tables.items():
+        table.to_parquet(out / f"{name}.parquet", index=False)
+    plot(tables, out / "cable.png")
+    return tables
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer points (what the tests run)")
+    parser.add_argument("--out", default="out/cable_attenuation")
+    args = parser.parse_args()
+    tables = main(quick=args.quick, out=args.out)
+    for name, table in tables.items():
+        print(f"{name}:\n{table.to_string(index=False)}\n")
+    print(f"written to {args.out}")
