@@ -65,6 +65,16 @@ def velocities(diameters, dt_ms: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _loglog(ax, table, x, y, styles, reference_x, reference_y, reference_label, xlabel, ylabel) -> None:
+    """Both simulators' points and a dotted reference line on log-log axes."""
+    for simulator, frame in table.groupby("simulator"):
+        ax.loglog(frame[x], frame[y], label=simulator, **styles[simulator])
+    ax.loglog(reference_x, reference_y, "k:", lw=1, label=reference_label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize="small")
+
+
 def plot(tables: dict, path: Path) -> Path:
     import matplotlib
 
@@ -81,25 +91,17 @@ def plot(tables: dict, path: Path) -> Path:
     ax_v.set_xlabel("x / L")
     ax_v.set_ylabel("steady V (mV); line: cosh closed form")
     ax_v.legend(fontsize="small")
-    for simulator, frame in tables["convergence"].groupby("simulator"):
-        ax_c.loglog(frame["dx_over_lambda"], frame["abs_error"], label=simulator, **styles[simulator])
-    c = tables["convergence"]
-    h = np.sort(c["dx_over_lambda"].unique())
-    ax_c.loglog(h, c["abs_error"].min() * (h / h.min()) ** 2, "k:", lw=1, label="slope 2")
-    ax_c.set_xlabel("dx / lambda")
-    ax_c.set_ylabel("|attenuation - 1/cosh(L/lambda)|")
-    ax_c.legend(fontsize="small")
-    for simulator, frame in tables["velocity"].groupby("simulator"):
-        ax_s.loglog(frame["diameter"], frame["velocity_m_per_s"], label=simulator, **styles[simulator])
+    h = np.sort(tables["convergence"]["dx_over_lambda"].unique())
+    smallest = tables["convergence"]["abs_error"].min()
+    _loglog(ax_c, tables["convergence"], "dx_over_lambda", "abs_error", styles, h, smallest * (h / h[0]) ** 2,
+            "slope 2", "dx / lambda", "|attenuation - 1/cosh(L/lambda)|")
     v = tables["velocity"]
     d = np.sort(v["diameter"].unique())
     first = v[v["diameter"] == d[0]]["velocity_m_per_s"].mean()
-    ax_s.loglog(d, first * np.sqrt(d / d[0]), "k:", lw=1, label="sqrt(d)")
+    _loglog(ax_s, v, "diameter", "velocity_m_per_s", styles, d, first * np.sqrt(d / d[0]), "sqrt(d)",
+            "diameter (um)", "conduction velocity (m/s)")
     ax_s.set_xticks(d, [f"{x:g}" for x in d])
     ax_s.minorticks_off()
-    ax_s.set_xlabel("diameter (um)")
-    ax_s.set_ylabel("conduction velocity (m/s)")
-    ax_s.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -123,7 +123,7 @@ def _is_passive(p) -> bool:
     return p["gbar_Na"] == 0.0 and p["gbar_K"] == 0.0
 
 
-def _steady_bounds(p, dt_ms, duration_ms):
+def steady_state_bounds(p, dt_ms, duration_ms):
     """(discrete R_in, discrete attenuation, error bound on R_in, on the attenuation);
     NaNs and zero bounds without a current (the steady metrics are NaN then)."""
     if p["amplitude"] == 0.0:
@@ -150,7 +150,7 @@ def closed_form_tolerance(rows, dt_ms: float, duration_ms: float) -> dict:
     end of the run, the τ-fit bias of the schemes, and round-off."""
     out = {"input_resistance_mohm": [], "attenuation": [], "tau_ms": []}
     for p in _rows(rows):
-        r_disc, att_disc, r_error, att_error = _steady_bounds(p, dt_ms, duration_ms)
+        r_disc, att_disc, r_error, att_error = steady_state_bounds(p, dt_ms, duration_ms)
         r_cont = input_resistance_mohm(p["length"], p["diameter"], p["Rm"], p["Ra"])
         att_cont = attenuation(p["length"], p["diameter"], p["Rm"], p["Ra"])
         tau = membrane_time_constant_ms(p["Rm"], p["cm"])
@@ -166,7 +166,7 @@ def agreement(pairs, dt_ms: float, duration_ms: float) -> dict:
     schemes' fit biases; the velocity by both schemes' first-order time errors."""
     out = {"input_resistance_mohm": [], "attenuation": [], "tau_ms": [], "velocity_m_per_s": []}
     for p in _rows(pairs):
-        r_disc, _, r_error, att_error = _steady_bounds(p, dt_ms, duration_ms)
+        r_disc, _, r_error, att_error = steady_state_bounds(p, dt_ms, duration_ms)
         out["input_resistance_mohm"].append(2 * r_error + 2 * ROUND_OFF * np.nan_to_num(abs(r_disc)))
         out["attenuation"].append(2 * att_error + 2 * ROUND_OFF)
         tau = membrane_time_constant_ms(p["Rm"], p["cm"])

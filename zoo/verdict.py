@@ -79,6 +79,12 @@ def check_model(name: str, simulators=SIMULATORS) -> CheckReport:
     return CheckReport(name, pd.DataFrame(rows, columns=COLUMNS), table, comparison)
 
 
+def reference_row(simulator, metric, value, reference, error, tolerance, note) -> dict:
+    """One verdict row of a model's own check against a published or derived value."""
+    return {"simulator": simulator, "metric": metric, "value": value, "reference": reference, "error": error,
+            "tolerance": tolerance, "pass": bool(error <= tolerance), "worst_at": note}
+
+
 def _worst(simulator, metric, value, reference, tolerance, label) -> dict:
     """The row for the point with the largest error relative to its tolerance.
 

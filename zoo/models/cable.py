@@ -23,6 +23,7 @@ import numpy as np
 from .. import cable_theory
 from ..cable_metrics import measure
 from ..metrics import CABLE_METRICS
+from ..verdict import reference_row
 from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
 
 PARAMETERS = (
@@ -91,11 +92,6 @@ def _run(simulator, duration_ms, dt_ms, **params):
     return run("cable", simulator, duration_ms=duration_ms, dt_ms=dt_ms, trace_neurons=0, **params).summary.iloc[0]
 
 
-def _row(simulator, metric, value, reference, error, tolerance, note) -> dict:
-    return {"simulator": simulator, "metric": metric, "value": value, "reference": reference, "error": error,
-            "tolerance": tolerance, "pass": bool(error <= tolerance), "worst_at": note}
-
-
 def convergence_rows(simulator: str) -> list[dict]:
     """Attenuation error against the closed form as the compartments shrink: its order
     at the finest pair against the order of the exact compartmental solution, with the
@@ -107,7 +103,7 @@ def convergence_rows(simulator: str) -> list[dict]:
         measured = _run(simulator, CONVERGENCE_DURATION_MS, MODEL.protocol.dt_ms, length=q["length"],
                         n_compartments=q["n_compartments"])["attenuation"]
         theory = cable_theory.attenuation(q["length"], q["diameter"], q["Rm"], q["Ra"])
-        _, discrete, _, bound = cable_theory._steady_bounds(q, MODEL.protocol.dt_ms, CONVERGENCE_DURATION_MS)
+        _, discrete, _, bound = cable_theory.steady_state_bounds(q, MODEL.protocol.dt_ms, CONVERGENCE_DURATION_MS)
         errors.append(abs(measured - theory))
         exact.append(abs(discrete - theory))
         bounds.append(bound + cable_theory.ROUND_OFF)
@@ -115,7 +111,7 @@ def convergence_rows(simulator: str) -> list[dict]:
     expected = math.log2(exact[-2] / exact[-1])
     tolerance = (bounds[-2] / exact[-2] + bounds[-1] / exact[-1]) / math.log(2)
     trail = ", ".join(f"N={n}: {e:.2e}" for n, e in zip(CONVERGENCE_COMPARTMENTS, errors))
-    return [_row(simulator, "attenuation error order in dx", order, expected, abs(order - expected), tolerance,
+    return [reference_row(simulator, "attenuation error order in dx", order, expected, abs(order - expected), tolerance,
                  f"errors {trail}")]
 
 
@@ -129,14 +125,14 @@ def active_rows(simulator: str) -> list[dict]:
         fine[diameter] = fine_run["velocity_m_per_s"]
         # first order: the error of v(dt) is about 2·|v(dt) − v(dt/2)|
         per_ms = 2 * abs(coarse_run["velocity_m_per_s"] - fine[diameter]) / fine[diameter] / 0.02
-        rows.append(_row(simulator, f"velocity dt error per ms, d={diameter:g} um", per_ms,
+        rows.append(reference_row(simulator, f"velocity dt error per ms, d={diameter:g} um", per_ms,
                          cable_theory.VELOCITY_ERROR_PER_MS, max(0.0, per_ms - cable_theory.VELOCITY_ERROR_PER_MS),
                          0.0, f"v = {fine[diameter]:.4f} m/s at dt 0.01 ms; declared bound "
                               f"{cable_theory.VELOCITY_ERROR_PER_MS}/ms"))
-        rows.append(_row(simulator, f"far-end peak (mV), d={diameter:g} um", fine_run["far_end_peak_mv"], 0.0,
+        rows.append(reference_row(simulator, f"far-end peak (mV), d={diameter:g} um", fine_run["far_end_peak_mv"], 0.0,
                          max(0.0, -fine_run["far_end_peak_mv"]), 0.0, "the spike reaches x = L: peak above 0 mV"))
     exponent = math.log(fine[4.0] / fine[1.0]) / math.log(4.0)
-    rows.append(_row(simulator, "velocity exponent in d", exponent, 0.5, abs(exponent - 0.5),
+    rows.append(reference_row(simulator, "velocity exponent in d", exponent, 0.5, abs(exponent - 0.5),
                      SQRT_D_EXPONENT_TOLERANCE, "v ~ d^x between d = 1 and 4 um, dt 0.01 ms"))
     return rows
 

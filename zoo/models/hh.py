@@ -21,6 +21,7 @@ from __future__ import annotations
 from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
                              current_clamp_protocol)
 from ..metrics import SHAPED_TRAIN_METRICS
+from ..verdict import reference_row
 from ..spec import CheckSpec, ModelSpec, Parameter
 from ..tolerance import peak_detection_agreement
 
@@ -69,21 +70,16 @@ def published_checks(simulator: str) -> list[dict]:
     error = max(0.0, RHEOBASE_UA_CM2[0] - high, low - RHEOBASE_UA_CM2[1])
     shape = run("hh", simulator, duration_ms=50.0, i_offset=ua_per_cm2_to_na(10.0)).summary.iloc[0]
     rows = [
-        _row(simulator, "rheobase (uA/cm2)", high, sum(RHEOBASE_UA_CM2) / 2, error, RHEOBASE_PRECISION_UA_CM2,
+        reference_row(simulator, "rheobase (uA/cm2)", high, sum(RHEOBASE_UA_CM2) / 2, error, RHEOBASE_PRECISION_UA_CM2,
              f"bracket [{low:.4f}, {high:.4f}]; published {RHEOBASE_UA_CM2[0]}-{RHEOBASE_UA_CM2[1]}"),
-        _row(simulator, "onset rate (Hz)", found["late_rate_hz"], ONSET_RATE_HZ_AT_LEAST,
+        reference_row(simulator, "onset rate (Hz)", found["late_rate_hz"], ONSET_RATE_HZ_AT_LEAST,
              max(0.0, ONSET_RATE_HZ_AT_LEAST - found["late_rate_hz"]), 0.0, "type II: at least this at rheobase"),
     ]
     for metric, (lo, hi) in (("spike_peak_mv", SPIKE_PEAK_MV), ("spike_half_width_ms", SPIKE_HALF_WIDTH_MS)):
         value = float(shape[metric])
-        rows.append(_row(simulator, metric, value, (lo + hi) / 2, max(0.0, lo - value, value - hi), 0.0,
+        rows.append(reference_row(simulator, metric, value, (lo + hi) / 2, max(0.0, lo - value, value - hi), 0.0,
                          f"first spike at 10 uA/cm2; published range {lo}-{hi}"))
     return rows
-
-
-def _row(simulator, metric, value, reference, error, tolerance, note) -> dict:
-    return {"simulator": simulator, "metric": metric, "value": value, "reference": reference, "error": error,
-            "tolerance": tolerance, "pass": bool(error <= tolerance), "worst_at": note}
 
 
 PARAMETERS = (
