@@ -61,6 +61,11 @@ class Brian2Backend(Backend):
 
         return Brian2CompartmentalPopulation
 
+    def _plasticity_types(self) -> dict:
+        from . import brian2_plasticity
+
+        return brian2_plasticity.PLASTICITY_TYPES
+
     def _cell_types(self) -> dict:
         from . import brian2_cells
 

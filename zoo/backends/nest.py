@@ -31,6 +31,11 @@ class NestBackend(Backend):
 
         return NestCompartmentalPopulation
 
+    def _plasticity_types(self) -> dict:
+        from . import nest_plasticity
+
+        return nest_plasticity.PLASTICITY_TYPES
+
     def _cell_types(self) -> dict:
         from . import nest_cells
 

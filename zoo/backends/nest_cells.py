@@ -1,6 +1,7 @@
 """NEST translations of the zoo's cell types (``zoo.backends.celltypes``)."""
 from __future__ import annotations
 
+import pyNN.nest as pynn_nest
 from pyNN.standardmodels import build_translations
 
 from . import celltypes
@@ -27,4 +28,17 @@ class HH_curr_alpha(celltypes.HH_curr_alpha):
     standard_receptor_type = True
 
 
-CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha}
+class SpikeSourceArray(pynn_nest.SpikeSourceArray):
+    """PyNN's SpikeSourceArray as NEST's ``spike_train_injector``: a neuron that emits
+    the given spike times, so it can be the source of plastic synapses without a
+    ``spike_generator`` → ``parrot_neuron`` pair. Half the nodes to update each step, and
+    no relay step: spikes leave at the given times (measured: a 2000-afferent STDP run
+    is 2.5× faster, ``benchmarks/masquelier2008.py``)."""
+
+    translations = build_translations(("spike_times", "spike_times"))
+    nest_name = {"on_grid": "spike_train_injector", "off_grid": "spike_train_injector"}
+    uses_parrot = False
+    always_local = True
+
+
+CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha, "SpikeSourceArray": SpikeSourceArray}
