@@ -22,6 +22,7 @@ demo: setup
 	$(BIN)/zoo check hh
 	$(BIN)/zoo check hh_traub
 	$(BIN)/zoo check cable
+	$(BIN)/zoo check masquelier2008
 
 test: setup
 	$(BIN)/python -m pytest

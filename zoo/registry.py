@@ -12,6 +12,7 @@ _ENTRY_POINTS: dict[str, str] = {
     "hh_traub": "zoo.models.hh_traub:MODEL",
     "lapicque": "zoo.models.lapicque:MODEL",
     "lif": "zoo.models.lif:MODEL",
+    "masquelier2008": "zoo.models.masquelier2008:MODEL",
 }
 _specs: dict[str, ModelSpec] = {}
 

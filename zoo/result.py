@@ -1,7 +1,7 @@
 """The result of a run: tidy pandas tables, savable, convertible to Neo."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,8 @@ class Result:
       ``compartment``, ``position_um``, the potential at the end of the run
       ``v_final_mv`` and the closed-form steady state ``v_steady_closed_form_mv``.
     Traces of compartmental cells carry ``compartment`` and ``position_um`` columns.
+    - ``tables``: further tables a model produces, by name, also reachable as
+      attributes (``result.patterns``); saved beside the summary as ``<stem>.<name>``.
     """
 
     spikes: pd.DataFrame
@@ -29,6 +31,13 @@ class Result:
     summary: pd.DataFrame
     meta: pd.DataFrame
     profile: pd.DataFrame | None = None
+    tables: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        tables = self.__dict__.get("tables") or {}
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"{type(self).__name__!r} has no attribute or table {name!r}")
 
     @property
     def info(self) -> dict:
@@ -53,9 +62,10 @@ class Result:
         if path.suffix not in (".parquet", ".csv"):
             raise ValueError(f"cannot save to {path.name!r}: the file must end in .parquet or .csv")
         path.parent.mkdir(parents=True, exist_ok=True)
-        frames = {"summary": self.table(), "spikes": self.spikes, "traces": self.traces, "profile": self.profile}
-        if self.profile is not None and "profile" not in tables:
-            tables = tuple(tables) + ("profile",)
+        frames = {"summary": self.table(), "spikes": self.spikes, "traces": self.traces, "profile": self.profile,
+                  **self.tables}
+        extra = ([] if self.profile is None else ["profile"]) + list(self.tables)
+        tables = tuple(tables) + tuple(name for name in extra if name not in tables)
         written = []
         for name in tables:
             if frames[name] is None:

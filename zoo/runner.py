@@ -72,7 +72,11 @@ def execute(plan: dict) -> Result:
     backend = backends.load(plan["simulator"])
     needs_shape = plan.get("spike_shape", True) and any(m in SHAPE_METRICS for m in spec.metrics)
     with _session(backend, dt_ms, plan["seed"]) as sim:
-        cells = spec.build(sim, plan["values"], size, duration_ms)
+        extra = {"seed": plan["seed"]} if spec.seeded_build else {}
+        cells = spec.build(sim, plan["values"], size, duration_ms, **extra)
+        state = None
+        if spec.analyse is not None:
+            cells, state = cells
         cells.record("spikes")
         if needs_shape or spec.measure is not None:
             cells.record("v")
@@ -82,9 +86,12 @@ def execute(plan: dict) -> Result:
         segment = cells.get_data().segments[0]
         ids, times = segment.spiketrains.multiplexed
         neuron = cells.id_to_index(np.asarray(ids, dtype=int)) if len(ids) else np.array([], dtype=int)
-    spikes = _spike_table(np.asarray(neuron), times, backend, dt_ms, duration_ms)
+        spikes = _spike_table(np.asarray(neuron), times, backend, dt_ms, duration_ms)
+        analysed, tables = ({}, {}) if spec.analyse is None else spec.analyse(state, spikes, plan["values"],
+                                                                              duration_ms)
     traces = _trace_table(segment, plan["traced"])
     measured, profile = _measure(spec, segment, plan["values"], duration_ms)
+    measured.update(analysed)
     summary = _summary(spec, plan["values"], size, spikes, duration_ms, measured)
     if needs_shape:
         summary["spike_peak_mv"], summary["spike_half_width_ms"] = _first_spike_shapes(segment, summary)
@@ -105,7 +112,7 @@ def execute(plan: dict) -> Result:
             }
         ]
     )
-    return Result(spikes=spikes, traces=traces, summary=summary, meta=meta, profile=profile)
+    return Result(spikes=spikes, traces=traces, summary=summary, meta=meta, profile=profile, tables=tables)
 
 
 @contextlib.contextmanager

@@ -117,6 +117,11 @@ class ModelSpec:
     check: CheckSpec | tuple[CheckSpec, ...] | None = None  # several: each swept with its own dt and duration
     relations: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
     checks: tuple[Callable, ...] = field(default_factory=tuple)  # (values, dt_ms) -> None or ValueError
+    #: build also takes ``seed=`` (models whose input is drawn from the run's seed)
+    seeded_build: bool = False
+    #: (state, spikes, params, duration_ms) -> (metrics, {name: table}); build then
+    #: returns (population, state), and analyse runs before the simulator is reset
+    analyse: Callable | None = None
     doc: str = ""
 
     @property
