@@ -77,3 +77,38 @@ def test_plain_pynn_brian2_fires_early_which_the_backend_fixes():
     fixed = zoo.run("lif", simulator="brian2", i_offset=currents, tau_refrac=2.0).summary["n_spikes"].to_numpy()
     assert plain.sum() > nest.sum()
     np.testing.assert_array_equal(fixed, nest)
+
+
+def _static_synapse_run(simulator, delay_ms):
+    """500 afferents of the pattern input through static synapses into one LIF."""
+    from zoo import backends
+    from zoo.pattern_input import make_input
+
+    trains = make_input(seed=2, duration_ms=3000.0, dt_ms=0.1, n_afferents=500, n_pattern=0).trains_ms()
+    backend = backends.load(simulator)
+    with backend.quiet():
+        sim = backend.setup(0.1, 1)
+        try:
+            sources = sim.Population(500, sim.SpikeSourceArray(spike_times=[sim.Sequence(t) for t in trains]))
+            cell = sim.Population(1, sim.IF_curr_exp(tau_m=10.0, cm=0.25, tau_syn_E=2.5, v_rest=-70.0,
+                                                     v_thresh=-50.0, v_reset=-70.0, tau_refrac=1.0),
+                                  initial_values={"v": -70.0})
+            projection = sim.Projection(sources, cell, sim.AllToAllConnector(),
+                                        sim.StaticSynapse(weight=0.02, delay=delay_ms), receptor_type="excitatory")
+            cell.record("spikes")
+            backend.run(3000.0)
+            times = np.asarray(cell.get_data().segments[0].spiketrains[0].magnitude)
+            delays = projection.get("delay", format="array")
+        finally:
+            backend.end()
+    return backend.report_spike_times(times, 0.1), delays
+
+
+@pytest.mark.parametrize("delay_ms", [0.1, 1.5])
+def test_synaptic_input_arrives_in_the_same_step_on_both(delay_ms):
+    """Brian2 adds arriving input after a step's integration, NEST before it; the Brian2
+    backend delays pathways by d - dt, so the same spikes give the same train."""
+    (nest, _), (brian2, delays) = (_static_synapse_run(s, delay_ms) for s in ("nest", "brian2"))
+    assert len(nest) > 300
+    np.testing.assert_allclose(brian2, nest, atol=1e-9)
+    np.testing.assert_allclose(delays, delay_ms)  # read back as given

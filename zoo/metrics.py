@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .pattern_metrics import METRICS as PATTERN_METRICS
+
 METRICS = {
     "n_spikes": "number of spikes in the run",
     "rate_hz": "n_spikes / duration (Hz)",
@@ -27,9 +29,7 @@ METRICS = {
     "velocity_m_per_s": "conduction velocity between L/4 and 3L/4, first upward crossing of 0 mV (m/s)",
     "far_end_peak_mv": "largest potential at the far end x = L (mV)",
 }
-from .pattern_metrics import METRICS as _PATTERN_METRICS  # noqa: E402  (pattern finding, zoo.pattern_metrics)
-
-METRICS.update(_PATTERN_METRICS)
+METRICS.update(PATTERN_METRICS)  # pattern finding (Masquelier et al. 2008)
 #: Metrics that need the membrane potential of every neuron.
 SHAPE_METRICS = ("spike_peak_mv", "spike_half_width_ms")
 #: What spiking point-neuron models report: the train statistics, and the spike shape.

@@ -77,14 +77,6 @@ class PatternInput:
         times = self.steps * self.dt_ms
         return np.split(times, self.offsets[1:-1])
 
-    def in_pattern(self, t_ms: np.ndarray) -> np.ndarray:
-        """Whether each time lies inside a pattern window [onset, onset + 50 ms)."""
-        t_ms = np.asarray(t_ms, dtype=float)
-        index = np.searchsorted(self.onsets_ms, t_ms, side="right") - 1
-        inside = index >= 0
-        inside[inside] = t_ms[inside] < self.onsets_ms[index[inside]] + PATTERN_MS
-        return inside
-
 
 def _rate_walk_spikes(rng: np.random.Generator, n: int, bins: int) -> tuple[np.ndarray, np.ndarray]:
     """(afferent, time ms) of the rate-walk spikes in bins 1..bins-1, with the 50 ms

@@ -64,11 +64,12 @@ def summary(t_ms: np.ndarray, onsets_ms: np.ndarray, weights: np.ndarray, w_max:
     t, latency = table["t_ms"].to_numpy(), table["latency_ms"].to_numpy()
     criterion_from = duration_ms * 2.0 / 3.0
     late = t >= criterion_from
+    late_hits = late & ~np.isnan(latency)
     windows = onsets_ms[onsets_ms >= criterion_from]
-    hit_windows = np.unique(np.searchsorted(onsets_ms, t[late & ~np.isnan(latency)], side="right") - 1)
+    hit_windows = np.unique(np.searchsorted(onsets_ms, t[late_hits], side="right") - 1)
     hit_rate = hit_windows.size / windows.size if windows.size else np.nan
-    false_alarms = int(np.sum(late & np.isnan(latency)))
-    mean_latency = float(np.mean(latency[late & ~np.isnan(latency)])) if np.any(late & ~np.isnan(latency)) else np.nan
+    false_alarms = int(np.sum(late & ~late_hits))
+    mean_latency = float(np.mean(latency[late_hits])) if late_hits.any() else np.nan
     success = float(hit_rate > HIT_RATE_MIN and false_alarms == 0 and mean_latency < LATENCY_MAX_MS)
     alarms = np.flatnonzero(np.isnan(latency))
     after = alarms[-1] + 1 if alarms.size else 0

@@ -48,8 +48,9 @@ class Backend:
         """Zoo cell types that replace or extend PyNN's on this backend."""
         return {}
 
-    def _plasticity_types(self) -> dict:
-        """Zoo plasticity rules (and the PyNN classes they need) on this backend."""
+    def _synapse_types(self) -> dict:
+        """Zoo plasticity rules, and the PyNN classes (synapse types, Projection) that
+        carry them or the zoo's spike-timing semantics, on this backend."""
         return {}
 
     def _setup_kwargs(self, dt_ms: float, seed: int) -> dict:
@@ -94,7 +95,7 @@ class Backend:
         """PyNN's module API with the zoo's cell types laid over it."""
         names = {name: getattr(self.pynn, name) for name in dir(self.pynn) if not name.startswith("_")}
         names.update(self._cell_types())
-        names.update(self._plasticity_types())
+        names.update(self._synapse_types())
         names["Population"] = self._tracked_population_class()
         names["multicompartment"] = multicompartment
         return SimpleNamespace(**names)

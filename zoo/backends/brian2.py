@@ -61,10 +61,10 @@ class Brian2Backend(Backend):
 
         return Brian2CompartmentalPopulation
 
-    def _plasticity_types(self) -> dict:
-        from . import brian2_plasticity
+    def _synapse_types(self) -> dict:
+        from . import brian2_plasticity, brian2_projections
 
-        return brian2_plasticity.PLASTICITY_TYPES
+        return {**brian2_plasticity.PLASTICITY_TYPES, "Projection": brian2_projections.Projection}
 
     def _cell_types(self) -> dict:
         from . import brian2_cells

@@ -31,7 +31,7 @@ class NestBackend(Backend):
 
         return NestCompartmentalPopulation
 
-    def _plasticity_types(self) -> dict:
+    def _synapse_types(self) -> dict:
         from . import nest_plasticity
 
         return nest_plasticity.PLASTICITY_TYPES

@@ -30,6 +30,7 @@ Goodman (2018) ReScience 4:6 (replication; the input and analysis follow its cod
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .. import pattern_metrics
 from ..pattern_input import REPEAT_MS, make_input
@@ -119,8 +120,6 @@ def analyse(state: dict, spikes, p: dict, duration_ms: float):
     weights = np.asarray(state["projection"].get("weight", format="array"), dtype=float)[:, 0]
     t_ms = spikes["t_ms"].to_numpy()
     metrics = pattern_metrics.summary(t_ms, pattern.onsets_ms, weights, w_max, pattern.n_pattern, duration_ms)
-    import pandas as pd
-
     tables = {
         "patterns": pd.DataFrame({"onset_ms": pattern.onsets_ms}),
         "weights": pd.DataFrame({"afferent": np.arange(weights.size), "weight_na": weights,

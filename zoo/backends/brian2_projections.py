@@ -1,0 +1,110 @@
+"""The Brian2 backend's Projection: one delay convention for every synapse type, and
+the zoo's plastic synapses built in one vectorised step.
+
+**Delay.** NEST adds a spike that arrives at t to the synaptic input before the step
+from t is integrated; Brian2 runs the synaptic pathway after that integration. A
+Brian2 delay of d therefore acts one step after NEST's (measured: every output spike
+one step late, with static and with plastic synapses). The zoo gives every Brian2
+pathway the delay d − dt (PyNN requires d ≥ dt), which makes the two simulators fire
+the same trains; delays read back through PyNN are d.
+
+**Plastic synapses** of the zoo's rules (``zoo.backends.brian2_plasticity``): one
+Synapses object with one delay per pathway (faster in Brian2 than per-synapse
+delays), connected and initialised with arrays rather than PyNN's per-synapse loop.
+"""
+from __future__ import annotations
+
+import brian2
+import numpy as np
+import pyNN.brian2 as pynn_brian2
+from brian2 import ms
+from pyNN import common
+from pyNN.brian2 import simulator
+from pyNN.space import Space
+
+
+def _step():
+    return simulator.state.dt * ms
+
+
+class Projection(pynn_brian2.Projection):
+    __doc__ = pynn_brian2.Projection.__doc__
+
+    def __init__(self, presynaptic_population, postsynaptic_population, connector, synapse_type=None,
+                 source=None, receptor_type=None, space=Space(), label=None):
+        if not getattr(synapse_type, "zoo_rule", False):
+            super().__init__(presynaptic_population, postsynaptic_population, connector, synapse_type, source,
+                             receptor_type, space, label)
+            return
+        common.Projection.__init__(self, presynaptic_population, postsynaptic_population, connector,
+                                   synapse_type, source, receptor_type, space, label)
+        if isinstance(self.pre, common.Assembly) or isinstance(self.post, common.Assembly):
+            raise NotImplementedError("the zoo's plastic projections connect populations, not assemblies")
+        self._n_connections = 0
+        post = self.post
+        psv = post.celltype.post_synaptic_variables[self.receptor_type]
+        conductance = post.celltype.conductance_based
+        synapse_type._set_target_type(brian2.uS if conductance else brian2.nA)
+        context = {"syn_var": psv, "weight_units": "siemens" if conductance else "amp"}
+        delay = self._delay = self._single_delay()
+        syn = brian2.Synapses(self.pre.brian2_group, post.brian2_group,
+                              model=synapse_type.eqs % context, on_pre=synapse_type.pre % context,
+                              on_post=synapse_type.post % context,
+                              delay={"pre": delay - _step(), "post": synapse_type.post_delay(delay)},
+                              clock=simulator.state.network.clock)
+        syn.post.order = syn.pre.order - 1  # a postsynaptic event first within a step
+        self._brian2_synapses = {0: {0: syn}}
+        simulator.state.network.add(syn)
+        connector.connect(self)
+
+    def _set_shared_parameters(self, syn):
+        """The rule's parameters, one value per projection (Brian2 takes them once connected)."""
+        native = self.synapse_type.native_parameters
+        native.shape = (1,)
+        for name in ("w_max", "w_min", "tau_plus", "tau_minus", "A_plus", "A_minus"):
+            setattr(syn, name, native[name].evaluate(simplify=True))
+
+    def _single_delay(self):
+        """The projection's one delay (ms) on the time grid, as a Brian2 quantity."""
+        delay = self.synapse_type.parameter_space["delay"]
+        delay.shape = (1,)
+        if not delay.is_homogeneous:
+            raise ValueError("a plastic projection of the zoo takes one delay for all its connections")
+        steps = max(1, int(round(float(delay.evaluate(simplify=True)) / simulator.state.dt)))
+        return steps * simulator.state.dt * ms
+
+    def _convergent_connect(self, presynaptic_indices, postsynaptic_index, location_selector=None,
+                            **connection_parameters):
+        if not getattr(self.synapse_type, "zoo_rule", False):
+            if "delay" in connection_parameters:
+                connection_parameters["delay"] = connection_parameters["delay"] - _step()
+            return super()._convergent_connect(presynaptic_indices, postsynaptic_index, location_selector,
+                                               **connection_parameters)
+        syn = self._brian2_synapses[0][0]
+        first = len(syn)
+        syn.connect(i=np.asarray(presynaptic_indices), j=int(self._localize_index(postsynaptic_index)[1]))
+        new = slice(first, len(syn))
+        if first == 0:
+            self._set_shared_parameters(syn)
+        self._n_connections += len(syn) - first
+        syn.weight[new] = connection_parameters["weight"]
+        for name, value in self.synapse_type.initial_values(self._delay, _step(), syn.tau_plus[:]).items():
+            getattr(syn, name)[new] = value
+
+    def _set_attributes(self, connection_parameters):
+        if "delay" in connection_parameters.keys():
+            raise NotImplementedError("setting delays after a Brian2 projection is built is not supported by the zoo")
+        super()._set_attributes(connection_parameters)
+
+    def _get_attributes_as_arrays(self, attribute_names, multiple_synapses="sum"):
+        """PyNN's reading, with delays reported as given (d, not the d − dt Brian2 runs)."""
+        names = list(attribute_names)
+        read = [name for name in names if name != "delay"] or ["weight"]
+        values = dict(zip(read, super()._get_attributes_as_arrays(read, multiple_synapses)))
+        if "delay" in names:
+            if getattr(self.synapse_type, "zoo_rule", False):  # one scalar delay per pathway
+                values["delay"] = np.where(np.isnan(values[read[0]]), np.nan, float(self._delay / ms))
+            else:
+                (delay,) = super()._get_attributes_as_arrays(["delay"], multiple_synapses)
+                values["delay"] = delay + float(_step() / ms)
+        return [values[name] for name in names]
