@@ -5,8 +5,9 @@
     >>> explorer.compare(table)  # doctest: +SKIP
 """
 from .compare import compare, verdicts
+from .store import read_tables
 from .plots import plot_difference, plot_heatmap, plot_metric, plot_sweep
 from .sweep import INLINE, summary_line, sweep
 
-__all__ = ["sweep", "compare", "verdicts", "summary_line", "INLINE",
+__all__ = ["sweep", "compare", "read_tables", "verdicts", "summary_line", "INLINE",
            "plot_metric", "plot_difference", "plot_heatmap", "plot_sweep"]

@@ -3,7 +3,9 @@
 ``pandas.read_parquet(DIR)`` reads the whole table with no project code (files whose
 names start with ``_`` or ``.`` — the manifest, parts being written — are skipped by
 pyarrow). Every part has the same explicit schema, so parts made of failed rows
-alone still carry every column.
+alone still carry every column. A model's further tables of a point (weights, pattern
+onsets, ...) go to ``_tables/<key>/<name>.parquet`` before the point's row, so a
+stored row always has its tables.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from zoo.metrics import METRICS
 from .tasks import BOOKKEEPING, PROVENANCE
 
 MANIFEST = "_sweep.json"
+TABLES = "_tables"
 
 
 def schema(spec) -> pa.Schema:
@@ -67,7 +70,10 @@ class Store:
         if not (self.directory / MANIFEST).exists():  # the directory appears with the first result
             self.directory.mkdir(parents=True, exist_ok=True)
             self._atomic_write_text(self.directory / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
+        for key, tables in _point_tables(rows).items():
+            self._write_tables(key, tables)
         rows = rows.reindex(columns=self.schema.names)
+        rows.attrs = {}  # the tables are written; Parquet metadata cannot hold them
         for field in self.schema:
             if pa.types.is_integer(field.type):
                 rows[field.name] = rows[field.name].astype("Int64")
@@ -78,6 +84,18 @@ class Store:
         _fsync(temporary)
         os.replace(temporary, target)
         return target
+
+    def _write_tables(self, key: str, tables: dict) -> None:
+        folder = self.directory / TABLES / key
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in tables.items():
+            temporary = folder / f".{name}.parquet.tmp"
+            frame.to_parquet(temporary, index=False)
+            os.replace(temporary, folder / f"{name}.parquet")
+
+    def tables(self, key: str) -> dict[str, pd.DataFrame]:
+        """The further tables stored for the point ``key`` (empty if it has none)."""
+        return read_tables(self.directory, key)
 
     def drop(self, keys: set[str]) -> None:
         """Remove the rows with these keys (failed rows about to be retried)."""
@@ -107,6 +125,18 @@ class Store:
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_text(text)
         os.replace(temporary, path)
+
+
+def read_tables(directory: str | Path, key: str) -> dict[str, pd.DataFrame]:
+    """A point's further tables in sweep directory ``directory``, by name."""
+    folder = Path(directory) / TABLES / key
+    return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+
+
+def _point_tables(rows: pd.DataFrame) -> dict[str, dict]:
+    """``{key: tables}`` for rows of a single-point task that carry tables."""
+    tables = rows.attrs.get("tables")
+    return {rows["key"].iloc[0]: tables} if tables and len(rows) == 1 else {}
 
 
 def _fsync(path: Path) -> None:

@@ -72,7 +72,11 @@ def plan(model: str, entry_point: str, points: list[dict], per_neuron: set[str],
 
 
 def run_task(task: Task) -> pd.DataFrame:
-    """Run one task (in a worker process) and return its rows. Raises on failure."""
+    """Run one task (in a worker process) and return its rows. Raises on failure.
+
+    A single-point task of a model that makes further tables returns them in
+    ``rows.attrs["tables"]`` (name -> DataFrame); the store keeps them by point key.
+    """
     import zoo
     from zoo import registry
 
@@ -101,6 +105,10 @@ def run_task(task: Task) -> pd.DataFrame:
     rows["error"] = None
     rows["wall_time_s"] = info["wall_time_s"]
     rows["batch_size"] = len(task.points)
+    if len(task.points) == 1 and result.tables:
+        # a model's further tables (weights, pattern onsets, ...) describe the whole run,
+        # so they are kept only for single-point tasks, where run and point are one
+        rows.attrs["tables"] = dict(result.tables)
     return rows
 
 
