@@ -100,14 +100,18 @@ def cmd_run(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .verdict import SIMULATORS, check_model
+    from .verdict import check_model
 
-    from . import registry
+    from . import backends, registry
 
     spec = registry.get(args.model)
+    simulators = backends.available(spec)
     against = [w for w, has in (("the closed form", spec.closed_form), ("published values", spec.references)) if has]
-    report = check_model(args.model)
-    print(f"check {args.model}: {' and '.join(SIMULATORS)} against {' and '.join(against + ['each other'])}")
+    against += ["each other"] if len(simulators) > 1 else []
+    report = check_model(args.model, simulators)
+    print(f"check {args.model}: {' and '.join(simulators)} against {' and '.join(against)}")
+    for simulator, reason in backends.unavailable(spec).items():
+        print(f"  not on {simulator}: {reason}")
     with pd.option_context("display.width", 160):
         print(report.verdicts.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     print(f"\n{args.model}: {'PASS' if report.passed else 'FAIL'}")

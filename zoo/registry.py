@@ -13,6 +13,7 @@ _ENTRY_POINTS: dict[str, str] = {
     "lapicque": "zoo.models.lapicque:MODEL",
     "lif": "zoo.models.lif:MODEL",
     "masquelier2008": "zoo.models.masquelier2008:MODEL",
+    "masquelier2008_srm": "zoo.models.masquelier2008_srm:MODEL",
 }
 _specs: dict[str, ModelSpec] = {}
 

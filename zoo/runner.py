@@ -46,7 +46,7 @@ def run(
 def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) -> dict:
     """Check every input and resolve defaults; import no simulator."""
     spec = registry.get(name)
-    backend_class = backends.backend_class(backends.validate_simulator(simulator))
+    backend_class = backends.check_model(spec, backends.validate_simulator(simulator))
     duration_ms = spec.protocol.duration_ms if duration_ms is None else _number("duration_ms", duration_ms)
     dt_ms = spec.protocol.dt_ms if dt_ms is None else _number("dt_ms", dt_ms)
     backend_class.check_timing(dt_ms, duration_ms)

@@ -122,6 +122,9 @@ class ModelSpec:
     #: (state, spikes, params, duration_ms) -> (metrics, {name: table}); build then
     #: returns (population, state), and analyse runs before the simulator is reset
     analyse: Callable | None = None
+    #: zoo cell types the model builds with; a simulator that lacks one is refused
+    #: before any simulation, with its reason (``Backend.unavailable_cell_types``)
+    cell_types: tuple[str, ...] = ()
     doc: str = ""
 
     @property

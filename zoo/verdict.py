@@ -31,11 +31,15 @@ class CheckReport:
         return bool(self.verdicts["pass"].all())
 
 
-def check_model(name: str, simulators=SIMULATORS) -> CheckReport:
-    """Run the model's check protocol on each simulator; compare with theory and across."""
+def check_model(name: str, simulators=None) -> CheckReport:
+    """Run the model's check protocol on each simulator (default: every simulator that
+    can run the model); compare with theory and across."""
     import explorer
 
+    from . import backends
+
     spec = registry.get(name)
+    simulators = backends.available(spec) if simulators is None else list(simulators)
     if spec.check is None:
         raise ValueError(f"model {name!r} declares no check protocol")
     protocols = spec.check if isinstance(spec.check, tuple) else (spec.check,)

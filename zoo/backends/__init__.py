@@ -32,6 +32,33 @@ def backend_class(name: str) -> type[Backend]:
     return getattr(importlib.import_module(module_name), class_name)
 
 
+def available(spec) -> list[str]:
+    """The simulators that can run model ``spec`` (they have all its cell types)."""
+    return [name for name in SIMULATORS
+            if not set(spec.cell_types) & set(backend_class(name).unavailable_cell_types)]
+
+
+def unavailable(spec) -> dict[str, str]:
+    """Simulators that cannot run model ``spec``, with the reason."""
+    reasons = {}
+    for name in SIMULATORS:
+        lacking = {t: r for t, r in backend_class(name).unavailable_cell_types.items() if t in spec.cell_types}
+        if lacking:
+            reasons[name] = "; ".join(f"{t}: {r}" for t, r in lacking.items())
+    return reasons
+
+
+def check_model(spec, name: str) -> type[Backend]:
+    """The backend class for running ``spec`` on simulator ``name``; ValueError naming
+    the valid simulators if ``name`` is unknown or lacks one of the model's cell types."""
+    cls = backend_class(name)
+    try:
+        cls.check_cell_types(spec.cell_types, spec.name)
+    except ValueError as error:
+        raise ValueError(f"{error}; valid simulators for {spec.name!r}: {', '.join(available(spec))}") from None
+    return cls
+
+
 def load(name: str) -> Backend:
     """The backend instance for ``name`` (one per process)."""
     if name not in _loaded:

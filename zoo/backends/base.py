@@ -33,6 +33,8 @@ class Backend:
     spike_report_offset_steps: int = 0
     #: The finest time grid the simulator supports, in ms (None: no constraint).
     time_grid_ms: float | None = None
+    #: Zoo cell types this simulator cannot express: name -> reason.
+    unavailable_cell_types: dict[str, str] = {}
 
     def __init__(self) -> None:
         self._populations: list = []
@@ -82,6 +84,14 @@ class Backend:
                 raise ValueError(
                     f"dt ({dt_ms:g} ms) must be a multiple of {cls.time_grid_ms:g} ms on {cls.name}"
                 )
+
+    @classmethod
+    def check_cell_types(cls, names, model: str) -> None:
+        """Raise ValueError if model ``model`` needs a cell type this simulator lacks."""
+        for name in names:
+            if name in cls.unavailable_cell_types:
+                raise ValueError(f"model {model!r} cannot run on {cls.name}: its cell type {name} is not "
+                                 f"available there ({cls.unavailable_cell_types[name]})")
 
     @staticmethod
     @contextlib.contextmanager

@@ -22,6 +22,8 @@ from . import celltypes
 class GridThresholdNeuronGroup(brian2.NeuronGroup):
     """Integrate-and-fire group with NEST's grid-based threshold, reset and refractoriness."""
 
+    reset_statements = "v = v_reset"
+
     def __init__(self, n, equations, **parameters):
         equations = equations + brian2.Equations(
             """
@@ -34,7 +36,7 @@ class GridThresholdNeuronGroup(brian2.NeuronGroup):
             n,
             model=equations,
             threshold="v >= v_thresh",
-            reset="v = v_reset",
+            reset=self.reset_statements,
             refractory="tau_refrac + dt",
             method="exact",
             clock=simulator.state.network.clock,
@@ -54,7 +56,52 @@ class IF_curr_exp(pynn_brian2.IF_curr_exp):
     brian2_model = GridThresholdNeuronGroup
 
 
-CELL_TYPES = {"IF_curr_exp": IF_curr_exp}
+class SpikeResponseNeuronGroup(GridThresholdNeuronGroup):
+    """The SRM's spike: v jumps to v_reset, pending synaptic currents are discarded,
+    the after-potential starts."""
+
+    reset_statements = "v = v_reset\nie = 0*amp\nii = 0*amp\na = 1"
+
+
+class SRM_curr_exp(celltypes.SRM_curr_exp):
+    __doc__ = celltypes.SRM_curr_exp.__doc__
+    eqs = brian2.Equations(
+        """
+        dv/dt = (v_rest - v)/tau_m + (ie + ii + i_offset + i_inj)/c_m + v_ahp*a/tau_ahp : volt
+        die/dt = -ie/tau_syn_e : amp
+        dii/dt = -ii/tau_syn_i : amp
+        da/dt = -a/tau_ahp : 1
+        tau_m : second (constant)
+        c_m : farad (constant)
+        v_rest : volt (constant)
+        v_ahp : volt (constant)
+        tau_ahp : second (constant)
+        tau_syn_e : second (constant)
+        tau_syn_i : second (constant)
+        i_offset : amp
+        i_inj : amp
+        """
+    )
+    translations = build_translations(
+        ("cm", "c_m", nF),
+        ("tau_m", "tau_m", ms),
+        ("tau_syn_E", "tau_syn_e", ms),
+        ("tau_syn_I", "tau_syn_i", ms),
+        ("v_rest", "v_rest", mV),
+        ("v_thresh", "v_thresh", mV),
+        ("v_reset", "v_reset", mV),
+        ("v_ahp", "v_ahp", mV),
+        ("tau_ahp", "tau_ahp", ms),
+        ("tau_refrac", "tau_refrac", ms),
+        ("i_offset", "i_offset", nA),
+    )
+    state_variable_translations = build_translations(
+        ("v", "v", mV), ("isyn_exc", "ie", nA), ("isyn_inh", "ii", nA), ("a", "a"))
+    post_synaptic_variables = {"excitatory": "ie", "inhibitory": "ii"}
+    brian2_model = SpikeResponseNeuronGroup
+
+
+CELL_TYPES = {"IF_curr_exp": IF_curr_exp, "SRM_curr_exp": SRM_curr_exp}
 
 
 #: Largest Runge-Kutta substep (ms) for Hodgkin-Huxley cells (λ·h ≈ 0.4 at the spike peak).

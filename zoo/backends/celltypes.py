@@ -62,3 +62,39 @@ class HH_curr_alpha(StandardCellType):
     default_initial_values = {"v": -65.0, "m": _M0, "h": _H0, "n": _N0}
     units = {"v": "mV", "m": "dimensionless", "h": "dimensionless", "n": "dimensionless"}
     conductance_based = False
+
+
+class SRM_curr_exp(StandardCellType):
+    """The spike-response neuron of Masquelier, Guyonneau & Thorpe (2008), written as
+    differential equations (Hathway & Goodman 2018, ReScience 4:6, ``run_simulation.py``).
+
+    Below threshold it is ``IF_curr_exp``: dv/dt = (v_rest − v)/tau_m + (I_syn +
+    i_offset)/cm + v_ahp·a/tau_ahp, exponential synaptic currents. At a spike (the
+    first step with v ≥ v_thresh) three things happen that a LIF cannot do: the
+    potential jumps *up* to ``v_reset`` (the paper's spike, 2× the threshold distance
+    above rest), every pending synaptic current is discarded (the EPSPs in flight), and
+    a negative after-potential starts (a = 1, decaying with tau_ahp; its total drive is
+    ``v_ahp``, −3× the threshold distance as in the replication). No spike can follow
+    for ``tau_refrac`` (v is not clamped). Units: mV, ms, nF, nA.
+    """
+
+    default_parameters = {
+        "cm": 0.25,           # nF
+        "tau_m": 10.0,        # ms
+        "tau_syn_E": 2.5,     # ms
+        "tau_syn_I": 2.5,     # ms
+        "v_rest": -70.0,      # mV
+        "v_thresh": -50.0,    # mV
+        "v_reset": -30.0,     # mV, potential just after a spike (rest + 2 x (threshold - rest))
+        "v_ahp": -60.0,       # mV, total drive of the after-potential (-3 x (threshold - rest))
+        "tau_ahp": 2.5,       # ms, time constant of the after-potential
+        "tau_refrac": 1.0,    # ms, no spike detection (v is not clamped)
+        "i_offset": 0.0,      # nA
+    }
+    recordable = ["spikes", "v", "isyn_exc", "isyn_inh", "a"]
+    receptor_types = ("excitatory", "inhibitory")
+    default_initial_values = {"v": -70.0, "isyn_exc": 0.0, "isyn_inh": 0.0, "a": 0.0}
+    units = {"v": "mV", "isyn_exc": "nA", "isyn_inh": "nA", "a": "dimensionless"}
+    conductance_based = False
+    injectable = True
+

@@ -18,6 +18,10 @@ class NestBackend(Backend):
     distribution = "nest-simulator"
     spike_report_offset_steps = 0
     time_grid_ms = 0.001  # NEST's default tic: the resolution must be a multiple of it
+    unavailable_cell_types = {
+        "SRM_curr_exp": "NEST 3.10 has no built-in neuron whose spike discards the pending synaptic currents "
+                        "(the EPSPs in flight); it would need a neuron model compiled with NESTML",
+    }
 
     def _import_pynn(self):
         os.environ.setdefault("PYNEST_QUIET", "1")

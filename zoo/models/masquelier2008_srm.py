@@ -1,0 +1,58 @@
+"""Masquelier, Guyonneau & Thorpe (2008) with the paper's own neuron, the spike-response
+model (``SRM_curr_exp``), instead of the LIF of ``masquelier2008``.
+
+The protocol, input, plasticity and metrics are those of ``masquelier2008``. The neuron
+is written as differential equations after the replication (Hathway & Goodman 2018,
+``run_simulation.py``): the same EPSP (τm = 10 ms, τs = 2.5 ms, w_max's peak is
+1/500 of the threshold distance), and at a spike the potential jumps to twice the
+threshold distance above rest (``v_reset`` = −30 mV), the pending EPSPs are discarded
+and an after-potential of total drive −3× the threshold distance (``v_ahp`` = −60 mV,
+time constant τs) pulls it back below rest; 1 ms without spikes.
+
+Runs on Brian2 only: NEST 3.10 has no built-in neuron that discards pending synaptic
+current at a spike (``zoo.backends.nest``), so the zoo refuses NEST for this model
+before any simulation.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from ..spec import ModelSpec, Parameter
+from . import masquelier2008 as lif_version
+
+PARAMETERS = tuple(
+    dataclasses.replace(p, default=-30.0, bounds="(-inf, inf)",
+                        doc="potential just after a spike: the SRM's spike, rest + 2 x (threshold - rest)")
+    if p.name == "v_reset" else
+    dataclasses.replace(p, doc="no spike for this long after one; v is not clamped (whole time steps)")
+    if p.name == "tau_refrac" else p
+    for p in lif_version.PARAMETERS
+) + (
+    Parameter("v_ahp", "mV", -60.0, "(-inf, 0]",
+              "total drive of the after-potential (time constant tau_syn_E): -3 x (threshold - rest)",
+              per_neuron=False),
+)
+
+
+def build(sim, p: dict, size: int, duration_ms: float, seed: int):
+    """The ``masquelier2008`` protocol around one plastic spike-response neuron."""
+    neuron = sim.SRM_curr_exp(cm=p["cm"], tau_m=p["tau_m"], tau_syn_E=p["tau_syn_E"], tau_syn_I=p["tau_syn_E"],
+                              v_rest=p["v_rest"], v_thresh=p["v_thresh"], v_reset=p["v_reset"],
+                              v_ahp=p["v_ahp"], tau_ahp=p["tau_syn_E"], tau_refrac=p["tau_refrac"], i_offset=0.0)
+    return lif_version.build_network(sim, neuron, p, size, duration_ms, seed)
+
+
+def published_checks(simulator: str) -> list[dict]:
+    return lif_version.published_checks(simulator, model="masquelier2008_srm")
+
+
+MODEL = dataclasses.replace(
+    lif_version.MODEL,
+    name="masquelier2008_srm",
+    summary="the paper's spike-response neuron with nearest-neighbour STDP finds a repeating 50 ms pattern",
+    parameters=PARAMETERS,
+    build=build,
+    references=published_checks,
+    cell_types=("SRM_curr_exp",),
+    doc=__doc__,
+)
