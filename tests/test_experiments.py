@@ -43,3 +43,26 @@ def test_cable_attenuation_quick(tmp_path):
                   * velocity["nest"])
     exponent = np.log(velocity.loc[4.0] / velocity.loc[1.0]) / np.log(4.0)
     assert np.all(np.abs(exponent - 0.5) < 0.02)
+
+
+def test_masquelier2008_short(tmp_path, capsys):
+    """Two seeds, 3 s, both simulators, through the explorer: the table, each run's
+    stored tables, the seed-by-seed agreement, the figures; a rerun is all cached."""
+    import explorer
+    from experiments import masquelier2008
+
+    argv = ["--seeds", "1-2", "--duration", "3000", "--scheduler", "inline", "--out", str(tmp_path)]
+    table = masquelier2008.main(argv)
+    assert (table["status"] == "ok").all() and len(table) == 4
+    printed = capsys.readouterr().out
+    assert "2 of 2 runs give identical output spike trains" in printed and "replication" in printed
+    for key in table["key"]:
+        tables = explorer.read_tables(tmp_path / "runs", key)
+        assert set(tables) == {"patterns", "weights", "discharges"}
+        assert len(tables["weights"]) == 2000
+    seeds = masquelier2008.agreement(table)
+    assert seeds["identical"].all()
+    for simulator in ("nest", "brian2"):
+        assert (tmp_path / f"masquelier2008_seed1_{simulator}.png").stat().st_size > 0
+    again = masquelier2008.run_seeds([1, 2], duration_ms=3000.0, out=tmp_path, scheduler="inline")
+    assert again.attrs["counts"]["cached"] == 4
