@@ -95,50 +95,72 @@ def _rate_walk_spikes(rng: np.random.Generator, n: int, bins: int) -> tuple[np.n
     virtual = -rng.random(n) * MAX_SILENCE_MS        # a virtual spike before the run (ms)
     chunk = 1000
     gap = int(round(MAX_SILENCE_MS / BIN_MS))
-    span = bins + gap + 1
     afferents, bins_hit = [], []
     # buffers reused chunk after chunk (fresh 8 MB arrays each time cost page faults)
     rates, steps_up_buffer, draws_buffer = (np.empty((chunk, n), dtype=np.float32) for _ in range(3))
+    steps_up_wide = np.empty((chunk, n))
     fire_buffer = np.empty((chunk, n), dtype=bool)
     for start in range(1, bins, chunk):
         rows = min(chunk, bins - start)
         steps_up = rng.random(dtype=np.float32, out=steps_up_buffer[:rows])
         steps_up *= np.float32(2.0 * SPEED_STEP_HZ_PER_S * per_bin)
         steps_up -= np.float32(SPEED_STEP_HZ_PER_S * per_bin)
-        for row in range(rows):  # speed is kept in Hz per bin: rate += speed
+        wide = steps_up_wide[:rows]
+        wide[...] = steps_up   # exact: float32 -> float64 once per chunk, not a mixed add per row
+        # speed is kept in Hz per bin (rate += speed); five calls per 1 ms bin, the
+        # only loop over time: the bounds make the walk path-dependent
+        for row in range(rows):
             rates[row] = rate
             rate += speed
-            speed += steps_up[row]
-            np.minimum(speed, max_speed, out=speed)
-            np.maximum(speed, -max_speed, out=speed)
-            np.minimum(rate, MAX_RATE_HZ, out=rate)
-            np.maximum(rate, 0.0, out=rate)
+            speed += wide[row]
+            np.clip(speed, -max_speed, max_speed, out=speed)
+            np.clip(rate, 0.0, MAX_RATE_HZ, out=rate)
         draws = rng.random(dtype=np.float32, out=draws_buffer[:rows])
         draws *= np.float32(1.0 / per_bin)
         k, who = np.nonzero(np.less(draws, rates[:rows], out=fire_buffer[:rows]))
-        afferents.append(who.astype(np.int64) * span)   # sort keys, see below
-        bins_hit.append(k + (start + gap))
-    # forced spikes: per afferent, from the virtual spike (as a bin: the first forced bin
-    # is the first integer above virtual + 50) through the Poisson bins to the end. One
-    # sort of (afferent, bin) keys; the two sentinels per afferent (<= 0 and = bins)
-    # never coincide with a Poisson bin (1..bins-1).
-    owners = np.arange(n, dtype=np.int64)
-    keys = np.concatenate([a + b for a, b in zip(afferents, bins_hit)] + [
-        owners * span + (np.floor(virtual + MAX_SILENCE_MS).astype(np.int64) + 1 - gap) + gap,
-        owners * span + bins + gap])
-    keys.sort()
-    marks, points = np.divmod(keys, span)
-    points -= gap
-    same = marks[1:] == marks[:-1]
-    prev, nxt, owner = points[:-1][same], points[1:][same], marks[1:][same]
-    missing = np.maximum(-(-(nxt - prev) // gap) - 1, 0)   # ceil(Δ/50) − 1 forced spikes per gap
-    forced_owner = np.repeat(owner, missing)
+        afferents.append(who.astype(np.int16))
+        bins_hit.append((k + start).astype(np.int32))
+    # Chunks are in time order and np.nonzero is row-major, so the spikes are sorted by
+    # bin; a stable sort by afferent alone (radix on int16) sorts by afferent, then bin.
+    who = np.concatenate(afferents)
+    order = np.argsort(who, kind="stable")
+    who, hit = who[order].astype(np.int32), np.concatenate(bins_hit)[order]
+    del order, afferents, bins_hit
+    counts = np.bincount(who, minlength=n)
+    ends = np.cumsum(counts)
+    firsts = ends - counts
+    # forced spikes: in each afferent's gaps, from its virtual spike (as a bin: the first
+    # forced bin is the first integer above virtual + 50) through its drawn bins to the
+    # end (bin ``bins``, exclusive); gaps in afferent, then time order
+    virtual_bin = (np.floor(virtual + MAX_SILENCE_MS).astype(np.int64) + 1 - gap).astype(np.int32)
+    previous = np.empty_like(hit)
+    previous[1:] = hit[:-1]
+    previous[firsts[counts > 0]] = virtual_bin[counts > 0]
+    last = np.where(counts > 0, hit[np.maximum(ends - 1, 0)] if hit.size else 0, virtual_bin)
+    # only gaps longer than 50 bins get forced spikes; ordered as afferent a's gaps up to
+    # its spikes, then its gap to the end (slot j + a for spike j, ends[a] + a for the end)
+    previous -= hit
+    np.negative(previous, out=previous)                    # now: length of the gap before each spike
+    long_spike_gaps = np.flatnonzero(previous > gap)
+    long_end_gaps = np.flatnonzero(bins - last > gap)
+    slots = np.concatenate([long_spike_gaps + who[long_spike_gaps], ends[long_end_gaps] + long_end_gaps])
+    gap_to = np.concatenate([hit[long_spike_gaps], np.full(long_end_gaps.size, bins, dtype=np.int32)])
+    gap_from = gap_to - np.concatenate([previous[long_spike_gaps], bins - last[long_end_gaps]])
+    gap_owner = np.concatenate([who[long_spike_gaps], long_end_gaps.astype(np.int32)])
+    del previous
+    order = np.argsort(slots, kind="stable")
+    gap_from, gap_to, gap_owner = gap_from[order].astype(np.int64), gap_to[order], gap_owner[order]
+    missing = -(-(gap_to - gap_from) // gap) - 1           # ceil(Δ/50) − 1 forced spikes per gap
+    forced_owner = np.repeat(gap_owner, missing)
     within = np.arange(missing.sum()) - np.repeat(np.cumsum(missing) - missing, missing)
-    forced_bins = np.repeat(prev, missing) + gap * (within + 1)
-    drawn = (points >= 1) & (points < bins)
-    afferents = np.concatenate([marks[drawn], forced_owner]).astype(np.int32)
-    bins_hit = np.concatenate([points[drawn], forced_bins])
-    times = np.maximum(bins_hit * BIN_MS - BIN_MS * rng.random(bins_hit.size), 0.0)
+    forced_bins = np.repeat(gap_from, missing) + gap * (within + 1)
+    afferents = np.concatenate([who, forced_owner])
+    bins_hit = np.concatenate([hit, forced_bins])
+    del who, hit
+    times = rng.random(bins_hit.size)                      # the spike's place in its bin
+    times *= -BIN_MS
+    times += bins_hit * BIN_MS
+    np.maximum(times, 0.0, out=times)
     return afferents, times
 
 
