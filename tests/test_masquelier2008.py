@@ -93,3 +93,17 @@ def test_unit_weight_makes_500_maximal_epsps_reach_threshold():
 def test_bad_input_is_refused_before_any_simulation(params, message):
     with pytest.raises(ValueError, match=message):
         zoo.run("masquelier2008", simulator="nest", duration_ms=100.0, **params)
+
+
+def test_nest_threads_change_speed_not_results():
+    """NEST with two threads (the speed remedy for this network) gives the same spikes
+    and weights as one; Brian2, single-threaded through PyNN, refuses more."""
+    one = zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, seed=SEED)
+    two = zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, seed=SEED, threads=2)
+    assert len(one.spikes) > 100
+    np.testing.assert_array_equal(two.spikes["t_ms"], one.spikes["t_ms"])
+    np.testing.assert_array_equal(two.weights["weight"], one.weights["weight"])
+    with pytest.raises(ValueError, match="brian2 runs at most 1 thread"):
+        zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, threads=2)
+    with pytest.raises(ValueError, match="threads must be a whole number"):
+        zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, threads=0)

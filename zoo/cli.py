@@ -80,7 +80,8 @@ def cmd_run(args) -> int:
     _check_suffix(args.plot, (".png", ".pdf", ".svg"), "--plot")
     _check_writable(args.out, "--out")
     _check_writable(args.plot, "--plot")
-    result = run(args.model, simulator=args.simulator, duration_ms=args.duration, dt_ms=args.dt, seed=args.seed, **params)
+    result = run(args.model, simulator=args.simulator, duration_ms=args.duration, dt_ms=args.dt, seed=args.seed,
+                 threads=args.threads, **params)
     info = result.info
     print(
         f"{info['model']} on {info['simulator']} {info['simulator_version']} (PyNN {info['pynn_version']}): "
@@ -233,6 +234,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, metavar="MS")
     p.add_argument("--dt", type=float, metavar="MS")
     p.add_argument("--seed", type=int)
+    p.add_argument("--threads", type=int, default=1, help="threads for the simulator (NEST; Brian2 runs one)")
     p.add_argument("--out", metavar="FILE.parquet|.csv")
     p.add_argument("--plot", metavar="FILE.png")
     p.set_defaults(verb=cmd_run)

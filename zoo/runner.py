@@ -23,6 +23,7 @@ def run(
     seed: int | None = None,
     trace_neurons: int | Iterable[int] | None = None,
     spike_shape: bool = True,
+    threads: int = 1,
     **params,
 ) -> Result:
     """Run model ``name`` on ``simulator`` ("nest" or "brian2"); return a :class:`Result`.
@@ -34,12 +35,15 @@ def run(
     of neurons, spread evenly, or the indices of those whose membrane potential is
     recorded (default: the protocol's ``traced_neurons``). ``spike_shape=False`` skips
     the spike-shape metrics of models that have them (they record v of every neuron).
+    ``threads``: threads the simulator may use (NEST's ``local_num_threads``; Brian2
+    runs single-threaded through PyNN); results do not depend on it.
 
     Raises ValueError, before any simulator is imported, for an unknown model,
     simulator or parameter and for out-of-range values.
     """
     plan = prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params)
     plan["spike_shape"] = bool(spike_shape)
+    plan["threads"] = backends.backend_class(simulator).check_threads(threads)
     return execute(plan)
 
 
@@ -71,7 +75,7 @@ def execute(plan: dict) -> Result:
     started = time.perf_counter()
     backend = backends.load(plan["simulator"])
     needs_shape = plan.get("spike_shape", True) and any(m in SHAPE_METRICS for m in spec.metrics)
-    with _session(backend, dt_ms, plan["seed"]) as sim:
+    with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1)) as sim:
         extra = {"seed": plan["seed"]} if spec.seeded_build else {}
         cells = spec.build(sim, plan["values"], size, duration_ms, **extra)
         state = None
@@ -116,9 +120,9 @@ def execute(plan: dict) -> Result:
 
 
 @contextlib.contextmanager
-def _session(backend, dt_ms, seed):
+def _session(backend, dt_ms, seed, threads=1):
     with backend.quiet():
-        sim = backend.setup(dt_ms, seed)
+        sim = backend.setup(dt_ms, seed, threads)
         try:
             yield sim
         finally:

@@ -16,6 +16,8 @@ import math
 import warnings
 from types import SimpleNamespace
 
+import numpy as np
+
 from . import multicompartment
 
 #: Longest run accepted (ms): 1e8 ms is 28 hours of model time.
@@ -33,6 +35,8 @@ class Backend:
     spike_report_offset_steps: int = 0
     #: The finest time grid the simulator supports, in ms (None: no constraint).
     time_grid_ms: float | None = None
+    #: Most threads one simulation may use (None: no limit).
+    max_threads: int | None = None
     #: Zoo cell types this simulator cannot express: name -> reason.
     unavailable_cell_types: dict[str, str] = {}
 
@@ -55,7 +59,7 @@ class Backend:
         carry them or the zoo's spike-timing semantics, on this backend."""
         return {}
 
-    def _setup_kwargs(self, dt_ms: float, seed: int) -> dict:
+    def _setup_kwargs(self, dt_ms: float, seed: int, threads: int = 1) -> dict:
         return {}
 
     def _seed(self, seed: int) -> None:
@@ -84,6 +88,16 @@ class Backend:
                 raise ValueError(
                     f"dt ({dt_ms:g} ms) must be a multiple of {cls.time_grid_ms:g} ms on {cls.name}"
                 )
+
+    @classmethod
+    def check_threads(cls, threads) -> int:
+        """``threads`` as an int; ValueError if this simulator cannot use that many."""
+        if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+            raise ValueError(f"threads must be a whole number >= 1, got {threads!r}")
+        if cls.max_threads is not None and threads > cls.max_threads:
+            raise ValueError(f"{cls.name} runs at most {cls.max_threads} thread(s) per simulation through PyNN, "
+                             f"got threads={threads}")
+        return int(threads)
 
     @classmethod
     def check_cell_types(cls, names, model: str) -> None:
@@ -139,10 +153,10 @@ class Backend:
 
         return Population
 
-    def setup(self, dt_ms: float, seed: int):
+    def setup(self, dt_ms: float, seed: int, threads: int = 1):
         """Start a fresh simulation; return the PyNN-like namespace models build with."""
         with self.quiet():
-            self.pynn.setup(timestep=dt_ms, **self._setup_kwargs(dt_ms, seed))
+            self.pynn.setup(timestep=dt_ms, **self._setup_kwargs(dt_ms, seed, threads))
             self._seed(seed)
         return self.sim
 

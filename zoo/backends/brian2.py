@@ -44,6 +44,7 @@ class Brian2Backend(Backend):
     name = "brian2"
     distribution = "Brian2"
     spike_report_offset_steps = 1
+    max_threads = 1  # runtime mode: one Python loop drives the compiled code objects
 
     def _import_pynn(self):
         with _signal_handlers_only_in_main_thread():

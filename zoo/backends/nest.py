@@ -45,8 +45,8 @@ class NestBackend(Backend):
 
         return nest_cells.CELL_TYPES
 
-    def _setup_kwargs(self, dt_ms: float, seed: int) -> dict:
-        return {"spike_precision": "on_grid", "rng_seed": int(seed), "verbosity": "error"}
+    def _setup_kwargs(self, dt_ms: float, seed: int, threads: int = 1) -> dict:
+        return {"spike_precision": "on_grid", "rng_seed": int(seed), "verbosity": "error", "threads": int(threads)}
 
     @property
     def version(self) -> str:
