@@ -107,3 +107,17 @@ def test_nest_threads_change_speed_not_results():
         zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, threads=2)
     with pytest.raises(ValueError, match="threads must be a whole number"):
         zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, threads=0)
+
+
+def test_explorer_compare_holds_the_simulators_to_identical_trains():
+    """The model declares zero tolerance for counts (round-off for the rest): a sweep's
+    comparison passes only if the trains are identical."""
+    import explorer
+
+    table = explorer.sweep("masquelier2008", grid={"w_init": [0.3, 0.475]}, duration_ms=SHORT_MS,
+                           scheduler=explorer.INLINE, progress=False)
+    comparison = explorer.compare(table)
+    counts = comparison[comparison["metric"] == "n_spikes"]
+    assert len(counts) == 2 and (counts["tolerance"] == 0).all()
+    assert comparison["pass"].all()
+    assert (comparison["tolerance"].notna()).all()

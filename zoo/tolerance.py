@@ -143,3 +143,22 @@ def peak_detection_agreement(pairs, dt_ms: float, duration_ms: float) -> dict[st
         "victor_purpura": n * VICTOR_PURPURA_COST_PER_MS * step + FLOAT_SLACK * (n + 1),
         "coincidence_factor": np.full_like(n, FLOAT_SLACK * 10),
     }
+
+
+def identical_semantics_agreement(metrics):
+    """Tolerances for models whose backends follow one declared semantics step for step
+    (the same input, the same grid, the same event order): the trains must be
+    identical, so counts and event-based metrics agree exactly and floating metrics to
+    round-off (``FLOAT_SLACK`` relative); Elephant's van Rossum distance of identical
+    trains is sqrt(round-off), about n·1e-8."""
+
+    def agreement(pairs, dt_ms: float, duration_ms: float) -> dict[str, np.ndarray]:
+        n = np.asarray(pairs["n_spikes"], dtype=float)
+        tolerances = {m: FLOAT_SLACK * np.maximum(1.0, np.abs(np.asarray(pairs[m], dtype=float)))
+                      for m in metrics if m != "n_spikes"}
+        tolerances = {m: np.where(np.isnan(t), FLOAT_SLACK, t) for m, t in tolerances.items()}
+        tolerances.update({"n_spikes": np.zeros_like(n), "van_rossum": 1e-7 * (n + 1),
+                           "victor_purpura": FLOAT_SLACK * (n + 1), "coincidence_factor": FLOAT_SLACK * (n + 1)})
+        return tolerances
+
+    return agreement

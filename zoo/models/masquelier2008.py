@@ -35,6 +35,7 @@ import pandas as pd
 from .. import pattern_metrics
 from ..pattern_input import REPEAT_MS, make_input
 from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
+from ..tolerance import identical_semantics_agreement
 
 PARAMETERS = (
     Parameter("cm", "nF", 0.25, "(0, inf)", "membrane capacitance", per_neuron=False),
@@ -169,6 +170,8 @@ MODEL = ModelSpec(
                       duration_ms=450_000.0, dt_ms=0.1, recorded=("spikes",), traced_neurons=0, seed=1),
     metrics=("n_spikes", "rate_hz") + tuple(pattern_metrics.METRICS),
     build=build,
+    # one declared STDP semantics on both backends: the same trains and weights
+    agreement=identical_semantics_agreement(("rate_hz",) + tuple(pattern_metrics.METRICS)),
     seeded_build=True,
     analyse=analyse,
     # across simulators: 5 s of learning, compared spike for spike; the criterion: published_checks
