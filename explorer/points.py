@@ -50,7 +50,7 @@ def validate(model: str, points: list[dict], simulators: Sequence[str], dt_ms: f
     if not simulators:
         raise ValueError(f"no simulator given; valid simulators: {', '.join(backends.SIMULATORS)}")
     for simulator in simulators:
-        backends.backend_class(simulator).check_timing(dt_ms, duration_ms)
+        backends.check_model(spec, simulator).check_timing(dt_ms, duration_ms)
     if not points:
         raise ValueError("the sweep has no points")
     for name in points[0]:

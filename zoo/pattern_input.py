@@ -253,7 +253,10 @@ def make_input(seed: int, duration_ms: float, dt_ms: float = 0.1, n_afferents: i
         afferents = np.repeat(np.arange(n_afferents, dtype=np.int32), [train.size * repeats for train in trains])
         onsets = (onsets[None, :] + np.arange(repeats)[:, None] * block_ms).ravel()
         dropped *= repeats
-    keep = steps <= total_steps
+    # A spike on the last grid point t = duration would be sent as the run ends: NEST's
+    # synapse still updates its weight (delivery falls after the end), Brian2 never
+    # emits it. It can reach no neuron within the run, so it is not part of the input.
+    keep = steps < total_steps
     steps, afferents = steps[keep], afferents[keep]
     onsets = onsets[onsets + PATTERN_MS <= duration_ms + 1e-9]
     offsets = np.concatenate(([0], np.cumsum(np.bincount(afferents, minlength=n_afferents)))).astype(np.int64)

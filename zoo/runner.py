@@ -75,7 +75,7 @@ def execute(plan: dict) -> Result:
     started = time.perf_counter()
     backend = backends.load(plan["simulator"])
     needs_shape = plan.get("spike_shape", True) and any(m in SHAPE_METRICS for m in spec.metrics)
-    with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1)) as sim:
+    with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1), duration_ms) as sim:
         extra = {"seed": plan["seed"]} if spec.seeded_build else {}
         cells = spec.build(sim, plan["values"], size, duration_ms, **extra)
         state = None
@@ -120,9 +120,9 @@ def execute(plan: dict) -> Result:
 
 
 @contextlib.contextmanager
-def _session(backend, dt_ms, seed, threads=1):
+def _session(backend, dt_ms, seed, threads=1, duration_ms=None):
     with backend.quiet():
-        sim = backend.setup(dt_ms, seed, threads)
+        sim = backend.setup(dt_ms, seed, threads, duration_ms)
         try:
             yield sim
         finally:

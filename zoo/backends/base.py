@@ -153,8 +153,9 @@ class Backend:
 
         return Population
 
-    def setup(self, dt_ms: float, seed: int, threads: int = 1):
-        """Start a fresh simulation; return the PyNN-like namespace models build with."""
+    def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None):
+        """Start a fresh simulation (of ``duration_ms``, if the backend wants to know);
+        return the PyNN-like namespace models build with."""
         with self.quiet():
             self.pynn.setup(timestep=dt_ms, **self._setup_kwargs(dt_ms, seed, threads))
             self._seed(seed)
