@@ -121,3 +121,19 @@ def test_explorer_compare_holds_the_simulators_to_identical_trains():
     assert len(counts) == 2 and (counts["tolerance"] == 0).all()
     assert comparison["pass"].all()
     assert (comparison["tolerance"].notna()).all()
+
+
+def test_brian2_standalone_and_runtime_give_the_same_run(monkeypatch):
+    """Long Brian2 runs are compiled whole (C++ standalone); forcing either mode on a
+    short run gives the same spikes and weights."""
+    runs = {}
+    for device in ("runtime", "cpp_standalone"):
+        monkeypatch.setenv("ZOO_BRIAN2_DEVICE", device)
+        runs[device] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
+    runtime, standalone = runs["runtime"], runs["cpp_standalone"]
+    assert len(runtime.spikes) > 100
+    np.testing.assert_array_equal(standalone.spikes["t_ms"], runtime.spikes["t_ms"])
+    np.testing.assert_allclose(standalone.weights["weight"], runtime.weights["weight"], atol=1e-12)
+    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "gpu")
+    with pytest.raises(ValueError, match="valid values: auto, runtime, cpp_standalone"):
+        zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
