@@ -5,7 +5,8 @@ Masquelier T, Guyonneau R, Thorpe SJ (2008) Spike timing dependent plasticity fi
 start of repeating patterns in continuous spike trains. PLoS ONE 3:e1377.
 Hathway P, Goodman DFM (2018) [Re] ... ReScience 4:6 (the replication, Brian2).
 
-Runs the zoo model ``masquelier2008`` (the full 450 s protocol at dt = 0.1 ms unless
+Runs the zoo model ``masquelier2008`` (or ``masquelier2008_srm``, the paper's own
+neuron, on Brian2) (the full 450 s protocol at dt = 0.1 ms unless
 told otherwise) for each seed on each simulator through the explorer: seeds are a
 sweep dimension, each run a Dask task, the table is resumable Parquet in
 ``--out/runs``. Then it prints the success rate, the time and discharge count at
@@ -15,7 +16,8 @@ the first output spike where they part), and draws the paper's figures for one s
 latency against discharge number (Fig. 3), weights before and after learning (Fig. 4)
 and the last second of input with pattern windows and output spikes (Fig. 2).
 
-    python -m experiments.masquelier2008 [--seeds 1-20] [--simulators nest brian2]
+    python -m experiments.masquelier2008 [--seeds 1-20] [--model masquelier2008|masquelier2008_srm]
+        [--simulators nest brian2]
         [--duration 450000] [--workers 2] [--scheduler ADDRESS|inline] [--out DIR]
 """
 from __future__ import annotations
@@ -28,8 +30,7 @@ import pandas as pd
 
 import explorer
 import zoo
-from zoo import pattern_metrics
-from zoo.models.masquelier2008 import MODEL
+from zoo import backends, registry
 from zoo.pattern_input import PATTERN_MS, make_input
 
 #: Published numbers (success share, time to selectivity in s, its SD, discharges, dt in ms).
@@ -42,14 +43,17 @@ PUBLISHED = pd.DataFrame([
      "selective_from_s": 13.5, "selective_from_s_sd": 1.0, "selective_from_discharge": np.nan},
 ])
 SIMULATORS = tuple(zoo.backends.SIMULATORS)
+#: The LIF version and the paper's own spike-response neuron (Brian2 only).
+MODELS = ("masquelier2008", "masquelier2008_srm")
 RASTER_EVERY = 10
 
 
 def run_seeds(seeds, simulators=SIMULATORS, duration_ms: float | None = None, out: str | Path = "out/masquelier2008",
-              scheduler: str | None = None, workers: int | None = None, **params) -> pd.DataFrame:
+              scheduler: str | None = None, workers: int | None = None, model: str = MODELS[0],
+              **params) -> pd.DataFrame:
     """One run per (simulator, seed) through the explorer; the table of their metrics."""
     grid = {name: [value] for name, value in params.items()}
-    return explorer.sweep("masquelier2008", grid=grid, simulators=simulators, seeds=list(seeds),
+    return explorer.sweep(model, grid=grid, simulators=simulators, seeds=list(seeds),
                           duration_ms=duration_ms, out=Path(out) / "runs", scheduler=scheduler, workers=workers)
 
 
@@ -61,7 +65,7 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
         selective = runs.dropna(subset=["selective_from_s"])
         won = runs[runs["success"] == 1]
         rows.append({
-            "source": f"zoo LIF on {simulator}", "dt_ms": runs["dt_ms"].iloc[0], "runs": len(runs),
+            "source": f"zoo {'SRM' if runs['model'].iloc[0].endswith('srm') else 'LIF'} on {simulator}", "dt_ms": runs["dt_ms"].iloc[0], "runs": len(runs),
             "success_rate": runs["success"].mean(),
             "selective_from_s": selective["selective_from_s"].mean(),
             "selective_from_s_sd": selective["selective_from_s"].std(),
@@ -130,7 +134,7 @@ def plot(table: pd.DataFrame, out: Path, seed: int, simulator: str) -> Path:
     ax_w.legend(fontsize="small")
 
     start = duration_ms - 1000.0
-    params = {name: row[name] for name in MODEL.parameter_names}
+    params = {name: row[name] for name in registry.get(row["model"]).parameter_names}
     pattern = make_input(int(seed), duration_ms, row["dt_ms"], n_afferents=int(params["n_afferents"]),
                          n_pattern=int(params["n_pattern"]), repeat_ms=params["repeat_ms"] or None)
     t_in = pattern.steps * pattern.dt_ms
@@ -146,7 +150,7 @@ def plot(table: pd.DataFrame, out: Path, seed: int, simulator: str) -> Path:
     ax_raster.set_ylabel(f"afferent (every {RASTER_EVERY}th; shaded: pattern windows)")
     ax_raster.set_title(f"last second (Fig. 2), seed {seed}, {simulator}")
     fig.tight_layout()
-    path = out / f"masquelier2008_seed{seed}_{simulator}.png"
+    path = out / f"{row['model']}_seed{seed}_{simulator}.png"
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
@@ -181,7 +185,10 @@ def _seeds(text: str) -> list[int]:
 def main(argv=None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="1-20", help="seeds: 1-20, 1,3,5 or 7 (default 1-20)")
-    parser.add_argument("--simulators", nargs="+", default=list(SIMULATORS), choices=SIMULATORS)
+    parser.add_argument("--model", default=MODELS[0], choices=MODELS,
+                        help="the LIF version (default) or the paper's spike-response neuron (Brian2 only)")
+    parser.add_argument("--simulators", nargs="+", default=None, choices=SIMULATORS,
+                        help="default: every simulator that can run the model")
     parser.add_argument("--duration", type=float, default=None, help="ms (default: the protocol's 450000)")
     parser.add_argument("--workers", type=int, default=None, help="local Dask workers (default: one per core)")
     parser.add_argument("--scheduler", default=None, help="a Dask scheduler address, or 'inline'")
@@ -190,11 +197,12 @@ def main(argv=None) -> pd.DataFrame:
     args = parser.parse_args(argv)
     out = Path(args.out)
     seeds = _seeds(args.seeds)
-    table = run_seeds(seeds, args.simulators, args.duration, out, args.scheduler, args.workers)
+    simulators = args.simulators or backends.available(registry.get(args.model))
+    table = run_seeds(seeds, simulators, args.duration, out, args.scheduler, args.workers, args.model)
     print(explorer.summary_line(table.attrs["counts"]))
-    print(report(table, args.simulators))
+    print(report(table, simulators))
     figure_seed = seeds[0] if args.figure_seed is None else args.figure_seed
-    for simulator in args.simulators:
+    for simulator in simulators:
         if ((table["seed"] == figure_seed) & (table["simulator"] == simulator) & (table["status"] == "ok")).any():
             print("figure:", plot(table, out, figure_seed, simulator))
     return table
