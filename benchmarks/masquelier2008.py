@@ -159,7 +159,10 @@ def main(argv=None) -> None:
             for name, where in (("native Brian2 runtime", None), ("native Brian2 standalone", directory)):
                 wall(native_brian2, args.seed + 1, 1000.0, where)   # compile once, untimed
                 natives[name] = wall(native_brian2, args.seed, args.duration, where)
-        zoo.run("masquelier2008", simulator, duration_ms=1000.0, seed=args.seed + 1)   # imports, untimed
+        # imports and (Brian2) the standalone build directory, untimed, as for natives
+        os.environ["ZOO_BRIAN2_DEVICE"] = "cpp_standalone"
+        zoo.run("masquelier2008", simulator, duration_ms=1000.0, seed=args.seed + 1)
+        del os.environ["ZOO_BRIAN2_DEVICE"]
         zoo_time, ours = wall(through_zoo, simulator, args.seed, args.duration, threads)
         label = f"{simulator} ({threads} thread{'s' if threads > 1 else ''})"
         print(f"{label}: zoo {zoo_time:.1f} s for {args.duration / 1000:g} s ({zoo_time * per_protocol:.0f} s per "

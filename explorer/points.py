@@ -66,13 +66,14 @@ def simulator_version(simulator: str) -> str:
 
 def point_key(model: str, params: Mapping[str, float], simulator: str | None, version: str | None,
               dt_ms: float, seed: int, duration_ms: float) -> str:
-    """A short stable hash of everything that determines a row: the model and the
-    zoo's version, every parameter (defaults filled in), the simulator and its
+    """A short stable hash of everything that determines a row: the model, its
+    revision and the zoo's version, every parameter (defaults filled in), the simulator and its
     version, dt, seed and duration (``simulator=None``: the key shared by the same
     point on every simulator)."""
-    full = {**registry.get(model).defaults(), **params}
+    spec = registry.get(model)
+    full = {**spec.defaults(), **params}
     payload = json.dumps(
-        {"model": model, "zoo": zoo.__version__, "params": {k: repr(float(v)) for k, v in sorted(full.items())},
+        {"model": model, "revision": spec.revision, "zoo": zoo.__version__, "params": {k: repr(float(v)) for k, v in sorted(full.items())},
          "simulator": simulator, "version": version, "dt_ms": repr(float(dt_ms)), "seed": int(seed),
          "duration_ms": repr(float(duration_ms))},
         sort_keys=True,

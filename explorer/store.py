@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -89,8 +90,9 @@ class Store:
         folder = self.directory / TABLES / key
         folder.mkdir(parents=True, exist_ok=True)
         for name, frame in tables.items():
-            temporary = folder / f".{name}.parquet.tmp"
+            temporary = folder / f".{name}.{uuid.uuid4().hex}.tmp"
             frame.to_parquet(temporary, index=False)
+            _fsync(temporary)
             os.replace(temporary, folder / f"{name}.parquet")
 
     def tables(self, key: str) -> dict[str, pd.DataFrame]:
@@ -98,7 +100,9 @@ class Store:
         return read_tables(self.directory, key)
 
     def drop(self, keys: set[str]) -> None:
-        """Remove the rows with these keys (failed rows about to be retried)."""
+        """Remove the rows with these keys (failed rows about to be retried) and their tables."""
+        for key in keys:
+            shutil.rmtree(self.directory / TABLES / key, ignore_errors=True)
         for part, rows in self.status().groupby("part"):
             if not rows["key"].isin(keys).any():
                 continue

@@ -20,3 +20,13 @@ def test_a_point_outside_its_tolerance_fails_the_verdict():
     assert row["pass"] is False and row["error"] == 5.0 and row["worst_at"].startswith("p1")
     one_sided = _worst("x", "first_spike_ms", np.array([np.nan]), np.array([3.0]), np.array([0.1]), lambda i: "p")
     assert one_sided["pass"] is False
+
+
+def test_check_on_one_simulator_has_no_cross_rows():
+    """A model that runs on one simulator (e.g. masquelier2008_srm, Brian2 only) is
+    checked against theory alone; here lif on NEST alone."""
+    from zoo.verdict import check_model
+
+    report = check_model("lif", simulators=["nest"])
+    assert report.passed, report.verdicts
+    assert set(report.verdicts["simulator"]) == {"nest"}

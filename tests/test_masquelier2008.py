@@ -130,10 +130,13 @@ def test_brian2_standalone_and_runtime_give_the_same_run(monkeypatch):
     for device in ("runtime", "cpp_standalone"):
         monkeypatch.setenv("ZOO_BRIAN2_DEVICE", device)
         runs[device] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
-    runtime, standalone = runs["runtime"], runs["cpp_standalone"]
+    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "runtime")   # and runtime mode works again afterwards
+    runs["runtime again"] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
+    runtime = runs["runtime"]
     assert len(runtime.spikes) > 100
-    np.testing.assert_array_equal(standalone.spikes["t_ms"], runtime.spikes["t_ms"])
-    np.testing.assert_allclose(standalone.weights["weight"], runtime.weights["weight"], atol=1e-12)
+    for other in (runs["cpp_standalone"], runs["runtime again"]):
+        np.testing.assert_array_equal(other.spikes["t_ms"], runtime.spikes["t_ms"])
+        np.testing.assert_allclose(other.weights["weight"], runtime.weights["weight"], atol=1e-12)
     monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "gpu")
     with pytest.raises(ValueError, match="valid values: auto, runtime, cpp_standalone"):
         zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)

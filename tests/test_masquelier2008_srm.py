@@ -70,3 +70,10 @@ def test_srm_becomes_selective_on_brian2():
     assert 5.0 < s["selective_from_s"] < 20.0
     assert s["rate_start_hz"] > 40.0 and s["rate_end_hz"] < 10.0
     assert s["pattern_share_of_potentiated"] > 0.8
+
+
+def test_a_refractory_period_shorter_than_the_spike_is_refused():
+    """v_reset is above threshold: with tau_refrac = 0.5 ms v is still above it when
+    detection resumes (closed form), so the cell would fire at every step."""
+    with pytest.raises(ValueError, match="would fire at every step"):
+        zoo.run("masquelier2008_srm", simulator="brian2", duration_ms=100.0, tau_refrac=0.5)

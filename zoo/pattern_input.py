@@ -95,7 +95,8 @@ def _rate_walk_spikes(rng: np.random.Generator, n: int, bins: int) -> tuple[np.n
     virtual = -rng.random(n) * MAX_SILENCE_MS        # a virtual spike before the run (ms)
     chunk = 1000
     gap = int(round(MAX_SILENCE_MS / BIN_MS))
-    afferents, bins_hit = [], []
+    index_type = np.int16 if n <= np.iinfo(np.int16).max else np.int32   # int16: a radix sort below
+    afferents, bins_hit = [np.empty(0, dtype=index_type)], [np.empty(0, dtype=np.int32)]
     # buffers reused chunk after chunk (fresh 8 MB arrays each time cost page faults)
     rates, steps_up_buffer, draws_buffer = (np.empty((chunk, n), dtype=np.float32) for _ in range(3))
     steps_up_wide = np.empty((chunk, n))
@@ -118,10 +119,10 @@ def _rate_walk_spikes(rng: np.random.Generator, n: int, bins: int) -> tuple[np.n
         draws = rng.random(dtype=np.float32, out=draws_buffer[:rows])
         draws *= np.float32(1.0 / per_bin)
         k, who = np.nonzero(np.less(draws, rates[:rows], out=fire_buffer[:rows]))
-        afferents.append(who.astype(np.int16))
+        afferents.append(who.astype(index_type))
         bins_hit.append((k + start).astype(np.int32))
     # Chunks are in time order and np.nonzero is row-major, so the spikes are sorted by
-    # bin; a stable sort by afferent alone (radix on int16) sorts by afferent, then bin.
+    # bin; a stable sort by afferent alone (a radix sort for int16) sorts by afferent, then bin.
     who = np.concatenate(afferents)
     order = np.argsort(who, kind="stable")
     who, hit = who[order].astype(np.int32), np.concatenate(bins_hit)[order]

@@ -51,6 +51,7 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) ->
     """Check every input and resolve defaults; import no simulator."""
     spec = registry.get(name)
     backend_class = backends.check_model(spec, backends.validate_simulator(simulator))
+    backend_class.check_settings()
     duration_ms = spec.protocol.duration_ms if duration_ms is None else _number("duration_ms", duration_ms)
     dt_ms = spec.protocol.dt_ms if dt_ms is None else _number("dt_ms", dt_ms)
     backend_class.check_timing(dt_ms, duration_ms)
@@ -75,7 +76,8 @@ def execute(plan: dict) -> Result:
     started = time.perf_counter()
     backend = backends.load(plan["simulator"])
     needs_shape = plan.get("spike_shape", True) and any(m in SHAPE_METRICS for m in spec.metrics)
-    with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1), duration_ms) as sim:
+    with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1), duration_ms,
+                  spec.whole_run_compilation) as sim:
         extra = {"seed": plan["seed"]} if spec.seeded_build else {}
         cells = spec.build(sim, plan["values"], size, duration_ms, **extra)
         state = None
@@ -120,9 +122,9 @@ def execute(plan: dict) -> Result:
 
 
 @contextlib.contextmanager
-def _session(backend, dt_ms, seed, threads=1, duration_ms=None):
+def _session(backend, dt_ms, seed, threads=1, duration_ms=None, whole_run=False):
     with backend.quiet():
-        sim = backend.setup(dt_ms, seed, threads, duration_ms)
+        sim = backend.setup(dt_ms, seed, threads, duration_ms, whole_run)
         try:
             yield sim
         finally:

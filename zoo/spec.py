@@ -125,6 +125,12 @@ class ModelSpec:
     #: zoo cell types the model builds with; a simulator that lacks one is refused
     #: before any simulation, with its reason (``Backend.unavailable_cell_types``)
     cell_types: tuple[str, ...] = ()
+    #: the model adds no per-step Python callbacks (PyNN current sources), so a backend
+    #: may compile a long run whole (Brian2: C++ standalone instead of runtime mode)
+    whole_run_compilation: bool = False
+    #: bump when the model's results change for the same parameters (input, semantics):
+    #: part of every sweep key, so stored results of an earlier revision are not reused
+    revision: int = 1
     doc: str = ""
 
     @property

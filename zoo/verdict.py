@@ -72,7 +72,8 @@ def check_model(name: str, simulators=None) -> CheckReport:
         for simulator in simulators:
             rows.extend(spec.references(simulator))
     comparison = explorer.compare(table, simulators)
-    for (pair, metric), block in comparison.groupby(["simulators", "metric"], sort=False):
+    pairs = [] if comparison.empty else comparison.groupby(["simulators", "metric"], sort=False)
+    for (pair, metric), block in pairs:
         if metric == "coincidence_factor":
             value, reference = block["difference"].to_numpy(), np.ones(len(block))
         elif block["value_a"].isna().all():

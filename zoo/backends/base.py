@@ -90,6 +90,10 @@ class Backend:
                 )
 
     @classmethod
+    def check_settings(cls) -> None:
+        """Raise ValueError for a bad backend setting in the environment."""
+
+    @classmethod
     def check_threads(cls, threads) -> int:
         """``threads`` as an int; ValueError if this simulator cannot use that many."""
         if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
@@ -153,9 +157,11 @@ class Backend:
 
         return Population
 
-    def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None):
-        """Start a fresh simulation (of ``duration_ms``, if the backend wants to know);
-        return the PyNN-like namespace models build with."""
+    def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None,
+              whole_run: bool = False):
+        """Start a fresh simulation; return the PyNN-like namespace models build with.
+        ``duration_ms`` and ``whole_run`` (the model allows its run to be compiled
+        whole, see ``ModelSpec.whole_run_compilation``) let a backend choose how to run."""
         with self.quiet():
             self.pynn.setup(timestep=dt_ms, **self._setup_kwargs(dt_ms, seed, threads))
             self._seed(seed)

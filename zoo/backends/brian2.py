@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import signal
 import threading
@@ -57,11 +56,21 @@ DEVICE_VARIABLE = "ZOO_BRIAN2_DEVICE"
 DEVICES = ("auto", "runtime", "cpp_standalone")
 
 
-def use_standalone(dt_ms: float, duration_ms: float | None) -> bool:
-    """Whether a run of ``duration_ms`` at ``dt_ms`` is compiled whole."""
+def device_choice() -> str:
+    """``ZOO_BRIAN2_DEVICE`` (default ``auto``); ValueError naming the valid values."""
     choice = os.environ.get(DEVICE_VARIABLE, "auto")
     if choice not in DEVICES:
         raise ValueError(f"{DEVICE_VARIABLE}={choice!r}; valid values: {', '.join(DEVICES)}")
+    return choice
+
+
+def use_standalone(dt_ms: float, duration_ms: float | None, whole_run: bool) -> bool:
+    """Whether a run of ``duration_ms`` at ``dt_ms`` is compiled whole: only for models
+    that allow it (``whole_run``: no per-step Python callbacks such as PyNN's current
+    sources, which standalone code cannot call)."""
+    choice = device_choice()
+    if not whole_run:
+        return False
     if choice != "auto":
         return choice == "cpp_standalone"
     return duration_ms is not None and duration_ms / dt_ms >= STANDALONE_MIN_STEPS
@@ -72,6 +81,8 @@ class _BuildSlot:
     kept between runs so unchanged code is not compiled again."""
 
     def __init__(self):
+        import fcntl
+
         cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zoo" / "brian2-standalone"
         cache.mkdir(parents=True, exist_ok=True)
         index = 0
@@ -124,13 +135,24 @@ class Brian2Backend(Backend):
 
     _slot: _BuildSlot | None = None
 
-    def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None):
+    @classmethod
+    def check_settings(cls) -> None:
+        device_choice()
+
+    def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None,
+              whole_run: bool = False):
         import brian2
 
-        if use_standalone(dt_ms, duration_ms):
-            self._slot = _BuildSlot()
+        if not use_standalone(dt_ms, duration_ms, whole_run):
+            return super().setup(dt_ms, seed, threads, duration_ms, whole_run)
+        self._slot = _BuildSlot()
+        try:
+            brian2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{os.cpu_count() or 1}"]
             brian2.set_device("cpp_standalone", build_on_run=False, directory=str(self._slot.directory))
-        return super().setup(dt_ms, seed, threads, duration_ms)
+            return super().setup(dt_ms, seed, threads, duration_ms, whole_run)
+        except BaseException:
+            self._leave_standalone()
+            raise
 
     def run(self, duration_ms: float) -> None:
         if self._slot is None:
@@ -139,6 +161,9 @@ class Brian2Backend(Backend):
 
         with self.quiet():
             state = self.pynn.simulator.state
+            if state.current_sources:
+                raise RuntimeError("PyNN current sources act through a per-step Python callback, which C++ "
+                                   "standalone code cannot call; this model must not ask for whole-run compilation")
             for recorder in state.recorders:
                 recorder._finalize()
             state.running = True  # PyNN would store the network (for reset), which standalone cannot
@@ -150,12 +175,18 @@ class Brian2Backend(Backend):
             super().end()
         finally:
             if self._slot is not None:
-                import brian2
+                self._leave_standalone()
 
-                brian2.device.reinit()
-                brian2.set_device("runtime")
-                self._slot.release()
-                self._slot = None
+    def _leave_standalone(self) -> None:
+        """Back to runtime mode, the build slot released (after a run or a failure)."""
+        import brian2
+
+        try:
+            brian2.device.reinit()
+            brian2.devices.reset_device()
+        finally:
+            self._slot.release()
+            self._slot = None
 
     def _seed(self, seed: int) -> None:
         import brian2

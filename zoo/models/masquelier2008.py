@@ -174,6 +174,8 @@ MODEL = ModelSpec(
     agreement=identical_semantics_agreement(("rate_hz",) + tuple(pattern_metrics.METRICS)),
     seeded_build=True,
     analyse=analyse,
+    whole_run_compilation=True,
+    revision=2,  # 2: no input spike on the run's last grid point
     # across simulators: 5 s of learning, compared spike for spike; the criterion: published_checks
     check=CheckSpec(params={"w_init": [0.475]}, duration_ms=5_000.0, dt_ms=0.1),
     references=published_checks,

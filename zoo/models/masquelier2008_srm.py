@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from ..spec import ModelSpec, Parameter
 from . import masquelier2008 as lif_version
 
@@ -32,6 +34,24 @@ PARAMETERS = tuple(
               "total drive of the after-potential (time constant tau_syn_E): -3 x (threshold - rest)",
               per_neuron=False),
 )
+
+
+def v_after_spike_mv(s_ms, p: dict):
+    """v (mV) a time s after a spike without input: from v_reset, the after-potential
+    a = exp(−s/τs) driving v_ahp·a/τs, the pending EPSPs discarded."""
+    tau_m, tau_a = p["tau_m"], p["tau_syn_E"]
+    drive = p["v_ahp"] / tau_a * (np.exp(-s_ms / tau_a) - np.exp(-s_ms / tau_m)) / (1 / tau_m - 1 / tau_a)
+    return p["v_rest"] + (p["v_reset"] - p["v_rest"]) * np.exp(-s_ms / tau_m) + drive
+
+
+def check_refractory_outlasts_the_spike(values: dict, dt_ms: float) -> None:
+    """v_reset lies above threshold (the SRM's spike): by the end of the refractory
+    period v must be back below it, or the neuron would fire at every step."""
+    v_end = v_after_spike_mv(values["tau_refrac"], values)
+    if values["v_reset"] >= values["v_thresh"] and v_end >= values["v_thresh"]:
+        raise ValueError(f"parameters tau_refrac = {values['tau_refrac']:g} ms, v_reset, v_ahp: v is still "
+                         f"{v_end:.2f} mV >= v_thresh = {values['v_thresh']:g} mV when the refractory period "
+                         "ends, so the neuron would fire at every step; lengthen tau_refrac or strengthen v_ahp")
 
 
 def build(sim, p: dict, size: int, duration_ms: float, seed: int):
@@ -54,5 +74,6 @@ MODEL = dataclasses.replace(
     build=build,
     references=published_checks,
     cell_types=("SRM_curr_exp",),
+    checks=lif_version.MODEL.checks + (check_refractory_outlasts_the_spike,),
     doc=__doc__,
 )
