@@ -77,9 +77,11 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def agreement(table: pd.DataFrame, simulators=SIMULATORS) -> pd.DataFrame:
+def agreement(table: pd.DataFrame, simulators=SIMULATORS, runs: Path | None = None) -> pd.DataFrame:
     """Seed by seed: do the simulators give the same output spike trains? If not, where
-    do they part (the first differing output spike, ms), and do their outcomes differ."""
+    do they part (the first differing output spike, ms), and do their outcomes differ.
+    Given the sweep directory ``runs``, also the largest difference of final weights
+    (fraction of w_max)."""
     ok = table[table["status"] == "ok"]
     first, second = simulators[:2]
     rows = []
@@ -96,6 +98,10 @@ def agreement(table: pd.DataFrame, simulators=SIMULATORS) -> pd.DataFrame:
                      "parted_at_ms": np.nan if parted is None else float(min(a[parted:parted + 1].tolist()
                                                                             + b[parted:parted + 1].tolist())),
                      f"success_{first}": by.at[first, "success"], f"success_{second}": by.at[second, "success"]})
+        if runs is not None:
+            weights = [explorer.read_tables(runs, by.at[s, "key"]).get("weights") for s in (first, second)]
+            rows[-1]["max_weight_difference"] = (np.nan if any(w is None for w in weights) else
+                                                 float(np.abs(weights[0]["weight"] - weights[1]["weight"]).max()))
     return pd.DataFrame(rows)
 
 
@@ -156,14 +162,14 @@ def plot(table: pd.DataFrame, out: Path, seed: int, simulator: str) -> Path:
     return path
 
 
-def report(table: pd.DataFrame, simulators=SIMULATORS) -> str:
+def report(table: pd.DataFrame, simulators=SIMULATORS, runs: Path | None = None) -> str:
     """The comparison with the paper and the replication, and the seed-by-seed agreement."""
     ours = summarise(table)
     lines = ["Masquelier et al. (2008): success = hit rate > 0.98, no false alarm, latency < 10 ms, "
              "over the last third of each run.", "",
              pd.concat([PUBLISHED, ours], ignore_index=True).to_string(index=False, float_format="%.3g"), ""]
     if len(simulators) > 1:
-        seeds = agreement(table, simulators)
+        seeds = agreement(table, simulators, runs)
         if len(seeds):
             lines += [f"NEST and Brian2, seed by seed: {int(seeds['identical'].sum())} of {len(seeds)} runs give "
                       "identical output spike trains", seeds.to_string(index=False, float_format="%.6g")]
@@ -200,7 +206,7 @@ def main(argv=None) -> pd.DataFrame:
     simulators = args.simulators or backends.available(registry.get(args.model))
     table = run_seeds(seeds, simulators, args.duration, out, args.scheduler, args.workers, args.model)
     print(explorer.summary_line(table.attrs["counts"]))
-    print(report(table, simulators))
+    print(report(table, simulators, out / "runs"))
     figure_seed = seeds[0] if args.figure_seed is None else args.figure_seed
     for simulator in simulators:
         if ((table["seed"] == figure_seed) & (table["simulator"] == simulator) & (table["status"] == "ok")).any():

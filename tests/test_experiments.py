@@ -60,8 +60,8 @@ def test_masquelier2008_short(tmp_path, capsys):
         tables = explorer.read_tables(tmp_path / "runs", key)
         assert set(tables) == {"patterns", "weights", "discharges"}
         assert len(tables["weights"]) == 2000
-    seeds = masquelier2008.agreement(table)
-    assert seeds["identical"].all()
+    seeds = masquelier2008.agreement(table, runs=tmp_path / "runs")
+    assert seeds["identical"].all() and (seeds["max_weight_difference"] < 1e-9).all()
     for simulator in ("nest", "brian2"):
         assert (tmp_path / f"masquelier2008_seed1_{simulator}.png").stat().st_size > 0
     again = masquelier2008.run_seeds([1, 2], duration_ms=3000.0, out=tmp_path, scheduler="inline")
