@@ -85,8 +85,8 @@ def agreement(table: pd.DataFrame, simulators=SIMULATORS, runs: Path | None = No
     ok = table[table["status"] == "ok"]
     first, second = simulators[:2]
     rows = []
-    for seed, runs in ok.groupby("seed"):
-        by = runs.set_index("simulator")
+    for seed, pair in ok.groupby("seed"):
+        by = pair.set_index("simulator")
         if not {first, second} <= set(by.index):
             continue
         a, b = np.asarray(by.at[first, "spike_times_ms"]), np.asarray(by.at[second, "spike_times_ms"])
