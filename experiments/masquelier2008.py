@@ -50,11 +50,12 @@ RASTER_EVERY = 10
 
 def run_seeds(seeds, simulators=SIMULATORS, duration_ms: float | None = None, out: str | Path = "out/masquelier2008",
               scheduler: str | None = None, workers: int | None = None, model: str = MODELS[0],
-              **params) -> pd.DataFrame:
+              retry_failed: bool = False, **params) -> pd.DataFrame:
     """One run per (simulator, seed) through the explorer; the table of their metrics."""
     grid = {name: [value] for name, value in params.items()}
     return explorer.sweep(model, grid=grid, simulators=simulators, seeds=list(seeds),
-                          duration_ms=duration_ms, out=Path(out) / "runs", scheduler=scheduler, workers=workers)
+                          duration_ms=duration_ms, out=Path(out) / "runs", scheduler=scheduler, workers=workers,
+                          retry_failed=retry_failed)
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
@@ -198,13 +199,15 @@ def main(argv=None) -> pd.DataFrame:
     parser.add_argument("--duration", type=float, default=None, help="ms (default: the protocol's 450000)")
     parser.add_argument("--workers", type=int, default=None, help="local Dask workers (default: one per core)")
     parser.add_argument("--scheduler", default=None, help="a Dask scheduler address, or 'inline'")
+    parser.add_argument("--retry-failed", action="store_true", help="run failed runs of the table again")
     parser.add_argument("--figure-seed", type=int, default=None, help="seed drawn in the figure (default: first)")
     parser.add_argument("--out", default=None, help="default: out/MODEL")
     args = parser.parse_args(argv)
     out = Path(args.out or f"out/{args.model}")
     seeds = _seeds(args.seeds)
     simulators = args.simulators or backends.available(registry.get(args.model))
-    table = run_seeds(seeds, simulators, args.duration, out, args.scheduler, args.workers, args.model)
+    table = run_seeds(seeds, simulators, args.duration, out, args.scheduler, args.workers, args.model,
+                      args.retry_failed)
     print(explorer.summary_line(table.attrs["counts"]))
     print(report(table, simulators, out / "runs"))
     figure_seed = seeds[0] if args.figure_seed is None else args.figure_seed
