@@ -100,6 +100,8 @@ def _rate_walk_spikes(rng: np.random.Generator, n: int, bins: int) -> tuple[np.n
     # buffers reused chunk after chunk (fresh 8 MB arrays each time cost page faults)
     rates, steps_up_buffer, draws_buffer = (np.empty((chunk, n), dtype=np.float32) for _ in range(3))
     steps_up_wide = np.empty((chunk, n))
+    speed_high, speed_low = np.full(n, max_speed), np.full(n, -max_speed)
+    rate_high, rate_low = np.full(n, MAX_RATE_HZ), np.zeros(n)
     fire_buffer = np.empty((chunk, n), dtype=bool)
     for start in range(1, bins, chunk):
         rows = min(chunk, bins - start)
@@ -108,14 +110,16 @@ def _rate_walk_spikes(rng: np.random.Generator, n: int, bins: int) -> tuple[np.n
         steps_up -= np.float32(SPEED_STEP_HZ_PER_S * per_bin)
         wide = steps_up_wide[:rows]
         wide[...] = steps_up   # exact: float32 -> float64 once per chunk, not a mixed add per row
-        # speed is kept in Hz per bin (rate += speed); five calls per 1 ms bin, the
-        # only loop over time: the bounds make the walk path-dependent
+        # speed is kept in Hz per bin (rate += speed); the only loop over time: the
+        # bounds make the walk path-dependent (ufuncs with array bounds: no np.clip wrapper)
         for row in range(rows):
             rates[row] = rate
             rate += speed
             speed += wide[row]
-            np.clip(speed, -max_speed, max_speed, out=speed)
-            np.clip(rate, 0.0, MAX_RATE_HZ, out=rate)
+            np.minimum(speed, speed_high, out=speed)
+            np.maximum(speed, speed_low, out=speed)
+            np.minimum(rate, rate_high, out=rate)
+            np.maximum(rate, rate_low, out=rate)
         draws = rng.random(dtype=np.float32, out=draws_buffer[:rows])
         draws *= np.float32(1.0 / per_bin)
         k, who = np.nonzero(np.less(draws, rates[:rows], out=fire_buffer[:rows]))
@@ -237,7 +241,7 @@ def make_input(seed: int, duration_ms: float, dt_ms: float = 0.1, n_afferents: i
     steps = np.clip(np.ceil(times / dt_ms - 1e-9).astype(np.int64), 1, block_steps)
     keys = afferents.astype(np.int64) * (block_steps + 1) + steps
     del steps, times
-    keys.sort()
+    keys.sort(kind="stable")   # a merge of a few long sorted runs (walk, forced, copies, noise)
     unique = np.ones(keys.size, dtype=bool)
     unique[1:] = keys[1:] != keys[:-1]
     dropped = int(keys.size - unique.sum())
