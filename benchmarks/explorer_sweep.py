@@ -81,7 +81,7 @@ def main() -> None:
     plain = {s: (plain_population(s, CURRENTS), statistics.median(plain_population(s, CURRENTS) for _ in range(3)))[1]
              for s in both}
     plain_total = sum(plain.values())
-    print(f"   plain PyNN, one population per simulator: " + ", ".join(f"{s} {t:.2f} s" for s, t in plain.items())
+    print("   plain PyNN, one population per simulator: " + ", ".join(f"{s} {t:.2f} s" for s, t in plain.items())
           + f" (total {plain_total:.2f} s)")
     print(f"   explorer on a warm 2-worker cluster: {sweep_time:.2f} s  -> ratio {sweep_time / plain_total:.2f}"
           f" (target <= 1.2); cold, cluster start included: {cold:.2f} s")

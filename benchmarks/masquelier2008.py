@@ -2,7 +2,7 @@
 restricted nearest-neighbour STDP, dt = 0.1 ms), through the zoo and through a plain
 native script of the same network on the same simulator, in one process.
 
-- Input: ``zoo.pattern_input.make_input`` for the run, its wall time and peak memory
+- Input: ``zoo.models.masquelier2008.input.make_input`` for the run, its wall time and peak memory
   (tracemalloc, which sees NumPy's buffers).
 - NEST: ``zoo.run("masquelier2008", "nest", threads=T)`` against a NEST script with
   ``spike_train_injector`` → ``iaf_psc_exp`` through ``stdp_nn_restr_synapse``.
@@ -30,7 +30,7 @@ import numpy as np
 
 import zoo
 from zoo.models.masquelier2008 import MODEL, unit_weight_na
-from zoo.pattern_input import make_input
+from zoo.models.masquelier2008.input import make_input
 
 P = MODEL.defaults()
 DT_MS = 0.1

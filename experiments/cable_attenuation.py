@@ -1,4 +1,4 @@
-"""Passive cable attenuation and active propagation on NEST and Brian2, against cable theory.
+"""Passive cable attenuation and active propagation on every simulator, against cable theory.
 
 Rall W (1959) Branching dendritic trees and motoneuron membrane resistivity. Exp.
 Neurol. 1:491–527; Koch C (1999) *Biophysics of Computation*, ch. 2.
@@ -8,7 +8,8 @@ R_m = 20 kΩ·cm², R_a = 100 Ω·cm: λ = 1 mm). The steady potential along cab
 shorter (0.5 mm) and longer (3 mm) than λ is drawn from both simulators over the
 closed form V(x) = V(0)·cosh((L − x)/λ)/cosh(L/λ); the attenuation error is
 measured as the compartments shrink (second order in Δx); and the active cable's
-conduction velocity is measured against diameter (∝ sqrt(d) in the continuum).
+conduction velocity is measured against diameter (∝ sqrt(d) in the continuum). The
+runs are the model's own studies (``zoo.models.cable.studies``), as in ``zoo check cable``.
 Writes ``profiles.parquet``, ``convergence.parquet``, ``velocity.parquet`` and
 ``cable.png`` to ``--out``.
 
@@ -23,50 +24,17 @@ import numpy as np
 import pandas as pd
 
 import zoo
-from zoo import cable_theory
-from zoo.models.cable import ACTIVE
+from explorer.plots import new_figure
+from zoo import backends
+from zoo.models.cable import studies
 
-SIMULATORS = tuple(zoo.backends.SIMULATORS)
+SIMULATORS = tuple(backends.available(zoo.get("cable")))
 LENGTHS_UM = (500.0, 3000.0)
-
-
-def profiles(duration_ms: float) -> pd.DataFrame:
-    """Steady V(x) per compartment on each simulator, with the closed form."""
-    frames = []
-    for simulator in SIMULATORS:
-        for length in LENGTHS_UM:
-            profile = zoo.run("cable", simulator, length=length, duration_ms=duration_ms, trace_neurons=0).profile
-            frames.append(profile.assign(simulator=simulator, length=length))
-    return pd.concat(frames, ignore_index=True)
-
-
-def convergence(counts, duration_ms: float) -> pd.DataFrame:
-    """Attenuation error against 1/cosh(L/λ) for a 1 mm cable, N compartments."""
-    rows = []
-    theory = cable_theory.attenuation(1000.0, 2.0, 20000.0, 100.0)
-    for simulator in SIMULATORS:
-        for n in counts:
-            att = zoo.run("cable", simulator, length=1000.0, n_compartments=n, duration_ms=duration_ms,
-                          trace_neurons=0).summary.iloc[0]["attenuation"]
-            rows.append({"simulator": simulator, "n_compartments": n, "dx_over_lambda": 1.0 / n,
-                         "attenuation": att, "closed_form": theory, "abs_error": abs(att - theory)})
-    return pd.DataFrame(rows)
-
-
-def velocities(diameters, dt_ms: float) -> pd.DataFrame:
-    """Conduction velocity of the active cable against diameter."""
-    rows = []
-    for simulator in SIMULATORS:
-        for d in diameters:
-            s = zoo.run("cable", simulator, duration_ms=20.0, dt_ms=dt_ms, trace_neurons=0,
-                        **dict(ACTIVE, diameter=d)).summary.iloc[0]
-            rows.append({"simulator": simulator, "diameter": d, "velocity_m_per_s": s["velocity_m_per_s"],
-                         "far_end_peak_mv": s["far_end_peak_mv"]})
-    return pd.DataFrame(rows)
+MARKERS = ("o", "x", "s", "^")
 
 
 def _loglog(ax, table, x, y, styles, reference_x, reference_y, reference_label, xlabel, ylabel) -> None:
-    """Both simulators' points and a dotted reference line on log-log axes."""
+    """Every simulator's points and a dotted reference line on log-log axes."""
     for simulator, frame in table.groupby("simulator"):
         ax.loglog(frame[x], frame[y], label=simulator, **styles[simulator])
     ax.loglog(reference_x, reference_y, "k:", lw=1, label=reference_label)
@@ -76,13 +44,9 @@ def _loglog(ax, table, x, y, styles, reference_x, reference_y, reference_label, 
 
 
 def plot(tables: dict, path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax_v, ax_c, ax_s) = plt.subplots(1, 3, figsize=(14, 4))
-    styles = {"nest": dict(marker="o", ms=3, ls="none"), "brian2": dict(marker="x", ms=4, ls="none")}
+    fig = new_figure(figsize=(14, 4))
+    ax_v, ax_c, ax_s = fig.subplots(1, 3)
+    styles = {simulator: dict(marker=marker, ms=3, ls="none") for simulator, marker in zip(SIMULATORS, MARKERS)}
     for (simulator, length), frame in tables["profiles"].groupby(["simulator", "length"]):
         ax_v.plot(frame["position_um"] / length, frame["v_final_mv"], label=f"{simulator}, L = {length:g} um",
                   **styles[simulator])
@@ -104,17 +68,19 @@ def plot(tables: dict, path: Path) -> Path:
     ax_s.minorticks_off()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
 def main(quick: bool = False, out: str | Path = "out/cable_attenuation") -> dict[str, pd.DataFrame]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    counts = (10, 20, 40) if quick else (10, 20, 40, 80, 160)
+    diameters = (1.0, 4.0) if quick else (0.5, 1.0, 2.0, 4.0, 8.0)
     tables = {
-        "profiles": profiles(duration_ms=300.0),
-        "convergence": convergence((10, 20, 40) if quick else (10, 20, 40, 80, 160), duration_ms=500.0),
-        "velocity": velocities((1.0, 4.0) if quick else (0.5, 1.0, 2.0, 4.0, 8.0), dt_ms=0.025 if quick else 0.01),
+        "profiles": pd.concat([studies.profiles(s, LENGTHS_UM) for s in SIMULATORS], ignore_index=True),
+        "convergence": pd.concat([studies.convergence(s, counts) for s in SIMULATORS], ignore_index=True),
+        "velocity": pd.concat([studies.velocities(s, diameters, dt_ms=0.025 if quick else 0.01) for s in SIMULATORS],
+                              ignore_index=True),
     }
     for name, table in tables.items():
         table.to_parquet(out / f"{name}.parquet", index=False)

@@ -1,4 +1,4 @@
-"""Hodgkin & Huxley (1952): f-I curve, rheobase and time-step convergence on NEST and Brian2.
+"""Hodgkin & Huxley (1952): f-I curve, rheobase and time-step convergence on every simulator.
 
 Hodgkin AL, Huxley AF (1952) A quantitative description of membrane current and its
 application to conduction and excitation in nerve. J. Physiol. 117:500–544.
@@ -9,7 +9,7 @@ II): below the rheobase for sustained firing, 6.2649–6.2716 µA/cm² (Balti et
 the cell falls silent after a few spikes; above it, it fires at about 50 Hz and more.
 The script sweeps the current on both simulators, finds the rheobase on each, and
 measures how spike times converge as the time step shrinks (0.1, 0.05, 0.01 ms)
-against NEST at 0.005 ms. Writes ``fi.parquet``, ``convergence.parquet``,
+against the first simulator at 0.005 ms. Writes ``fi.parquet``, ``convergence.parquet``,
 ``rheobase.parquet`` and ``fi.png`` to ``--out``.
 
     python -m experiments.hodgkin_huxley_fi [--quick] [--out DIR]
@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 
 import zoo
-from zoo.analysis import rheobase
+from zoo import backends
 from zoo.models.hh import RHEOBASE_UA_CM2, na_to_ua_per_cm2, ua_per_cm2_to_na
+from zoo.models.hh.studies import find_rheobase
 
-SIMULATORS = tuple(zoo.backends.SIMULATORS)
+SIMULATORS = tuple(backends.available(zoo.get("hh")))
 
 
 def fi_curve(densities_ua_cm2, duration_ms: float) -> pd.DataFrame:
@@ -42,14 +43,20 @@ def fi_curve(densities_ua_cm2, duration_ms: float) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+#: The reference for spike-time convergence: the first simulator at a fine step (ms).
+REFERENCE_SIMULATOR = SIMULATORS[0]
+REFERENCE_DT_MS = 0.005
+
+
 def convergence(duration_ms: float, current_ua_cm2: float = 10.0) -> pd.DataFrame:
-    """Largest spike-time error against NEST at dt = 0.005 ms, per simulator and dt."""
+    """Largest spike-time error against the reference simulator at dt = 0.005 ms, per
+    simulator and dt."""
     def spikes(simulator, dt_ms):
         result = zoo.run("hh", simulator, dt_ms=dt_ms, duration_ms=duration_ms, spike_shape=False, trace_neurons=0,
                          i_offset=ua_per_cm2_to_na(current_ua_cm2))
         return result.spikes["t_ms"].to_numpy()
 
-    reference = spikes("nest", 0.005)
+    reference = spikes(REFERENCE_SIMULATOR, REFERENCE_DT_MS)
     rows = []
     for simulator in SIMULATORS:
         for dt_ms in (0.1, 0.05, 0.01):
@@ -58,17 +65,15 @@ def convergence(duration_ms: float, current_ua_cm2: float = 10.0) -> pd.DataFram
             rows.append({"simulator": simulator, "dt_ms": dt_ms, "n_spikes": len(times),
                          "reference_n_spikes": len(reference),
                          "max_abs_error_ms": float(np.abs(times[:common] - reference[:common]).max()),
-                         "bound_ms": 2 * dt_ms + 2 * 0.005})
+                         "bound_ms": 2 * dt_ms + 2 * REFERENCE_DT_MS})
     return pd.DataFrame(rows)
 
 
 def plot(fi: pd.DataFrame, path: Path) -> None:
-    import matplotlib
+    from explorer.plots import new_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = new_figure(figsize=(6, 4))
+    ax = fig.subplots()
     for (simulator, frame), marker in zip(fi.groupby("simulator"), ("o", "x")):
         ax.plot(frame["i_ua_cm2"], frame["late_rate_hz"], marker, ms=4, label=simulator)
     ax.axvspan(*RHEOBASE_UA_CM2, color="0.8", label="published rheobase")
@@ -78,7 +83,6 @@ def plot(fi: pd.DataFrame, path: Path) -> None:
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def main(quick: bool = False, out: str | Path = "out/hodgkin_huxley_fi") -> dict[str, pd.DataFrame]:
@@ -86,9 +90,7 @@ def main(quick: bool = False, out: str | Path = "out/hodgkin_huxley_fi") -> dict
     out.mkdir(parents=True, exist_ok=True)
     densities = np.linspace(0.0, 30.0, 13 if quick else 61)
     fi = fi_curve(densities, duration_ms=500.0 if quick else 2000.0)
-    found = pd.DataFrame([rheobase("hh", s, low_na=ua_per_cm2_to_na(5.0), high_na=ua_per_cm2_to_na(8.0),
-                                   precision_na=ua_per_cm2_to_na(0.2 if quick else 0.01)) for s in SIMULATORS])
-    found["low_ua_cm2"], found["high_ua_cm2"] = na_to_ua_per_cm2(found["low_na"]), na_to_ua_per_cm2(found["high_na"])
+    found = pd.DataFrame([find_rheobase(s, precision_ua_cm2=0.2 if quick else 0.01) for s in SIMULATORS])
     steps = convergence(duration_ms=100.0 if quick else 1000.0)
     fi.to_parquet(out / "fi.parquet", index=False)
     found.to_parquet(out / "rheobase.parquet", index=False)

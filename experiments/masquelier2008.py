@@ -1,12 +1,12 @@
 """Masquelier, Guyonneau & Thorpe (2008): STDP finds the start of a repeating pattern,
-over many seeds on NEST and Brian2.
+over many seeds on every simulator that can run it.
 
 Masquelier T, Guyonneau R, Thorpe SJ (2008) Spike timing dependent plasticity finds the
 start of repeating patterns in continuous spike trains. PLoS ONE 3:e1377.
 Hathway P, Goodman DFM (2018) [Re] ... ReScience 4:6 (the replication, Brian2).
 
 Runs the zoo model ``masquelier2008`` (or ``masquelier2008_srm``, the paper's own
-neuron, on Brian2) (the full 450 s protocol at dt = 0.1 ms unless
+neuron, where a backend provides it) (the full 450 s protocol at dt = 0.1 ms unless
 told otherwise) for each seed on each simulator through the explorer: seeds are a
 sweep dimension, each run a Dask task, the table is resumable Parquet in
 ``--out/runs``. Then it prints the success rate, the time and discharge count at
@@ -17,7 +17,7 @@ latency against discharge number (Fig. 3), weights before and after learning (Fi
 and the last second of input with pattern windows and output spikes (Fig. 2).
 
     python -m experiments.masquelier2008 [--seeds 1-20] [--model masquelier2008|masquelier2008_srm]
-        [--simulators nest brian2]
+        [--simulators NAME ...]
         [--duration 450000] [--workers 2] [--scheduler ADDRESS|inline] [--out DIR]
 """
 from __future__ import annotations
@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 import explorer
-import zoo
+from explorer.plots import new_figure
 from zoo import backends, registry
-from zoo.pattern_input import PATTERN_MS, make_input
+from zoo.models.masquelier2008.input import PATTERN_MS, make_input
 
 #: Published numbers (success share, time to selectivity in s, its SD, discharges, dt in ms).
 PUBLISHED = pd.DataFrame([
@@ -42,8 +42,8 @@ PUBLISHED = pd.DataFrame([
     {"source": "replication (Brian2 SRM, 100 runs)", "dt_ms": 1e-3, "success_rate": 0.98,
      "selective_from_s": 13.5, "selective_from_s_sd": 1.0, "selective_from_discharge": np.nan},
 ])
-SIMULATORS = tuple(zoo.backends.SIMULATORS)
-#: The LIF version and the paper's own spike-response neuron (Brian2 only).
+SIMULATORS = tuple(backends.names())
+#: The LIF version and the paper's own spike-response neuron (where a backend provides it).
 MODELS = ("masquelier2008", "masquelier2008_srm")
 RASTER_EVERY = 10
 
@@ -108,15 +108,11 @@ def agreement(table: pd.DataFrame, simulators=SIMULATORS, runs: Path | None = No
 
 def plot(table: pd.DataFrame, out: Path, seed: int, simulator: str) -> Path:
     """The paper's Figs. 2–4 for one run of the table."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     row = table[(table["seed"] == seed) & (table["simulator"] == simulator) & (table["status"] == "ok")].iloc[0]
     tables = explorer.read_tables(out / "runs", row["key"])
     duration_ms, t_out = row["duration_ms"], np.asarray(row["spike_times_ms"])
-    fig, (ax_lat, ax_w, ax_raster) = plt.subplots(1, 3, figsize=(16, 4.5))
+    fig = new_figure(figsize=(16, 4.5))
+    ax_lat, ax_w, ax_raster = fig.subplots(1, 3)
 
     discharges = tables["discharges"]
     hits = discharges.dropna(subset=["latency_ms"])
@@ -159,7 +155,6 @@ def plot(table: pd.DataFrame, out: Path, seed: int, simulator: str) -> Path:
     fig.tight_layout()
     path = out / f"{row['model']}_seed{seed}_{simulator}.png"
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
@@ -172,8 +167,9 @@ def report(table: pd.DataFrame, simulators=SIMULATORS, runs: Path | None = None)
     if len(simulators) > 1:
         seeds = agreement(table, simulators, runs)
         if len(seeds):
-            lines += [f"NEST and Brian2, seed by seed: {int(seeds['identical'].sum())} of {len(seeds)} runs give "
-                      "identical output spike trains", seeds.to_string(index=False, float_format="%.6g")]
+            lines += [f"{simulators[0]} and {simulators[1]}, seed by seed: {int(seeds['identical'].sum())} of "
+                      f"{len(seeds)} runs give identical output spike trains",
+                      seeds.to_string(index=False, float_format="%.6g")]
     failed = table[table["status"] != "ok"]
     for _, row in failed.iterrows():
         lines.append(f"FAILED {row['simulator']} seed {row['seed']}: {row['error']}")
@@ -193,7 +189,7 @@ def main(argv=None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="1-20", help="seeds: 1-20, 1,3,5 or 7 (default 1-20)")
     parser.add_argument("--model", default=MODELS[0], choices=MODELS,
-                        help="the LIF version (default) or the paper's spike-response neuron (Brian2 only)")
+                        help="the LIF version (default) or the paper's spike-response neuron")
     parser.add_argument("--simulators", nargs="+", default=None, choices=SIMULATORS,
                         help="default: every simulator that can run the model")
     parser.add_argument("--duration", type=float, default=None, help="ms (default: the protocol's 450000)")

@@ -2,9 +2,11 @@
 
 Rows that differ only in simulator share a ``pair_key``. For each pair and each of
 the model's metrics: both values, the difference, its absolute and relative size,
-the tolerance the model declares (``ModelSpec.agreement``) and a verdict; for the
-spike trains: the van Rossum and Victor-Purpura distances (Elephant) and Kistler's
-coincidence factor, with their settings stated in the ``setting`` column.
+the tolerance the model's validation declares (derived from both simulators'
+declared numerics) and a verdict; for the spike trains of a spiking model: the van
+Rossum and Victor-Purpura distances (Elephant) and Kistler's coincidence factor, with
+their settings stated in the ``setting`` column. Informational metrics are shown with
+no tolerance. The judging is :mod:`zoo.declarations.verdicts`, as in ``zoo check``.
 """
 from __future__ import annotations
 
@@ -18,14 +20,12 @@ from elephant.spike_train_dissimilarity import van_rossum_distance, victor_purpu
 from neo import SpikeTrain
 
 from zoo import backends, registry
-from zoo.metrics import coincidence_factor
-from zoo.tolerance import COINCIDENCE_WINDOW_MS, VAN_ROSSUM_TAU_MS, VICTOR_PURPURA_COST_PER_MS
+from zoo.declarations.metrics import (COINCIDENCE_WINDOW_MS, SPIKE_TRAIN_DISTANCES, VAN_ROSSUM_TAU_MS,
+                                      VICTOR_PURPURA_COST_PER_MS)
+from zoo.declarations.spike_trains import coincidence_factor
+from zoo.declarations.verdicts import errors, passes
 
-DISTANCES = {
-    "van_rossum": f"tau = {VAN_ROSSUM_TAU_MS:g} ms (Elephant; one unmatched spike = 1)",
-    "victor_purpura": f"q = {VICTOR_PURPURA_COST_PER_MS:g} /ms (Elephant)",
-    "coincidence_factor": f"window = ±{COINCIDENCE_WINDOW_MS:g} ms (Kistler et al. 1997; 1 = identical)",
-}
+DISTANCES = {m.name: m.doc for m in SPIKE_TRAIN_DISTANCES}
 
 
 def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.DataFrame:
@@ -33,12 +33,12 @@ def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.
     ``distances=False`` skips the spike-train distances (about 4 ms per pair)."""
     if table.empty:
         return pd.DataFrame()
-    (model,) = table["model"].unique()
-    spec = registry.get(model)
+    (name,) = table["model"].unique()
+    model = registry.get(name)
     if table["key"].duplicated().any():
         raise ValueError("the table has repeated keys; read a sweep directory written by explorer.sweep")
-    simulators = list(simulators or [s for s in backends.SIMULATORS if s in set(table["simulator"])])
-    frames = [_status_rows(spec, table, a, b) for a, b in itertools.combinations(simulators, 2)]
+    simulators = list(simulators or [s for s in backends.names() if s in set(table["simulator"])])
+    frames = [_status_rows(model, table, a, b) for a, b in itertools.combinations(simulators, 2)]
     ok = table[table["status"] == "ok"]
     for a, b in itertools.combinations(simulators, 2):
         left = ok[ok["simulator"] == a].set_index("pair_key")
@@ -48,7 +48,7 @@ def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.
             continue
         left, right = left.loc[common], right.loc[common]
         for (dt_ms, duration_ms), index in left.groupby(["dt_ms", "duration_ms"]).groups.items():
-            frames.append(_compare_block(spec, a, b, left.loc[index], right.loc[index], dt_ms, duration_ms,
+            frames.append(_compare_block(model, a, b, left.loc[index], right.loc[index], dt_ms, duration_ms,
                                          distances))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -86,44 +86,52 @@ def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def _compare_block(spec, a, b, left, right, dt_ms, duration_ms, distances) -> pd.DataFrame:
-    tolerances = spec.agreement(left, dt_ms, duration_ms) if spec.agreement else {}
-    parameters = left[spec.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
+def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> pd.DataFrame:
+    agreement = model.validation.agreement
+    tolerances = {}
+    if agreement is not None:
+        numerics = backends.numerics([a, b], model.cell_types[0], dt_ms, duration_ms)
+        tolerances = agreement.tolerances(left, numerics)
+    parameters = left[model.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
     rows = []
-    for metric in spec.metrics:
-        va, vb = left[metric].to_numpy(float), right[metric].to_numpy(float)
-        rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances.get(metric), ""))
-    trains_a = [np.asarray(t, float) for t in left["spike_times_ms"]]
-    trains_b = [np.asarray(t, float) for t in right["spike_times_ms"]]
-    spiking = "n_spikes" in spec.metrics  # spike-train distances mean nothing for a cable's potentials
-    for metric, values in (_distances(trains_a, trains_b, duration_ms) if distances and spiking else {}).items():
-        nan = np.full(len(values), np.nan)
-        rows.append(_rows(parameters, metric, nan, nan, values, tolerances.get(metric), DISTANCES[metric]))
+    for metric in model.metrics:
+        va, vb = left[metric.name].to_numpy(float), right[metric.name].to_numpy(float)
+        rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances.get(metric.name) if metric.compared else None,
+                          ""))
+    if distances and model.spiking:
+        trains_a = [np.asarray(t, float) for t in left["spike_times_ms"]]
+        trains_b = [np.asarray(t, float) for t in right["spike_times_ms"]]
+        values = _distances(trains_a, trains_b, duration_ms)
+        for metric in SPIKE_TRAIN_DISTANCES:
+            nan = np.full(len(left), np.nan)
+            rows.append(_rows(parameters, metric, nan, nan, values[metric.name], tolerances[metric.name],
+                              DISTANCES[metric.name]))
     block = pd.concat(rows, ignore_index=True)
     block.insert(0, "simulators", f"{b} vs {a}")
     return block
 
 
 def _rows(parameters, metric, value_a, value_b, difference, tolerance, setting) -> pd.DataFrame:
+    """One row per point. The judged size is |difference| for a summary metric and
+    |value − identical| for a spike-train measure; NaN on one side fails."""
     both_missing = np.isnan(value_a) & np.isnan(value_b) & np.isnan(difference)
     shown = np.where(both_missing, 0.0, difference)
-    if metric == "coincidence_factor":
-        size = np.abs(1.0 - shown)  # 1 means identical trains
+    if metric.source == "comparison":
+        size = errors(shown, np.full(len(shown), metric.identical))
     else:
-        size = np.abs(shown)
-    size = np.where(np.isnan(size), np.inf, size)  # one side missing: never within tolerance
+        size = errors(value_b, value_a)
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(np.abs(value_a) > 0, size / np.abs(value_a), np.nan)
     tolerance = np.full(len(size), np.nan) if tolerance is None else np.asarray(tolerance, float)
     frame = parameters.copy()
-    frame["metric"] = metric
+    frame["metric"] = metric.name
     frame["value_a"] = value_a
     frame["value_b"] = value_b
     frame["difference"] = shown
     frame["abs_difference"] = size
     frame["rel_difference"] = relative
     frame["tolerance"] = tolerance
-    frame["pass"] = np.where(np.isnan(tolerance), True, size <= tolerance)
+    frame["pass"] = passes(size, tolerance)
     frame["setting"] = setting
     return frame
 

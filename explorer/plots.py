@@ -7,13 +7,11 @@ import numpy as np
 import pandas as pd
 
 
-def _pyplot():
-    import matplotlib
+def new_figure(**kwargs):
+    """A matplotlib Figure that needs no GUI backend (no pyplot state, nothing to close)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(**kwargs)
 
 
 def varying_parameters(table: pd.DataFrame) -> list[str]:
@@ -25,18 +23,21 @@ def varying_parameters(table: pd.DataFrame) -> list[str]:
 
 
 def _label(table: pd.DataFrame, name: str) -> str:
-    """``name (unit)`` for a model parameter, ``name`` otherwise."""
+    """``name (unit)`` for a model parameter or metric, from the model's declarations."""
     from zoo import registry
 
-    spec = registry.get(table["model"].iloc[0])
-    return f"{name} ({spec.parameter(name).unit})" if name in spec.parameter_names else name
+    model = registry.get(table["model"].iloc[0])
+    if name in model.parameter_names:
+        return f"{name} ({model.parameter(name).unit})"
+    if name in model.metric_names:
+        return model.metric(name).label
+    return name
 
 
 def plot_metric(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=None):
     """``metric`` against parameter ``x``, one line per simulator, with the closed
     form where the model has one (for ``rate_hz``)."""
-    plt = _pyplot()
-    ax = ax or plt.subplots(figsize=(7, 4))[1]
+    ax = ax or new_figure(figsize=(7, 4)).subplots()
     ok = table[table["status"] == "ok"].sort_values(x)
     for (simulator, seed), rows in ok.groupby(["simulator", "seed"]):
         ax.plot(rows[x], rows[metric], ".-", ms=3, lw=1, label=f"{simulator} (seed {seed})")
@@ -47,7 +48,7 @@ def plot_metric(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=None):
     if len(failed):
         ax.plot(failed[x], np.zeros(len(failed)), "rx", label=f"failed ({len(failed)})")
     ax.set_xlabel(_label(table, x))
-    ax.set_ylabel(metric)
+    ax.set_ylabel(_label(table, metric))
     ax.legend(fontsize="small")
     return ax
 
@@ -56,8 +57,7 @@ def plot_difference(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=Non
     """Difference between simulators (second minus first) of ``metric`` against ``x``."""
     from .compare import compare
 
-    plt = _pyplot()
-    ax = ax or plt.subplots(figsize=(7, 3))[1]
+    ax = ax or new_figure(figsize=(7, 3)).subplots()
     comparison = compare(table, distances=False)
     rows = comparison[comparison["metric"] == metric].sort_values(x)
     for pair, block in rows.groupby("simulators"):
@@ -72,14 +72,14 @@ def plot_difference(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=Non
 
 def plot_heatmap(table: pd.DataFrame, x: str, y: str, metric: str = "rate_hz"):
     """``metric`` over parameters ``x`` and ``y``: one panel per simulator."""
-    plt = _pyplot()
     ok = table[table["status"] == "ok"]
     simulators = sorted(ok["simulator"].unique())
-    fig, axes = plt.subplots(1, len(simulators), figsize=(5 * len(simulators), 4), squeeze=False)
+    fig = new_figure(figsize=(5 * len(simulators), 4))
+    axes = fig.subplots(1, len(simulators), squeeze=False)
     for ax, simulator in zip(axes[0], simulators):
         grid = ok[ok["simulator"] == simulator].pivot_table(index=y, columns=x, values=metric, aggfunc="mean")
         image = ax.pcolormesh(grid.columns, grid.index, grid.to_numpy(), shading="nearest")
-        fig.colorbar(image, ax=ax, label=metric)
+        fig.colorbar(image, ax=ax, label=_label(table, metric))
         ax.set_title(simulator)
         ax.set_xlabel(_label(table, x))
         ax.set_ylabel(_label(table, y))
@@ -90,7 +90,6 @@ def plot_sweep(table: pd.DataFrame, path: str | Path, metric: str = "rate_hz", x
                y: str | None = None) -> Path:
     """The default figure for a sweep: one varying parameter gives the metric and the
     simulators' difference against it; two give heatmaps."""
-    plt = _pyplot()
     if metric not in table.columns:
         raise ValueError(f"unknown metric {metric!r}; columns of this sweep: {', '.join(table.columns)}")
     varying = varying_parameters(table)
@@ -104,7 +103,8 @@ def plot_sweep(table: pd.DataFrame, path: str | Path, metric: str = "rate_hz", x
     if y is not None:
         fig = plot_heatmap(table, x, y, metric)
     else:
-        fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True, height_ratios=(2, 1))
+        fig = new_figure(figsize=(7, 6))
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
         plot_metric(table, x, metric, ax=top)
         if table["simulator"].nunique() > 1:
             plot_difference(table, x, metric, ax=bottom)
@@ -114,5 +114,4 @@ def plot_sweep(table: pd.DataFrame, path: str | Path, metric: str = "rate_hz", x
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path

@@ -9,14 +9,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from importlib import metadata
 from typing import Mapping, Sequence
 
 import numpy as np
 
-import zoo
 from zoo import backends, registry
-from zoo.spec import parse_range, parse_values  # noqa: F401  (the CLI grammar, re-exported)
+from zoo.declarations import zoo_version
 
 
 def expand(grid: Mapping[str, Sequence[float]] | None, samples: Mapping[str, tuple[float, float]] | None,
@@ -48,20 +46,15 @@ def validate(model: str, points: list[dict], simulators: Sequence[str], dt_ms: f
     """Everything the zoo can check before a task starts; ValueError naming the problem."""
     spec = registry.get(model)
     if not simulators:
-        raise ValueError(f"no simulator given; valid simulators: {', '.join(backends.SIMULATORS)}")
+        raise ValueError(f"no simulator given; valid simulators: {', '.join(backends.names())}")
     for simulator in simulators:
-        backends.check_model(spec, simulator).check_timing(dt_ms, duration_ms)
+        backends.check_model(spec, backends.validate_simulator(simulator)).check_timing(dt_ms, duration_ms)
     if not points:
         raise ValueError("the sweep has no points")
     for name in points[0]:
         spec.parameter(name)  # unknown names fail here, naming the valid ones
     for point in points:
         spec.validate(point, dt_ms)
-
-
-def simulator_version(simulator: str) -> str:
-    """The installed simulator's version, without importing it."""
-    return metadata.version(backends.backend_class(simulator).distribution)
 
 
 def point_key(model: str, params: Mapping[str, float], simulator: str | None, version: str | None,
@@ -73,7 +66,7 @@ def point_key(model: str, params: Mapping[str, float], simulator: str | None, ve
     spec = registry.get(model)
     full = {**spec.defaults(), **params}
     payload = json.dumps(
-        {"model": model, "revision": spec.revision, "zoo": zoo.__version__, "params": {k: repr(float(v)) for k, v in sorted(full.items())},
+        {"model": model, "revision": spec.revision, "zoo": zoo_version(), "params": {k: repr(float(v)) for k, v in sorted(full.items())},
          "simulator": simulator, "version": version, "dt_ms": repr(float(dt_ms)), "seed": int(seed),
          "duration_ms": repr(float(duration_ms))},
         sort_keys=True,

@@ -20,21 +20,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from zoo.metrics import METRICS
-
 from .tasks import BOOKKEEPING, PROVENANCE
 
 MANIFEST = "_sweep.json"
 TABLES = "_tables"
 
 
-def schema(spec) -> pa.Schema:
-    """The table's columns and types for model ``spec``."""
+def schema(model) -> pa.Schema:
+    """The table's columns and types for ``model``, from its declarations."""
     fields = [pa.field(name, pa.string()) for name in PROVENANCE[:7]]
     fields += [pa.field("dt_ms", pa.float64()), pa.field("duration_ms", pa.float64()), pa.field("seed", pa.int64())]
-    fields += [pa.field(name, pa.float64()) for name in spec.parameter_names]
-    fields += [pa.field(m, pa.int64() if m == "n_spikes" else pa.float64()) for m in spec.metrics if m in METRICS]
-    fields += [pa.field(f"{m}_closed_form", pa.float64()) for m in spec.closed_form_metrics]
+    fields += [pa.field(name, pa.float64()) for name in model.parameter_names]
+    fields += [pa.field(m.name, pa.type_for_alias(m.dtype)) for m in model.metrics]
+    closed = model.validation.closed_form
+    fields += [pa.field(f"{m}_closed_form", pa.float64()) for m in (closed.metrics if closed else ())]
     fields += [pa.field("spike_times_ms", pa.list_(pa.float64())), pa.field("status", pa.string()),
                pa.field("error", pa.string()), pa.field("wall_time_s", pa.float64()),
                pa.field("batch_size", pa.int64())]
@@ -43,9 +42,9 @@ def schema(spec) -> pa.Schema:
 
 
 class Store:
-    def __init__(self, directory: str | Path, spec, manifest: dict):
+    def __init__(self, directory: str | Path, model, manifest: dict):
         self.directory = Path(directory)
-        self.schema = schema(spec)
+        self.schema = schema(model)
         self.manifest = manifest
         path = self.directory / MANIFEST
         if path.exists():
@@ -73,6 +72,9 @@ class Store:
             self._atomic_write_text(self.directory / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
         for key, tables in _point_tables(rows).items():
             self._write_tables(key, tables)
+        unknown = [c for c in rows.columns if c not in self.schema.names]
+        if unknown:
+            raise ValueError(f"columns {unknown} are not in the model's declared table (metrics, parameters)")
         rows = rows.reindex(columns=self.schema.names)
         rows.attrs = {}  # the tables are written; Parquet metadata cannot hold them
         for field in self.schema:
@@ -94,10 +96,6 @@ class Store:
             frame.to_parquet(temporary, index=False)
             _fsync(temporary)
             os.replace(temporary, folder / f"{name}.parquet")
-
-    def tables(self, key: str) -> dict[str, pd.DataFrame]:
-        """The further tables stored for the point ``key`` (empty if it has none)."""
-        return read_tables(self.directory, key)
 
     def drop(self, keys: set[str]) -> None:
         """Remove the rows with these keys (failed rows about to be retried) and their tables."""

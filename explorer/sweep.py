@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zoo import registry
+from zoo import backends, registry
+from zoo.declarations.parameters import check_seed
 
 from . import points as pts
 from .store import Store
@@ -30,7 +31,7 @@ def sweep(
     grid: Mapping[str, Sequence[float]] | None = None,
     samples: Mapping[str, tuple[float, float]] | None = None,
     n_samples: int | None = None,
-    simulators: Sequence[str] = ("nest", "brian2"),
+    simulators: Sequence[str] | None = None,
     seeds: Sequence[int] = (1,),
     duration_ms: float | None = None,
     dt_ms: float | None = None,
@@ -44,7 +45,8 @@ def sweep(
 ) -> pd.DataFrame:
     """Sweep ``model`` over a grid and/or random samples on each simulator and seed.
 
-    ``grid``: parameter -> values (PyNN names and units); ``samples``: parameter ->
+    ``simulators``: names from ``zoo.backends.names()`` (default: every simulator
+    that can run the model). ``grid``: parameter -> values (PyNN names and units); ``samples``: parameter ->
     (low, high), drawn uniformly ``n_samples`` times with ``sample_seed`` and crossed
     with the grid. Points differing only in per-neuron parameters run as one
     population per simulator, ``batch_size`` points at most per simulation. Tasks run
@@ -61,8 +63,10 @@ def sweep(
     spec = registry.get(model)
     duration_ms = float(spec.protocol.duration_ms if duration_ms is None else duration_ms)
     dt_ms = float(spec.protocol.dt_ms if dt_ms is None else dt_ms)
+    if simulators is None:
+        simulators = backends.available(spec)
     simulators = list(dict.fromkeys([simulators] if isinstance(simulators, str) else simulators))
-    seeds = [_seed(s) for s in dict.fromkeys(np.atleast_1d(seeds).tolist())]
+    seeds = [check_seed(s) for s in dict.fromkeys(np.atleast_1d(seeds).tolist())]
     if not seeds:
         raise ValueError("no seed given")
     if batch_size < 1:
@@ -73,9 +77,8 @@ def sweep(
     _check_out(out)
     if spec.protocol.max_population:
         batch_size = min(batch_size, spec.protocol.max_population)
-    per_neuron = {p.name for p in spec.parameters if p.per_neuron}
-    tasks = plan(model, registry.entry_point(model), points, per_neuron, simulators, seeds, dt_ms, duration_ms,
-                 batch_size)
+    tasks = plan(model, registry.entry_point(model), points, spec.per_neuron_parameters, simulators, seeds, dt_ms,
+                 duration_ms, batch_size)
     manifest = {"model": model, "simulators": simulators, "seeds": seeds, "dt_ms": dt_ms,
                 "duration_ms": duration_ms, "grid": grid,
                 "samples": {k: list(map(float, v)) for k, v in (samples or {}).items()}, "n_samples": n_samples}
@@ -230,12 +233,6 @@ def _without(task: Task, done: set[str]) -> Task | None:
     return Task(task.model, task.entry_point, task.simulator, task.simulator_version, task.seed, task.dt_ms,
                 task.duration_ms, tuple(task.points[i] for i in keep), tuple(task.keys[i] for i in keep),
                 tuple(task.pair_keys[i] for i in keep))
-
-
-def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**31:
-        raise ValueError(f"seeds must be integers in [0, 2**31), got {seed!r}")
-    return int(seed)
 
 
 def _floats(name: str, values) -> list[float]:

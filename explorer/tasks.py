@@ -12,6 +12,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from zoo import backends, registry
+from zoo.declarations import zoo_version
+
 from . import points as pts
 
 #: Columns that say how to rerun a row, in table order.
@@ -55,7 +58,7 @@ def plan(model: str, entry_point: str, points: list[dict], per_neuron: set[str],
     """Group points into tasks of at most ``batch_size`` points that can share a population."""
     tasks = []
     for simulator in simulators:
-        version = pts.simulator_version(simulator)
+        version = backends.version(simulator)
         for seed in seeds:
             groups: dict[tuple, list[dict]] = {}
             for point in points:
@@ -77,30 +80,20 @@ def run_task(task: Task) -> pd.DataFrame:
     A single-point task of a model that makes further tables returns them in
     ``rows.attrs["tables"]`` (name -> DataFrame); the store keeps them by point key.
     """
-    import zoo
-    from zoo import registry
+    from zoo.runner import run
 
     registry.ensure(task.model, task.entry_point)
-    names = list(task.points[0])
-    spec = registry.get(task.model)
+    model = registry.get(task.model)
     params = {}
-    for name in names:
+    for name in task.points[0]:
         values = np.array([p[name] for p in task.points], dtype=float)
-        params[name] = values if spec.parameter(name).per_neuron else float(values[0])
-    result = zoo.run(task.model, simulator=task.simulator, duration_ms=task.duration_ms, dt_ms=task.dt_ms,
-                     seed=task.seed, trace_neurons=0, **params)
+        params[name] = values if model.parameter(name).per_neuron else float(values[0])
+    result = run(task.model, simulator=task.simulator, duration_ms=task.duration_ms, dt_ms=task.dt_ms,
+                 seed=task.seed, trace_neurons=0, **params)
     info = result.info
-    summary = result.summary.drop(columns="neuron")
-    spikes = result.spikes.groupby("neuron")["t_ms"].apply(np.asarray)
-    trains = [spikes.get(i, np.array([], dtype=float)) for i in range(len(task.points))]
-    rows = pd.DataFrame({
-        "key": task.keys, "pair_key": task.pair_keys, "model": task.model, "simulator": task.simulator,
-        "simulator_version": info["simulator_version"], "pynn_version": info["pynn_version"],
-        "zoo_version": info["zoo_version"], "dt_ms": task.dt_ms, "duration_ms": task.duration_ms,
-        "seed": task.seed,
-    })
-    rows = pd.concat([rows, summary.reset_index(drop=True)], axis=1)
-    rows["spike_times_ms"] = trains
+    rows = pd.concat([_provenance(task, info["pynn_version"]),
+                      result.summary.drop(columns="neuron").reset_index(drop=True)], axis=1)
+    rows["spike_times_ms"] = result.spike_trains_ms()
     rows["status"] = "ok"
     rows["error"] = None
     rows["wall_time_s"] = info["wall_time_s"]
@@ -114,17 +107,12 @@ def run_task(task: Task) -> pd.DataFrame:
 
 def failed_rows(task: Task, error: str) -> pd.DataFrame:
     """Rows for points that could not be run: parameters and provenance, no metrics."""
-    import zoo
-    from zoo import registry
+    from importlib import metadata
 
-    spec = registry.get(task.model)
-    defaults = spec.defaults()
-    rows = pd.DataFrame({
-        "key": task.keys, "pair_key": task.pair_keys, "model": task.model, "simulator": task.simulator,
-        "simulator_version": task.simulator_version, "pynn_version": _pynn_version(),
-        "zoo_version": zoo.__version__, "dt_ms": task.dt_ms, "duration_ms": task.duration_ms, "seed": task.seed,
-    })
-    for name in spec.parameter_names:
+    model = registry.get(task.model)
+    defaults = model.defaults()
+    rows = _provenance(task, metadata.version("PyNN"))
+    for name in model.parameter_names:
         rows[name] = [float(p.get(name, defaults[name])) for p in task.points]
     rows["spike_times_ms"] = [np.array([], dtype=float) for _ in task.points]
     rows["status"] = "failed"
@@ -134,7 +122,10 @@ def failed_rows(task: Task, error: str) -> pd.DataFrame:
     return rows
 
 
-def _pynn_version() -> str:
-    from importlib import metadata
-
-    return metadata.version("PyNN")
+def _provenance(task: Task, pynn_version: str) -> pd.DataFrame:
+    """The columns that say how to rerun each of the task's rows (:data:`PROVENANCE`)."""
+    return pd.DataFrame({
+        "key": task.keys, "pair_key": task.pair_keys, "model": task.model, "simulator": task.simulator,
+        "simulator_version": task.simulator_version, "pynn_version": pynn_version, "zoo_version": zoo_version(),
+        "dt_ms": task.dt_ms, "duration_ms": task.duration_ms, "seed": task.seed,
+    }, columns=PROVENANCE)

@@ -24,10 +24,11 @@ lif_unchecked = dataclasses.replace(
 )
 
 
-def _build_or_crash(sim, params, size, duration_ms):
+def _build_or_crash(sim, params, size, duration_ms, seed):
     if np.any(np.asarray(params["i_offset"]) == CRASH_CURRENT_NA):
         os.kill(os.getpid(), signal.SIGSEGV)
-    return lif.MODEL.build(sim, params, size, duration_ms)
+    return lif.MODEL.simulation.build(sim, params, size, duration_ms, seed)
 
 
-lif_crashing = dataclasses.replace(lif.MODEL, name="lif_crashing", build=_build_or_crash)
+lif_crashing = dataclasses.replace(lif.MODEL, name="lif_crashing",
+                                   simulation=dataclasses.replace(lif.MODEL.simulation, build=_build_or_crash))

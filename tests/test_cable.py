@@ -1,9 +1,10 @@
-"""The compartmental cable on both simulators, against cable theory.
+"""The compartmental cable on every simulator, against cable theory.
 
-Tolerances (zoo.cable_theory): the exact discretisation error of the compartmental
-cable against the continuous closed form, plus the transient the time schemes leave
-at the end of the run, plus round-off; τ within the schemes' fit bias dt/2 + dt²/(12τ);
-velocities within both schemes' first-order time errors, bounded by step doubling.
+Tolerances (zoo.models.cable.theory): the exact discretisation error of the
+compartmental cable against the continuous closed form, plus the transient the time
+schemes the backends declare leave at the end of the run, plus round-off; τ within
+the schemes' fit biases (implicit Euler dt/2, Crank-Nicolson dt²/(12τ)); velocities
+within the schemes' first-order time errors, bounded by step doubling.
 """
 import math
 
@@ -13,16 +14,25 @@ import pytest
 
 import explorer
 import zoo
-from zoo import cable_theory
+from zoo import backends
 from zoo.models import cable
+from zoo.models.cable import studies
+from zoo.models.cable import theory as cable_theory
+
+from .conftest import SIMULATORS
 
 DT_MS = cable.MODEL.protocol.dt_ms
 DURATION_MS = cable.MODEL.protocol.duration_ms
 LAMBDA_UM = 1000.0  # at the default diameter, Rm and Ra
+CELL = cable.MODEL.cell_types[0]
 
 
 def _params(**changes):
     return dict(cable.MODEL.defaults(), **changes)
+
+
+def _numerics(*simulators, dt_ms=DT_MS, duration_ms=DURATION_MS):
+    return backends.numerics(simulators, CELL, dt_ms, duration_ms)
 
 
 @pytest.mark.parametrize("length", [500.0, 3000.0], ids=["shorter-than-lambda", "longer-than-lambda"])
@@ -34,8 +44,8 @@ def test_steady_state_is_the_cosh_profile(simulator, length):
     deflection = profile["v_final_mv"].to_numpy() - p["v_rest"]
     continuous = profile["v_steady_closed_form_mv"].to_numpy() - p["v_rest"]
     discrete = cable_theory.compartmental_steady_state_mv(100, p["amplitude"], length, 2.0, 20000.0, 100.0)
-    steps = int(DURATION_MS / DT_MS) - 1
-    transient = cable_theory.transient_bound(100, length, 2.0, 20000.0, 100.0, 1.0, DT_MS, steps) \
+    steps = int(round((DURATION_MS - p["start"]) / DT_MS)) - 1
+    transient = cable_theory.transient_bound(100, length, 2.0, 20000.0, 100.0, 1.0, _numerics(simulator), steps) \
         * np.linalg.norm(discrete)
     slack = transient + cable_theory.ROUND_OFF * np.abs(discrete)
     # the simulators solve the declared compartmental equations ...
@@ -44,7 +54,7 @@ def test_steady_state_is_the_cosh_profile(simulator, length):
     assert np.all(np.abs(deflection - continuous) <= np.abs(discrete - continuous) + slack)
     assert np.max(np.abs(deflection - continuous) / continuous) < 2 * (10.0 / LAMBDA_UM) ** 2
     summary = result.summary.iloc[0]
-    tolerance = cable_theory.closed_form_tolerance([p], DT_MS, DURATION_MS)
+    tolerance = cable_theory.closed_form_tolerance([p], _numerics(simulator))
     for metric in ("input_resistance_mohm", "attenuation", "tau_ms"):
         error = abs(summary[metric] - summary[f"{metric}_closed_form"])
         assert error <= tolerance[metric][0], (metric, summary[metric], summary[f"{metric}_closed_form"])
@@ -63,22 +73,27 @@ def test_the_tolerance_catches_a_wrong_cable(simulator):
     """A cable whose axial resistivity is off by 2 % fails the closed form of the true one."""
     result = zoo.run("cable", simulator, length=3000.0, Ra=102.0, trace_neurons=0)
     truth = cable.closed_forms(_params(length=3000.0))
-    tolerance = cable_theory.closed_form_tolerance([_params(length=3000.0)], DT_MS, DURATION_MS)
+    tolerance = cable_theory.closed_form_tolerance([_params(length=3000.0)], _numerics(simulator))
     summary = result.summary.iloc[0]
     for metric in ("input_resistance_mohm", "attenuation"):
         assert abs(summary[metric] - truth[metric]) > tolerance[metric][0], metric
 
 
-def test_charging_time_constant_bias_is_the_schemes():
-    """Brian2 (implicit Euler) overestimates τ by dt/2; NEST (Crank-Nicolson) is exact to dt²."""
-    taus = {s: zoo.run("cable", s, trace_neurons=0).summary.iloc[0]["tau_ms"] for s in ("nest", "brian2")}
+def test_charging_time_constant_bias_is_the_schemes(simulator):
+    """Each backend's declared scheme predicts its τ: implicit Euler measures exactly
+    dt/ln(1 + dt/τ) = τ + dt/2 − …; Crank-Nicolson is exact to dt²/(12τ)."""
+    measured = zoo.run("cable", simulator, trace_neurons=0).summary.iloc[0]["tau_ms"]
     tau = 20.0
-    assert taus["brian2"] == pytest.approx(DT_MS / math.log1p(DT_MS / tau), abs=1e-6)
-    assert abs(taus["nest"] - tau) <= DT_MS**2 / (12 * tau) + 1e-6
+    (scheme,) = _numerics(simulator).schemes
+    if scheme.name == "implicit_euler":
+        assert measured == pytest.approx(DT_MS / math.log1p(DT_MS / tau), abs=1e-6)
+    else:
+        assert scheme.name == "crank_nicolson"
+        assert abs(measured - tau) <= DT_MS**2 / (12 * tau) + 1e-6
 
 
 def test_error_shrinks_with_compartments(simulator):
-    (row,) = cable.convergence_rows(simulator)
+    (row,) = studies.convergence_rows(simulator)
     assert row["pass"], row
     errors = [float(e.split(": ")[1]) for e in row["worst_at"].removeprefix("errors ").split(", ")]
     assert all(a > b for a, b in zip(errors, errors[1:]))
@@ -86,16 +101,15 @@ def test_error_shrinks_with_compartments(simulator):
 
 
 def test_active_cable_propagates(simulator):
-    rows = {row["metric"]: row for row in cable.active_rows(simulator)}
+    rows = {row["metric"]: row for row in studies.active_rows(simulator)}
     assert all(row["pass"] for row in rows.values()), [r for r in rows.values() if not r["pass"]]
 
 
-def test_velocities_agree_between_simulators():
-    results = {s: zoo.run("cable", s, duration_ms=20.0, **cable.ACTIVE, trace_neurons=0).summary
-               for s in ("nest", "brian2")}
-    nest, brian2 = (results[s].iloc[0]["velocity_m_per_s"] for s in ("nest", "brian2"))
+def test_velocities_agree_between_simulators(pair):
+    results = {s: zoo.run("cable", s, duration_ms=20.0, **cable.ACTIVE, trace_neurons=0).summary for s in pair}
+    nest, brian2 = (results[s].iloc[0]["velocity_m_per_s"] for s in pair)
     assert 0.3 < nest < 3.0
-    tolerance = cable_theory.agreement(results["nest"], DT_MS, 20.0)["velocity_m_per_s"][0]
+    tolerance = cable_theory.agreement(results[pair[0]], _numerics(*pair, duration_ms=20.0))["velocity_m_per_s"][0]
     assert abs(nest - brian2) <= tolerance
     assert tolerance < 0.05 * nest
 
@@ -110,13 +124,13 @@ def test_sweep_through_the_explorer(tmp_path):
     verdicts = explorer.verdicts(explorer.compare(table))
     assert verdicts["pass"].all(), verdicts
     # a thinner or more resistive cable attenuates more (shorter λ)
-    nest = table[(table["simulator"] == "nest") & (table["n_compartments"] == 40.0)]
+    nest = table[(table["simulator"] == SIMULATORS[0]) & (table["n_compartments"] == 40.0)]
     by = nest.set_index(["diameter", "Ra"])["attenuation"]
     assert by[(1.0, 100.0)] < by[(2.0, 100.0)] and by[(2.0, 200.0)] < by[(2.0, 100.0)]
 
 
 def test_traces_carry_compartment_and_position(tmp_path):
-    result = zoo.run("cable", "nest", duration_ms=5.0, n_compartments=10, length=100.0)
+    result = zoo.run("cable", SIMULATORS[0], duration_ms=5.0, n_compartments=10, length=100.0)
     traces = result.traces
     assert set(traces["compartment"]) == set(range(10))
     assert np.allclose(np.sort(traces["position_um"].unique()), np.arange(10) * 10.0 + 5.0)
@@ -131,9 +145,23 @@ def test_traces_carry_compartment_and_position(tmp_path):
     ({"n_compartments": 1}, "out of range"),
     ({"diameter": -1.0}, "out of range"),
     ({"start": 0.0101}, "whole number of time steps"),
+    ({"start": 0.0}, "start must be at least one time step"),
     ({"start": 5.0, "stop": 2.0}, "start < stop"),
     ({"g_leak": 1e-4}, "valid parameters"),
 ])
 def test_bad_input_is_refused_before_simulating(bad, message):
     with pytest.raises(ValueError, match=message):
-        zoo.run("cable", "nest", **bad)
+        zoo.run("cable", SIMULATORS[0], **bad)
+
+
+def test_the_current_starts_in_the_same_step_on_every_simulator(simulator):
+    """A current switched on at ``start`` (>= dt, the earliest step every simulator can
+    honour) acts from the next step: v stays at rest up to ``start`` and has moved one
+    step later, on every simulator."""
+    start = 2 * DT_MS
+    result = zoo.run("cable", simulator, duration_ms=10 * DT_MS, start=start, n_compartments=10, length=100.0)
+    v = result.traces[result.traces["compartment"] == 0].set_index("t_ms")["value"]
+    at_rest = v[v.index <= start + 1e-9]
+    rest = cable.MODEL.defaults()["v_rest"]
+    assert len(at_rest) >= 2 and np.allclose(at_rest, rest, rtol=0, atol=1e-9)
+    assert v[v.index > start + 1e-9].iloc[0] > rest + 1e-3

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from zoo import list_models
 import pytest
+
+from zoo import backends, list_models
 
 ZOO = [str(Path(sys.executable).with_name("zoo"))]
 NOISE = ("N E S T", "Copyright", "Warning", "warning", "DEPRECATED", "Traceback", "INFO", "cmake", "nest-config")
@@ -24,7 +25,7 @@ def test_list_and_show():
         assert text in shown
 
 
-@pytest.mark.parametrize("simulator", ["nest", "brian2"])
+@pytest.mark.parametrize("simulator", backends.names())
 def test_run_prints_a_clean_summary_and_writes_files(simulator, tmp_path):
     out = tmp_path / "lif.parquet"
     plot = tmp_path / "lif.png"
@@ -42,7 +43,8 @@ def test_run_prints_a_clean_summary_and_writes_files(simulator, tmp_path):
     "args, message",
     [
         (["run", "nope"], f"unknown model 'nope'; valid models: {', '.join(list_models())}"),
-        (["run", "lif", "--simulator", "neuron"], "invalid choice: 'neuron' (choose from 'nest', 'brian2')"),
+        (["run", "lif", "--simulator", "gennesaret"],
+         "invalid choice: 'gennesaret' (choose from " + ", ".join(f"'{s}'" for s in backends.names()) + ")"),
         (["run", "lif", "--set", "tau=3"], "unknown parameter 'tau' for model 'lif'; valid parameters:"),
         (["run", "lif", "--set", "tau_m=-3"], "'tau_m' = -3 ms is out of range; allowed: (0, inf) ms"),
         (["run", "lif", "--set", "i_offset=abc"], "i_offset='abc': expected a number"),
@@ -65,5 +67,6 @@ def test_check_prints_the_verdict_table_and_passes():
     done = zoo("check", "lif")
     for column in ("simulator", "metric", "value", "reference", "error", "tolerance", "pass"):
         assert column in done.stdout
-    assert "brian2 vs nest" in done.stdout and "lif: PASS" in done.stdout
+    second, first = backends.names()[1], backends.names()[0]
+    assert f"{second} vs {first}" in done.stdout and "lif: PASS" in done.stdout
     assert done.stderr == ""

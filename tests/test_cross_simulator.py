@@ -1,20 +1,20 @@
-"""NEST and Brian2 run the same grid scheme: same spike counts, first spikes within dt."""
+"""Every simulator runs the same grid scheme: same spike counts, first spikes within dt."""
 import numpy as np
 import pytest
 
 import zoo
-from zoo.tolerance import cross_count_tolerance, grid_ties
+from zoo.declarations.tolerances import cross_count_tolerance, grid_ties
 
 from .conftest import CURRENTS_NA, DT_MS, DURATION_MS
 
 
-def _both(model, **params):
-    return [zoo.run(model, simulator=s, duration_ms=DURATION_MS, dt_ms=DT_MS, **params).summary for s in ("nest", "brian2")]
+def _both(pair, model, **params):
+    return [zoo.run(model, simulator=s, duration_ms=DURATION_MS, dt_ms=DT_MS, **params).summary for s in pair]
 
 
 @pytest.mark.parametrize("model", ["lif", "lapicque"])
-def test_same_counts_and_first_spikes_over_current_range(model):
-    nest, brian2 = _both(model, i_offset=CURRENTS_NA)
+def test_same_counts_and_first_spikes_over_current_range(model, pair):
+    nest, brian2 = _both(pair, model, i_offset=CURRENTS_NA)
     allowed = cross_count_tolerance(nest["rate_hz_closed_form"], nest["tau_refrac"], DT_MS, DURATION_MS)
     assert np.all(np.abs(nest["n_spikes"] - brian2["n_spikes"]) <= allowed)
     np.testing.assert_allclose(brian2["first_spike_ms"], nest["first_spike_ms"], atol=DT_MS * (1 + 1e-9))
@@ -25,7 +25,7 @@ def test_same_counts_and_first_spikes_over_current_range(model):
     np.testing.assert_allclose(nest["first_spike_ms"][off_tie], brian2["first_spike_ms"][off_tie], atol=1e-9)
 
 
-def test_heterogeneous_population_agrees_spike_for_spike():
+def test_heterogeneous_population_agrees_spike_for_spike(pair):
     """Random per-neuron parameters, tau_refrac included (per-neuron on Brian2 too)."""
     rng = np.random.default_rng(7)
     n = 200
@@ -35,7 +35,7 @@ def test_heterogeneous_population_agrees_spike_for_spike():
         cm=rng.uniform(0.5, 2.0, n),
         tau_refrac=rng.choice([0.0, 0.5, 1.0, 2.0, 5.0], n),
     )
-    runs = [zoo.run("lif", simulator=s, duration_ms=500.0, **params) for s in ("nest", "brian2")]
+    runs = [zoo.run("lif", simulator=s, duration_ms=500.0, **params) for s in pair]
     nest, brian2 = (r.spikes for r in runs)
     assert len(nest) > 1000
     assert len(nest) == len(brian2)
@@ -43,10 +43,10 @@ def test_heterogeneous_population_agrees_spike_for_spike():
     np.testing.assert_allclose(nest["t_ms"], brian2["t_ms"], atol=1e-9)
 
 
-def test_step_current_agrees_and_respects_its_window():
+def test_step_current_agrees_and_respects_its_window(pair):
     runs = [
         zoo.run("lif", simulator=s, duration_ms=500.0, i_offset=[0.0, 0.5], step_amplitude=1.0, step_start=100.0, step_stop=400.0)
-        for s in ("nest", "brian2")
+        for s in pair
     ]
     for result in runs:
         silent_neuron = result.spikes[result.spikes["neuron"] == 0]["t_ms"]
@@ -57,32 +57,10 @@ def test_step_current_agrees_and_respects_its_window():
     np.testing.assert_allclose(v[0], v[1], atol=1e-6)
 
 
-def test_plain_pynn_brian2_fires_early_which_the_backend_fixes():
-    """Regression pin: PyNN's own Brian2 IF_curr_exp stamps a spike at the start of
-    its step and clamps one step short, so its ISIs are shorter than the closed form
-    and than NEST's (measured: 38,643 vs 38,478 spikes for 1000 neurons, 0–2 nA, 1 s).
-    The zoo's Brian2 cell type matches NEST."""
-    import pyNN.brian2 as sim
-
-    currents = np.linspace(0.8, 2.0, 100)
-    sim.setup(timestep=DT_MS)
-    cells = sim.Population(len(currents), sim.IF_curr_exp(i_offset=currents, tau_refrac=2.0))
-    cells.record("spikes")
-    sim.run(DURATION_MS)
-    plain = np.array([len(st) for st in cells.get_data().segments[0].spiketrains])
-    sim.end()
-    for cell in cells.all_cells:  # free the population (PyNN leaks it) so later Brian2 runs keep their names
-        cell.parent = None
-    nest = zoo.run("lif", simulator="nest", i_offset=currents, tau_refrac=2.0).summary["n_spikes"].to_numpy()
-    fixed = zoo.run("lif", simulator="brian2", i_offset=currents, tau_refrac=2.0).summary["n_spikes"].to_numpy()
-    assert plain.sum() > nest.sum()
-    np.testing.assert_array_equal(fixed, nest)
-
-
 def _static_synapse_run(simulator, delay_ms):
     """500 afferents of the pattern input through static synapses into one LIF."""
     from zoo import backends
-    from zoo.pattern_input import make_input
+    from zoo.models.masquelier2008.input import make_input
 
     trains = make_input(seed=2, duration_ms=3000.0, dt_ms=0.1, n_afferents=500, n_pattern=0).trains_ms()
     backend = backends.load(simulator)
@@ -105,10 +83,11 @@ def _static_synapse_run(simulator, delay_ms):
 
 
 @pytest.mark.parametrize("delay_ms", [0.1, 1.5])
-def test_synaptic_input_arrives_in_the_same_step_on_both(delay_ms):
-    """Brian2 adds arriving input after a step's integration, NEST before it; the Brian2
-    backend delays pathways by d - dt, so the same spikes give the same train."""
-    (nest, _), (brian2, delays) = (_static_synapse_run(s, delay_ms) for s in ("nest", "brian2"))
+def test_synaptic_input_arrives_in_the_same_step_on_both(pair, delay_ms):
+    """Arriving input is added before the step's integration on every backend (the
+    declared semantics; Brian2 runs its pathways at d - dt), so the same spikes give
+    the same train, and delays read back as given."""
+    (nest, _), (brian2, delays) = (_static_synapse_run(s, delay_ms) for s in pair)
     assert len(nest) > 300
     np.testing.assert_allclose(brian2, nest, atol=1e-9)
     np.testing.assert_allclose(delays, delay_ms)  # read back as given

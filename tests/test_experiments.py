@@ -4,17 +4,21 @@ import numpy as np
 from experiments import hodgkin_huxley_fi
 from zoo.models.hh import RHEOBASE_UA_CM2
 
+from .conftest import PAIRS, SIMULATORS
+
 
 def test_hodgkin_huxley_fi_quick(tmp_path):
     tables = hodgkin_huxley_fi.main(quick=True, out=tmp_path)
     for name in ("fi.parquet", "rheobase.parquet", "convergence.parquet", "fi.png"):
         assert (tmp_path / name).stat().st_size > 0
     fi = tables["fi"]
-    nest, brian2 = (fi[fi["simulator"] == s].reset_index(drop=True) for s in ("nest", "brian2"))
-    np.testing.assert_array_equal(nest["n_spikes"], brian2["n_spikes"])
-    silent = nest["i_ua_cm2"] < RHEOBASE_UA_CM2[0]
-    assert (nest.loc[silent, "late_rate_hz"] == 0).all()
-    assert nest.loc[~silent, "late_rate_hz"].min() >= 40  # type II: the curve jumps
+    by = {s: fi[fi["simulator"] == s].reset_index(drop=True) for s in SIMULATORS}
+    for a, b in PAIRS:
+        np.testing.assert_array_equal(by[a]["n_spikes"], by[b]["n_spikes"])
+    first = by[SIMULATORS[0]]
+    silent = first["i_ua_cm2"] < RHEOBASE_UA_CM2[0]
+    assert (first.loc[silent, "late_rate_hz"] == 0).all()
+    assert first.loc[~silent, "late_rate_hz"].min() >= 40  # type II: the curve jumps
     for _, row in tables["rheobase"].iterrows():
         assert row["low_ua_cm2"] <= RHEOBASE_UA_CM2[1] and row["high_ua_cm2"] >= RHEOBASE_UA_CM2[0]
     steps = tables["convergence"]
@@ -23,24 +27,26 @@ def test_hodgkin_huxley_fi_quick(tmp_path):
 
 def test_cable_attenuation_quick(tmp_path):
     from experiments import cable_attenuation
-    from zoo import cable_theory
+    from zoo.models.cable import theory as cable_theory
 
     tables = cable_attenuation.main(quick=True, out=tmp_path)
     for name in ("profiles.parquet", "convergence.parquet", "velocity.parquet", "cable.png"):
         assert (tmp_path / name).stat().st_size > 0
     profiles = tables["profiles"]
-    # both simulators draw the same V(x), within 1e-6 of each other and 2(dx/lambda)^2 of the closed form
-    nest, brian2 = (profiles[profiles["simulator"] == s].reset_index(drop=True) for s in ("nest", "brian2"))
-    assert np.allclose(nest["v_final_mv"], brian2["v_final_mv"], atol=1e-6)
-    deflection = nest["v_final_mv"] + 65.0
-    closed = nest["v_steady_closed_form_mv"] + 65.0
+    # every simulator draws the same V(x), within 1e-6 of each other and 2(dx/lambda)^2 of the closed form
+    by = {s: profiles[profiles["simulator"] == s].reset_index(drop=True) for s in SIMULATORS}
+    for a, b in PAIRS:
+        assert np.allclose(by[a]["v_final_mv"], by[b]["v_final_mv"], atol=1e-6)
+    first = by[SIMULATORS[0]]
+    deflection = first["v_final_mv"] + 65.0
+    closed = first["v_steady_closed_form_mv"] + 65.0
     assert (np.abs(deflection - closed) / closed).max() < 2 * (10.0 / 1000.0) ** 2
     errors = tables["convergence"].sort_values("n_compartments")
     for _, frame in errors.groupby("simulator"):
         assert frame["abs_error"].is_monotonic_decreasing
     velocity = tables["velocity"].pivot(index="diameter", columns="simulator", values="velocity_m_per_s")
-    assert np.all(np.abs(velocity["nest"] - velocity["brian2"]) <= 2 * cable_theory.VELOCITY_ERROR_PER_MS * 0.025
-                  * velocity["nest"])
+    for a, b in PAIRS:
+        assert np.all(np.abs(velocity[a] - velocity[b]) <= 2 * cable_theory.VELOCITY_ERROR_PER_MS * 0.025 * velocity[a])
     exponent = np.log(velocity.loc[4.0] / velocity.loc[1.0]) / np.log(4.0)
     assert np.all(np.abs(exponent - 0.5) < 0.02)
 
@@ -62,7 +68,7 @@ def test_masquelier2008_short(tmp_path, capsys):
         assert len(tables["weights"]) == 2000
     seeds = masquelier2008.agreement(table, runs=tmp_path / "runs")
     assert seeds["identical"].all() and (seeds["max_weight_difference"] < 1e-9).all()
-    for simulator in ("nest", "brian2"):
+    for simulator in SIMULATORS:
         assert (tmp_path / f"masquelier2008_seed1_{simulator}.png").stat().st_size > 0
     again = masquelier2008.run_seeds([1, 2], duration_ms=3000.0, out=tmp_path, scheduler="inline")
     assert again.attrs["counts"]["cached"] == 4

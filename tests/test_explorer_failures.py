@@ -7,12 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import explorer
 import zoo
+from zoo import backends
 
 from .models_for_tests import CRASH_CURRENT_NA
 
@@ -25,9 +25,11 @@ def test_models():
     zoo.registry.ensure("lif_crashing", "tests.models_for_tests:lif_crashing")
 
 
-def test_a_value_only_nest_rejects_becomes_one_failed_row(tmp_path):
+def test_a_value_only_the_simulator_rejects_becomes_one_failed_row(tmp_path):
+    """The default simulator (NEST) rejects a negative capacitance, which only the
+    test model lets through."""
     cm = [1.0, 0.5, -1.0, 2.0, 1.5]
-    table = explorer.sweep("lif_unchecked", grid={"cm": cm, "i_offset": [2.0]}, simulators=("nest",),
+    table = explorer.sweep("lif_unchecked", grid={"cm": cm, "i_offset": [2.0]}, simulators=(backends.DEFAULT,),
                            out=tmp_path, workers=1, duration_ms=200.0)
     assert len(table) == 5
     failed = table[table["status"] == "failed"]
@@ -40,7 +42,7 @@ def test_a_value_only_nest_rejects_becomes_one_failed_row(tmp_path):
 
 def test_failed_points_are_rerun_only_with_retry_failed(tmp_path):
     grid = {"cm": [1.0, -1.0], "i_offset": [1.0]}
-    kwargs = dict(simulators=("nest",), out=tmp_path, scheduler="inline", duration_ms=100.0)
+    kwargs = dict(simulators=(backends.DEFAULT,), out=tmp_path, scheduler="inline", duration_ms=100.0)
     explorer.sweep("lif_unchecked", grid=grid, **kwargs)
     again = explorer.sweep("lif_unchecked", grid=grid, **kwargs)
     assert again.attrs["counts"]["cached"] == 2 and again.attrs["counts"]["failed"] == 0
@@ -51,7 +53,7 @@ def test_failed_points_are_rerun_only_with_retry_failed(tmp_path):
 
 def test_a_point_that_crashes_its_worker_becomes_a_failed_row(tmp_path):
     table = explorer.sweep("lif_crashing", grid={"i_offset": [0.9, CRASH_CURRENT_NA, 1.2, 1.5]},
-                           simulators=("nest",), out=tmp_path, workers=1, duration_ms=100.0)
+                           simulators=(backends.DEFAULT,), out=tmp_path, workers=1, duration_ms=100.0)
     assert len(table) == 4
     failed = table[table["status"] == "failed"]
     assert failed["i_offset"].tolist() == [CRASH_CURRENT_NA]
@@ -63,7 +65,7 @@ def test_sigkill_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
     """Points that change the protocol (step_amplitude is population-level) are
     separate tasks; kill the whole sweep (driver and workers) once some are stored."""
     out = tmp_path / "killed"
-    args = [ZOO, "sweep", "lif", "--simulator", "nest", "--grid", "step_amplitude=0.0:1.0:60", "--grid", "step_start=100",
+    args = [ZOO, "sweep", "lif", "--simulator", backends.DEFAULT, "--grid", "step_amplitude=0.0:1.0:60", "--grid", "step_start=100",
             "--grid", "i_offset=0.5,1.0", "--duration", "3000", "--workers", "1", "--out", str(out)]
     sweep = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
@@ -108,8 +110,11 @@ def test_bad_input_exits_2_before_any_task(args, message, tmp_path):
 
 
 def test_a_point_failed_on_one_simulator_fails_the_comparison(tmp_path):
-    """NEST rejects cm = -1; Brian2 runs it. The pair cannot be compared and must not pass."""
-    table = explorer.sweep("lif_unchecked", grid={"cm": [1.0, -1.0], "i_offset": [2.0]}, simulators=("nest", "brian2"),
+    """The default simulator rejects cm = -1, another runs it. The pair cannot be
+    compared and must not pass."""
+    other = next(s for s in backends.names() if s != backends.DEFAULT)
+    table = explorer.sweep("lif_unchecked", grid={"cm": [1.0, -1.0], "i_offset": [2.0]},
+                           simulators=(backends.DEFAULT, other),
                            out=tmp_path, scheduler="inline", duration_ms=100.0)
     verdicts = explorer.verdicts(explorer.compare(table))
     status = verdicts[verdicts["metric"] == "status"]

@@ -2,7 +2,9 @@
 import numpy as np
 
 import explorer
-from explorer.points import expand, parse_range, parse_values, point_key
+from zoo import backends
+from explorer.points import expand, point_key
+from zoo.declarations.parameters import parse_range, parse_values
 
 
 def test_grid_is_a_sorted_cartesian_product():
@@ -31,7 +33,7 @@ def test_parsing_and_keys():
 
 def test_inline_two_parameter_sweep_is_one_population_and_plots_a_heatmap(tmp_path):
     grid = {"i_offset": np.linspace(0.5, 2.0, 4), "tau_m": [10.0, 20.0, 30.0]}
-    table = explorer.sweep("lif", grid=grid, simulators=("nest",), seeds=(1, 2), out=tmp_path / "t",
+    table = explorer.sweep("lif", grid=grid, simulators=(backends.DEFAULT,), seeds=(1, 2), out=tmp_path / "t",
                            scheduler="inline", duration_ms=300.0)
     assert len(table) == 24 and set(table["seed"]) == {1, 2}
     assert set(table["batch_size"]) == {12}  # per seed, all 12 points in one population

@@ -1,4 +1,4 @@
-"""The explorer: a vectorised 2000-point sweep on both simulators, on 2 Dask workers."""
+"""The explorer: a vectorised 2000-point sweep on every simulator, on 2 Dask workers."""
 import subprocess
 import sys
 from importlib import metadata
@@ -8,7 +8,10 @@ import pandas as pd
 import pytest
 
 import explorer
-from zoo.tolerance import grid_rate_tolerance_hz, grid_ties
+from zoo import backends
+from zoo.declarations.tolerances import grid_rate_tolerance_hz, grid_ties
+
+from .conftest import PAIRS, SIMULATORS
 
 N = 2000
 
@@ -16,27 +19,28 @@ N = 2000
 @pytest.fixture(scope="module")
 def lif_sweep(tmp_path_factory):
     out = tmp_path_factory.mktemp("lif-sweep")
-    table = explorer.sweep("lif", grid={"i_offset": np.linspace(0.0, 2.0, N)}, simulators=("nest", "brian2"),
+    table = explorer.sweep("lif", grid={"i_offset": np.linspace(0.0, 2.0, N)}, simulators=SIMULATORS,
                            out=out, workers=2)
     return table, out
 
 
 def test_table_shape_columns_and_provenance(lif_sweep):
     table, _ = lif_sweep
-    assert len(table) == 2 * N and table["key"].is_unique
+    assert len(table) == len(SIMULATORS) * N and table["key"].is_unique
     assert (table["status"] == "ok").all() and table["error"].isna().all()
     for column in ("model", "simulator", "simulator_version", "pynn_version", "dt_ms", "duration_ms", "seed",
                    "i_offset", "tau_m", "n_spikes", "rate_hz", "first_spike_ms", "cv_isi", "rate_hz_closed_form",
                    "spike_times_ms", "status", "error", "wall_time_s"):
         assert column in table.columns, column
-    assert set(table["simulator"]) == {"nest", "brian2"}
-    assert set(table.loc[table["simulator"] == "nest", "simulator_version"]) == {metadata.version("nest-simulator")}
-    assert set(table.loc[table["simulator"] == "brian2", "simulator_version"]) == {metadata.version("Brian2")}
+    assert set(table["simulator"]) == set(SIMULATORS)
+    for simulator in SIMULATORS:
+        distribution = backends.backend_class(simulator).distribution
+        assert set(table.loc[table["simulator"] == simulator, "simulator_version"]) == {metadata.version(distribution)}
     # vectorised: 2000 points per simulator ran as two populations of 1000, not 2000 simulations
     assert set(table["batch_size"]) == {1000}
     assert table.groupby("simulator")["wall_time_s"].nunique().max() <= 2
     counts = table.attrs["counts"]
-    assert counts["ok"] == 2 * N and counts["failed"] == 0 and counts["cached"] == 0
+    assert counts["ok"] == len(SIMULATORS) * N and counts["failed"] == 0 and counts["cached"] == 0
 
 
 def test_rates_match_the_closed_form(lif_sweep):
@@ -48,11 +52,12 @@ def test_rates_match_the_closed_form(lif_sweep):
 
 def test_simulators_agree_point_by_point(lif_sweep):
     table, _ = lif_sweep
-    nest = table[table["simulator"] == "nest"].set_index("pair_key").sort_index()
-    brian2 = table[table["simulator"] == "brian2"].set_index("pair_key").sort_index()
-    assert (nest.index == brian2.index).all()
-    off_tie = ~grid_ties(nest["rate_hz_closed_form"], nest["tau_refrac"], 0.1)
-    assert (nest["n_spikes"][off_tie] == brian2["n_spikes"][off_tie]).all()
+    for first, second in PAIRS:
+        a = table[table["simulator"] == first].set_index("pair_key").sort_index()
+        b = table[table["simulator"] == second].set_index("pair_key").sort_index()
+        assert (a.index == b.index).all()
+        off_tie = ~grid_ties(a["rate_hz_closed_form"], a["tau_refrac"], 0.1)
+        assert (a["n_spikes"][off_tie] == b["n_spikes"][off_tie]).all()
     comparison = explorer.compare(table)
     verdicts = explorer.verdicts(comparison)
     assert verdicts["pass"].all(), verdicts
@@ -65,15 +70,15 @@ def test_directory_opens_with_plain_pandas(lif_sweep):
             "print(len(t), t['key'].is_unique, sorted(t['simulator'].unique()), int(t['n_spikes'].sum()))")
     printed = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, check=True).stdout
     table = pd.read_parquet(out)
-    assert printed.split()[:2] == [str(2 * N), "True"]
+    assert printed.split()[:2] == [str(len(SIMULATORS) * N), "True"]
     assert printed.strip().endswith(str(int(table["n_spikes"].sum())))
 
 
 def test_rerun_skips_everything(lif_sweep):
     table, out = lif_sweep
-    again = explorer.sweep("lif", grid={"i_offset": np.linspace(0.0, 2.0, N)}, simulators=("nest", "brian2"), out=out)
-    assert again.attrs["counts"]["cached"] == 2 * N and again.attrs["counts"]["ok"] == 0
-    assert len(again) == 2 * N
+    again = explorer.sweep("lif", grid={"i_offset": np.linspace(0.0, 2.0, N)}, simulators=SIMULATORS, out=out)
+    assert again.attrs["counts"]["cached"] == len(SIMULATORS) * N and again.attrs["counts"]["ok"] == 0
+    assert len(again) == len(SIMULATORS) * N
 
 
 def test_plot_and_compare_commands(lif_sweep, tmp_path):
@@ -87,10 +92,10 @@ def test_plot_and_compare_commands(lif_sweep, tmp_path):
 
 
 def test_duplicate_points_are_run_and_stored_once(tmp_path):
-    table = explorer.sweep("lif", grid={"i_offset": [1.0, 1.0, 1.5], "tau_m": 20.0}, simulators=("nest",),
+    table = explorer.sweep("lif", grid={"i_offset": [1.0, 1.0, 1.5], "tau_m": 20.0}, simulators=(SIMULATORS[0],),
                            out=tmp_path, scheduler="inline", duration_ms=100.0)
     assert len(table) == 2 and table["key"].is_unique
     # the default written out is the same point as the default left out
-    again = explorer.sweep("lif", grid={"i_offset": [1.0, 1.5]}, simulators=("nest",), out=tmp_path,
+    again = explorer.sweep("lif", grid={"i_offset": [1.0, 1.5]}, simulators=(SIMULATORS[0],), out=tmp_path,
                            scheduler="inline", duration_ms=100.0)
     assert again.attrs["counts"]["cached"] == 2 and again.attrs["counts"]["ok"] == 0

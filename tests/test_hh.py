@@ -1,22 +1,25 @@
-"""Hodgkin-Huxley on both simulators: published behaviour, agreement, convergence.
+"""Hodgkin-Huxley on every simulator: published behaviour, agreement, convergence.
 
-Published values and their sources are declared in zoo/models/hh.py: rheobase for
-sustained firing 6.2649–6.2716 µA/cm² (Balti et al. 2018), type-II onset at about
-50 Hz (accepted ≥ 40 Hz), first spike peak 30–50 mV and half-width 1–2 ms.
-Agreement tolerances (zoo.tolerance.peak_detection_agreement): equal counts, every
-spike within one step dt.
+Published values and their sources are declared in zoo/models/hh/__init__.py:
+rheobase for sustained firing 6.2649–6.2716 µA/cm² (Balti et al. 2018), type-II onset
+at about 50 Hz (accepted ≥ 40 Hz), first spike peak 30–50 mV and half-width 1–2 ms.
+Agreement tolerances (zoo.declarations.tolerances.peak_detection_tolerances): equal
+counts, every spike within one step dt.
 """
 import numpy as np
 import pytest
 
 import zoo
 from zoo.models import hh
+from zoo.models.hh import studies
+
+from .conftest import SIMULATORS
 
 CURRENTS_NA = [0.7, 1.0, 1.5, 2.0, 3.0]  # 7–30 µA/cm², repetitive firing
 
 
 def test_published_behaviour(simulator):
-    rows = {row["metric"]: row for row in hh.published_checks(simulator)}
+    rows = {row["metric"]: row for row in studies.published_checks(simulator)}
     rheobase = rows["rheobase (uA/cm2)"]
     assert rheobase["pass"], rheobase
     low, high = (float(x) for x in rheobase["worst_at"].split("[")[1].split("]")[0].split(","))
@@ -36,9 +39,9 @@ def test_just_below_rheobase_firing_stops(simulator):
 
 @pytest.mark.parametrize("model, currents", [("hh", CURRENTS_NA), ("hh_traub", [0.2, 0.4, 0.6, 0.8, 1.0])])
 @pytest.mark.parametrize("dt_ms", [0.1, 0.05, 0.01])
-def test_simulators_agree_spike_for_spike_at_each_dt(model, currents, dt_ms):
+def test_simulators_agree_spike_for_spike_at_each_dt(model, currents, dt_ms, pair):
     runs = [zoo.run(model, s, dt_ms=dt_ms, duration_ms=500.0, spike_shape=False, trace_neurons=0, i_offset=currents)
-            for s in ("nest", "brian2")]
+            for s in pair]
     nest, brian2 = (r.spikes for r in runs)
     assert len(nest) > 100
     np.testing.assert_array_equal(runs[0].summary["n_spikes"], runs[1].summary["n_spikes"])
@@ -50,7 +53,7 @@ def test_simulators_agree_spike_for_spike_at_each_dt(model, currents, dt_ms):
 
 
 def test_spike_times_converge_as_dt_shrinks():
-    """Against NEST at dt = 0.005 ms, the first 20 spike times of each simulator
+    """Against the first simulator at dt = 0.005 ms, the first 20 spike times of each simulator
     converge as dt shrinks (0.1, 0.05, 0.01 ms). The peak rule fires at the first grid
     point after the peak whose v is below the previous one's, i.e. within (t_peak,
     t_peak + 2·dt]; so each error is below 2·dt + 2·0.005 ms."""
@@ -59,33 +62,10 @@ def test_spike_times_converge_as_dt_shrinks():
                          i_offset=[1.0]).spikes
         return spikes["t_ms"].to_numpy()[:20]
 
-    reference = first_spikes("nest", 0.005)
+    reference = first_spikes(SIMULATORS[0], 0.005)
     steps = (0.1, 0.05, 0.01)
-    for simulator in ("nest", "brian2"):
+    for simulator in SIMULATORS:
         errors = [np.abs(first_spikes(simulator, dt) - reference).max() for dt in steps]
         assert errors[0] >= errors[1] >= errors[2]
         for error, dt in zip(errors, steps):
             assert error <= 2 * dt + 2 * 0.005 + 1e-9
-
-
-def test_plain_pynn_hh_on_brian2_counts_every_step_which_the_backend_fixes():
-    """Regression pin (measured with PyNN 0.13): pyNN.brian2's HH_cond_exp fires on
-    v > -40 mV with no refractoriness, so each step above -40 mV counts as a spike;
-    for 21 cells at 0-1 nA over 1 s it gave 1,138-10,392 spikes against NEST's 0-128.
-    The zoo's Brian2 cell type uses NEST's peak rule and agrees with NEST."""
-    import pyNN.brian2 as sim
-
-    currents = np.linspace(0.0, 1.0, 21)
-    sim.setup(timestep=0.01)
-    cells = sim.Population(len(currents), sim.HH_cond_exp(i_offset=currents))
-    cells.record("spikes")
-    sim.run(300.0)
-    plain = np.array([len(st) for st in cells.get_data().segments[0].spiketrains])
-    sim.end()
-    for cell in cells.all_cells:  # free the population (PyNN leaks it)
-        cell.parent = None
-    kwargs = dict(duration_ms=300.0, spike_shape=False, trace_neurons=0, i_offset=currents)
-    nest = zoo.run("hh_traub", "nest", **kwargs).summary["n_spikes"].to_numpy()
-    fixed = zoo.run("hh_traub", "brian2", **kwargs).summary["n_spikes"].to_numpy()
-    assert plain.sum() > 10 * nest.sum() > 0
-    np.testing.assert_array_equal(fixed, nest)

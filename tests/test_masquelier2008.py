@@ -1,15 +1,17 @@
-"""STDP pattern finding (Masquelier, Guyonneau & Thorpe 2008) on both simulators.
+"""STDP pattern finding (Masquelier, Guyonneau & Thorpe 2008) on every simulator.
 
-The zoo declares one STDP semantics (``zoo.backends.plasticity``): NEST's
-``stdp_nn_restr_synapse`` natively, Brian2 through the zoo's Synapses equations. With
-the same input both must give the same output spikes and the same weights, with
-learning off and on; and the neuron must find the pattern by the paper's criterion.
+The zoo declares one STDP semantics (``zoo.backends.plasticity``) and every backend
+follows it. With the same input every pair of simulators must give the same output
+spikes and the same weights, with learning off and on; and the neuron must find the
+pattern by the paper's criterion.
 """
 import numpy as np
 import pytest
 
 import zoo
 from zoo.models.masquelier2008 import unit_weight_na
+
+from .conftest import PAIRS, SIMULATORS
 
 SHORT_MS = 4_000.0
 #: A shortened protocol: the paper's neuron is selective after ~13.5 s (Brian2
@@ -18,22 +20,21 @@ PROTOCOL_MS = 75_000.0
 SEED = 1
 
 
-def _both(duration_ms, **params):
-    return [zoo.run("masquelier2008", simulator=s, duration_ms=duration_ms, seed=SEED, **params)
-            for s in ("nest", "brian2")]
+def _both(pair, duration_ms, **params):
+    return [zoo.run("masquelier2008", simulator=s, duration_ms=duration_ms, seed=SEED, **params) for s in pair]
 
 
-def test_without_learning_both_simulators_fire_the_same_train():
-    nest, brian2 = _both(SHORT_MS, A_plus=0.0, A_minus=0.0)
+def test_without_learning_both_simulators_fire_the_same_train(pair):
+    nest, brian2 = _both(pair, SHORT_MS, A_plus=0.0, A_minus=0.0)
     assert len(nest.spikes) > 100
     np.testing.assert_allclose(brian2.spikes["t_ms"], nest.spikes["t_ms"], atol=1e-9)
     np.testing.assert_allclose(nest.weights["weight"], 0.475, atol=1e-12)
     np.testing.assert_allclose(brian2.weights["weight"], 0.475, atol=1e-12)
 
 
-def test_with_learning_same_spikes_and_same_weights():
-    """Step for step: the Brian2 rule follows NEST's pairing, ordering and start."""
-    nest, brian2 = _both(SHORT_MS)
+def test_with_learning_same_spikes_and_same_weights(pair):
+    """Step for step: every backend's rule follows the declared pairing, ordering and start."""
+    nest, brian2 = _both(pair, SHORT_MS)
     np.testing.assert_allclose(brian2.spikes["t_ms"], nest.spikes["t_ms"], atol=1e-9)
     changed = np.abs(nest.weights["weight"] - 0.475) > 1e-6
     assert changed.mean() > 0.9  # learning happened
@@ -42,10 +43,9 @@ def test_with_learning_same_spikes_and_same_weights():
 
 @pytest.fixture(scope="module")
 def protocol_runs():
-    return dict(zip(("nest", "brian2"), _both(PROTOCOL_MS)))
+    return dict(zip(SIMULATORS, _both(SIMULATORS, PROTOCOL_MS)))
 
 
-@pytest.mark.parametrize("simulator", ["nest", "brian2"])
 def test_neuron_finds_the_pattern(protocol_runs, simulator):
     """The paper's success criterion over the last third; the paper's late rate (~5 Hz,
     once per 200 ms pattern period) and the potentiated afferents carry the pattern."""
@@ -59,14 +59,15 @@ def test_neuron_finds_the_pattern(protocol_runs, simulator):
     assert s["pattern_share_of_potentiated"] > 0.9
 
 
-def test_protocol_runs_agree_across_simulators(protocol_runs):
-    nest, brian2 = protocol_runs["nest"], protocol_runs["brian2"]
+@pytest.mark.parametrize("pair", PAIRS)
+def test_protocol_runs_agree_across_simulators(protocol_runs, pair):
+    nest, brian2 = (protocol_runs[s] for s in pair)
     np.testing.assert_allclose(brian2.spikes["t_ms"], nest.spikes["t_ms"], atol=1e-9)
     np.testing.assert_allclose(brian2.weights["weight"], nest.weights["weight"], atol=1e-9)
 
 
 def test_result_carries_what_recomputes_the_metrics(protocol_runs):
-    r = protocol_runs["nest"]
+    r = protocol_runs[SIMULATORS[0]]
     assert list(r.patterns.columns) == ["onset_ms"]
     assert len(r.patterns) == int(PROTOCOL_MS / 50.0 * 0.25)
     assert set(r.weights.columns) >= {"afferent", "weight_na", "weight", "in_pattern"}
@@ -92,21 +93,7 @@ def test_unit_weight_makes_500_maximal_epsps_reach_threshold():
 ])
 def test_bad_input_is_refused_before_any_simulation(params, message):
     with pytest.raises(ValueError, match=message):
-        zoo.run("masquelier2008", simulator="nest", duration_ms=100.0, **params)
-
-
-def test_nest_threads_change_speed_not_results():
-    """NEST with two threads (the speed remedy for this network) gives the same spikes
-    and weights as one; Brian2, single-threaded through PyNN, refuses more."""
-    one = zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, seed=SEED)
-    two = zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, seed=SEED, threads=2)
-    assert len(one.spikes) > 100
-    np.testing.assert_array_equal(two.spikes["t_ms"], one.spikes["t_ms"])
-    np.testing.assert_array_equal(two.weights["weight"], one.weights["weight"])
-    with pytest.raises(ValueError, match="brian2 runs at most 1 thread"):
-        zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, threads=2)
-    with pytest.raises(ValueError, match="threads must be a whole number"):
-        zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, threads=0)
+        zoo.run("masquelier2008", simulator=SIMULATORS[0], duration_ms=100.0, **params)
 
 
 def test_explorer_compare_holds_the_simulators_to_identical_trains():
@@ -121,22 +108,3 @@ def test_explorer_compare_holds_the_simulators_to_identical_trains():
     assert len(counts) == 2 and (counts["tolerance"] == 0).all()
     assert comparison["pass"].all()
     assert (comparison["tolerance"].notna()).all()
-
-
-def test_brian2_standalone_and_runtime_give_the_same_run(monkeypatch):
-    """Long Brian2 runs are compiled whole (C++ standalone); forcing either mode on a
-    short run gives the same spikes and weights."""
-    runs = {}
-    for device in ("runtime", "cpp_standalone"):
-        monkeypatch.setenv("ZOO_BRIAN2_DEVICE", device)
-        runs[device] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
-    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "runtime")   # and runtime mode works again afterwards
-    runs["runtime again"] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
-    runtime = runs["runtime"]
-    assert len(runtime.spikes) > 100
-    for other in (runs["cpp_standalone"], runs["runtime again"]):
-        np.testing.assert_array_equal(other.spikes["t_ms"], runtime.spikes["t_ms"])
-        np.testing.assert_allclose(other.weights["weight"], runtime.weights["weight"], atol=1e-12)
-    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "gpu")
-    with pytest.raises(ValueError, match="valid values: auto, runtime, cpp_standalone"):
-        zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)

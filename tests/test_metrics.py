@@ -4,7 +4,7 @@ import quantities as pq
 from elephant.statistics import cv, isi, mean_firing_rate
 from neo import SpikeTrain
 
-from zoo.metrics import spike_train_metrics
+from zoo.declarations.spike_trains import spike_train_metrics
 
 
 def test_metrics_match_elephant_on_random_trains():

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from zoo.pattern_input import JITTER_MS, MAX_SILENCE_MS, PATTERN_MS, PATTERN_SHARE, make_input
+from zoo.models.masquelier2008.input import JITTER_MS, MAX_SILENCE_MS, PATTERN_MS, PATTERN_SHARE, make_input
 
 DURATION_MS = 30_000.0
 
@@ -59,10 +59,9 @@ def test_same_seed_same_input_and_repetition():
 
 
 def test_every_spike_lies_inside_the_run(pattern):
-    """Spikes on steps 1 .. T/dt − 1: a spike on the last grid point could reach no
-    neuron, yet NEST's synapse would still update its weight and Brian2 not (measured:
-    seed 3, 60 s, afferent 462's final weight differed by 7.8e-4 w_max)."""
+    """Spikes on steps 1 .. T/dt. One on the last grid point reaches no neuron; the
+    backends' spike sources drop it for every model (tests/test_spike_sources.py)."""
     total = int(round(DURATION_MS / pattern.dt_ms))
-    assert pattern.steps.min() >= 1 and pattern.steps.max() <= total - 1
+    assert pattern.steps.min() >= 1 and pattern.steps.max() <= total
     repeated = make_input(seed=3, duration_ms=20_000.0, dt_ms=0.1, repeat_ms=10_000.0)
-    assert repeated.steps.min() >= 1 and repeated.steps.max() <= 200_000 - 1
+    assert repeated.steps.min() >= 1 and repeated.steps.max() <= 200_000

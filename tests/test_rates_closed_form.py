@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.tolerance import grid_rate_tolerance_hz
+from zoo.declarations.tolerances import grid_rate_tolerance_hz
 
 from .conftest import CURRENTS_NA, DT_MS, DURATION_MS
 

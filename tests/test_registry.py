@@ -5,8 +5,11 @@ import sys
 import numpy as np
 import pytest
 
+import dataclasses
+
 import zoo
-from zoo.metrics import METRICS
+from zoo.declarations.metrics import Metric
+from zoo.models import lif
 
 
 def test_list_models_names_the_canonical_models():
@@ -22,17 +25,30 @@ def test_unknown_model_names_the_valid_ones():
 @pytest.mark.parametrize("name", zoo.list_models())
 def test_declaration_is_complete_and_consistent(name):
     spec = zoo.get(name)
-    assert spec.name == name and spec.summary and spec.reference and spec.doc
+    assert spec.name == name and spec.summary and spec.citation and spec.doc
     assert len(set(spec.parameter_names)) == len(spec.parameters)
     for p in spec.parameters:
         assert p.unit in {"ms", "mV", "nA", "nF", "uS", "Hz", "um", "uF/cm2", "ohm*cm", "ohm*cm2", "S/cm2", "1"}, p
         assert p.doc, p
         assert p.interval.contains(np.array(p.default)), f"default of {p.name} outside {p.bounds}"
-    assert set(spec.metrics) <= set(METRICS)
+    for m in spec.metrics:
+        assert isinstance(m, Metric) and m.doc and m.unit, m
     spec.validate({})  # the defaults pass their own validation
-    if spec.closed_form is not None:
-        assert spec.closed_form_metrics and spec.closed_form_tolerance is not None and spec.check is not None
-        assert set(spec.closed_form(spec.defaults())) == set(spec.closed_form_metrics)
+    assert spec.cell_types and spec.validation.protocols
+    closed = spec.validation.closed_form
+    if closed is not None:
+        assert set(closed.values(spec.defaults())) == set(closed.metrics)
+    for entry_point in spec.validation.studies:
+        assert callable(zoo.registry.load(entry_point))
+
+
+def test_a_compared_metric_without_a_tolerance_is_refused_at_declaration():
+    """No silent pass: a metric compared across simulators must have a declared tolerance."""
+    unknown = Metric("mystery", "1", "a metric no agreement covers")
+    with pytest.raises(ValueError, match="compared metrics without an agreement tolerance: mystery"):
+        dataclasses.replace(lif.MODEL, metrics=lif.MODEL.metrics + (unknown,))
+    informational = dataclasses.replace(unknown, compared=False)
+    dataclasses.replace(lif.MODEL, metrics=lif.MODEL.metrics + (informational,))  # shown, not judged: fine
 
 
 def test_listing_and_validation_import_no_simulator():

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 
 import zoo
+from zoo import backends
 
 
 @pytest.fixture(scope="module")
 def result():
-    return zoo.run("lif", simulator="nest", duration_ms=200.0, seed=5, i_offset=np.linspace(0.5, 2.0, 8))
+    return zoo.run("lif", simulator=backends.DEFAULT, duration_ms=200.0, seed=5, i_offset=np.linspace(0.5, 2.0, 8))
 
 
 def test_tables_have_the_documented_columns(result):
@@ -23,8 +24,8 @@ def test_tables_have_the_documented_columns(result):
     )
     assert len(result.summary) == 8
     info = result.info
-    assert info["model"] == "lif" and info["simulator"] == "nest"
-    assert info["simulator_version"] == metadata.version("nest-simulator")
+    assert info["model"] == "lif" and info["simulator"] == backends.DEFAULT
+    assert info["simulator_version"] == backends.version(backends.DEFAULT)
     assert info["pynn_version"] == metadata.version("PyNN") and info["dt_ms"] == 0.1 and info["seed"] == 5
     assert info["duration_ms"] == 200.0 and info["wall_time_s"] > 0
 
@@ -49,22 +50,35 @@ def test_save_is_readable_by_plain_pandas(result, tmp_path, suffix):
     assert [p.name for p in paths] == [f"run{suffix}", f"run.spikes{suffix}", f"run.traces{suffix}"]
     code = (
         "import pandas as pd, sys\n"
-        f"read = pd.read_parquet if sys.argv[1].endswith('.parquet') else pd.read_csv\n"
+        "read = pd.read_parquet if sys.argv[1].endswith('.parquet') else pd.read_csv\n"
         "t = read(sys.argv[1])\n"
         "print(len(t), t['model'][0], t['simulator'][0], t['seed'][0], t['dt_ms'][0], round(t['i_offset'].sum(), 6))\n"
     )
     out = subprocess.run([sys.executable, "-c", code, str(paths[0])], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["8", "lif", "nest", "5", "0.1", f"{round(np.linspace(0.5, 2.0, 8).sum(), 6)}"]
+    assert out.split() == ["8", "lif", backends.DEFAULT, "5", "0.1", f"{round(np.linspace(0.5, 2.0, 8).sum(), 6)}"]
     read = pd.read_parquet if suffix == ".parquet" else pd.read_csv
     pd.testing.assert_frame_equal(read(paths[1]), result.spikes, check_dtype=False)
 
 
-def test_to_neo_carries_spikes_and_traces(result):
+def test_to_neo_is_the_block_pynn_recorded_at_the_reported_times(result):
+    """No round trip through the tables: the Neo block PyNN returned, its spike trains
+    at the zoo's reported times (the same as the spike table)."""
     block = result.to_neo()
     segment = block.segments[0]
-    assert len(segment.spiketrains) == 8
-    for train, n in zip(segment.spiketrains, result.summary["n_spikes"]):
-        assert len(train) == n and float(train.t_stop) == 200.0
+    assert len(segment.spiketrains) == 8 and block.annotations["size"] == 8
+    for train in segment.spiketrains:
+        neuron = int(train.annotations["source_index"])
+        expected = result.spikes.loc[result.spikes["neuron"] == neuron, "t_ms"].to_numpy()
+        np.testing.assert_allclose(train.rescale("ms").magnitude, expected)
+        assert float(train.t_stop) == 200.0 and train.segment is segment
     (signal,) = segment.analogsignals
     assert signal.shape == (2001, 5) and str(signal.units.dimensionality) == "mV"
-    assert block.annotations["simulator"] == "nest"
+
+
+def test_brian2_spike_trains_are_moved_to_the_reported_step():
+    """Brian2 stamps a spike at the start of its step; the block says what the zoo reports."""
+    other = [s for s in backends.names() if backends.backend_class(s).spike_report_offset_steps]
+    for simulator in other:
+        r = zoo.run("lif", simulator=simulator, duration_ms=50.0, i_offset=[2.0])
+        (train,) = r.to_neo().segments[0].spiketrains
+        np.testing.assert_allclose(train.magnitude, r.spikes["t_ms"])

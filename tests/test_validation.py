@@ -3,10 +3,11 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo import backends
 
 CASES = [
     (dict(name="lyf"), r"unknown model 'lyf'; valid models: cable, hh, hh_traub, lapicque, lif"),
-    (dict(simulator="neuron"), r"unknown simulator 'neuron'; valid simulators: nest, brian2"),
+    (dict(simulator="gennesaret"), r"unknown simulator 'gennesaret'; valid simulators: " + ", ".join(backends.names())),
     (dict(tau=5.0), r"unknown parameter 'tau' for model 'lif'; valid parameters: cm, tau_m, "),
     (dict(tau_m=0.0), r"'tau_m' = 0 ms is out of range; allowed: \(0, inf\) ms"),
     (dict(tau_m=-20.0), r"'tau_m' = -20 ms is out of range"),
@@ -23,7 +24,7 @@ CASES = [
     (dict(dt_ms=-0.1), r"dt must be a finite number > 0 ms"),
     (dict(duration_ms=0.0), r"duration must be a finite number > 0 ms"),
     (dict(duration_ms=10.05), r"whole number of time steps"),
-    (dict(dt_ms=0.0005), r"multiple of 0.001 ms on nest"),
+    (dict(dt_ms=0.0005), r"multiple of 0.001 ms on " + backends.DEFAULT),
     (dict(seed=-1), r"seed must be an integer"),
     (dict(seed=1.5), r"seed must be an integer"),
     (dict(trace_neurons=[3]), r"trace_neurons must be indices in \[0, 0\]"),
@@ -39,7 +40,7 @@ CASES = [
 def test_bad_input_raises_clear_value_error(kwargs, message):
     kwargs = dict(kwargs)
     name = kwargs.pop("name", "lif")
-    simulator = kwargs.pop("simulator", "nest")
+    simulator = kwargs.pop("simulator", backends.DEFAULT)
     with pytest.raises(ValueError, match=message):
         zoo.run(name, simulator=simulator, **kwargs)
 

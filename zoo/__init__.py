@@ -1,22 +1,27 @@
 """The spiking model zoo: canonical neuron models, declared once with PyNN, run by
-name on NEST or Brian2 and checked against theory.
+name on every simulator it has a backend for and checked against theory.
 
     >>> import zoo
-    >>> zoo.list_models()
-    ['lapicque', 'lif']
+    >>> "lif" in zoo.list_models()
+    True
     >>> result = zoo.run("lif", simulator="nest", i_offset=1.0)   # doctest: +SKIP
     >>> result.summary[["i_offset", "rate_hz", "rate_hz_closed_form"]]   # doctest: +SKIP
+
+This package's ``__init__`` is the facade at the top of the layers (ARCHITECTURE.md):
+nothing inside the zoo imports it.
 """
-from .registry import get, list_models, register
+from .declarations import zoo_version
+from .registry import get, list_models
 from .runner import run
 
-__version__ = "0.1.0"
+__version__ = zoo_version()
 
-__all__ = ["get", "list_models", "register", "run", "check", "__version__"]
+__all__ = ["get", "list_models", "run", "check", "__version__"]
 
 
 def check(name: str, **kwargs):
-    """Run ``name`` on both simulators against theory; see :func:`zoo.verdict.check_model`."""
-    from .verdict import check_model
+    """Run ``name`` on every simulator that can run it, against theory and each other;
+    see :func:`zoo.checks.check_model`."""
+    from .checks import check_model
 
     return check_model(name, **kwargs)

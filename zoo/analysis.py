@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import backends
 from .runner import run
 
 
@@ -13,7 +14,7 @@ def sustained(summary: pd.DataFrame, duration_ms: float, min_spikes: int = 3) ->
     return summary["late_rate_hz"].to_numpy() * (duration_ms / 2000.0) >= 2 * min_spikes
 
 
-def rheobase(model: str, simulator: str = "nest", low_na: float = 0.0, high_na: float = 2.0,
+def rheobase(model: str, simulator: str = backends.DEFAULT, low_na: float = 0.0, high_na: float = 2.0,
              precision_na: float = 0.002, duration_ms: float = 2000.0, dt_ms: float | None = None,
              points: int = 21, **params) -> dict:
     """The smallest constant current (a step from t = 0, nA) that gives sustained

@@ -7,9 +7,9 @@ import sys
 import numpy as np
 import pandas as pd
 
-from .backends import SIMULATORS
+from . import backends
 
-SIMULATOR_CHOICES = tuple(SIMULATORS)
+SIMULATOR_CHOICES = tuple(backends.names())
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,11 +44,10 @@ def cmd_list(args) -> int:
 
 def cmd_show(args) -> int:
     from . import registry
-    from .metrics import METRICS
 
     spec = registry.get(args.model)
     print(f"{spec.name}: {spec.summary}")
-    print(f"reference: {spec.reference}\n")
+    print(f"reference: {spec.citation}\n")
     table = pd.DataFrame(
         [
             {
@@ -66,9 +65,14 @@ def cmd_show(args) -> int:
     protocol = spec.protocol
     print(f"\nprotocol: {protocol.stimulus}; {protocol.duration_ms:g} ms at dt = {protocol.dt_ms:g} ms; "
           f"records {', '.join(protocol.recorded)} (v of up to {protocol.traced_neurons} neurons)")
-    print("metrics: " + "; ".join(f"{m} ({METRICS[m]})" for m in spec.metrics))
-    if spec.closed_form is not None:
-        print(f"closed form: {spec.closed_form_doc}")
+    print("metrics:")
+    for m in spec.metrics:
+        print(f"  {m.label}: {m.doc}" + ("" if m.compared else " [informational]"))
+    if spec.validation.closed_form is not None:
+        print(f"closed form: {spec.validation.closed_form.doc}")
+    print("simulators: " + ", ".join(backends.available(spec)))
+    for simulator, reason in backends.unavailable(spec).items():
+        print(f"  not on {simulator}: {reason}")
     return 0
 
 
@@ -101,13 +105,14 @@ def cmd_run(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .verdict import check_model
-
-    from . import backends, registry
+    from . import registry
+    from .checks import check_model
 
     spec = registry.get(args.model)
     simulators = backends.available(spec)
-    against = [w for w, has in (("the closed form", spec.closed_form), ("published values", spec.references)) if has]
+    validation = spec.validation
+    against = [w for w, has in (("the closed form", validation.closed_form), ("published values", validation.studies))
+               if has]
     against += ["each other"] if len(simulators) > 1 else []
     report = check_model(args.model, simulators)
     print(f"check {args.model}: {' and '.join(simulators)} against {' and '.join(against)}")
@@ -121,14 +126,14 @@ def cmd_check(args) -> int:
 
 def cmd_sweep(args) -> int:
     import explorer
-    from .spec import parse_range, parse_values
+    from .declarations.parameters import parse_range, parse_values
 
     grid = dict(_split(text, "--grid", parse_values) for text in args.grid)
     samples = dict(_split(text, "--random", parse_range) for text in args.random)
     if samples and not args.samples:
         raise ValueError("--random needs --samples N")
     table = explorer.sweep(
-        args.model, grid=grid, samples=samples, n_samples=args.samples, simulators=args.simulator or ["nest"],
+        args.model, grid=grid, samples=samples, n_samples=args.samples, simulators=args.simulator or [backends.DEFAULT],
         seeds=args.seed or [1], duration_ms=args.duration, dt_ms=args.dt, out=args.out, scheduler=args.scheduler,
         workers=args.workers, batch_size=args.batch_size, retry_failed=args.retry_failed,
         sample_seed=args.sample_seed, progress=True,
@@ -200,7 +205,7 @@ def _check_suffix(path, suffixes, option) -> None:
 def _parse_setting(text: str):
     """``NAME=VALUE``; VALUE is a number, ``V1,V2,...`` or ``START:STOP:NUM`` (inclusive);
     more than one value makes a population."""
-    from .spec import parse_values
+    from .declarations.parameters import parse_values
 
     name, values = _split(text, "--set", parse_values)
     is_list = "," in text.partition("=")[2] or ":" in text.partition("=")[2]
@@ -216,7 +221,8 @@ def _check_writable(path, option) -> None:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="zoo", description="Canonical spiking-neuron models on NEST and Brian2 through PyNN.")
+    parser = _Parser(prog="zoo", description="Canonical spiking-neuron models on every simulator the zoo has a "
+                                             f"backend for ({', '.join(SIMULATOR_CHOICES)}), through PyNN.")
     verbs = parser.add_subparsers(title="commands", parser_class=_Parser)
 
     p = verbs.add_parser("list", help="list the models")
@@ -228,25 +234,26 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("run", help="run a model on one simulator and print its summary")
     p.add_argument("model")
-    p.add_argument("--simulator", choices=SIMULATOR_CHOICES, default="nest")
+    p.add_argument("--simulator", choices=SIMULATOR_CHOICES, default=backends.DEFAULT)
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="parameter in PyNN units; VALUE may be V1,V2,... or START:STOP:NUM for a population")
     p.add_argument("--duration", type=float, metavar="MS")
     p.add_argument("--dt", type=float, metavar="MS")
     p.add_argument("--seed", type=int)
-    p.add_argument("--threads", type=int, default=1, help="threads for the simulator (NEST; Brian2 runs one)")
+    p.add_argument("--threads", type=int, default=1, help="threads for the simulator (where it can use several)")
     p.add_argument("--out", metavar="FILE.parquet|.csv")
     p.add_argument("--plot", metavar="FILE.png")
     p.set_defaults(verb=cmd_run)
 
-    p = verbs.add_parser("check", help="run a model on both simulators against theory; exit 1 on a failure")
+    p = verbs.add_parser("check", help="run a model on every simulator that can, against theory and each other; "
+                                       "exit 1 on a failure")
     p.add_argument("model")
     p.set_defaults(verb=cmd_check)
 
-    p = verbs.add_parser("sweep", help="sweep parameters on one or both simulators into a Parquet table")
+    p = verbs.add_parser("sweep", help="sweep parameters on one or more simulators into a Parquet table")
     p.add_argument("model")
     p.add_argument("--simulator", action="append", choices=SIMULATOR_CHOICES,
-                   help="repeat for several (default: nest)")
+                   help=f"repeat for several (default: {backends.DEFAULT})")
     p.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:NUM|V1,V2,...")
     p.add_argument("--random", action="append", default=[], metavar="NAME=LOW:HIGH")
     p.add_argument("--samples", type=int, metavar="N", help="number of random samples")

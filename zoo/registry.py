@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import importlib
 
-from .spec import ModelSpec
+from .declarations.model import Model
 
-#: model name -> "module:attribute" of its ModelSpec.
+#: model name -> "module:attribute" of its Model.
 _ENTRY_POINTS: dict[str, str] = {
     "cable": "zoo.models.cable:MODEL",
     "hh": "zoo.models.hh:MODEL",
@@ -13,16 +13,9 @@ _ENTRY_POINTS: dict[str, str] = {
     "lapicque": "zoo.models.lapicque:MODEL",
     "lif": "zoo.models.lif:MODEL",
     "masquelier2008": "zoo.models.masquelier2008:MODEL",
-    "masquelier2008_srm": "zoo.models.masquelier2008_srm:MODEL",
+    "masquelier2008_srm": "zoo.models.masquelier2008.srm:MODEL",
 }
-_specs: dict[str, ModelSpec] = {}
-
-
-def register(name: str, entry_point: str) -> None:
-    """Add a model: ``entry_point`` is ``"module:attribute"`` naming its ModelSpec."""
-    if name in _ENTRY_POINTS:
-        raise ValueError(f"model {name!r} is already registered")
-    _ENTRY_POINTS[name] = entry_point
+_models: dict[str, Model] = {}
 
 
 def entry_point(name: str) -> str:
@@ -41,11 +34,16 @@ def list_models() -> list[str]:
     return sorted(_ENTRY_POINTS)
 
 
-def get(name: str) -> ModelSpec:
+def get(name: str) -> Model:
     """The declaration of model ``name``; ValueError naming the valid models if unknown."""
     if name not in _ENTRY_POINTS:
         raise ValueError(f"unknown model {name!r}; valid models: {', '.join(list_models())}")
-    if name not in _specs:
-        module_name, attribute = _ENTRY_POINTS[name].split(":")
-        _specs[name] = getattr(importlib.import_module(module_name), attribute)
-    return _specs[name]
+    if name not in _models:
+        _models[name] = load(_ENTRY_POINTS[name])
+    return _models[name]
+
+
+def load(entry_point: str):
+    """The object an entry point ``"module:attribute"`` names (imported now)."""
+    module_name, attribute = entry_point.split(":")
+    return getattr(importlib.import_module(module_name), attribute)

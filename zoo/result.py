@@ -18,20 +18,21 @@ class Result:
     - ``traces``: long form — ``t_ms``, ``neuron``, ``variable``, ``value`` (mV for ``v``).
     - ``summary``: one row per neuron — its parameter values (PyNN units) and metrics.
     - ``meta``: one row — model, simulator and versions, dt_ms, seed, duration_ms, wall_time_s.
-    - ``profile`` (cells with compartments): one row per compartment — ``neuron``,
-      ``compartment``, ``position_um``, the potential at the end of the run
-      ``v_final_mv`` and the closed-form steady state ``v_steady_closed_form_mv``.
-    Traces of compartmental cells carry ``compartment`` and ``position_um`` columns.
     - ``tables``: further tables a model produces, by name, also reachable as
-      attributes (``result.patterns``); saved beside the summary as ``<stem>.<name>``.
+      attributes (``result.profile`` of a cable: one row per compartment with its
+      final and closed-form steady potential; ``result.weights``, ...); saved beside
+      the summary as ``<stem>.<name>``.
+    Traces of compartmental cells carry ``compartment`` and ``position_um`` columns.
+    - ``block``: the ``neo.Block`` PyNN returned for the recorded population
+      (:meth:`to_neo`).
     """
 
     spikes: pd.DataFrame
     traces: pd.DataFrame
     summary: pd.DataFrame
     meta: pd.DataFrame
-    profile: pd.DataFrame | None = None
     tables: dict = field(default_factory=dict)
+    block: object = None
 
     def __getattr__(self, name: str):
         tables = self.__dict__.get("tables") or {}
@@ -54,22 +55,17 @@ class Result:
         """Write to Parquet or CSV, chosen by the suffix of ``path``.
 
         ``path`` receives the summary with provenance (:meth:`table`); the spikes,
-        traces (and a compartmental cell's profile) go beside it as
-        ``<stem>.spikes<suffix>``, ``<stem>.traces<suffix>`` (``<stem>.profile<suffix>``).
-        Returns the paths written.
+        traces and the model's further tables go beside it as ``<stem>.spikes<suffix>``,
+        ``<stem>.traces<suffix>``, ``<stem>.<name><suffix>``. Returns the paths written.
         """
         path = Path(path)
         if path.suffix not in (".parquet", ".csv"):
             raise ValueError(f"cannot save to {path.name!r}: the file must end in .parquet or .csv")
         path.parent.mkdir(parents=True, exist_ok=True)
-        frames = {"summary": self.table(), "spikes": self.spikes, "traces": self.traces, "profile": self.profile,
-                  **self.tables}
-        extra = ([] if self.profile is None else ["profile"]) + list(self.tables)
-        tables = tuple(tables) + tuple(name for name in extra if name not in tables)
+        frames = {"summary": self.table(), "spikes": self.spikes, "traces": self.traces, **self.tables}
+        tables = tuple(tables) + tuple(name for name in self.tables if name not in tables)
         written = []
         for name in tables:
-            if frames[name] is None:
-                continue
             target = path if name == "summary" else path.with_name(f"{path.stem}.{name}{path.suffix}")
             if path.suffix == ".parquet":
                 frames[name].to_parquet(target, index=False)
@@ -78,46 +74,25 @@ class Result:
             written.append(target)
         return written
 
-    def to_neo(self):
-        """A ``neo.Block`` with one segment: a SpikeTrain per neuron and the traces."""
-        import neo
-        import quantities as pq
+    def spike_trains_ms(self) -> list[np.ndarray]:
+        """Spike times (ms) of each neuron, in population order, from the Neo block."""
+        if self.block is None or not self.block.segments[0].spiketrains:
+            return [np.array([], dtype=float) for _ in range(len(self.summary))]
+        trains = sorted(self.block.segments[0].spiketrains, key=lambda t: int(t.annotations["source_index"]))
+        return [np.asarray(t.rescale("ms").magnitude, dtype=float) for t in trains]
 
-        info = self.info
-        duration = float(info["duration_ms"])
-        segment = neo.Segment(name=f"{info['model']} on {info['simulator']}")
-        by_neuron = self.spikes.groupby("neuron")["t_ms"]
-        for neuron in self.summary["neuron"]:
-            times = by_neuron.get_group(neuron).to_numpy() if neuron in by_neuron.groups else np.array([])
-            segment.spiketrains.append(
-                neo.SpikeTrain(times, units="ms", t_stop=duration, source_index=int(neuron))
-            )
-        for variable, frame in self.traces.groupby("variable"):
-            wide = frame.pivot(index="t_ms", columns="neuron", values="value")
-            segment.analogsignals.append(
-                neo.AnalogSignal(
-                    wide.to_numpy(),
-                    units="mV" if variable == "v" else "dimensionless",
-                    t_start=wide.index[0] * pq.ms,
-                    sampling_period=float(info["dt_ms"]) * pq.ms,
-                    name=variable,
-                    array_annotations={"source_index": wide.columns.to_numpy()},
-                )
-            )
-        block = neo.Block(name=info["model"], **{k: _plain(v) for k, v in info.items()})
-        block.segments.append(segment)
-        segment.block = block
-        return block
+    def to_neo(self):
+        """The ``neo.Block`` of the run as PyNN recorded it: spike trains of every
+        neuron and the recorded signals, annotated with the simulator's settings."""
+        return self.block
 
     def plot(self, path: str | Path) -> Path:
         """Membrane potential of the traced neurons above a raster of all spikes."""
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
         info = self.info
-        fig, (ax_v, ax_s) = plt.subplots(2, 1, sharex=True, figsize=(8, 6), height_ratios=(2, 1))
+        fig = Figure(figsize=(8, 6))
+        ax_v, ax_s = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
         for neuron, frame in self.traces[self.traces["variable"] == "v"].groupby("neuron"):
             ax_v.plot(frame["t_ms"], frame["value"], lw=0.8, label=self._neuron_label(neuron))
         ax_v.set_ylabel("v (mV)")
@@ -131,7 +106,6 @@ class Result:
         fig.tight_layout()
         path = Path(path)
         fig.savefig(path, dpi=120)
-        plt.close(fig)
         return path
 
 
@@ -143,7 +117,3 @@ class Result:
         varying = [p for p in spec.parameters if self.summary[p.name].nunique() > 1]
         row = self.summary.iloc[neuron]
         return ", ".join([f"neuron {neuron}"] + [f"{p.name} = {row[p.name]:.3g} {p.unit}" for p in varying])
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value

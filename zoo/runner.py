@@ -10,14 +10,20 @@ import numpy as np
 import pandas as pd
 
 from . import backends, registry
-from .metrics import SHAPE_METRICS, spike_train_metrics
-from .metrics import spike_shape as measure_spike_shape
+from .declarations import zoo_version
+from .declarations.model import Analysis, Network, Recording
+from .declarations.parameters import check_seed
+from .declarations.spike_trains import spike_shape, spike_train_metrics
 from .result import Result
+
+#: PyNN's own per-channel annotation of signals; any other one (e.g. ``compartment``,
+#: ``position_um`` of a multicompartment cell) becomes a column of the trace table.
+PYNN_CHANNEL_ANNOTATION = "channel_index"
 
 
 def run(
     name: str,
-    simulator: str = "nest",
+    simulator: str = backends.DEFAULT,
     duration_ms: float | None = None,
     dt_ms: float | None = None,
     seed: int | None = None,
@@ -26,7 +32,7 @@ def run(
     threads: int = 1,
     **params,
 ) -> Result:
-    """Run model ``name`` on ``simulator`` ("nest" or "brian2"); return a :class:`Result`.
+    """Run model ``name`` on ``simulator`` (``zoo.backends.names()``); return a :class:`Result`.
 
     ``params`` are the model's parameters by PyNN name, in PyNN units (``zoo show NAME``
     lists them). A 1-D array for a per-neuron parameter makes one heterogeneous
@@ -49,76 +55,60 @@ def run(
 
 def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) -> dict:
     """Check every input and resolve defaults; import no simulator."""
-    spec = registry.get(name)
-    backend_class = backends.check_model(spec, backends.validate_simulator(simulator))
+    model = registry.get(name)
+    backend_class = backends.check_model(model, backends.validate_simulator(simulator))
     backend_class.check_settings()
-    duration_ms = spec.protocol.duration_ms if duration_ms is None else _number("duration_ms", duration_ms)
-    dt_ms = spec.protocol.dt_ms if dt_ms is None else _number("dt_ms", dt_ms)
+    duration_ms = model.protocol.duration_ms if duration_ms is None else _number("duration_ms", duration_ms)
+    dt_ms = model.protocol.dt_ms if dt_ms is None else _number("dt_ms", dt_ms)
     backend_class.check_timing(dt_ms, duration_ms)
-    seed = spec.protocol.seed if seed is None else seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**31:
-        raise ValueError(f"seed must be an integer in [0, 2**31), got {seed!r}")
-    values, size = spec.validate(params, dt_ms)
-    return {
-        "spec": spec,
-        "simulator": simulator,
-        "duration_ms": float(duration_ms),
-        "dt_ms": float(dt_ms),
-        "seed": int(seed),
-        "values": values,
-        "size": size,
-        "traced": _traced(trace_neurons, size, spec.protocol.traced_neurons),
-    }
+    seed = check_seed(model.protocol.seed if seed is None else seed)
+    values, size = model.validate(params, dt_ms)
+    traced = _traced(trace_neurons, size, model.protocol.traced_neurons) if "v" in model.protocol.recorded else []
+    return {"model": model, "simulator": simulator, "duration_ms": float(duration_ms), "dt_ms": float(dt_ms),
+            "seed": seed, "values": values, "size": size, "traced": np.asarray(traced, dtype=int)}
 
 
 def execute(plan: dict) -> Result:
-    spec, size, dt_ms, duration_ms = plan["spec"], plan["size"], plan["dt_ms"], plan["duration_ms"]
+    model, size, dt_ms, duration_ms = plan["model"], plan["size"], plan["dt_ms"], plan["duration_ms"]
     started = time.perf_counter()
     backend = backends.load(plan["simulator"])
-    needs_shape = plan.get("spike_shape", True) and any(m in SHAPE_METRICS for m in spec.metrics)
+    shape_metrics = [m.name for m in model.metrics if m.source == "shape"]
+    needs_shape = plan.get("spike_shape", True) and bool(shape_metrics)
+    v_everywhere = needs_shape or model.simulation.records_v_everywhere
     with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1), duration_ms,
-                  spec.whole_run_compilation) as sim:
-        extra = {"seed": plan["seed"]} if spec.seeded_build else {}
-        cells = spec.build(sim, plan["values"], size, duration_ms, **extra)
-        state = None
-        if spec.analyse is not None:
-            cells, state = cells
-        cells.record("spikes")
-        if needs_shape or spec.measure is not None:
+                  model.simulation.whole_run_compilation) as sim:
+        network = model.simulation.build(sim, plan["values"], size, duration_ms, plan["seed"])
+        if not isinstance(network, Network):
+            raise TypeError(f"model {model.name!r}: build must return a zoo Network, got {type(network).__name__}")
+        cells = network.neurons
+        if model.spiking:
+            cells.record("spikes")
+        if v_everywhere:
             cells.record("v")
         elif len(plan["traced"]):
             cells[list(plan["traced"])].record("v")
         backend.run(duration_ms)
-        segment = cells.get_data().segments[0]
-        ids, times = segment.spiketrains.multiplexed
-        neuron = cells.id_to_index(np.asarray(ids, dtype=int)) if len(ids) else np.array([], dtype=int)
-        spikes = _spike_table(np.asarray(neuron), times, backend, dt_ms, duration_ms)
-        analysed, tables = ({}, {}) if spec.analyse is None else spec.analyse(state, spikes, plan["values"],
-                                                                              duration_ms)
-    traces = _trace_table(segment, plan["traced"])
-    measured, profile = _measure(spec, segment, plan["values"], duration_ms)
-    measured.update(analysed)
-    summary = _summary(spec, plan["values"], size, spikes, duration_ms, measured)
+        block = cells.get_data()
+        segment = block.segments[0]
+        backend.report_spikes(segment, dt_ms)
+        spikes = _spike_table(segment, duration_ms)
+        v = _signal(segment, "v") if v_everywhere else None
+        analysis = Analysis()
+        if model.simulation.analyse is not None:
+            analysis = model.simulation.analyse(Recording(spikes=spikes, v=v, params=plan["values"],
+                                                          duration_ms=duration_ms, state=network.state))
+    summary = _summary(model, plan["values"], size, spikes, duration_ms, analysis.metrics)
     if needs_shape:
-        summary["spike_peak_mv"], summary["spike_half_width_ms"] = _first_spike_shapes(segment, summary)
-    meta = pd.DataFrame(
-        [
-            {
-                "model": spec.name,
-                "simulator": backend.name,
-                "simulator_version": backend.version,
-                "pynn_version": backend.pynn_version,
-                "zoo_version": _zoo_version(),
-                "python_version": platform.python_version(),
-                "dt_ms": dt_ms,
-                "duration_ms": duration_ms,
-                "seed": plan["seed"],
-                "n_neurons": size,
-                "wall_time_s": time.perf_counter() - started,
-            }
-        ]
-    )
-    return Result(spikes=spikes, traces=traces, summary=summary, meta=meta, profile=profile, tables=tables)
+        for name, values in zip(("spike_peak_mv", "spike_half_width_ms"), _first_spike_shapes(v, summary)):
+            summary[name] = values
+    meta = pd.DataFrame([{
+        "model": model.name, "simulator": backend.name, "simulator_version": backend.version,
+        "pynn_version": backend.pynn_version, "zoo_version": zoo_version(), "python_version": platform.python_version(),
+        "dt_ms": dt_ms, "duration_ms": duration_ms, "seed": plan["seed"], "n_neurons": size,
+        "wall_time_s": time.perf_counter() - started,
+    }])
+    return Result(spikes=spikes, traces=_trace_table(segment, plan["traced"]), summary=summary, meta=meta,
+                  tables=dict(analysis.tables), block=block)
 
 
 @contextlib.contextmanager
@@ -131,45 +121,49 @@ def _session(backend, dt_ms, seed, threads=1, duration_ms=None, whole_run=False)
             backend.end()
 
 
-def _spike_table(neuron, times, backend, dt_ms, duration_ms) -> pd.DataFrame:
-    """Flat (population index, time) arrays -> the tidy spike table, in reported times."""
-    t_ms = np.asarray(times.rescale("ms").magnitude if hasattr(times, "rescale") else times, dtype=float)
-    t_ms = backend.report_spike_times(t_ms, dt_ms)
+def _spike_table(segment, duration_ms) -> pd.DataFrame:
+    """The tidy spike table (population index, reported time) from the segment's trains."""
+    trains = list(segment.spiketrains)
+    times = [np.asarray(t.rescale("ms").magnitude, dtype=float) for t in trains]
+    neuron = np.repeat([int(t.annotations["source_index"]) for t in trains], [len(t) for t in times]).astype(np.int64)
+    t_ms = np.concatenate(times) if times else np.array([], dtype=float)
     keep = t_ms <= duration_ms + 1e-9 * duration_ms
-    table = pd.DataFrame({"neuron": neuron[keep].astype(np.int64), "t_ms": t_ms[keep]})
+    table = pd.DataFrame({"neuron": neuron[keep], "t_ms": t_ms[keep]})
     return table.sort_values(["t_ms", "neuron"], kind="stable").reset_index(drop=True)
 
 
-def _first_spike_shapes(segment, summary):
-    (signal,) = [s for s in segment.analogsignals if s.name == "v"]
-    neurons = np.asarray(signal.array_annotations["channel_index"], dtype=np.int64)
+def _signal(segment, name: str):
+    """The AnalogSignal ``name`` of the segment."""
+    (signal,) = [s for s in segment.analogsignals if s.name == name]
+    return signal
+
+
+def _first_spike_shapes(signal, summary):
+    neurons = np.asarray(signal.array_annotations[PYNN_CHANNEL_ANNOTATION], dtype=np.int64)
     order = np.argsort(neurons)
     first = summary["first_spike_ms"].to_numpy()[neurons[order]]
-    return measure_spike_shape(signal.times.rescale("ms").magnitude, signal.magnitude[:, order], first)
-
-
-#: Per-channel annotations of compartmental signals, kept as trace columns.
-COMPARTMENT_COLUMNS = ("compartment", "position_um")
+    return spike_shape(signal.times.rescale("ms").magnitude, np.asarray(signal.magnitude)[:, order], first)
 
 
 def _trace_table(segment, traced) -> pd.DataFrame:
-    """Long form sorted by (variable, neuron[, compartment], t_ms); signals of
-    compartmental cells add ``compartment`` and ``position_um``. Built in that order
+    """Long form sorted by (variable, neuron[, first further annotation], t_ms); a
+    signal's further per-channel annotations (a multicompartment cell's
+    ``compartment``, ``position_um``) become columns. Built in that order
     (channel-major) rather than sorted afterwards: a 100-compartment run has 10⁶ rows."""
     frames = []
     for signal in sorted(segment.analogsignals, key=lambda s: s.name):
         times = signal.times.rescale("ms").magnitude
         annotations = signal.array_annotations
-        neurons = np.asarray(annotations["channel_index"], dtype=np.int64)
+        neurons = np.asarray(annotations[PYNN_CHANNEL_ANNOTATION], dtype=np.int64)
         keep = np.flatnonzero(np.isin(neurons, traced))
-        extra = [name for name in COMPARTMENT_COLUMNS if name in annotations]
+        extra = [name for name in annotations if name != PYNN_CHANNEL_ANNOTATION]
         keys = [np.asarray(annotations[name])[keep] for name in reversed(extra[:1])] + [neurons[keep]]
         keep = keep[np.lexsort(keys)] if keep.size else keep
         columns = {
             "t_ms": np.tile(times, keep.size),
             "neuron": np.repeat(neurons[keep], len(times)),
             "variable": signal.name,
-            "value": signal.magnitude[:, keep].T.ravel(),
+            "value": np.asarray(signal.magnitude)[:, keep].T.ravel(),
         }
         for name in extra:
             columns[name] = np.repeat(np.asarray(annotations[name])[keep], len(times))
@@ -179,25 +173,25 @@ def _trace_table(segment, traced) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _measure(spec, segment, values, duration_ms):
-    """The model's own metrics from v in every compartment, and its profile table."""
-    if spec.measure is None:
-        return {}, None
-    (signal,) = [s for s in segment.analogsignals if s.name == "v"]
-    positions = np.asarray(signal.array_annotations["position_um"], dtype=float)
-    return spec.measure(signal.times.rescale("ms").magnitude, signal.magnitude, positions, values, duration_ms)
-
-
-def _summary(spec, values, size, spikes, duration_ms, measured) -> pd.DataFrame:
+def _summary(model, values, size, spikes, duration_ms, analysed) -> pd.DataFrame:
+    """One row per neuron: parameter values, then the model's metrics in declared order
+    (from the spike trains or the model's analysis), then the closed forms."""
     columns = {name: np.broadcast_to(np.asarray(value, dtype=float), (size,)) for name, value in values.items()}
-    metrics = spike_train_metrics(spikes["neuron"].to_numpy(), spikes["t_ms"].to_numpy(), size, duration_ms)
-    metrics = metrics[["neuron"] + [m for m in spec.metrics if m in metrics.columns]]
-    for name in spec.metrics:
-        if name in measured:
-            metrics[name] = np.broadcast_to(np.asarray(measured[name], dtype=float), (size,))
-    summary = pd.concat([metrics[["neuron"]], pd.DataFrame(columns), metrics.drop(columns="neuron")], axis=1)
-    if spec.closed_form is not None and values.get("step_amplitude", 0.0) == 0.0:
-        for metric, value in spec.closed_form(values).items():
+    trains = spike_train_metrics(spikes["neuron"].to_numpy(), spikes["t_ms"].to_numpy(), size, duration_ms)
+    metrics = {}
+    for metric in model.metrics:
+        if metric.source == "spikes":
+            metrics[metric.name] = trains[metric.name].to_numpy()
+        elif metric.source == "analysis":
+            if metric.name not in analysed:
+                raise RuntimeError(f"model {model.name!r}: its analysis did not compute {metric.name!r}")
+            metrics[metric.name] = np.broadcast_to(np.asarray(analysed[metric.name], dtype=float), (size,))
+        else:
+            metrics[metric.name] = np.full(size, np.nan)  # filled by the runner (spike shape) when asked
+    summary = pd.DataFrame({"neuron": np.arange(size), **columns, **metrics})
+    closed = model.validation.closed_form
+    if closed is not None:
+        for metric, value in closed.values(values).items():
             summary[f"{metric}_closed_form"] = np.broadcast_to(np.asarray(value, dtype=float), (size,))
     return summary
 
@@ -221,9 +215,3 @@ def _number(name: str, value) -> float:
         return float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number in ms, got {value!r}") from None
-
-
-def _zoo_version() -> str:
-    from . import __version__
-
-    return __version__

@@ -1,13 +1,17 @@
 """The backend layer: everything that differs between simulators lives here.
 
 Models and the explorer receive a PyNN-like ``sim`` namespace from a backend and
-never name a simulator. A backend is imported only when a model runs on it, so
-``zoo list`` and input validation never import NEST or Brian2.
+never name a simulator; everything above this package asks this registry which
+simulators exist, which can run a model, and how they integrate it. A backend's
+simulator is imported only when a model runs on it, so ``zoo list`` and input
+validation never import one.
 """
 from __future__ import annotations
 
 import importlib
+from importlib import metadata
 
+from ..declarations.numerics import Numerics
 from .base import Backend
 
 #: simulator name -> "module:class", imported lazily (Gymnasium-style entry points).
@@ -15,13 +19,20 @@ SIMULATORS: dict[str, str] = {
     "nest": "zoo.backends.nest:NestBackend",
     "brian2": "zoo.backends.brian2:Brian2Backend",
 }
+#: The simulator used when none is named.
+DEFAULT = "nest"
+
+
+def names() -> list[str]:
+    """Every simulator the zoo has a backend for, in registry order."""
+    return list(SIMULATORS)
 
 _loaded: dict[str, Backend] = {}
 
 
 def validate_simulator(name: str) -> str:
     """Return ``name`` if it is a known simulator, else raise ValueError naming the choices."""
-    if name not in SIMULATORS:
+    if not isinstance(name, str) or name not in SIMULATORS:
         raise ValueError(f"unknown simulator {name!r}; valid simulators: {', '.join(SIMULATORS)}")
     return name
 
@@ -57,6 +68,23 @@ def check_model(spec, name: str) -> type[Backend]:
     except ValueError as error:
         raise ValueError(f"{error}; valid simulators for {spec.name!r}: {', '.join(available(spec))}") from None
     return cls
+
+
+def numerics(simulators, cell_type: str, dt_ms: float, duration_ms: float) -> Numerics:
+    """What tolerances derive from: the integration scheme of ``cell_type`` on each of
+    ``simulators`` (declared by the backends), the time step and the duration (ms)."""
+    schemes = []
+    for name in simulators:
+        declared = backend_class(name).numerics
+        if cell_type not in declared:
+            raise ValueError(f"{name} declares no integration scheme for the cell type {cell_type}")
+        schemes.append(declared[cell_type])
+    return Numerics(dt_ms=float(dt_ms), duration_ms=float(duration_ms), schemes=tuple(schemes))
+
+
+def version(name: str) -> str:
+    """The installed simulator's version, without importing it."""
+    return metadata.version(backend_class(name).distribution)
 
 
 def load(name: str) -> Backend:

@@ -1,4 +1,4 @@
-"""What every backend provides; the shared spike-timing semantics of the zoo.
+"""What every backend provides; the semantics every backend follows.
 
 **Spike timing (all backends).** Time advances in steps of ``dt``. A spike is
 detected at the end of the step during which the membrane potential reached
@@ -7,6 +7,19 @@ then clamped at ``v_reset`` for ``tau_refrac/dt`` steps (models require
 ``tau_refrac`` to be a whole number of steps: NEST rounds it up, Brian2 down). This
 is NEST's grid-based ``iaf_psc_exp``; the Brian2 backend is adjusted to follow it
 exactly.
+
+**Input arrival (all backends).** A spike that arrives at a neuron at t (sent at
+t − d) is added to its synaptic input before the step from t is integrated (NEST's
+order; the Brian2 backend runs its pathways at d − dt to match).
+
+**Spike sources (all backends).** A source spike at t is delivered at the end of its
+step, ceil(t/dt)·dt. A spike whose step ends at or after the end of the run, T, is
+dropped when the source is created: it can reach no neuron within the run, yet NEST
+would still update a plastic weight with it while Brian2 never sends it.
+
+**Numerics.** Each backend declares, per cell type, how it integrates it
+(:attr:`Backend.numerics`, :class:`zoo.declarations.numerics.Scheme`); tolerances are
+derived from these declarations.
 """
 from __future__ import annotations
 
@@ -18,6 +31,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..declarations.numerics import Scheme
 from . import multicompartment
 
 #: Longest run accepted (ms): 1e8 ms is 28 hours of model time.
@@ -39,9 +53,12 @@ class Backend:
     max_threads: int | None = None
     #: Zoo cell types this simulator cannot express: name -> reason.
     unavailable_cell_types: dict[str, str] = {}
+    #: How this simulator integrates each cell type it runs (tolerances read it).
+    numerics: dict[str, Scheme] = {}
 
     def __init__(self) -> None:
         self._populations: list = []
+        self._duration_ms: float | None = None
         with self.quiet():
             self.pynn = self._import_pynn()
             self.sim = self._namespace()
@@ -125,8 +142,41 @@ class Backend:
         names.update(self._cell_types())
         names.update(self._synapse_types())
         names["Population"] = self._tracked_population_class()
+        names["SpikeSourceArray"] = self._spike_source_class(names["SpikeSourceArray"])
         names["multicompartment"] = multicompartment
         return SimpleNamespace(**names)
+
+    def _spike_source_class(self, base_class) -> type:
+        """``SpikeSourceArray`` without the spikes a run cannot deliver (module docstring)."""
+        backend = self
+
+        class SpikeSourceArray(base_class):
+            __doc__ = base_class.__doc__
+
+            def __init__(self, spike_times=None, **parameters):
+                if spike_times is not None and backend._duration_ms is not None:
+                    spike_times = backend.within_run(spike_times)
+                super().__init__(**({} if spike_times is None else {"spike_times": spike_times}), **parameters)
+
+        return SpikeSourceArray
+
+    def within_run(self, spike_times):
+        """``spike_times`` (a Sequence, a list of them, or an array) without the spikes
+        whose step ends at or after the end of the run."""
+        from pyNN.parameters import Sequence
+
+        dt_ms = self.pynn.get_time_step()
+        last_step = round(self._duration_ms / dt_ms)
+
+        def kept(times):
+            values = np.asarray(times.value if isinstance(times, Sequence) else times, dtype=float)
+            inside = values[np.ceil(values / dt_ms - 1e-9) < last_step]
+            return Sequence(inside) if isinstance(times, Sequence) else inside
+
+        if isinstance(spike_times, (list, tuple)) and spike_times and isinstance(spike_times[0], (Sequence, list,
+                                                                                                  np.ndarray)):
+            return [kept(times) for times in spike_times]
+        return kept(spike_times)
 
     def _compartmental_population_class(self) -> type:
         """This backend's translation of :mod:`zoo.backends.multicompartment`."""
@@ -165,6 +215,7 @@ class Backend:
         with self.quiet():
             self.pynn.setup(timestep=dt_ms, **self._setup_kwargs(dt_ms, seed, threads))
             self._seed(seed)
+        self._duration_ms = duration_ms
         return self.sim
 
     def run(self, duration_ms: float) -> None:
@@ -172,6 +223,7 @@ class Backend:
             self.pynn.run(duration_ms)
 
     def end(self) -> None:
+        self._duration_ms = None
         with self.quiet():
             self.pynn.end()
         for population in self._populations:
@@ -182,6 +234,27 @@ class Backend:
     def report_spike_times(self, times_ms, dt_ms: float):
         """Simulator spike times -> the zoo's reported times (ms)."""
         return times_ms + self.spike_report_offset_steps * dt_ms
+
+    def report_spikes(self, segment, dt_ms: float) -> None:
+        """Put the segment's spike trains, as PyNN returned them, at the zoo's reported
+        times (in place), so the Neo block and the tables say the same."""
+        if not self.spike_report_offset_steps:
+            return
+        import neo
+        import quantities as pq
+
+        from neo.core.spiketrainlist import SpikeTrainList
+
+        shift = self.spike_report_offset_steps * dt_ms
+        moved = []
+        for train in segment.spiketrains:
+            times = train.rescale("ms").magnitude + shift
+            t_stop = max(float(train.t_stop.rescale("ms")), float(times.max(initial=0.0)))
+            moved.append(neo.SpikeTrain(times * pq.ms, t_start=train.t_start, t_stop=t_stop * pq.ms, name=train.name,
+                                        **train.annotations))
+        for train in moved:
+            train.segment = segment
+        segment.spiketrains = SpikeTrainList(items=moved, parent=segment)
 
     @property
     def pynn_version(self) -> str:

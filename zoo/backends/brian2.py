@@ -30,7 +30,12 @@ import signal
 import threading
 from pathlib import Path
 
+from ..declarations.numerics import Scheme
 from .base import Backend, silence_pynn_logger
+
+_EXACT = Scheme("exact", note="Brian2's 'exact' state updater (linear equations)")
+#: Hodgkin-Huxley cells: classical RK4 substeps of at most 0.01 ms (``brian2_cells``).
+_RK4 = Scheme("rk4_substeps", order=4, substep_ms=0.01, note="RK4 substeps of at most 0.01 ms")
 
 
 @contextlib.contextmanager
@@ -106,6 +111,15 @@ class Brian2Backend(Backend):
     distribution = "Brian2"
     spike_report_offset_steps = 1
     max_threads = 1  # runtime mode: one Python loop drives the compiled code objects
+
+    numerics = {
+        "IF_curr_exp": _EXACT,
+        "SRM_curr_exp": _EXACT,
+        "HH_curr_alpha": _RK4,
+        "HH_cond_exp": _RK4,
+        "MultiCompartmentNeuron": Scheme("implicit_euler", order=1,
+                                         note="SpatialNeuron: implicit cable, exponential-Euler gates"),
+    }
 
     def _import_pynn(self):
         with _signal_handlers_only_in_main_thread():

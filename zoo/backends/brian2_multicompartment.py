@@ -18,7 +18,7 @@ import re
 
 import brian2
 import numpy as np
-from brian2 import amp, cm, mV, ms, nA, ohm, siemens, uF, um
+from brian2 import cm, mV, ms, nA, ohm, siemens, uF, um
 from pyNN.brian2 import simulator
 
 from .multicompartment import RATE_FACTOR, RATES, H_INF, CompartmentalPopulation, DCSource, steady_state_gates

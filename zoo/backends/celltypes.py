@@ -7,11 +7,6 @@ from __future__ import annotations
 import numpy as np
 from pyNN.standardmodels import StandardCellType
 
-#: Patch area of the classic HH cell type: 1e-4 cm² (100 µm × 100 µm), so that
-#: 1 µF/cm² -> 0.1 nF, 1 mS/cm² -> 0.1 µS and 1 µA/cm² -> 0.1 nA (NEST's hh_psc_alpha defaults).
-HH_PATCH_AREA_CM2 = 1e-4
-
-
 def hh_rates(v_mv):
     """Classic HH rate functions (1/ms) with rest at −65 mV (Dayan & Abbott 2001, eqs.
     5.22, 5.24, 5.25; NEST ``hh_psc_alpha``): (alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n)."""

@@ -201,6 +201,8 @@ class CompartmentalPopulation:
 
     def record(self, variables) -> None:
         """``v`` is always recorded in every compartment; spikes are not detected."""
+        if "spikes" in ([variables] if isinstance(variables, str) else list(variables)):
+            raise ValueError("multicompartment cells of the zoo record v, not spikes")
 
     def id_to_index(self, ids):
         return np.asarray(ids, dtype=int)
@@ -221,7 +223,6 @@ class CompartmentalPopulation:
         )
         segment = neo.Segment()
         segment.analogsignals.append(signal)
-        segment.spiketrains.append(neo.SpikeTrain([] * pq.ms, t_stop=times_ms[-1] * pq.ms))
         block = neo.Block()
         block.segments.append(segment)
         return block

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import os
 
+from ..declarations.numerics import Scheme
 from .base import Backend, silence_pynn_logger
+
+_EXACT = Scheme("exact", note="exact propagator of the linear subthreshold dynamics (Rotter & Diesmann 1999)")
+#: NEST's HH models: GSL's RKF45 inside each step, absolute error of v at 1e-3 mV.
+_RKF45 = Scheme("adaptive_rkf45", step_error_mv=1e-3, note="GSL RKF45 within each step, abs. error 1e-3 mV")
 
 
 class NestBackend(Backend):
@@ -21,6 +26,14 @@ class NestBackend(Backend):
     unavailable_cell_types = {
         "SRM_curr_exp": "NEST 3.10 has no built-in neuron whose spike discards the pending synaptic currents "
                         "(the EPSPs in flight); it would need a neuron model compiled with NESTML",
+    }
+
+    numerics = {
+        "IF_curr_exp": _EXACT,
+        "HH_curr_alpha": _RKF45,
+        "HH_cond_exp": _RKF45,
+        "MultiCompartmentNeuron": Scheme("crank_nicolson", order=2,
+                                         note="cm_default: Crank-Nicolson cable, exponential-Euler gates"),
     }
 
     def _import_pynn(self):

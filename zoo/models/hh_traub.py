@@ -11,11 +11,12 @@ above −40 mV as a spike; the zoo's backend layer gives Brian2 NEST's rule.
 """
 from __future__ import annotations
 
-from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
-                             current_clamp_protocol)
-from ..metrics import SHAPED_TRAIN_METRICS
-from ..spec import CheckSpec, ModelSpec, Parameter
-from ..tolerance import peak_detection_agreement
+from ..declarations.metrics import SHAPED_TRAIN
+from ..declarations.model import CheckProtocol, Model, Simulation, Validation
+from ..declarations.parameters import Parameter
+from ..declarations.tolerances import PEAK_DETECTION_AGREEMENT
+from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+                                     current_clamp_protocol)
 
 PARAMETERS = (
     Parameter("cm", "nF", 0.2, "(0, inf)", "membrane capacitance"),
@@ -29,17 +30,21 @@ PARAMETERS = (
     Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current"),
 ) + STEP_PARAMETERS
 
-MODEL = ModelSpec(
+MODEL = Model(
     name="hh_traub",
     summary="PyNN's HH_cond_exp (Traub-Miles Hodgkin-Huxley) driven by a current",
-    reference="Traub & Miles 1991; Brette et al. 2007, J. Comput. Neurosci. 23:349; PyNN HH_cond_exp",
+    citation="Traub & Miles 1991; Brette et al. 2007, J. Comput. Neurosci. 23:349; PyNN HH_cond_exp",
     parameters=PARAMETERS,
     protocol=current_clamp_protocol(dt_ms=0.01, max_population=200),
-    metrics=SHAPED_TRAIN_METRICS,
-    build=current_clamp_population("HH_cond_exp"),
-    check=CheckSpec(params={"i_offset": [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]}, duration_ms=1000.0, dt_ms=0.01),
-    agreement=peak_detection_agreement,
+    metrics=SHAPED_TRAIN,
+    simulation=Simulation(build=current_clamp_population("HH_cond_exp")),
+    validation=Validation(
+        agreement=PEAK_DETECTION_AGREEMENT,
+        protocols=(CheckProtocol(params={"i_offset": [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]}, duration_ms=1000.0,
+                                 dt_ms=0.01),),
+    ),
     relations=STEP_RELATIONS,
-    checks=STEP_CHECKS,
+    constraints=STEP_CONSTRAINTS,
+    cell_types=("HH_cond_exp",),
     doc=__doc__,
 )

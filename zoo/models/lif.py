@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
-                             current_clamp_protocol)
-from ..metrics import TRAIN_METRICS
-from ..spec import CheckSpec, ModelSpec, Parameter
-from ..tolerance import grid_if_agreement, grid_rate_closed_form_tolerance
+from ..declarations.metrics import TRAIN
+from ..declarations.model import CheckProtocol, ClosedForm, Model, Simulation, Validation
+from ..declarations.parameters import Parameter
+from ..declarations.tolerances import GRID_IF_AGREEMENT, grid_rate_closed_form_tolerance
+from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+                                     current_clamp_protocol, has_step)
 
 PARAMETERS = (
     Parameter("cm", "nF", 1.0, "(0, inf)", "membrane capacitance"),
@@ -49,25 +50,26 @@ def rate_hz(p: dict) -> np.ndarray:
 
 
 def closed_forms(p: dict) -> dict:
-    """{"rate_hz": :func:`rate_hz`}."""
-    return {"rate_hz": rate_hz(p)}
+    """{"rate_hz": :func:`rate_hz`}; NaN under a step current, where it does not apply."""
+    return {"rate_hz": rate_hz(p) if not has_step(p) else np.nan}
 
 
-MODEL = ModelSpec(
+MODEL = Model(
     name="lif",
     summary="leaky integrate-and-fire neuron (PyNN IF_curr_exp) driven by a current",
-    reference="Lapicque 1907; Gerstner et al. 2014, Neuronal Dynamics, eqs. 1.5-1.12",
+    citation="Lapicque 1907; Gerstner et al. 2014, Neuronal Dynamics, eqs. 1.5-1.12",
     parameters=PARAMETERS,
     protocol=current_clamp_protocol(dt_ms=0.1),
-    metrics=TRAIN_METRICS,
-    build=current_clamp_population("IF_curr_exp"),
-    closed_form=closed_forms,
-    closed_form_doc="f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv))), R = tau_m/cm, dv = v_thresh - v_reset",
-    closed_form_metrics=("rate_hz",),
-    closed_form_tolerance=grid_rate_closed_form_tolerance,
-    agreement=grid_if_agreement,
-    check=CheckSpec(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),
+    metrics=TRAIN,
+    simulation=Simulation(build=current_clamp_population("IF_curr_exp")),
+    validation=Validation(
+        closed_form=ClosedForm(metrics=("rate_hz",), values=closed_forms, tolerance=grid_rate_closed_form_tolerance,
+                               doc="f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv))), R = tau_m/cm, dv = v_thresh - v_reset"),
+        agreement=GRID_IF_AGREEMENT,
+        protocols=(CheckProtocol(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),),
+    ),
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
-    checks=STEP_CHECKS,
+    constraints=STEP_CONSTRAINTS,
+    cell_types=("IF_curr_exp",),
     doc=__doc__,
 )

@@ -22,7 +22,8 @@ Goodman 2018, ReScience 4:6, ``create_input.py``), vectorised over afferents:
 - **Time grid.** Both simulators receive the same spikes on the simulation grid: a
   spike at t is delivered at the end of its time step, ceil(t/dt)·dt (≥ dt); an
   afferent's second spike in one step is dropped (the original drops spikes closer
-  than dt; ``PatternInput.dropped`` counts them).
+  than dt; ``PatternInput.dropped`` counts them). A spike on the run's last grid point
+  reaches no neuron; the backends' spike sources drop it (``zoo.backends.base``).
 
 All times are in ms.
 """
@@ -258,10 +259,7 @@ def make_input(seed: int, duration_ms: float, dt_ms: float = 0.1, n_afferents: i
         afferents = np.repeat(np.arange(n_afferents, dtype=np.int32), [train.size * repeats for train in trains])
         onsets = (onsets[None, :] + np.arange(repeats)[:, None] * block_ms).ravel()
         dropped *= repeats
-    # A spike on the last grid point t = duration would be sent as the run ends: NEST's
-    # synapse still updates its weight (delivery falls after the end), Brian2 never
-    # emits it. It can reach no neuron within the run, so it is not part of the input.
-    keep = steps < total_steps
+    keep = steps <= total_steps   # the last block may run past the end
     steps, afferents = steps[keep], afferents[keep]
     onsets = onsets[onsets + PATTERN_MS <= duration_ms + 1e-9]
     offsets = np.concatenate(([0], np.cumsum(np.bincount(afferents, minlength=n_afferents)))).astype(np.int64)

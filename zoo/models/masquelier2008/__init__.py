@@ -1,6 +1,6 @@
 """STDP finds the start of a repeating pattern (Masquelier, Guyonneau & Thorpe 2008).
 
-One neuron receives 2000 afferents of constant population rate (``zoo.pattern_input``);
+One neuron receives 2000 afferents of constant population rate (:mod:`.input`);
 a 50 ms pattern of afferents 0..999 recurs at random times in 25 % of the run. With
 spike-timing-dependent plasticity restricted to nearest-neighbour pairs
 (``ReducedNearestNeighbourRule``), the neuron learns without supervision to fire
@@ -32,10 +32,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import pattern_metrics
-from ..pattern_input import REPEAT_MS, make_input
-from ..spec import CheckSpec, ModelSpec, Parameter, Protocol
-from ..tolerance import identical_semantics_agreement
+from ...declarations.metrics import N_SPIKES, RATE
+from ...declarations.model import Analysis, CheckProtocol, Model, Network, Protocol, Recording, Simulation, Validation
+from ...declarations.parameters import Parameter
+from ...declarations.tolerances import identical_semantics_agreement
+from . import metrics as pattern_metrics
+from .input import REPEAT_MS, make_input
 
 PARAMETERS = (
     Parameter("cm", "nF", 0.25, "(0, inf)", "membrane capacitance", per_neuron=False),
@@ -94,16 +96,16 @@ def check_time_constants(values: dict, dt_ms: float) -> None:
         raise ValueError("parameters tau_m and tau_syn_E must differ (the EPSP peak formula divides by their difference)")
 
 
-def build(sim, p: dict, size: int, duration_ms: float, seed: int):
+def build(sim, p: dict, size: int, duration_ms: float, seed: int) -> Network:
     """2000 spike sources, the pattern input of ``seed``, into one plastic LIF."""
     neuron = sim.IF_curr_exp(cm=p["cm"], tau_m=p["tau_m"], tau_syn_E=p["tau_syn_E"], v_rest=p["v_rest"],
                              v_thresh=p["v_thresh"], v_reset=p["v_reset"], tau_refrac=p["tau_refrac"], i_offset=0.0)
     return build_network(sim, neuron, p, size, duration_ms, seed)
 
 
-def build_network(sim, cell_type, p: dict, size: int, duration_ms: float, seed: int):
+def build_network(sim, cell_type, p: dict, size: int, duration_ms: float, seed: int) -> Network:
     """The protocol around a neuron of ``cell_type``: the seeded input, all-to-all
-    plastic synapses; returns (neurons, state for ``analyse``)."""
+    plastic synapses; the state keeps what :func:`analyse` needs."""
     dt_ms = sim.get_time_step()
     pattern = make_input(seed, duration_ms, dt_ms, n_afferents=int(p["n_afferents"]),
                          n_pattern=int(p["n_pattern"]), repeat_ms=p["repeat_ms"] or None)
@@ -118,15 +120,17 @@ def build_network(sim, cell_type, p: dict, size: int, duration_ms: float, seed: 
         weight=p["w_init"] * w_max, delay=p["delay"], dendritic_delay_fraction=1.0)
     projection = sim.Projection(sources, neuron, sim.AllToAllConnector(), synapse_type=stdp,
                                 receptor_type="excitatory")
-    return neuron, {"pattern": pattern, "projection": projection, "w_max": w_max}
+    return Network(neuron, {"pattern": pattern, "projection": projection, "w_max": w_max})
 
 
-def analyse(state: dict, spikes, p: dict, duration_ms: float):
+def analyse(recording: Recording) -> Analysis:
     """Metrics of pattern finding, and the tables ``patterns``, ``weights``, ``discharges``."""
+    state, p = recording.state, recording.params
     pattern, w_max = state["pattern"], state["w_max"]
     weights = np.asarray(state["projection"].get("weight", format="array"), dtype=float)[:, 0]
-    t_ms = spikes["t_ms"].to_numpy()
-    metrics = pattern_metrics.summary(t_ms, pattern.onsets_ms, weights, w_max, pattern.n_pattern, duration_ms)
+    t_ms = recording.spikes["t_ms"].to_numpy()
+    metrics = pattern_metrics.summary(t_ms, pattern.onsets_ms, weights, w_max, pattern.n_pattern,
+                                      recording.duration_ms)
     tables = {
         "patterns": pd.DataFrame({"onset_ms": pattern.onsets_ms}),
         "weights": pd.DataFrame({"afferent": np.arange(weights.size), "weight_na": weights,
@@ -134,51 +138,32 @@ def analyse(state: dict, spikes, p: dict, duration_ms: float):
                                  "initial_weight": p["w_init"]}),
         "discharges": pattern_metrics.discharges(t_ms, pattern.onsets_ms),
     }
-    return metrics, tables
+    return Analysis(metrics, tables)
 
 
 #: ``zoo check``: a run long enough for the paper's criterion over its last third.
 CHECK_MS = 75_000.0
 
+METRICS = (N_SPIKES, RATE) + pattern_metrics.METRICS
 
-def published_checks(simulator: str, model: str = "masquelier2008") -> list[dict]:
-    """The paper's success criterion (Masquelier et al. 2008: 96 % of runs succeed) on a
-    75 s run of seed 1, judged over its last 25 s."""
-    from ..runner import run
-    from ..verdict import reference_row
-
-    s = run(model, simulator, duration_ms=CHECK_MS, seed=1).summary.iloc[0]
-    note = "criterion over the last third of a 75 s run, seed 1"
-    hit, alarms, latency = s["hit_rate"], s["false_alarms_per_s"], s["mean_latency_ms"]
-    return [
-        reference_row(simulator, "hit rate", hit, pattern_metrics.HIT_RATE_MIN,
-                      0.0 if hit > pattern_metrics.HIT_RATE_MIN else pattern_metrics.HIT_RATE_MIN - hit + 1e-12,
-                      0.0, "> 0.98; " + note),
-        reference_row(simulator, "false alarms (1/s)", alarms, 0.0, alarms, 0.0, "none; " + note),
-        reference_row(simulator, "mean latency (ms)", latency, pattern_metrics.LATENCY_MAX_MS,
-                      max(0.0, latency - pattern_metrics.LATENCY_MAX_MS) if np.isfinite(latency) else np.inf, 0.0,
-                      "< 10 ms; " + note),
-    ]
-
-
-MODEL = ModelSpec(
+MODEL = Model(
     name="masquelier2008",
     summary="one LIF neuron with nearest-neighbour STDP finds a repeating 50 ms spike pattern",
-    reference="Masquelier, Guyonneau & Thorpe 2008, PLoS ONE 3:e1377; Hathway & Goodman 2018, ReScience 4:6",
+    citation="Masquelier, Guyonneau & Thorpe 2008, PLoS ONE 3:e1377; Hathway & Goodman 2018, ReScience 4:6",
     parameters=PARAMETERS,
     protocol=Protocol(stimulus="2000 afferents, 64 Hz, a 50 ms pattern in 25 % of 50 ms windows",
                       duration_ms=450_000.0, dt_ms=0.1, recorded=("spikes",), traced_neurons=0, seed=1),
-    metrics=("n_spikes", "rate_hz") + tuple(pattern_metrics.METRICS),
-    build=build,
-    # one declared STDP semantics on both backends: the same trains and weights
-    agreement=identical_semantics_agreement(("rate_hz",) + tuple(pattern_metrics.METRICS)),
-    seeded_build=True,
-    analyse=analyse,
-    whole_run_compilation=True,
+    metrics=METRICS,
+    simulation=Simulation(build=build, analyse=analyse, whole_run_compilation=True),
+    validation=Validation(
+        # one declared STDP semantics on every backend: the same trains and weights
+        agreement=identical_semantics_agreement(METRICS),
+        # across simulators: 5 s of learning, compared spike for spike; the criterion: the study
+        protocols=(CheckProtocol(params={"w_init": [0.475]}, duration_ms=5_000.0, dt_ms=0.1),),
+        studies=("zoo.models.masquelier2008.studies:published_checks",),
+    ),
+    constraints=(check_counts, check_time_constants),
+    cell_types=("IF_curr_exp", "SpikeSourceArray"),
     revision=2,  # 2: no input spike on the run's last grid point
-    # across simulators: 5 s of learning, compared spike for spike; the criterion: published_checks
-    check=CheckSpec(params={"w_init": [0.475]}, duration_ms=5_000.0, dt_ms=0.1),
-    references=published_checks,
-    checks=(check_counts, check_time_constants),
     doc=__doc__,
 )

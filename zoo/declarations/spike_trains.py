@@ -1,4 +1,4 @@
-"""Per-neuron spike-train statistics, vectorised over a whole population.
+"""Spike-train statistics, vectorised over a whole population, and the spike shape.
 
 Definitions follow Elephant (``elephant.statistics``): the rate is the spike count
 over the run's duration, ISIs are successive differences, the CV is
@@ -10,33 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from .pattern_metrics import METRICS as PATTERN_METRICS
-
-METRICS = {
-    "n_spikes": "number of spikes in the run",
-    "rate_hz": "n_spikes / duration (Hz)",
-    "first_spike_ms": "time of the first spike (ms; NaN without spikes)",
-    "mean_isi_ms": "mean interspike interval (ms; NaN with fewer than 2 spikes)",
-    "cv_isi": "coefficient of variation of the ISIs, ddof 0 (NaN with fewer than 2 ISIs)",
-    "late_rate_hz": "spikes in the second half of the run / half the duration (Hz; steady state)",
-    "spike_peak_mv": "peak of the first spike (mV)",
-    "spike_half_width_ms": "width of the first spike at half its height above the initial potential (ms)",
-    # cables (zoo.cable_metrics)
-    "input_resistance_mohm": "steady deflection at the injected end x = 0 / amplitude (MOhm)",
-    "attenuation": "steady deflection at the far end x = L / deflection at x = 0",
-    "tau_ms": "charging time constant of the cable's mean potential (ms)",
-    "velocity_m_per_s": "conduction velocity between L/4 and 3L/4, first upward crossing of 0 mV (m/s)",
-    "far_end_peak_mv": "largest potential at the far end x = L (mV)",
-}
-METRICS.update(PATTERN_METRICS)  # pattern finding (Masquelier et al. 2008)
-#: Metrics that need the membrane potential of every neuron.
-SHAPE_METRICS = ("spike_peak_mv", "spike_half_width_ms")
-#: What spiking point-neuron models report: the train statistics, and the spike shape.
-TRAIN_METRICS = ("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi")
-#: What a cable reports (computed by ``zoo.cable_metrics`` from v in every compartment).
-CABLE_METRICS = ("input_resistance_mohm", "attenuation", "tau_ms", "velocity_m_per_s", "far_end_peak_mv")
-SHAPED_TRAIN_METRICS = ("n_spikes", "rate_hz", "late_rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi") + SHAPE_METRICS
 
 
 def spike_train_metrics(neuron: np.ndarray, t_ms: np.ndarray, size: int, duration_ms: float) -> pd.DataFrame:

@@ -1,17 +1,19 @@
-"""The protocol shared by point-neuron models: current injected through the soma.
+"""Current clamp of point neurons: a constant current through the soma, plus a step.
 
-The default stimulus is the constant current ``i_offset`` (nA) for the whole run; a
-step current (``step_amplitude`` nA from ``step_start`` to ``step_stop`` ms) may be
-added to it through PyNN's ``DCSource``; on both simulators (through PyNN) the
-step acts on the potential from one time step after ``step_start``. Speaks PyNN only.
+The constant current is ``i_offset`` (nA) for the whole run; a step current
+(``step_amplitude`` nA from ``step_start`` to ``step_stop`` ms) may be added through
+PyNN's ``DCSource``, which on every simulator acts on the potential from one time
+step after ``step_start`` (see :func:`zoo.stimuli.check_onset`). Speaks PyNN only.
 """
 from __future__ import annotations
 
-from .spec import Parameter, Protocol
+from ..declarations.model import Network, Protocol
+from ..declarations.parameters import Parameter
+from . import check_onset
 
 STEP_PARAMETERS = (
     Parameter("step_amplitude", "nA", 0.0, "(-inf, inf)", "amplitude of a current step added to i_offset", per_neuron=False),
-    Parameter("step_start", "ms", 0.0, "[0, inf)", "time the current step starts (> 0, whole time steps)",
+    Parameter("step_start", "ms", 0.0, "[0, inf)", "time the current step starts (>= dt, whole time steps)",
               per_neuron=False, on_time_grid=True),
     Parameter("step_stop", "ms", float("inf"), "[0, inf]", "time the current step ends (inf: end of run)",
               per_neuron=False, on_time_grid=True),
@@ -21,15 +23,18 @@ STEP_RELATIONS = (("step_start", "<", "step_stop"),)
 
 
 def check_step(values: dict, dt_ms: float) -> None:
-    """A step needs step_start >= dt: PyNN cannot start a current source at t = 0 on
-    every simulator (NEST applies it one step later than Brian2); a current from
-    t = 0 is ``i_offset``."""
-    if values["step_amplitude"] != 0.0 and values["step_start"] < dt_ms:
-        raise ValueError(f"step_start must be at least one time step ({dt_ms:g} ms); "
-                         "for a current from t = 0 use i_offset")
+    """A step must start where every simulator can honour it (a current from t = 0 is
+    ``i_offset``)."""
+    if values["step_amplitude"] != 0.0:
+        check_onset("step_start", values["step_start"], dt_ms, "for a current from t = 0 use i_offset")
 
 
-STEP_CHECKS = (check_step,)
+STEP_CONSTRAINTS = (check_step,)
+
+
+def has_step(params: dict) -> bool:
+    """Whether a step current is added to ``i_offset`` (closed forms assume none)."""
+    return params["step_amplitude"] != 0.0
 
 
 def current_clamp_protocol(dt_ms: float, max_population: int | None = None) -> Protocol:
@@ -40,24 +45,24 @@ def current_clamp_protocol(dt_ms: float, max_population: int | None = None) -> P
 
 
 def current_clamp_population(cell_type: str, fixed: dict | None = None):
-    """A ``build`` function: one population of ``cell_type`` under current clamp.
+    """A ``Simulation.build`` function: one population of ``cell_type`` under current clamp.
 
     ``fixed`` holds cell parameters the model sets and the user cannot (PyNN names).
     The population starts at ``v_rest`` where the model has one, else at the cell
     type's declared initial state.
     """
 
-    def build(sim, params: dict, size: int, duration_ms: float):
+    def build(sim, params: dict, size: int, duration_ms: float, seed: int) -> Network:
         cell_params = {name: value for name, value in params.items() if name not in STEP_NAMES}
         cell_params.update(fixed or {})
         initial = {"v": params["v_rest"]} if "v_rest" in params else {}
         cells = sim.Population(size, getattr(sim, cell_type)(**cell_params), initial_values=initial)
-        if params["step_amplitude"] != 0.0 and params["step_start"] < duration_ms:
+        if has_step(params) and params["step_start"] < duration_ms:
             sim.DCSource(
                 amplitude=params["step_amplitude"],
                 start=params["step_start"],
                 stop=min(params["step_stop"], duration_ms),
             ).inject_into(cells)
-        return cells
+        return Network(cells)
 
     return build

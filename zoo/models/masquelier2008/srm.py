@@ -9,9 +9,9 @@ threshold distance above rest (``v_reset`` = −30 mV), the pending EPSPs are di
 and an after-potential of total drive −3× the threshold distance (``v_ahp`` = −60 mV,
 time constant τs) pulls it back below rest; 1 ms without spikes.
 
-Runs on Brian2 only: NEST 3.10 has no built-in neuron that discards pending synaptic
-current at a spike (``zoo.backends.nest``), so the zoo refuses NEST for this model
-before any simulation.
+Runs only where the backend layer provides the cell type ``SRM_curr_exp`` (a
+backend that cannot declares it unavailable with the reason, and the zoo refuses it
+before any simulation; ``zoo show masquelier2008_srm`` lists which).
 """
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ import dataclasses
 
 import numpy as np
 
-from ..spec import ModelSpec, Parameter
-from . import masquelier2008 as lif_version
+from ...declarations.model import Network
+from ...declarations.parameters import Parameter
+from . import MODEL as LIF_MODEL
+from . import PARAMETERS as LIF_PARAMETERS
+from . import build_network
 
 PARAMETERS = tuple(
     dataclasses.replace(p, default=-30.0, bounds="(-inf, inf)",
@@ -28,7 +31,7 @@ PARAMETERS = tuple(
     if p.name == "v_reset" else
     dataclasses.replace(p, doc="no spike for this long after one; v is not clamped (whole time steps)")
     if p.name == "tau_refrac" else p
-    for p in lif_version.PARAMETERS
+    for p in LIF_PARAMETERS
 ) + (
     Parameter("v_ahp", "mV", -60.0, "(-inf, 0]",
               "total drive of the after-potential (time constant tau_syn_E): -3 x (threshold - rest)",
@@ -54,26 +57,23 @@ def check_refractory_outlasts_the_spike(values: dict, dt_ms: float) -> None:
                          "ends, so the neuron would fire at every step; lengthen tau_refrac or strengthen v_ahp")
 
 
-def build(sim, p: dict, size: int, duration_ms: float, seed: int):
+def build(sim, p: dict, size: int, duration_ms: float, seed: int) -> Network:
     """The ``masquelier2008`` protocol around one plastic spike-response neuron."""
     neuron = sim.SRM_curr_exp(cm=p["cm"], tau_m=p["tau_m"], tau_syn_E=p["tau_syn_E"], tau_syn_I=p["tau_syn_E"],
                               v_rest=p["v_rest"], v_thresh=p["v_thresh"], v_reset=p["v_reset"],
                               v_ahp=p["v_ahp"], tau_ahp=p["tau_syn_E"], tau_refrac=p["tau_refrac"], i_offset=0.0)
-    return lif_version.build_network(sim, neuron, p, size, duration_ms, seed)
-
-
-def published_checks(simulator: str) -> list[dict]:
-    return lif_version.published_checks(simulator, model="masquelier2008_srm")
+    return build_network(sim, neuron, p, size, duration_ms, seed)
 
 
 MODEL = dataclasses.replace(
-    lif_version.MODEL,
+    LIF_MODEL,
     name="masquelier2008_srm",
     summary="the paper's spike-response neuron with nearest-neighbour STDP finds a repeating 50 ms pattern",
     parameters=PARAMETERS,
-    build=build,
-    references=published_checks,
-    cell_types=("SRM_curr_exp",),
-    checks=lif_version.MODEL.checks + (check_refractory_outlasts_the_spike,),
+    simulation=dataclasses.replace(LIF_MODEL.simulation, build=build),
+    validation=dataclasses.replace(LIF_MODEL.validation,
+                                   studies=("zoo.models.masquelier2008.studies:srm_published_checks",)),
+    cell_types=("SRM_curr_exp", "SpikeSourceArray"),
+    constraints=LIF_MODEL.constraints + (check_refractory_outlasts_the_spike,),
     doc=__doc__,
 )

@@ -18,12 +18,12 @@ by the zoo's backend layer (NEST ``hh_psc_alpha``; Brian2 equations, rk4).
 """
 from __future__ import annotations
 
-from ..current_clamp import (STEP_CHECKS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
-                             current_clamp_protocol)
-from ..metrics import SHAPED_TRAIN_METRICS
-from ..verdict import reference_row
-from ..spec import CheckSpec, ModelSpec, Parameter
-from ..tolerance import peak_detection_agreement
+from ...declarations.metrics import SHAPED_TRAIN
+from ...declarations.model import CheckProtocol, Model, Simulation, Validation
+from ...declarations.parameters import Parameter
+from ...declarations.tolerances import PEAK_DETECTION_AGREEMENT
+from ...stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+                                      current_clamp_protocol)
 
 #: Patch area (cm²) of the model; 1 µA/cm² of membrane is 0.1 nA.
 PATCH_AREA_CM2 = 1e-4
@@ -58,30 +58,6 @@ SPIKE_HALF_WIDTH_MS = (1.0, 2.0)
 RHEOBASE_PRECISION_UA_CM2 = 0.02
 
 
-def published_checks(simulator: str) -> list[dict]:
-    """Verdict rows for ``zoo check``: rheobase, type-II onset, first spike shape."""
-    from ..analysis import rheobase
-    from ..runner import run
-
-    found = rheobase("hh", simulator, low_na=ua_per_cm2_to_na(5.0), high_na=ua_per_cm2_to_na(8.0),
-                     precision_na=ua_per_cm2_to_na(RHEOBASE_PRECISION_UA_CM2), duration_ms=2000.0)
-    low, high = (na_to_ua_per_cm2(found[k]) for k in ("low_na", "high_na"))
-    # the bracket [low, high] must overlap the published interval
-    error = max(0.0, RHEOBASE_UA_CM2[0] - high, low - RHEOBASE_UA_CM2[1])
-    shape = run("hh", simulator, duration_ms=50.0, i_offset=ua_per_cm2_to_na(10.0)).summary.iloc[0]
-    rows = [
-        reference_row(simulator, "rheobase (uA/cm2)", high, sum(RHEOBASE_UA_CM2) / 2, error, RHEOBASE_PRECISION_UA_CM2,
-             f"bracket [{low:.4f}, {high:.4f}]; published {RHEOBASE_UA_CM2[0]}-{RHEOBASE_UA_CM2[1]}"),
-        reference_row(simulator, "onset rate (Hz)", found["late_rate_hz"], ONSET_RATE_HZ_AT_LEAST,
-             max(0.0, ONSET_RATE_HZ_AT_LEAST - found["late_rate_hz"]), 0.0, "type II: at least this at rheobase"),
-    ]
-    for metric, (lo, hi) in (("spike_peak_mv", SPIKE_PEAK_MV), ("spike_half_width_ms", SPIKE_HALF_WIDTH_MS)):
-        value = float(shape[metric])
-        rows.append(reference_row(simulator, metric, value, (lo + hi) / 2, max(0.0, lo - value, value - hi), 0.0,
-                         f"first spike at 10 uA/cm2; published range {lo}-{hi}"))
-    return rows
-
-
 PARAMETERS = (
     Parameter("cm", "nF", 0.1, "(0, inf)", "membrane capacitance (1 µF/cm² on the patch)"),
     Parameter("gbar_Na", "uS", 12.0, "[0, inf)", "maximal sodium conductance (120 mS/cm²)"),
@@ -94,19 +70,22 @@ PARAMETERS = (
     Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current (0.1 nA = 1 µA/cm²)"),
 ) + STEP_PARAMETERS
 
-MODEL = ModelSpec(
+MODEL = Model(
     name="hh",
     summary="classic Hodgkin-Huxley (1952) squid-axon patch driven by a current",
-    reference="Hodgkin & Huxley 1952, J. Physiol. 117:500; Dayan & Abbott 2001, sec. 5.6",
+    citation="Hodgkin & Huxley 1952, J. Physiol. 117:500; Dayan & Abbott 2001, sec. 5.6",
     parameters=PARAMETERS,
     protocol=current_clamp_protocol(dt_ms=0.01, max_population=200),
-    metrics=SHAPED_TRAIN_METRICS,
-    build=current_clamp_population("HH_curr_alpha"),
-    check=CheckSpec(params={"i_offset": [0.0, 0.3, 0.6, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0]}, duration_ms=1000.0,
-                    dt_ms=0.01),
-    agreement=peak_detection_agreement,
-    references=published_checks,
+    metrics=SHAPED_TRAIN,
+    simulation=Simulation(build=current_clamp_population("HH_curr_alpha")),
+    validation=Validation(
+        agreement=PEAK_DETECTION_AGREEMENT,
+        protocols=(CheckProtocol(params={"i_offset": [0.0, 0.3, 0.6, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0]},
+                                 duration_ms=1000.0, dt_ms=0.01),),
+        studies=("zoo.models.hh.studies:published_checks",),
+    ),
     relations=STEP_RELATIONS,
-    checks=STEP_CHECKS,
+    constraints=STEP_CONSTRAINTS,
+    cell_types=("HH_curr_alpha",),
     doc=__doc__,
 )

@@ -13,7 +13,7 @@ Computation* ch. 2; Dayan & Abbott 2001 sec. 6.3):
     V(x) = I·R_in · cosh((L − x)/λ) / cosh(L/λ)        steady state (deflection from rest)
     V(L)/V(0) = 1 / cosh(L/λ)                          attenuation at the far end
 
-**The compartmental cable** (``zoo.backends.multicompartment``: N compartments of
+**The compartmental cable** (the zoo's ``MultiCompartmentNeuron``: N compartments of
 length Δx, centres x_i = (i + ½)Δx) is the cell-centred finite-difference scheme of
 the same equation. Its steady state is exactly V_i = A·cosh(κ·(N − ½ − i)) with
 cosh κ = 1 + (Δx/λ)²/2 and A = I / (2·g_C·sinh(κN)·sinh(κ/2)), g_C = π·d²/(4·R_a·Δx):
@@ -23,6 +23,8 @@ difference between the two is the discretisation error, second order in Δx/λ.
 from __future__ import annotations
 
 import numpy as np
+
+from ...declarations.numerics import Numerics
 
 UM_PER_CM = 1e4
 
@@ -83,23 +85,43 @@ def end_values(deflection_mv: np.ndarray) -> tuple[float, float]:
     return 1.5 * v[0] - 0.5 * v[1], 1.5 * v[-1] - 0.5 * v[-2]
 
 
-def transient_bound(n_compartments, length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_cm, cm_uF_cm2, dt_ms, steps):
+#: Per-step factor by which each scheme multiplies a cable mode of rate μ (h = μ·dt).
+MODE_AMPLIFICATION = {
+    "implicit_euler": lambda h: 1.0 / (1.0 + h),
+    "crank_nicolson": lambda h: (1.0 - h / 2.0) / (1.0 + h / 2.0),
+}
+#: Bias of the fitted charging time constant (ms) for each scheme at step dt (ms):
+#: implicit Euler dt/ln(1 + dt/τ) = τ + dt/2 − …; Crank-Nicolson τ − dt²/(12τ) + …
+TAU_BIAS_MS = {
+    "implicit_euler": lambda dt, tau: dt / 2.0,
+    "crank_nicolson": lambda dt, tau: dt**2 / (12.0 * tau),
+}
+
+
+def _known(numerics: Numerics, table: dict, what: str) -> list:
+    unknown = numerics.names() - set(table)
+    if unknown:
+        raise ValueError(f"cable theory has no {what} for the integration scheme(s) {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(table)}")
+    return [table[name] for name in sorted(numerics.names())]
+
+
+def transient_bound(n_compartments, length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_cm, cm_uF_cm2, numerics: Numerics,
+                    steps):
     """Largest factor by which an initial error can survive ``steps`` time steps of
-    either scheme the simulators use (implicit Euler, Brian2; Crank-Nicolson, NEST).
+    the schemes in ``numerics`` (:data:`MODE_AMPLIFICATION`).
 
     The compartmental cable is dV/dt = −M·V + b with M symmetric (uniform
     compartments) and eigenvalues μ_k = (1/τ)·(1 + (2 − 2·cos(kπ/N))/(Δx/λ)²),
-    k = 0 … N−1 (sealed ends). Per step, implicit Euler multiplies mode k by
-    1/(1 + μ_k·dt), Crank-Nicolson by (1 − μ_k·dt/2)/(1 + μ_k·dt/2). Starting at rest,
-    |V_i(t) − V_i(∞)| ≤ factor · ‖V(∞)‖₂.
+    k = 0 … N−1 (sealed ends). Starting at rest, |V_i(t) − V_i(∞)| ≤ factor · ‖V(∞)‖₂.
     """
     n = int(n_compartments)
     dx = length_um / n
     lam = length_constant_um(diameter_um, Rm_ohm_cm2, Ra_ohm_cm)
     tau = membrane_time_constant_ms(Rm_ohm_cm2, cm_uF_cm2)
     mu = (1.0 + (2.0 - 2.0 * np.cos(np.pi * np.arange(n) / n)) / (dx / lam) ** 2) / tau
-    h = mu * dt_ms
-    per_step = max(np.max(1.0 / (1.0 + h)), np.max(np.abs((1.0 - h / 2.0) / (1.0 + h / 2.0))))
+    h = mu * numerics.dt_ms
+    per_step = max(np.max(np.abs(amplify(h))) for amplify in _known(numerics, MODE_AMPLIFICATION, "mode damping"))
     return float(per_step ** max(int(steps), 0))
 
 
@@ -107,9 +129,9 @@ def transient_bound(n_compartments, length_um, diameter_um, Rm_ohm_cm2, Ra_ohm_c
 #: compartments loses about N·ε ≈ 2e-13 per step, and errors decay with the cable's
 #: slowest mode, so at most τ/dt steps accumulate: 2e-13 × 1e4 = 2e-9 at τ/dt = 1e4.
 ROUND_OFF = 1e-8
-#: First-order time-step error of the conduction velocity of each simulator's scheme,
-#: relative, per ms of dt (|v(dt) − v(0)|/v ≤ this · dt): bounded by step doubling in
-#: tests/test_cable.py (Crank-Nicolson/exponential Euler on NEST, implicit Euler on Brian2).
+#: First-order time-step error of the conduction velocity of the cable schemes with
+#: exponential-Euler gates, relative, per ms of dt (|v(dt) − v(0)|/v ≤ this · dt):
+#: bounded by step doubling in ``zoo.models.cable.studies.active_rows``.
 VELOCITY_ERROR_PER_MS = 0.6
 
 
@@ -123,54 +145,61 @@ def _is_passive(p) -> bool:
     return p["gbar_Na"] == 0.0 and p["gbar_K"] == 0.0
 
 
-def steady_state_bounds(p, dt_ms, duration_ms):
+def steady_state_bounds(p, numerics: Numerics):
     """(discrete R_in, discrete attenuation, error bound on R_in, on the attenuation);
     NaNs and zero bounds without a current (the steady metrics are NaN then)."""
+    dt_ms, duration_ms = numerics.dt_ms, numerics.duration_ms
     if p["amplitude"] == 0.0:
         return np.nan, np.nan, 0.0, 0.0
     args = (p["length"], p["diameter"], p["Rm"], p["Ra"])
     discrete = compartmental_steady_state_mv(p["n_compartments"], p["amplitude"], *args)
     near, far = end_values(discrete)
     steps = int(round((duration_ms - p["start"]) / dt_ms)) - 1
-    survive = transient_bound(p["n_compartments"], *args, p["cm"], dt_ms, steps) * np.linalg.norm(discrete)
+    survive = transient_bound(p["n_compartments"], *args, p["cm"], numerics, steps) * np.linalg.norm(discrete)
     # the end values weigh two compartments by 1.5 and 0.5: their error is at most 2·survive
     r_error = 2.0 * survive / abs(p["amplitude"])
     att_error = 2.0 * survive * (1.0 + abs(far / near)) / abs(near)
     return near / p["amplitude"], far / near, r_error, att_error
 
 
-def tau_error_ms(tau_ms, dt_ms):
-    """Bias of the fitted charging time constant: implicit Euler dt/2, Crank-Nicolson dt²/(12τ)."""
-    return dt_ms / 2.0 + dt_ms**2 / (12.0 * np.asarray(tau_ms, dtype=float))
+def tau_error_ms(tau_ms, numerics: Numerics):
+    """Bound on the error of the fitted charging time constant: the sum of the
+    schemes' biases (:data:`TAU_BIAS_MS`); one scheme against theory, or the
+    difference between two simulators (whose biases may have opposite signs)."""
+    tau = np.asarray(tau_ms, dtype=float)
+    _known(numerics, TAU_BIAS_MS, "tau bias")
+    return np.sum([TAU_BIAS_MS[s.name](numerics.dt_ms, tau) for s in numerics.schemes], axis=0)
 
 
-def closed_form_tolerance(rows, dt_ms: float, duration_ms: float) -> dict:
+def closed_form_tolerance(rows, numerics: Numerics) -> dict:
     """Allowed |simulated − closed form| per row: the exact discretisation error (the
     compartmental solution against the continuous one), the transient left at the
     end of the run, the τ-fit bias of the schemes, and round-off."""
     out = {"input_resistance_mohm": [], "attenuation": [], "tau_ms": []}
     for p in _rows(rows):
-        r_disc, att_disc, r_error, att_error = steady_state_bounds(p, dt_ms, duration_ms)
+        r_disc, att_disc, r_error, att_error = steady_state_bounds(p, numerics)
         r_cont = input_resistance_mohm(p["length"], p["diameter"], p["Rm"], p["Ra"])
         att_cont = attenuation(p["length"], p["diameter"], p["Rm"], p["Ra"])
         tau = membrane_time_constant_ms(p["Rm"], p["cm"])
         out["input_resistance_mohm"].append(abs(r_disc - r_cont) + r_error + ROUND_OFF * r_cont)
         out["attenuation"].append(abs(att_disc - att_cont) + att_error + ROUND_OFF)
-        out["tau_ms"].append(tau_error_ms(tau, dt_ms) + ROUND_OFF * tau)
+        out["tau_ms"].append(tau_error_ms(tau, numerics) + ROUND_OFF * tau)
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
-def agreement(pairs, dt_ms: float, duration_ms: float) -> dict:
-    """Allowed |NEST − Brian2| per pair: both solve the same compartmental equations,
-    so the steady state differs only by what each leaves of the transient; τ by the
-    schemes' fit biases; the velocity by both schemes' first-order time errors."""
+def agreement(pairs, numerics: Numerics) -> dict:
+    """Allowed difference between two simulators per pair: both solve the same
+    compartmental equations, so the steady state differs only by what each leaves of
+    the transient; τ by the schemes' fit biases; the velocity by both schemes'
+    first-order time errors."""
+    dt_ms = numerics.dt_ms
     out = {"input_resistance_mohm": [], "attenuation": [], "tau_ms": [], "velocity_m_per_s": []}
     for p in _rows(pairs):
-        r_disc, _, r_error, att_error = steady_state_bounds(p, dt_ms, duration_ms)
+        r_disc, _, r_error, att_error = steady_state_bounds(p, numerics)
         out["input_resistance_mohm"].append(2 * r_error + 2 * ROUND_OFF * np.nan_to_num(abs(r_disc)))
         out["attenuation"].append(2 * att_error + 2 * ROUND_OFF)
         tau = membrane_time_constant_ms(p["Rm"], p["cm"])
-        out["tau_ms"].append(tau_error_ms(tau, dt_ms) + 2 * ROUND_OFF * tau)
+        out["tau_ms"].append(tau_error_ms(tau, numerics) + 2 * ROUND_OFF * tau)
         velocity = p["velocity_m_per_s"]  # NaN when no spike crossed: then both sides must be NaN
         out["velocity_m_per_s"].append(2 * VELOCITY_ERROR_PER_MS * dt_ms * abs(velocity) if velocity == velocity else 0.0)
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}

@@ -21,12 +21,36 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import cable_theory
+from ...declarations.metrics import Metric
+from ...declarations.model import Analysis, Recording
+from . import theory
 
 SPIKE_THRESHOLD_MV = 0.0
 #: Increments below this fraction of the first one are left out of the τ fit (round-off).
 TAU_FIT_FLOOR = 1e-3
 
+METRICS = (
+    Metric("input_resistance_mohm", "MOhm", "steady deflection at the injected end x = 0 / amplitude",
+           source="analysis"),
+    Metric("attenuation", "1", "steady deflection at the far end x = L / deflection at x = 0", source="analysis"),
+    Metric("tau_ms", "ms", "charging time constant of the cable's mean potential (passive cables)",
+           source="analysis"),
+    Metric("velocity_m_per_s", "m/s", "conduction velocity between L/4 and 3L/4, first upward crossing of 0 mV "
+                                      "(active cables)", source="analysis"),
+    # informational: whether a spike arrives is checked by the studies; its height
+    # depends on each scheme's time error, which no declared tolerance bounds
+    Metric("far_end_peak_mv", "mV", "largest potential at the far end x = L", source="analysis", compared=False),
+)
+
+
+def analyse(recording: Recording) -> Analysis:
+    """The metrics above and the ``profile`` table (one row per compartment: position,
+    final potential, closed-form steady state) from v in every compartment."""
+    signal = recording.v
+    positions = np.asarray(signal.array_annotations["position_um"], dtype=float)
+    metrics, profile = measure(signal.times.rescale("ms").magnitude, np.asarray(signal.magnitude), positions,
+                               recording.params, recording.duration_ms)
+    return Analysis(metrics=metrics, tables={"profile": profile})
 
 
 def measure(times_ms: np.ndarray, volts_mv: np.ndarray, positions_um: np.ndarray, params: dict,
@@ -36,7 +60,7 @@ def measure(times_ms: np.ndarray, volts_mv: np.ndarray, positions_um: np.ndarray
     steady = params["stop"] >= duration_ms and params["amplitude"] != 0.0
     passive = params["gbar_Na"] == 0.0 and params["gbar_K"] == 0.0
     final = deflection[-1]
-    near, far = cable_theory.end_values(final)
+    near, far = theory.end_values(final)
     metrics = {
         "input_resistance_mohm": near / params["amplitude"] if steady else np.nan,
         "attenuation": far / near if steady and near != 0 else np.nan,
@@ -44,7 +68,7 @@ def measure(times_ms: np.ndarray, volts_mv: np.ndarray, positions_um: np.ndarray
         "velocity_m_per_s": np.nan if passive else _velocity(times_ms, volts_mv, positions_um),
         "far_end_peak_mv": float(volts_mv[:, -1].max()),
     }
-    closed = cable_theory.steady_state_mv(positions_um, params["amplitude"], params["length"], params["diameter"],
+    closed = theory.steady_state_mv(positions_um, params["amplitude"], params["length"], params["diameter"],
                                           params["Rm"], params["Ra"])
     profile = pd.DataFrame({
         "neuron": 0, "compartment": np.arange(len(positions_um)), "position_um": positions_um,

@@ -1,9 +1,19 @@
-"""Tolerances derived from the numerics, shared by the zoo's checks and tests."""
+"""Tolerances derived from the numerics, shared by the models' declarations, the
+checks and the tests. Each takes the time step, the duration and the integration
+schemes of the simulators involved (:class:`zoo.declarations.numerics.Numerics`),
+never a simulator's name.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-from .metrics import gamma_from_counts
+from .metrics import (COINCIDENCE_WINDOW_MS, SPIKE_TRAIN_DISTANCES, VAN_ROSSUM_TAU_MS, VICTOR_PURPURA_COST_PER_MS,
+                      Metric)
+from .model import Agreement
+from .numerics import Numerics
+from .spike_trains import gamma_from_counts
+
+DISTANCE_NAMES = tuple(m.name for m in SPIKE_TRAIN_DISTANCES)
 
 
 def grid_rate_tolerance_hz(rate_hz, dt_ms: float, duration_ms: float) -> np.ndarray:
@@ -26,10 +36,11 @@ def grid_rate_tolerance_hz(rate_hz, dt_ms: float, duration_ms: float) -> np.ndar
     return 1000.0 / duration_ms + rate_hz**2 * grid_s / (1.0 - rate_hz * grid_s) + 1e-9 * rate_hz
 
 
-def grid_rate_closed_form_tolerance(rows, dt_ms: float, duration_ms: float) -> dict:
-    """``ModelSpec.closed_form_tolerance`` of the grid-based IF models: the rate's."""
-    return {"rate_hz": grid_rate_tolerance_hz(np.asarray(rows["rate_hz_closed_form"], dtype=float), dt_ms,
-                                              duration_ms)}
+def grid_rate_closed_form_tolerance(rows, numerics: Numerics) -> dict:
+    """The closed-form tolerance of the grid-based IF models (exact integration): the rate's."""
+    numerics.require("exact")
+    return {"rate_hz": grid_rate_tolerance_hz(np.asarray(rows["rate_hz_closed_form"], dtype=float), numerics.dt_ms,
+                                              numerics.duration_ms)}
 
 
 def grid_ties(rate_hz, tau_refrac_ms, dt_ms: float, rtol: float = 1e-6) -> np.ndarray:
@@ -57,15 +68,12 @@ def cross_count_tolerance(rate_hz, tau_refrac_ms, dt_ms: float, duration_ms: flo
     return np.where(grid_ties(rate_hz, tau_refrac_ms, dt_ms), np.maximum(drift, 1.0), 0.0)
 
 
-#: Settings of the spike-train comparisons (stated in every comparison table).
-VAN_ROSSUM_TAU_MS = 10.0
-VICTOR_PURPURA_COST_PER_MS = 1.0
-COINCIDENCE_WINDOW_MS = 2.0
 FLOAT_SLACK = 1e-9
 
 
-def grid_if_agreement(pairs, dt_ms: float, duration_ms: float) -> dict[str, np.ndarray]:
-    """Cross-simulator tolerances for grid-based integrate-and-fire neurons.
+def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
+    """Cross-simulator tolerances for grid-based integrate-and-fire neurons whose
+    subthreshold dynamics both simulators propagate exactly.
 
     ``pairs`` has, per compared point, the parameters (``tau_refrac``),
     ``rate_hz_closed_form`` and ``n_spikes`` of the first simulator. Off grid ties
@@ -78,6 +86,8 @@ def grid_if_agreement(pairs, dt_ms: float, duration_ms: float) -> dict[str, np.n
     unmatched spike is 1), Victor-Purpura ≤ Σ_k min(2, q·k·dt) + c; the coincidence
     factor keeps at least the spikes whose drift stays within the window.
     """
+    numerics.require("exact")
+    dt_ms, duration_ms = numerics.dt_ms, numerics.duration_ms
     rate = np.asarray(pairs["rate_hz_closed_form"], dtype=float)
     t_ref = np.asarray(pairs["tau_refrac"], dtype=float)
     n = np.asarray(pairs["n_spikes"], dtype=float)
@@ -106,23 +116,40 @@ def grid_if_agreement(pairs, dt_ms: float, duration_ms: float) -> dict[str, np.n
     }
 
 
-#: NEST's Hodgkin-Huxley models control the local error of v at 1e-3 mV per step (GSL
-#: RKF45, absolute tolerance); ten times that bounds the difference of a peak (mV).
-HH_VOLTAGE_TOLERANCE_MV = 0.01
+GRID_IF_AGREEMENT = Agreement(covers=("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi")
+                              + DISTANCE_NAMES, tolerances=grid_if_tolerances,
+                              doc="grid-based IF, exact integration: identical trains off grid ties")
+
+#: An adaptive scheme controls the local error of v per step (``Scheme.step_error_mv``);
+#: ten times the largest such error bounds the difference of a spike's peak (mV).
+PEAK_ERROR_FACTOR = 10.0
 
 
-def peak_detection_agreement(pairs, dt_ms: float, duration_ms: float) -> dict[str, np.ndarray]:
+def voltage_tolerance_mv(numerics: Numerics) -> float:
+    """Allowed difference of a spike's peak (mV): ``PEAK_ERROR_FACTOR`` × the largest
+    per-step error of v declared by the schemes (fixed-step RK4 of ≤ 0.01 ms substeps
+    declares none: its error is far below an adaptive scheme's 1e-3 mV)."""
+    declared = [s.step_error_mv for s in numerics.schemes if s.step_error_mv is not None]
+    if not declared:
+        raise ValueError("no scheme declares its voltage error; the peak tolerance cannot be derived")
+    return PEAK_ERROR_FACTOR * max(declared)
+
+
+def peak_detection_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
     """Cross-simulator tolerances for Hodgkin-Huxley cells detected at their peak.
 
-    Both simulators integrate accurately within each step (NEST: adaptive RKF45;
-    Brian2: RK4 substeps of at most 0.01 ms) and test the spike rule once per step,
-    so a spike may land one step apart when its peak falls near a step boundary, and
-    never more: every spike within dt, equal counts. Hence mean ISI within 2·dt/(n−1),
-    CV within 2·dt·(1 + CV)/(mean ISI − 2·dt); van Rossum ≤ n·sqrt(2(1 − exp(−dt/τ))),
+    Both simulators integrate accurately within each step (an adaptive RKF45, or RK4
+    substeps) and test the spike rule once per step, so a spike may land one step
+    apart when its peak falls near a step boundary, and never more: every spike
+    within dt, equal counts. Hence mean ISI within 2·dt/(n−1), CV within
+    2·dt·(1 + CV)/(mean ISI − 2·dt); van Rossum ≤ n·sqrt(2(1 − exp(−dt/τ))),
     Victor-Purpura ≤ n·q·dt, coincidence factor 1 (the ±2 ms window exceeds dt). The
-    first spike's peak agrees within ``HH_VOLTAGE_TOLERANCE_MV`` and its half-width
+    first spike's peak agrees within :func:`voltage_tolerance_mv` and its half-width
     within that over a slope of at least 10 mV/ms at half height.
     """
+    numerics.require("adaptive_rkf45", "rk4_substeps")
+    dt_ms = numerics.dt_ms
+    voltage = voltage_tolerance_mv(numerics)
     n = np.asarray(pairs["n_spikes"], dtype=float)
     mean_isi = np.asarray(pairs["mean_isi_ms"], dtype=float)
     cv = np.asarray(pairs["cv_isi"], dtype=float)
@@ -137,22 +164,29 @@ def peak_detection_agreement(pairs, dt_ms: float, duration_ms: float) -> dict[st
         "first_spike_ms": np.full_like(n, step),
         "mean_isi_ms": isi,
         "cv_isi": np.nan_to_num(cv_tolerance, nan=np.inf),
-        "spike_peak_mv": np.full_like(n, HH_VOLTAGE_TOLERANCE_MV),
-        "spike_half_width_ms": np.full_like(n, HH_VOLTAGE_TOLERANCE_MV / 10.0),
+        "spike_peak_mv": np.full_like(n, voltage),
+        "spike_half_width_ms": np.full_like(n, voltage / 10.0),
         "van_rossum": n * np.sqrt(2 * (1 - np.exp(-step / VAN_ROSSUM_TAU_MS))) + 1e-7 * (n + 1),
         "victor_purpura": n * VICTOR_PURPURA_COST_PER_MS * step + FLOAT_SLACK * (n + 1),
         "coincidence_factor": np.full_like(n, FLOAT_SLACK * 10),
     }
 
 
-def identical_semantics_agreement(metrics):
+PEAK_DETECTION_AGREEMENT = Agreement(
+    covers=("n_spikes", "rate_hz", "late_rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi", "spike_peak_mv",
+            "spike_half_width_ms") + DISTANCE_NAMES,
+    tolerances=peak_detection_tolerances, doc="peak-detected HH spikes: every spike within one step")
+
+
+def identical_semantics_agreement(metrics: tuple[Metric, ...]) -> Agreement:
     """Tolerances for models whose backends follow one declared semantics step for step
     (the same input, the same grid, the same event order): the trains must be
     identical, so counts and event-based metrics agree exactly and floating metrics to
     round-off (``FLOAT_SLACK`` relative); Elephant's van Rossum distance of identical
     trains is sqrt(round-off), about n·1e-8."""
+    metrics = tuple(m.name for m in metrics)
 
-    def agreement(pairs, dt_ms: float, duration_ms: float) -> dict[str, np.ndarray]:
+    def tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
         n = np.asarray(pairs["n_spikes"], dtype=float)
         tolerances = {m: FLOAT_SLACK * np.maximum(1.0, np.abs(np.asarray(pairs[m], dtype=float)))
                       for m in metrics if m != "n_spikes"}
@@ -161,4 +195,5 @@ def identical_semantics_agreement(metrics):
                            "victor_purpura": FLOAT_SLACK * (n + 1), "coincidence_factor": FLOAT_SLACK * (n + 1)})
         return tolerances
 
-    return agreement
+    return Agreement(covers=tuple(dict.fromkeys(metrics + ("n_spikes",) + DISTANCE_NAMES)), tolerances=tolerances,
+                     doc="one declared semantics on every backend: identical trains")

@@ -19,20 +19,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .pattern_input import PATTERN_MS
+from ...declarations.metrics import Metric
+from .input import PATTERN_MS
 
-METRICS = {
-    "hit_rate": "share of pattern windows in the criterion period (last third) with a discharge",
-    "false_alarms_per_s": "discharges outside pattern windows per second, criterion period (1/s)",
-    "mean_latency_ms": "mean time from pattern onset to discharge, hits in the criterion period (ms)",
-    "success": "1 if hit_rate > 0.98, no false alarm and mean latency < 10 ms (criterion period), else 0",
-    "selective_from_s": "time of the first discharge after the last false alarm (s)",
-    "selective_from_discharge": "number of that discharge, counting from 1",
-    "rate_start_hz": "output rate over the first 10 s, or the first third if shorter (Hz)",
-    "rate_end_hz": "output rate over the criterion period (Hz)",
-    "potentiated_share": "share of synapses with a final weight above w_max/2",
-    "pattern_share_of_potentiated": "share of those synapses whose afferent carries the pattern",
-}
+METRICS = tuple(Metric(name, unit, doc, source="analysis") for name, unit, doc in (
+    ("hit_rate", "1", "share of pattern windows in the criterion period (last third) with a discharge"),
+    ("false_alarms_per_s", "1/s", "discharges outside pattern windows per second, criterion period"),
+    ("mean_latency_ms", "ms", "mean time from pattern onset to discharge, hits in the criterion period"),
+    ("success", "1", "1 if hit_rate > 0.98, no false alarm and mean latency < 10 ms (criterion period), else 0"),
+    ("selective_from_s", "s", "time of the first discharge after the last false alarm"),
+    ("selective_from_discharge", "1", "number of that discharge, counting from 1"),
+    ("rate_start_hz", "Hz", "output rate over the first 10 s, or the first third if shorter"),
+    ("rate_end_hz", "Hz", "output rate over the criterion period"),
+    ("potentiated_share", "1", "share of synapses with a final weight above w_max/2"),
+    ("pattern_share_of_potentiated", "1", "share of those synapses whose afferent carries the pattern"),
+))
 HIT_RATE_MIN = 0.98
 LATENCY_MAX_MS = 10.0
 

@@ -1,0 +1,35 @@
+"""NEST-specific behaviour of the NEST backend: threads, and the cell types it declares
+unavailable (refused before any simulation, with the reason)."""
+import numpy as np
+import pytest
+
+import explorer
+import zoo
+from zoo import backends
+
+SHORT_MS = 4_000.0
+SEED = 1
+
+
+def test_nest_threads_change_speed_not_results():
+    """NEST with two threads (the speed remedy for this network) gives the same spikes
+    and weights as one; Brian2, single-threaded through PyNN, refuses more."""
+    one = zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, seed=SEED)
+    two = zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, seed=SEED, threads=2)
+    assert len(one.spikes) > 100
+    np.testing.assert_array_equal(two.spikes["t_ms"], one.spikes["t_ms"])
+    np.testing.assert_array_equal(two.weights["weight"], one.weights["weight"])
+    with pytest.raises(ValueError, match="brian2 runs at most 1 thread"):
+        zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, threads=2)
+    with pytest.raises(ValueError, match="threads must be a whole number"):
+        zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, threads=0)
+
+
+
+def test_nest_is_refused_before_any_simulation_with_the_reason():
+    with pytest.raises(ValueError, match=r"cannot run on nest.*NESTML.*valid simulators for 'masquelier2008_srm': brian2"):
+        zoo.run("masquelier2008_srm", simulator="nest", duration_ms=1000.0)
+    with pytest.raises(ValueError, match="cannot run on nest"):
+        explorer.sweep("masquelier2008_srm", grid={"w_init": [0.475]}, simulators=["nest", "brian2"],
+                       duration_ms=1000.0, scheduler=explorer.INLINE)
+    assert backends.available(zoo.registry.get("masquelier2008_srm")) == ["brian2"]

@@ -1,0 +1,97 @@
+"""``zoo check``: a model on every simulator that can run it, against its closed
+form, its published values, and across simulators.
+
+A thin use of the explorer: each of the model's check protocols is swept (in this
+process) and :func:`explorer.compare` judges the simulators against each other; the
+closed forms are judged here with the tolerances the model derives from each
+simulator's declared numerics, and the model's studies add their own verdict rows.
+The verdict table has one row per (simulator or pair, metric): the worst point's
+value, its reference, the error, the tolerance and whether every point passed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import explorer
+
+from . import backends, registry
+from .declarations.verdicts import COLUMNS, worst_row
+
+
+@dataclass
+class CheckReport:
+    model: str
+    verdicts: pd.DataFrame
+    table: pd.DataFrame
+    comparison: pd.DataFrame
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.verdicts["pass"].all())
+
+
+def check_model(name: str, simulators=None) -> CheckReport:
+    """Run the model's check protocols on each simulator (default: every simulator that
+    can run the model); compare with theory and across."""
+    model = registry.get(name)
+    simulators = backends.available(model) if simulators is None else list(simulators)
+    protocols = model.validation.protocols
+    if not protocols:
+        raise ValueError(f"model {name!r} declares no check protocol")
+    tables = []
+    for protocol in protocols:
+        grid = {k: np.atleast_1d(v) for k, v in protocol.params.items()}
+        tables.append(explorer.sweep(name, grid=grid, simulators=simulators, duration_ms=protocol.duration_ms,
+                                     dt_ms=protocol.dt_ms, scheduler=explorer.INLINE, progress=False))
+    table = pd.concat(tables, ignore_index=True)
+    varying = [p for p in model.parameter_names if table[p].nunique() > 1]
+    rows = [{"simulator": row["simulator"], "metric": "run", "value": np.nan, "reference": np.nan, "error": np.inf,
+             "tolerance": 0.0, "pass": False, "worst_at": row["error"]}
+            for _, row in table[table["status"] != "ok"].iterrows()]
+    rows += closed_form_rows(model, table, simulators, varying)
+    for entry_point in model.validation.studies:
+        study = registry.load(entry_point)
+        for simulator in simulators:
+            rows.extend(study(simulator))
+    comparison = explorer.compare(table, simulators)
+    pairs = [] if comparison.empty else comparison.groupby(["simulators", "metric"], sort=False)
+    for (pair, metric), block in pairs:
+        if block["value_a"].isna().all():  # a distance between the pair's trains: its value against identity
+            value, reference = block["difference"], np.full(len(block), model.metric(metric).identical)
+        else:
+            value, reference = block["value_b"], block["value_a"]
+        rows.append(worst_row(pair, metric, value, reference, block["tolerance"], _labels(block, varying),
+                              error=block["abs_difference"]))
+    return CheckReport(name, pd.DataFrame(rows, columns=COLUMNS), table, comparison)
+
+
+def closed_form_rows(model, table: pd.DataFrame, simulators, varying) -> list[dict]:
+    """Per simulator and closed-form metric: the worst point against theory."""
+    closed = model.validation.closed_form
+    if closed is None:
+        return []
+    rows = []
+    ok = table[table["status"] == "ok"]
+    for simulator in simulators:
+        for (dt_ms, duration_ms), mine in ok[ok["simulator"] == simulator].groupby(["dt_ms", "duration_ms"]):
+            numerics = backends.numerics([simulator], model.cell_types[0], dt_ms, duration_ms)
+            tolerances = closed.tolerance(mine, numerics)
+            for metric in closed.metrics:
+                known = mine[f"{metric}_closed_form"].notna().to_numpy()  # theory may not apply to every case
+                if known.any():
+                    rows.append(worst_row(simulator, f"{metric} vs closed form", mine[metric].to_numpy()[known],
+                                          mine[f"{metric}_closed_form"].to_numpy()[known],
+                                          np.asarray(tolerances[metric])[known], _labels(mine[known], varying)))
+    return rows
+
+
+def _labels(frame: pd.DataFrame, varying):
+    values = {k: frame[k].to_numpy() for k in varying}
+
+    def label(i):
+        return ", ".join(f"{k}={v[i]:.4g}" for k, v in values.items()) or "default"
+
+    return label

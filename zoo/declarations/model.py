@@ -1,0 +1,215 @@
+"""A zoo model, declared once, in three parts:
+
+- **what it is** (:class:`Model`): name, summary, citation, parameters, default
+  protocol, the metrics it reports, the cell types it needs;
+- **how it runs** (:class:`Simulation`): ``build`` creates the network with the PyNN
+  API of the ``sim`` namespace it is given (never naming a simulator) and
+  ``analyse`` turns the recording into the model's own metrics and tables;
+- **how it is validated** (:class:`Validation`): closed forms with tolerances derived
+  from the numerics, agreement tolerances between simulators, the check protocols
+  ``zoo check`` sweeps, and studies against published values.
+
+Plain data: nothing here imports a simulator or anything above the declarations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+
+from .metrics import SPIKE_TRAIN_DISTANCES, Metric
+from .parameters import Constraint, Parameter, Relation, parameter, validate
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The default experiment: stimulus, duration and time step (ms), what is recorded
+    (``spikes`` and/or ``v``), how many neurons' v is kept, the seed, and the largest
+    population per simulation in sweeps (memory; None: no limit)."""
+
+    stimulus: str
+    duration_ms: float = 1000.0
+    dt_ms: float = 0.1
+    recorded: tuple[str, ...] = ("spikes", "v")
+    traced_neurons: int = 5
+    seed: int = 1
+    max_population: int | None = None
+
+
+@dataclass(frozen=True)
+class Network:
+    """What :attr:`Simulation.build` returns: the population whose neurons are
+    recorded, and what the model's analysis needs after the run (projections, input)."""
+
+    neurons: object
+    state: Mapping = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What :attr:`Simulation.analyse` sees after the run: the spike table (``neuron``,
+    ``t_ms``), the membrane potential of every neuron or compartment when the
+    simulation asks for it (``v``: a Neo AnalogSignal, else None), the parameter values,
+    the duration (ms) and the network's ``state``."""
+
+    spikes: object
+    v: object
+    params: Mapping
+    duration_ms: float
+    state: Mapping
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The model's own metrics (name -> value, or one value per neuron) and further
+    tables (name -> DataFrame, kept in the result as ``result.<name>``)."""
+
+    metrics: Mapping = field(default_factory=dict)
+    tables: Mapping = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """How the model runs.
+
+    ``build(sim, params, size, duration_ms, seed) -> Network``; ``analyse(Recording)
+    -> Analysis`` (None: the model reports only what the runner computes from spikes).
+    ``records_v_everywhere``: the analysis needs v of every neuron or compartment.
+    ``whole_run_compilation``: the model adds no per-step Python callbacks (PyNN
+    current sources), so a backend may compile a long run whole.
+    """
+
+    build: Callable[..., Network]
+    analyse: Callable[[Recording], Analysis] | None = None
+    records_v_everywhere: bool = False
+    whole_run_compilation: bool = False
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """Theory for some metrics: ``values(params) -> {metric: value per neuron}`` (NaN
+    where the theory does not apply, e.g. under a step current) and
+    ``tolerance(rows, numerics) -> {metric: allowed |simulated − theory| per row}``,
+    derived from the numerics (:class:`zoo.declarations.numerics.Numerics`)."""
+
+    metrics: tuple[str, ...]
+    values: Callable[[Mapping], Mapping]
+    tolerance: Callable
+    doc: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Tolerances between two simulators: ``tolerances(pairs, numerics) -> {metric:
+    allowed |difference| per pair}`` for every metric in ``covers``. ``pairs`` holds,
+    per compared point, the parameters and the first simulator's metrics."""
+
+    covers: tuple[str, ...]
+    tolerances: Callable
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class CheckProtocol:
+    """One sweep of ``zoo check``: parameter values (arrays make one population) and
+    the run settings."""
+
+    params: Mapping[str, object]
+    duration_ms: float = 1000.0
+    dt_ms: float = 0.1
+
+
+@dataclass(frozen=True)
+class Validation:
+    """How the model is validated: ``closed_form`` against theory, ``agreement``
+    between simulators, the ``protocols`` that ``zoo check`` sweeps, and ``studies``:
+    ``"module:function"`` entry points, each ``(simulator) -> list of verdict rows``
+    against published or derived values (imported only by the checks)."""
+
+    closed_form: ClosedForm | None = None
+    agreement: Agreement | None = None
+    protocols: tuple[CheckProtocol, ...] = ()
+    studies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Model:
+    """A canonical model: what it is, how it runs (``simulation``) and how it is
+    validated (``validation``). ``relations`` and ``constraints`` restrict parameter
+    values beyond their ranges; ``cell_types`` are the zoo cell types it builds with
+    (a simulator that lacks one is refused before any simulation); ``revision`` is
+    bumped when results change for the same parameters (it is part of every sweep key)."""
+
+    name: str
+    summary: str
+    citation: str
+    parameters: tuple[Parameter, ...]
+    protocol: Protocol
+    metrics: tuple[Metric, ...]
+    simulation: Simulation
+    validation: Validation = field(default_factory=Validation)
+    relations: tuple[Relation, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    cell_types: tuple[str, ...] = ()
+    revision: int = 1
+    doc: str = ""
+
+    def __post_init__(self):
+        names = [m.name for m in self.metrics]
+        if len(set(names)) != len(names):
+            raise ValueError(f"model {self.name!r} declares a metric twice: {names}")
+        if len({p.name for p in self.parameters}) != len(self.parameters):
+            raise ValueError(f"model {self.name!r} declares a parameter twice")
+        compared = [m.name for m in self.compared_metrics]
+        covered = set(self.validation.agreement.covers) if self.validation.agreement else set()
+        missing = [m for m in compared if m not in covered]
+        if missing:
+            raise ValueError(f"model {self.name!r}: compared metrics without an agreement tolerance: "
+                             f"{', '.join(missing)}; declare one or mark them informational")
+        closed = self.validation.closed_form
+        if closed is not None and not set(closed.metrics) <= set(names):
+            raise ValueError(f"model {self.name!r}: closed form of metrics it does not report")
+
+    @property
+    def spiking(self) -> bool:
+        """Whether runs produce spike trains (compared with spike-train distances)."""
+        return "spikes" in self.protocol.recorded
+
+    @property
+    def compared_metrics(self) -> tuple[Metric, ...]:
+        """Metrics judged across simulators: the compared summary metrics, and the
+        spike-train distances of a spiking model."""
+        own = tuple(m for m in self.metrics if m.compared)
+        return own + (SPIKE_TRAIN_DISTANCES if self.spiking else ())
+
+    def metric(self, name: str) -> Metric:
+        for m in self.metrics + SPIKE_TRAIN_DISTANCES:
+            if m.name == name:
+                return m
+        raise ValueError(f"unknown metric {name!r} for model {self.name!r}; "
+                         f"metrics: {', '.join(m.name for m in self.metrics)}")
+
+    @property
+    def metric_names(self) -> list[str]:
+        return [m.name for m in self.metrics]
+
+    @property
+    def parameter_names(self) -> list[str]:
+        return [p.name for p in self.parameters]
+
+    @property
+    def per_neuron_parameters(self) -> set[str]:
+        return {p.name for p in self.parameters if p.per_neuron}
+
+    def parameter(self, name: str) -> Parameter:
+        return parameter(self.name, self.parameters, name)
+
+    def defaults(self) -> dict[str, float]:
+        return {p.name: p.default for p in self.parameters}
+
+    def validate(self, params: Mapping[str, object], dt_ms: float | None = None
+                 ) -> tuple[dict[str, np.ndarray | float], int]:
+        """Values (defaults filled in) and population size; ValueError naming the
+        problem (see :func:`zoo.declarations.parameters.validate`)."""
+        return validate(self.name, self.parameters, params, dt_ms, self.relations, self.constraints)

@@ -1,0 +1,97 @@
+"""Studies of the cable against cable theory, run by ``zoo check cable`` and by
+``experiments/cable_attenuation.py`` alike: the steady profile V(x), the convergence
+of the attenuation as the compartments shrink, and the active cable's conduction
+velocity against diameter with its time-step error.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ... import backends
+from ...declarations.verdicts import verdict_row
+from ...runner import run
+from . import ACTIVE, CONVERGENCE_COMPARTMENTS, CONVERGENCE_DURATION_MS, MODEL, SQRT_D_EXPONENT_TOLERANCE, theory
+
+CELL_TYPE = MODEL.cell_types[0]
+
+
+def _summary(simulator, duration_ms, dt_ms=None, **params):
+    return run("cable", simulator, duration_ms=duration_ms, dt_ms=dt_ms, trace_neurons=0, **params)
+
+
+def profiles(simulator: str, lengths_um, duration_ms: float = 300.0) -> pd.DataFrame:
+    """Final V per compartment with the closed-form steady state, one cable per length."""
+    return pd.concat([_summary(simulator, duration_ms, length=length).profile.assign(simulator=simulator,
+                                                                                    length=length)
+                      for length in lengths_um], ignore_index=True)
+
+
+def convergence(simulator: str, counts=CONVERGENCE_COMPARTMENTS, duration_ms: float = CONVERGENCE_DURATION_MS,
+                length_um: float = 1000.0) -> pd.DataFrame:
+    """Attenuation against 1/cosh(L/λ) for N compartments: the error, the exact
+    discretisation error of N compartments, and the bound on what the run adds."""
+    dt_ms = MODEL.protocol.dt_ms
+    numerics = backends.numerics([simulator], CELL_TYPE, dt_ms, duration_ms)
+    rows = []
+    for n in counts:
+        p = dict(MODEL.defaults(), length=length_um, n_compartments=float(n))
+        measured = _summary(simulator, duration_ms, length=length_um, n_compartments=float(n)).summary.iloc[0]
+        closed = theory.attenuation(p["length"], p["diameter"], p["Rm"], p["Ra"])
+        _, discrete, _, bound = theory.steady_state_bounds(p, numerics)
+        rows.append({"simulator": simulator, "n_compartments": n, "dx_over_lambda": (length_um / n) / float(
+            theory.length_constant_um(p["diameter"], p["Rm"], p["Ra"])), "attenuation": measured["attenuation"],
+            "closed_form": closed, "abs_error": abs(measured["attenuation"] - closed),
+            "discrete_error": abs(discrete - closed), "bound": bound + theory.ROUND_OFF})
+    return pd.DataFrame(rows)
+
+
+def velocities(simulator: str, diameters_um, dt_ms: float, duration_ms: float = 20.0) -> pd.DataFrame:
+    """Conduction velocity and far-end peak of the active cable against diameter."""
+    rows = []
+    for d in diameters_um:
+        s = _summary(simulator, duration_ms, dt_ms, **dict(ACTIVE, diameter=d)).summary.iloc[0]
+        rows.append({"simulator": simulator, "diameter": d, "dt_ms": dt_ms, "velocity_m_per_s": s["velocity_m_per_s"],
+                     "far_end_peak_mv": s["far_end_peak_mv"]})
+    return pd.DataFrame(rows)
+
+
+def convergence_rows(simulator: str) -> list[dict]:
+    """The attenuation error's order at the finest pair of compartment counts against
+    the order of the exact compartmental solution, with the tolerance propagated from
+    each run's error bound."""
+    table = convergence(simulator)
+    errors, exact, bounds = (table[c].to_numpy() for c in ("abs_error", "discrete_error", "bound"))
+    order = math.log2(errors[-2] / errors[-1])
+    expected = math.log2(exact[-2] / exact[-1])
+    tolerance = (bounds[-2] / exact[-2] + bounds[-1] / exact[-1]) / math.log(2)
+    trail = ", ".join(f"N={n}: {e:.2e}" for n, e in zip(table["n_compartments"], errors))
+    return [verdict_row(simulator, "attenuation error order in dx", order, expected, abs(order - expected), tolerance,
+                        f"errors {trail}")]
+
+
+def active_rows(simulator: str) -> list[dict]:
+    """The spike reaches the far end; the velocity's time-step error (step doubling,
+    dt 0.02 -> 0.01 ms) is within the declared first-order bound; v grows as sqrt(d)."""
+    coarse, fine = velocities(simulator, (1.0, 4.0), 0.02), velocities(simulator, (1.0, 4.0), 0.01)
+    rows, v = [], dict(zip(fine["diameter"], fine["velocity_m_per_s"]))
+    for (_, c), (_, f) in zip(coarse.iterrows(), fine.iterrows()):
+        d = f["diameter"]
+        # first order: the error of v(dt) is about 2·|v(dt) − v(dt/2)|
+        per_ms = 2 * abs(c["velocity_m_per_s"] - f["velocity_m_per_s"]) / f["velocity_m_per_s"] / 0.02
+        bound = theory.VELOCITY_ERROR_PER_MS
+        rows.append(verdict_row(simulator, f"velocity dt error per ms, d={d:g} um", per_ms, bound,
+                                max(0.0, per_ms - bound), 0.0,
+                                f"v = {f['velocity_m_per_s']:.4f} m/s at dt 0.01 ms; declared bound {bound}/ms"))
+        rows.append(verdict_row(simulator, f"far-end peak (mV), d={d:g} um", f["far_end_peak_mv"], 0.0,
+                                max(0.0, -f["far_end_peak_mv"]), 0.0, "the spike reaches x = L: peak above 0 mV"))
+    exponent = math.log(v[4.0] / v[1.0]) / math.log(4.0)
+    rows.append(verdict_row(simulator, "velocity exponent in d", exponent, 0.5, abs(exponent - 0.5),
+                            SQRT_D_EXPONENT_TOLERANCE, "v ~ d^x between d = 1 and 4 um, dt 0.01 ms"))
+    return rows
+
+
+def published_checks(simulator: str) -> list[dict]:
+    """``zoo check`` rows beyond the closed forms: convergence and active propagation."""
+    return convergence_rows(simulator) + active_rows(simulator)
