@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo import backends
 from zoo.models.masquelier2008 import unit_weight_na
 
 from .conftest import PAIRS, SIMULATORS
@@ -43,7 +44,10 @@ def test_with_learning_same_spikes_and_same_weights(pair):
 
 @pytest.fixture(scope="module")
 def protocol_runs():
-    return dict(zip(SIMULATORS, _both(SIMULATORS, PROTOCOL_MS)))
+    """75 s on every simulator, with two threads where the simulator can use them
+    (results do not depend on threads: tests/backends/test_nest.py)."""
+    return {s: zoo.run("masquelier2008", simulator=s, duration_ms=PROTOCOL_MS, seed=SEED,
+                       threads=min(2, backends.backend_class(s).max_threads or 2)) for s in SIMULATORS}
 
 
 def test_neuron_finds_the_pattern(protocol_runs, simulator):

@@ -17,12 +17,17 @@ from pyNN.brian2 import simulator
 from pyNN.standardmodels import build_translations
 
 from . import celltypes
+from .brian2_integration import CachedStateUpdater
+
+#: Brian2's exact integration of linear cells, derived once per machine.
+EXACT = CachedStateUpdater("exact", "exact")
 
 
 class GridThresholdNeuronGroup(brian2.NeuronGroup):
     """Integrate-and-fire group with NEST's grid-based threshold, reset and refractoriness."""
 
     reset_statements = "v = v_reset"
+    method = EXACT
 
     def __init__(self, n, equations, **parameters):
         equations = equations + brian2.Equations(
@@ -38,7 +43,7 @@ class GridThresholdNeuronGroup(brian2.NeuronGroup):
             threshold="v >= v_thresh",
             reset=self.reset_statements,
             refractory="tau_refrac + dt",
-            method="exact",
+            method=self.method,
             clock=simulator.state.network.clock,
         )
         for name, value in parameters.items():
@@ -54,6 +59,19 @@ class GridThresholdNeuronGroup(brian2.NeuronGroup):
 class IF_curr_exp(pynn_brian2.IF_curr_exp):
     __doc__ = pynn_brian2.IF_curr_exp.__doc__
     brian2_model = GridThresholdNeuronGroup
+
+
+class ConductanceGridThresholdNeuronGroup(GridThresholdNeuronGroup):
+    """The same grid semantics for conductance-based cells, whose v equation (with
+    g·(E − v) terms) Brian2 cannot integrate exactly: exponential Euler, which is exact
+    while the conductances are zero (NEST's ``iaf_cond_exp`` integrates with RKF45)."""
+
+    method = CachedStateUpdater("exponential_euler", "exponential_euler")
+
+
+class IF_cond_exp(pynn_brian2.IF_cond_exp):
+    __doc__ = pynn_brian2.IF_cond_exp.__doc__
+    brian2_model = ConductanceGridThresholdNeuronGroup
 
 
 class SpikeResponseNeuronGroup(GridThresholdNeuronGroup):
@@ -101,7 +119,7 @@ class SRM_curr_exp(celltypes.SRM_curr_exp):
     brian2_model = SpikeResponseNeuronGroup
 
 
-CELL_TYPES = {"IF_curr_exp": IF_curr_exp, "SRM_curr_exp": SRM_curr_exp}
+CELL_TYPES = {"IF_curr_exp": IF_curr_exp, "IF_cond_exp": IF_cond_exp, "SRM_curr_exp": SRM_curr_exp}
 
 
 #: Largest Runge-Kutta substep (ms) for Hodgkin-Huxley cells (λ·h ≈ 0.4 at the spike peak).
@@ -110,9 +128,10 @@ MAX_SUBSTEP_MS = 0.01
 
 @functools.lru_cache(maxsize=None)
 def substep_rk4(substeps: int):
-    """A Brian2 state updater: ``substeps`` classical RK4 steps of dt/substeps each."""
+    """A Brian2 state updater: ``substeps`` classical RK4 steps of dt/substeps each
+    (its derived code cached on disk, see ``brian2_integration``)."""
     if substeps <= 1:
-        return "rk4"
+        return CachedStateUpdater("rk4", "rk4")
     h = f"(dt/{substeps})"
     lines, x = [], "x"
     for i in range(substeps):
@@ -129,7 +148,8 @@ def substep_rk4(substeps: int):
             x = f"x{i}"
         else:
             lines.append(f"x_new = {step}")
-    return brian2.ExplicitStateUpdater("\n".join(lines))
+    description = "\n".join(lines)
+    return CachedStateUpdater(brian2.ExplicitStateUpdater(description), f"explicit:\n{description}")
 
 
 class PeakDetectingNeuronGroup(brian2.NeuronGroup):

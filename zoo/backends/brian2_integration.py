@@ -1,0 +1,74 @@
+"""Brian2 state updaters whose derived code is kept on disk across processes.
+
+Brian2 derives a group's integration code symbolically with SymPy each time a new
+process builds the group: the 'exact' propagator of a linear cell (the Jordan form of
+its state matrix, 5–6 s) or a Runge-Kutta scheme with substeps (ten RK4 substeps of a
+Hodgkin-Huxley cell: about 25 s, redone for every group, since Brian2 caches only the
+exact updater, and only in memory). The result is a short text, a function of the
+equations, the integration method and the variables the equations refer to. This
+wrapper stores that text under ``~/.cache/zoo/brian2-state-updaters`` (or
+``$XDG_CACHE_HOME``), keyed by a hash of all three and of Brian2's version, so the same
+code is derived once per machine: the generated code, hence every result, is
+unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+import brian2
+import numpy as np
+from brian2.core.functions import Function
+from brian2.core.variables import Constant, Variable
+from brian2.stateupdaters.base import StateUpdateMethod
+
+
+def cache_directory() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "zoo" / "brian2-state-updaters"
+
+
+def _describe(name: str, variable) -> str:
+    """What of a variable can change the derived code (never its run-time values,
+    except for constants, whose value a derivation may use)."""
+    if isinstance(variable, Constant):
+        return f"{name}=Constant({variable.value!r},{variable.dim})"
+    if isinstance(variable, Variable):
+        return (f"{name}={type(variable).__name__}({variable.dim},{np.dtype(variable.dtype).str},"
+                f"scalar={variable.scalar},constant={variable.constant},read_only={variable.read_only})")
+    if isinstance(variable, Function):
+        return f"{name}=Function({getattr(variable, 'pyfunc', None).__name__ if getattr(variable, 'pyfunc', None) else ''})"
+    return f"{name}={type(variable).__name__}"
+
+
+class CachedStateUpdater(StateUpdateMethod):
+    """``method`` (a Brian2 state updater or the name of one), its output cached on
+    disk under ``label`` (which must name the method unambiguously)."""
+
+    def __init__(self, method, label: str):
+        self.method = StateUpdateMethod.stateupdaters[method] if isinstance(method, str) else method
+        self.label = label
+
+    def __repr__(self) -> str:
+        return f"CachedStateUpdater({self.label})"
+
+    def key(self, equations, variables) -> str:
+        parts = [f"brian2 {brian2.__version__}", self.label, str(equations)]
+        parts += [_describe(name, variables[name]) for name in sorted(variables or {})]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def __call__(self, equations, variables=None, method_options=None):
+        path = cache_directory() / f"{self.key(equations, variables)}.txt"
+        if path.exists():
+            return path.read_text()
+        code = self.method(equations, variables, method_options)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+            temporary.write_text(code)
+            os.replace(temporary, path)
+        except OSError:
+            pass  # an unwritable cache only costs the derivation next time
+        return code
