@@ -1,5 +1,5 @@
 # Two commands on a fresh machine (Python 3.11, pip, gcc, make):
-#   make demo   set up .venv/ and run the named models on both simulators with their checks
+#   make demo   set up .venv/ and run the named models on every simulator with their checks
 #   make test   set up .venv/ and run the test suite
 PYTHON ?= python3
 VENV := .venv
@@ -21,6 +21,7 @@ demo: setup
 	$(BIN)/zoo check lapicque
 	$(BIN)/zoo check hh
 	$(BIN)/zoo check hh_traub
+	$(BIN)/zoo check if_cond_exp
 	$(BIN)/zoo check cable
 	$(BIN)/zoo check masquelier2008
 

@@ -10,6 +10,7 @@ _ENTRY_POINTS: dict[str, str] = {
     "cable": "zoo.models.cable:MODEL",
     "hh": "zoo.models.hh:MODEL",
     "hh_traub": "zoo.models.hh_traub:MODEL",
+    "if_cond_exp": "zoo.models.if_cond_exp:MODEL",
     "lapicque": "zoo.models.lapicque:MODEL",
     "lif": "zoo.models.lif:MODEL",
     "masquelier2008": "zoo.models.masquelier2008:MODEL",

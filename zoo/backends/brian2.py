@@ -114,6 +114,7 @@ class Brian2Backend(Backend):
 
     numerics = {
         "IF_curr_exp": _EXACT,
+        "IF_cond_exp": Scheme("exponential_euler", order=1, note="exact while no synaptic conductance is active"),
         "SRM_curr_exp": _EXACT,
         "HH_curr_alpha": _RK4,
         "HH_cond_exp": _RK4,

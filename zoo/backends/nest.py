@@ -30,6 +30,7 @@ class NestBackend(Backend):
 
     numerics = {
         "IF_curr_exp": _EXACT,
+        "IF_cond_exp": Scheme("adaptive_rkf45", step_error_mv=1e-3, note="iaf_cond_exp: GSL RKF45, abs. error 1e-3"),
         "HH_curr_alpha": _RKF45,
         "HH_cond_exp": _RKF45,
         "MultiCompartmentNeuron": Scheme("crank_nicolson", order=2,

@@ -17,12 +17,15 @@ Known scheme names, and what the zoo's tolerances derive from them:
   rate μ is multiplied by (1 − μh/2)/(1 + μh/2) per step h.
 - ``implicit_euler``: the cable's backward Euler (first order); a mode is multiplied
   by 1/(1 + μh) per step.
+- ``exponential_euler``: each step solves the equation with its coefficients frozen at
+  the step's start (first order); exact for a linear equation with constant
+  coefficients, such as a conductance-based IF neuron's v while no conductance is active.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMES = ("exact", "adaptive_rkf45", "rk4_substeps", "crank_nicolson", "implicit_euler")
+SCHEMES = ("exact", "adaptive_rkf45", "rk4_substeps", "crank_nicolson", "implicit_euler", "exponential_euler")
 
 
 @dataclass(frozen=True)

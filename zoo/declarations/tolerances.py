@@ -16,64 +16,94 @@ from .spike_trains import gamma_from_counts
 DISTANCE_NAMES = tuple(m.name for m in SPIKE_TRAIN_DISTANCES)
 
 
-def grid_rate_tolerance_hz(rate_hz, dt_ms: float, duration_ms: float) -> np.ndarray:
+def grid_rate_tolerance_hz(rate_hz, dt_ms: float, duration_ms: float, crossing_ms=0.0) -> np.ndarray:
     """Largest |n/D − f| for a grid-based integrate-and-fire neuron under constant current.
 
     f is the closed-form rate and n the number of spikes in a run of duration D.
 
-    1. Time grid. Integration is exact between grid points; the threshold is tested
-       at the end of each step, so the time from reset to detection is the
-       continuous one rounded *up* to the grid (error in [0, dt)). The refractory
-       clamp is exact: tau_refrac is required to be a whole number of steps. Hence
-       ISI_grid − 1/f ∈ [0, dt) and |1/ISI_grid − f| ≤ f²·dt/(1 − f·dt).
+    1. Time grid. Between grid points the potential is integrated with an error that
+       moves the continuous threshold crossing by at most ``crossing_ms`` (0 for exact
+       integration, :func:`crossing_error_ms`); the threshold is tested at the end of
+       each step, so the time from reset to detection is that crossing rounded *up* to
+       the grid. The refractory clamp is exact: tau_refrac is required to be a whole
+       number of steps. Hence ISI_grid − 1/f ∈ [−c, dt + c) and
+       |1/ISI_grid − f| ≤ f²·(dt + c)/(1 − f·(dt + c)).
     2. Spike-count quantisation. With the first spike within one ISI of the start,
        the count n in [0, D] satisfies |n/D − 1/ISI_grid| ≤ 1/D.
 
-    The bound is 1/D + f²·dt/(1 − f·dt), plus 1e-9 relative for floating point.
+    The bound is 1/D + f²·(dt + c)/(1 − f·(dt + c)), plus 1e-9 relative for floating point.
     """
     rate_hz = np.asarray(rate_hz, dtype=float)
-    grid_s = dt_ms / 1000.0
+    grid_s = (dt_ms + np.asarray(crossing_ms, dtype=float)) / 1000.0
     return 1000.0 / duration_ms + rate_hz**2 * grid_s / (1.0 - rate_hz * grid_s) + 1e-9 * rate_hz
 
 
+#: Schemes that propagate a current-clamped IF neuron's potential exactly: the exact
+#: propagator, and exponential Euler, which is exact for v's equation while no
+#: synaptic conductance is active (linear, constant coefficients).
+EXACT_UNDER_CURRENT_CLAMP = ("exact", "exponential_euler")
+
+
+def crossing_error_ms(rows, numerics: Numerics) -> np.ndarray:
+    """Bound on how far the integration error moves a current-clamped IF neuron's
+    threshold crossing (ms), per row: 0 for the schemes in
+    :data:`EXACT_UNDER_CURRENT_CLAMP`; for an adaptive scheme, the voltage error it
+    may accumulate over one interval (its declared per-step error × the interval's
+    steps) over the slope of v at threshold, (V∞ − V_thresh)/τ_m. Rows need
+    ``rate_hz_closed_form`` and, for an adaptive scheme, the LIF's parameters."""
+    numerics.require(*EXACT_UNDER_CURRENT_CLAMP, "adaptive_rkf45")
+    rate = np.asarray(rows["rate_hz_closed_form"], dtype=float)
+    errors = [s.step_error_mv for s in numerics.schemes if s.name not in EXACT_UNDER_CURRENT_CLAMP]
+    if not errors:
+        return np.zeros_like(rate)
+    tau_m, cm, i = (np.asarray(rows[k], dtype=float) for k in ("tau_m", "cm", "i_offset"))
+    slope = (np.asarray(rows["v_rest"], dtype=float) + tau_m / cm * i - np.asarray(rows["v_thresh"], dtype=float)) / tau_m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.where(rate > 0, 1000.0 / rate / numerics.dt_ms, 0.0)
+        return np.where(rate > 0, steps * max(errors) / slope, 0.0)
+
+
 def grid_rate_closed_form_tolerance(rows, numerics: Numerics) -> dict:
-    """The closed-form tolerance of the grid-based IF models (exact integration): the rate's."""
-    numerics.require("exact")
-    return {"rate_hz": grid_rate_tolerance_hz(np.asarray(rows["rate_hz_closed_form"], dtype=float), numerics.dt_ms,
-                                              numerics.duration_ms)}
+    """The closed-form tolerance of the grid-based IF models under current clamp: the rate's."""
+    rate = np.asarray(rows["rate_hz_closed_form"], dtype=float)
+    return {"rate_hz": grid_rate_tolerance_hz(rate, numerics.dt_ms, numerics.duration_ms,
+                                              crossing_error_ms(rows, numerics))}
 
 
-def grid_ties(rate_hz, tau_refrac_ms, dt_ms: float, rtol: float = 1e-6) -> np.ndarray:
+def grid_ties(rate_hz, tau_refrac_ms, dt_ms: float, rtol: float = 1e-6, crossing_ms=0.0) -> np.ndarray:
     """Where the continuous time from reset to threshold, 1/f − t_ref, is a whole
-    number of steps: the potential then reaches threshold exactly at a grid time and
-    round-off, which differs between simulators' arithmetic, decides on which step
-    the spike is detected."""
+    number of steps, to round-off or within the integration's crossing error
+    ``crossing_ms``: the potential then reaches threshold at a grid time and
+    round-off (or the scheme), which differs between simulators, decides on which
+    step the spike is detected."""
     rate_hz = np.asarray(rate_hz, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         steps = (1000.0 / rate_hz - np.asarray(tau_refrac_ms, dtype=float)) / dt_ms
-        near = np.abs(steps - np.round(steps)) <= rtol * np.maximum(1.0, np.abs(steps))
+        near = np.abs(steps - np.round(steps)) <= (rtol * np.maximum(1.0, np.abs(steps))
+                                                   + np.asarray(crossing_ms, dtype=float) / dt_ms)
     return (rate_hz > 0) & near
 
 
-def cross_count_tolerance(rate_hz, tau_refrac_ms, dt_ms: float, duration_ms: float) -> np.ndarray:
+def cross_count_tolerance(rate_hz, tau_refrac_ms, dt_ms: float, duration_ms: float, crossing_ms=0.0) -> np.ndarray:
     """Allowed |Δ spike count| between two simulators running the same grid scheme.
 
     0 in general: both detect every spike on the same step. At a grid tie
-    (:func:`grid_ties`) each interval may be one step longer on one simulator, so the
-    trains drift apart by at most dt per spike: ⌈N·dt / ISI⌉ spikes, N = f·D.
+    (:func:`grid_ties`) each interval may be ⌈2c/dt⌉ steps (at least one) longer on
+    one simulator, so the trains drift apart by that much per spike.
     """
     rate_hz = np.asarray(rate_hz, dtype=float)
     n_expected = rate_hz * duration_ms / 1000.0
-    drift = np.ceil(n_expected * dt_ms * rate_hz / 1000.0)
-    return np.where(grid_ties(rate_hz, tau_refrac_ms, dt_ms), np.maximum(drift, 1.0), 0.0)
+    per_spike = dt_ms * np.maximum(1.0, np.ceil(2 * np.asarray(crossing_ms, dtype=float) / dt_ms))
+    drift = np.ceil(n_expected * per_spike * rate_hz / 1000.0)
+    return np.where(grid_ties(rate_hz, tau_refrac_ms, dt_ms, crossing_ms=crossing_ms), np.maximum(drift, 1.0), 0.0)
 
 
 FLOAT_SLACK = 1e-9
 
 
 def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
-    """Cross-simulator tolerances for grid-based integrate-and-fire neurons whose
-    subthreshold dynamics both simulators propagate exactly.
+    """Cross-simulator tolerances for grid-based integrate-and-fire neurons under
+    current clamp (their threshold crossings known to :func:`crossing_error_ms`).
 
     ``pairs`` has, per compared point, the parameters (``tau_refrac``),
     ``rate_hz_closed_form`` and ``n_spikes`` of the first simulator. Off grid ties
@@ -86,20 +116,20 @@ def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
     unmatched spike is 1), Victor-Purpura ≤ Σ_k min(2, q·k·dt) + c; the coincidence
     factor keeps at least the spikes whose drift stays within the window.
     """
-    numerics.require("exact")
     dt_ms, duration_ms = numerics.dt_ms, numerics.duration_ms
+    crossing = crossing_error_ms(pairs, numerics)
     rate = np.asarray(pairs["rate_hz_closed_form"], dtype=float)
     t_ref = np.asarray(pairs["tau_refrac"], dtype=float)
     n = np.asarray(pairs["n_spikes"], dtype=float)
-    ties = grid_ties(rate, t_ref, dt_ms)
-    count = cross_count_tolerance(rate, t_ref, dt_ms, duration_ms)
-    k = [np.arange(1, int(m) + 2) * dt_ms for m in n]  # drift of each spike, one spare
+    ties = grid_ties(rate, t_ref, dt_ms, crossing_ms=crossing)
+    count = cross_count_tolerance(rate, t_ref, dt_ms, duration_ms, crossing)
+    per_spike = dt_ms * np.maximum(1.0, np.ceil(2 * crossing / dt_ms))
+    k = [np.arange(1, int(m) + 2) * step for m, step in zip(n, per_spike)]  # drift of each spike, one spare
     van_rossum = np.array([np.sqrt(2 * (1 - np.exp(-d / VAN_ROSSUM_TAU_MS))).sum() for d in k]) + count
     victor = np.array([np.minimum(2.0, VICTOR_PURPURA_COST_PER_MS * d).sum() for d in k]) + count
-    kept = np.minimum(n, np.floor(COINCIDENCE_WINDOW_MS / dt_ms))  # spikes drifted by at most the window
+    kept = np.minimum(n, np.floor(COINCIDENCE_WINDOW_MS / per_spike))  # spikes drifted by at most the window
     worst_gamma = gamma_from_counts(kept, n, n + count, COINCIDENCE_WINDOW_MS, duration_ms)
     coincidence = np.where(n > 0, np.clip(1.0 - worst_gamma, 0.0, None), 0.0)
-    step = dt_ms * (1 + FLOAT_SLACK)
     exact = FLOAT_SLACK * (n + 1)
     # Elephant computes van Rossum as the square root of a difference of sums of
     # ~n² exponentials: identical trains give sqrt(round-off) ≈ n·1e-8, not 0.
@@ -107,8 +137,8 @@ def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
     return {
         "n_spikes": count,
         "rate_hz": count / (duration_ms / 1000.0) + FLOAT_SLACK,
-        "first_spike_ms": np.full_like(rate, step),
-        "mean_isi_ms": np.where(ties, step, exact),
+        "first_spike_ms": per_spike * (1 + FLOAT_SLACK),
+        "mean_isi_ms": np.where(ties, per_spike * (1 + FLOAT_SLACK), exact),
         "cv_isi": np.where(ties, 1.0, 1e-6),
         "van_rossum": np.where(ties, van_rossum, exact_van_rossum),
         "victor_purpura": np.where(ties, victor, exact),
