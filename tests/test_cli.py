@@ -55,12 +55,32 @@ def test_run_prints_a_clean_summary_and_writes_files(simulator, tmp_path):
         (["check", "nope"], "unknown model 'nope'"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(args, message):
-    done = zoo(*args, check=False)
-    assert done.returncode == 2
+def test_bad_input_exits_2_with_one_line(args, message, capsys):
+    """In this process (the same code path as the console script; one case below runs
+    the real command)."""
+    code = run_in_process(args)
+    out, err = capsys.readouterr()
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], err
+    assert out == ""
+
+
+def run_in_process(args) -> int:
+    """``zoo ARGS`` in this process: its exit code (argparse's usage errors exit)."""
+    from zoo.cli import main
+
+    try:
+        return main(list(args))
+    except SystemExit as stop:
+        return stop.code
+
+
+def test_bad_input_of_the_real_command_exits_2_with_one_line():
+    done = zoo("run", "lif", "--set", "tau_m=-3", check=False)
+    assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], done.stderr
-    assert done.stdout == ""
+    assert len(lines) == 1 and "'tau_m' = -3 ms is out of range" in lines[0], done.stderr
 
 
 def test_check_prints_the_verdict_table_and_passes():

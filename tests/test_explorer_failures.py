@@ -100,12 +100,16 @@ def test_sigkill_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
         (["--grid", "i_offset=1", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
     ],
 )
-def test_bad_input_exits_2_before_any_task(args, message, tmp_path):
+def test_bad_input_exits_2_before_any_task(args, message, tmp_path, capsys):
+    """In this process, through the CLI's main (tests/test_cli.py runs the real command)."""
+    from .test_cli import run_in_process
+
     out = tmp_path / "never"
-    done = subprocess.run([ZOO, "sweep", "lif", "--out", str(out), *args], capture_output=True, text=True)
-    assert done.returncode == 2, done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], done.stderr
+    code = run_in_process(["sweep", "lif", "--out", str(out), *args])
+    stdout, stderr = capsys.readouterr()
+    assert code == 2, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], stderr
     assert not out.exists()
 
 
