@@ -94,9 +94,12 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
         tolerances = agreement.tolerances(left, numerics)
     parameters = left[model.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
     rows = []
+    missing = [m.name for m in model.compared_metrics if m.name not in tolerances]
+    if missing:
+        raise ValueError(f"model {model.name!r}: its agreement returned no tolerance for {', '.join(missing)}")
     for metric in model.metrics:
         va, vb = left[metric.name].to_numpy(float), right[metric.name].to_numpy(float)
-        rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances.get(metric.name) if metric.compared else None,
+        rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances[metric.name] if metric.compared else None,
                           ""))
     if distances and model.spiking:
         trains_a = [np.asarray(t, float) for t in left["spike_times_ms"]]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 from pyNN.standardmodels import StandardCellType
 
+from ..models.hh import CLASSIC_PATCH
+
 def hh_rates(v_mv):
     """Classic HH rate functions (1/ms) with rest at −65 mV (Dayan & Abbott 2001, eqs.
     5.22, 5.24, 5.25; NEST ``hh_psc_alpha``): (alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n)."""
@@ -40,16 +42,9 @@ class HH_curr_alpha(StandardCellType):
     """
 
     default_parameters = {
-        "cm": 0.1,            # nF (1 µF/cm²)
-        "gbar_Na": 12.0,      # µS (120 mS/cm²)
-        "gbar_K": 3.6,        # µS (36 mS/cm²)
-        "g_leak": 0.03,       # µS (0.3 mS/cm²)
-        "e_rev_Na": 50.0,     # mV
-        "e_rev_K": -77.0,     # mV
-        "e_rev_leak": -54.402,  # mV
+        **CLASSIC_PATCH,      # cm, gbar_Na, gbar_K, g_leak, e_rev_*, tau_refrac: zoo.models.hh
         "tau_syn_E": 0.2,     # ms
         "tau_syn_I": 2.0,     # ms
-        "tau_refrac": 2.0,    # ms, spike detection pause (v is not clamped)
         "i_offset": 0.0,      # nA
     }
     recordable = ["spikes", "v", "m", "h", "n"]

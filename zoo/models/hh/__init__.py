@@ -58,15 +58,30 @@ SPIKE_HALF_WIDTH_MS = (1.0, 2.0)
 RHEOBASE_PRECISION_UA_CM2 = 0.02
 
 
+#: The classic parameters on the patch, in PyNN units: the model's defaults and the
+#: zoo cell type ``HH_curr_alpha``'s (``zoo.backends.celltypes``), declared once.
+CLASSIC_PATCH = {
+    "cm": 0.1,              # nF (1 µF/cm²)
+    "gbar_Na": 12.0,        # µS (120 mS/cm²)
+    "gbar_K": 3.6,          # µS (36 mS/cm²)
+    "g_leak": 0.03,         # µS (0.3 mS/cm²)
+    "e_rev_Na": 50.0,       # mV
+    "e_rev_K": -77.0,       # mV
+    "e_rev_leak": -54.402,  # mV (rest at -65 mV)
+    "tau_refrac": 2.0,      # ms, spike-detection pause (v is not clamped)
+}
+
 PARAMETERS = (
-    Parameter("cm", "nF", 0.1, "(0, inf)", "membrane capacitance (1 µF/cm² on the patch)"),
-    Parameter("gbar_Na", "uS", 12.0, "[0, inf)", "maximal sodium conductance (120 mS/cm²)"),
-    Parameter("gbar_K", "uS", 3.6, "[0, inf)", "maximal potassium conductance (36 mS/cm²)"),
-    Parameter("g_leak", "uS", 0.03, "[0, inf)", "leak conductance (0.3 mS/cm²)"),
-    Parameter("e_rev_Na", "mV", 50.0, "(-inf, inf)", "sodium reversal potential"),
-    Parameter("e_rev_K", "mV", -77.0, "(-inf, inf)", "potassium reversal potential"),
-    Parameter("e_rev_leak", "mV", -54.402, "(-inf, inf)", "leak reversal potential (rest at -65 mV)"),
-    Parameter("tau_refrac", "ms", 2.0, "[0, inf)", "spike-detection pause after a spike (v is not clamped)", on_time_grid=True),
+    Parameter("cm", "nF", CLASSIC_PATCH["cm"], "(0, inf)", "membrane capacitance (1 µF/cm² on the patch)"),
+    Parameter("gbar_Na", "uS", CLASSIC_PATCH["gbar_Na"], "[0, inf)", "maximal sodium conductance (120 mS/cm²)"),
+    Parameter("gbar_K", "uS", CLASSIC_PATCH["gbar_K"], "[0, inf)", "maximal potassium conductance (36 mS/cm²)"),
+    Parameter("g_leak", "uS", CLASSIC_PATCH["g_leak"], "[0, inf)", "leak conductance (0.3 mS/cm²)"),
+    Parameter("e_rev_Na", "mV", CLASSIC_PATCH["e_rev_Na"], "(-inf, inf)", "sodium reversal potential"),
+    Parameter("e_rev_K", "mV", CLASSIC_PATCH["e_rev_K"], "(-inf, inf)", "potassium reversal potential"),
+    Parameter("e_rev_leak", "mV", CLASSIC_PATCH["e_rev_leak"], "(-inf, inf)",
+              "leak reversal potential (rest at -65 mV)"),
+    Parameter("tau_refrac", "ms", CLASSIC_PATCH["tau_refrac"], "[0, inf)",
+              "spike-detection pause after a spike (v is not clamped)", on_time_grid=True),
     Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current (0.1 nA = 1 µA/cm²)"),
 ) + STEP_PARAMETERS
 
