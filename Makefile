@@ -25,8 +25,8 @@ demo: setup
 	$(BIN)/zoo check cable
 	$(BIN)/zoo check masquelier2008
 
-# One test file per worker, a worker per core: a file's module fixtures (a sweep, the
-# 75 s STDP runs) are computed once, and the suite takes about half the time.
+# A worker per core, one test file at a time per worker: a file's module fixtures (a
+# sweep, the 75 s STDP runs) are computed once.
 test: setup
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
