@@ -75,11 +75,11 @@ class Result:
         return written
 
     def spike_trains_ms(self) -> list[np.ndarray]:
-        """Spike times (ms) of each neuron, in population order, from the Neo block."""
-        if self.block is None or not self.block.segments[0].spiketrains:
-            return [np.array([], dtype=float) for _ in range(len(self.summary))]
-        trains = sorted(self.block.segments[0].spiketrains, key=lambda t: int(t.annotations["source_index"]))
-        return [np.asarray(t.rescale("ms").magnitude, dtype=float) for t in trains]
+        """Spike times (ms) of each neuron, in population order (split from the spike
+        table's arrays, not through Neo objects)."""
+        ordered = self.spikes.sort_values(["neuron", "t_ms"], kind="stable")
+        counts = np.bincount(ordered["neuron"].to_numpy(), minlength=len(self.summary))
+        return np.split(ordered["t_ms"].to_numpy(dtype=float), np.cumsum(counts)[:-1])
 
     def to_neo(self):
         """The ``neo.Block`` of the run as PyNN recorded it: spike trains of every

@@ -91,7 +91,7 @@ def execute(plan: dict) -> Result:
         block = cells.get_data()
         segment = block.segments[0]
         backend.report_spikes(segment, dt_ms)
-        spikes = _spike_table(segment, duration_ms)
+        spikes = _spike_table(cells, segment, duration_ms)
         v = _signal(segment, "v") if v_everywhere else None
         analysis = Analysis()
         if model.simulation.analyse is not None:
@@ -121,14 +121,16 @@ def _session(backend, dt_ms, seed, threads=1, duration_ms=None, whole_run=False)
             backend.end()
 
 
-def _spike_table(segment, duration_ms) -> pd.DataFrame:
-    """The tidy spike table (population index, reported time) from the segment's trains."""
-    trains = list(segment.spiketrains)
-    times = [np.asarray(t.rescale("ms").magnitude, dtype=float) for t in trains]
-    neuron = np.repeat([int(t.annotations["source_index"]) for t in trains], [len(t) for t in times]).astype(np.int64)
-    t_ms = np.concatenate(times) if times else np.array([], dtype=float)
+def _spike_table(cells, segment, duration_ms) -> pd.DataFrame:
+    """The tidy spike table (population index, reported time) from the segment's
+    multiplexed spike trains."""
+    if not len(segment.spiketrains):
+        return pd.DataFrame({"neuron": np.array([], dtype=np.int64), "t_ms": np.array([], dtype=float)})
+    ids, times = segment.spiketrains.multiplexed
+    neuron = cells.id_to_index(np.asarray(ids, dtype=int)) if len(ids) else np.array([], dtype=int)
+    t_ms = np.asarray(times.rescale("ms").magnitude if hasattr(times, "rescale") else times, dtype=float)
     keep = t_ms <= duration_ms + 1e-9 * duration_ms
-    table = pd.DataFrame({"neuron": neuron[keep], "t_ms": t_ms[keep]})
+    table = pd.DataFrame({"neuron": np.asarray(neuron)[keep].astype(np.int64), "t_ms": t_ms[keep]})
     return table.sort_values(["t_ms", "neuron"], kind="stable").reset_index(drop=True)
 
 

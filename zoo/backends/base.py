@@ -237,24 +237,25 @@ class Backend:
 
     def report_spikes(self, segment, dt_ms: float) -> None:
         """Put the segment's spike trains, as PyNN returned them, at the zoo's reported
-        times (in place), so the Neo block and the tables say the same."""
-        if not self.spike_report_offset_steps:
+        times (in place, kept in Neo's multiplexed form), so the Neo block and the
+        tables say the same."""
+        trains = segment.spiketrains
+        if not self.spike_report_offset_steps or not len(trains):
             return
-        import neo
         import quantities as pq
-
         from neo.core.spiketrainlist import SpikeTrainList
 
-        shift = self.spike_report_offset_steps * dt_ms
-        moved = []
-        for train in segment.spiketrains:
-            times = train.rescale("ms").magnitude + shift
-            t_stop = max(float(train.t_stop.rescale("ms")), float(times.max(initial=0.0)))
-            moved.append(neo.SpikeTrain(times * pq.ms, t_start=train.t_start, t_stop=t_stop * pq.ms, name=train.name,
-                                        **train.annotations))
-        for train in moved:
-            train.segment = segment
-        segment.spiketrains = SpikeTrainList(items=moved, parent=segment)
+        ids, times = trains.multiplexed
+        shifted = np.asarray(times.rescale("ms").magnitude) + self.spike_report_offset_steps * dt_ms
+        # PyNN builds the list from arrays (Neo's from_spike_time_array); read its
+        # metadata without turning it into a thousand SpikeTrain objects
+        metadata = trains._spiketrain_metadata
+        t_stop = max(float(pq.Quantity(metadata["t_stop"], "ms")), float(shifted.max(initial=0.0)))
+        moved = SpikeTrainList.from_spike_time_array(
+            shifted, np.asarray(ids), trains._all_channel_ids, t_stop=t_stop * pq.ms, units="ms",
+            t_start=metadata["t_start"], **trains._annotations)
+        moved.segment = segment
+        segment.spiketrains = moved
 
     @property
     def pynn_version(self) -> str:
