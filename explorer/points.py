@@ -66,7 +66,8 @@ def point_key(model: str, params: Mapping[str, float], simulator: str | None, ve
     spec = registry.get(model)
     full = {**spec.defaults(), **params}
     payload = json.dumps(
-        {"model": model, "revision": spec.revision, "zoo": zoo_version(), "params": {k: repr(float(v)) for k, v in sorted(full.items())},
+        {"model": model, "revision": spec.revision, "zoo": zoo_version(),
+         "params": {k: repr(float(v)) for k, v in sorted(full.items())},
          "simulator": simulator, "version": version, "dt_ms": repr(float(dt_ms)), "seed": int(seed),
          "duration_ms": repr(float(duration_ms))},
         sort_keys=True,
