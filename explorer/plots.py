@@ -35,15 +35,21 @@ def _label(table: pd.DataFrame, name: str) -> str:
 
 
 def plot_metric(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=None):
-    """``metric`` against parameter ``x``, one line per simulator, with the closed
-    form where the model has one (for ``rate_hz``)."""
+    """``metric`` against parameter ``x``: one line per simulator and seed (and per
+    value of any other parameter that varies), with the closed form where the model
+    has one for ``metric``."""
     ax = ax or new_figure(figsize=(7, 4)).subplots()
     ok = table[table["status"] == "ok"].sort_values(x)
-    for (simulator, seed), rows in ok.groupby(["simulator", "seed"]):
-        ax.plot(rows[x], rows[metric], ".-", ms=3, lw=1, label=f"{simulator} (seed {seed})")
-    if metric == "rate_hz" and "rate_hz_closed_form" in ok:
-        theory = ok.drop_duplicates(x)
-        ax.plot(theory[x], theory["rate_hz_closed_form"], "k--", lw=1, label="closed form")
+    others = [name for name in varying_parameters(table) if name != x]
+    for keys, rows in ok.groupby(["simulator", "seed", *others]):
+        simulator, seed, *values = keys
+        extra = "".join(f", {name} = {value:g}" for name, value in zip(others, values))
+        ax.plot(rows[x], rows[metric], ".-", ms=3, lw=1, label=f"{simulator} (seed {seed}){extra}")
+    closed = f"{metric}_closed_form"
+    if closed in ok:
+        for i, (_, theory) in enumerate(ok.drop_duplicates([x, *others]).groupby(others) if others
+                                        else [(None, ok.drop_duplicates(x))]):
+            ax.plot(theory[x], theory[closed], "k--", lw=1, label="closed form" if i == 0 else None)
     failed = table[table["status"] == "failed"]
     if len(failed):
         ax.plot(failed[x], np.zeros(len(failed)), "rx", label=f"failed ({len(failed)})")
@@ -51,6 +57,21 @@ def plot_metric(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=None):
     ax.set_ylabel(_label(table, metric))
     ax.legend(fontsize="small")
     return ax
+
+
+def default_metric(table: pd.DataFrame) -> str:
+    """The metric a sweep is plotted by when none is named: ``rate_hz`` where the model
+    reports it, else its first metric with a closed form, else its first metric with data."""
+    from zoo import registry
+
+    model = registry.get(table["model"].iloc[0])
+    closed = model.validation.closed_form
+    candidates = ["rate_hz"] * ("rate_hz" in model.metric_names) + list(closed.metrics if closed else ())
+    candidates += model.metric_names
+    for name in candidates:
+        if name in table and table[name].notna().any():
+            return name
+    raise ValueError("the sweep has no metric with a value to plot")
 
 
 def plot_difference(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=None):
@@ -86,20 +107,26 @@ def plot_heatmap(table: pd.DataFrame, x: str, y: str, metric: str = "rate_hz"):
     return fig
 
 
-def plot_sweep(table: pd.DataFrame, path: str | Path, metric: str = "rate_hz", x: str | None = None,
+def plot_sweep(table: pd.DataFrame, path: str | Path, metric: str | None = None, x: str | None = None,
                y: str | None = None) -> Path:
-    """The default figure for a sweep: one varying parameter gives the metric and the
-    simulators' difference against it; two give heatmaps."""
+    """The default figure for a sweep: the metric (default :func:`default_metric`)
+    and the simulators' difference against ``x`` (one line per value of any other
+    varying parameter); heatmaps over ``x`` and ``y``, which are the first two varying
+    parameters when neither is named."""
+    metric = metric or default_metric(table)
     if metric not in table.columns:
         raise ValueError(f"unknown metric {metric!r}; columns of this sweep: {', '.join(table.columns)}")
     varying = varying_parameters(table)
     for name in (x, y):
         if name is not None and name not in varying:
             raise ValueError(f"{name!r} does not vary in this sweep; varying parameters: {', '.join(varying)}")
-    x = x or (varying[0] if varying else None)
+    if x is not None and x == y:
+        raise ValueError(f"x and y are both {x!r}; choose two parameters")
+    if x is None and y is None and len(varying) > 1:
+        x, y = varying[:2]
+    x = x or next((name for name in varying if name != y), None)
     if x is None:
         raise ValueError("the sweep varies no parameter; nothing to plot against")
-    y = y or (varying[1] if len(varying) > 1 else None)
     if y is not None:
         fig = plot_heatmap(table, x, y, metric)
     else:

@@ -23,6 +23,10 @@ import pyarrow.parquet as pq
 from .tasks import BOOKKEEPING, PROVENANCE
 
 MANIFEST = "_sweep.json"
+#: Settings every row of one sweep folder shares (a table mixing durations or time
+#: steps would be plotted and compared as one protocol); parameters, simulators and
+#: seeds may be added to a folder.
+RUN_SETTINGS = {"dt_ms": "ms", "duration_ms": "ms"}
 TABLES = "_tables"
 
 
@@ -52,6 +56,11 @@ class Store:
             if existing.get("model") != manifest["model"]:
                 raise ValueError(f"{self.directory} holds a sweep of model {existing.get('model')!r}, "
                                  f"not {manifest['model']!r}; choose another --out")
+            for setting, unit in RUN_SETTINGS.items():
+                if existing.get(setting) != manifest[setting]:
+                    raise ValueError(f"{self.directory} holds a sweep at {setting} = {existing.get(setting):g} {unit}, "
+                                     f"not {manifest[setting]:g} {unit}: one table, one protocol; choose another "
+                                     "--out")
 
     def parts(self) -> list[Path]:
         return sorted(self.directory.glob("part-*.parquet")) if self.directory.is_dir() else []

@@ -246,15 +246,22 @@ def _floats(name: str, values) -> list[float]:
 
 
 def _check_out(out) -> None:
-    """``out`` must be a directory or creatable as one, checked before any task."""
+    """``out`` must be a directory, or creatable as one, where files can be written;
+    checked before any task."""
     if out is None:
         return
     path = Path(out)
     if path.exists() and not path.is_dir():
         raise ValueError(f"--out {str(out)!r} exists and is not a directory")
-    parent = next((p for p in [path, *path.parents] if p.exists()), None)
-    if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise ValueError(f"--out {str(out)!r}: cannot create a directory there")
+    existing = next((p for p in [path, *path.parents] if p.exists()), None)
+    if existing is None or not existing.is_dir():
+        raise ValueError(f"--out {str(out)!r}: {str(existing)!r} is not a directory")
+    try:  # the one reliable test (read-only file systems, permissions, root or not)
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".zoo-write-test-"):
+            pass
+    except OSError as error:
+        what = "the folder" if existing == path else f"cannot create {str(out)!r} in"
+        raise ValueError(f"--out {str(out)!r}: {what} {str(existing)!r} is not writable ({error.strerror})") from None
 
 
 @contextlib.contextmanager

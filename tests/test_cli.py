@@ -90,3 +90,37 @@ def test_check_prints_the_verdict_table_and_passes():
     second, first = backends.names()[1], backends.names()[0]
     assert f"{second} vs {first}" in done.stdout and "lif: PASS" in done.stdout
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "lif", "--plot", "/proc/lif.png"], "cannot write in '/proc'"),
+    (["run", "lif", "--out", "/proc/lif.parquet"], "cannot write in '/proc'"),
+    (["run", "lif", "--out", "{tmp}/folder.parquet"], "is a folder; give a file name"),
+    (["run", "lif", "--plot", "{tmp}/missing/lif.png"], "does not exist"),
+    (["run", "lif", "--set", "i_offset=1", "--set", "i_offset=2"], "--set i_offset is given twice"),
+    (["sweep", "lif", "--out", "{tmp}/s", "--grid", "i_offset=1", "--grid", "i_offset=2"], "--grid i_offset is given twice"),
+    (["sweep", "lif", "--out", "/proc/sweep", "--grid", "i_offset=1"], "is not writable"),
+    (["compare", "{tmp}", "--out", "/proc/c.parquet"], "cannot write in '/proc'"),
+    (["plot", "{tmp}", "--out", "/proc/p.png"], "cannot write in '/proc'"),
+])
+def test_outputs_and_repeated_settings_are_checked_before_anything_runs(args, message, tmp_path, capsys):
+    """An unwritable, missing or folder output, or a setting given twice, is refused
+    with one line before any simulation (it used to fail with an OSError traceback after
+    the run, or keep the last --grid silently)."""
+    (tmp_path / "folder.parquet").mkdir()
+    code = run_in_process([a.format(tmp=tmp_path) for a in args])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "", (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], err
+
+
+def test_a_closed_pipe_ends_quietly_and_the_files_are_written(tmp_path):
+    """``zoo run ... | head -1``: no BrokenPipeError traceback, and the plot and table
+    are written although the summary could not be printed."""
+    plot, out = tmp_path / "lif.png", tmp_path / "lif.parquet"
+    command = (f"{ZOO[0]} run lif --set i_offset=0:2:200 --duration 100 --plot {plot} --out {out} | head -n 1")
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout.startswith("lif on ")
+    assert plot.stat().st_size > 10_000 and len(pd.read_parquet(out)) == 200

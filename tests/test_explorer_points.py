@@ -1,9 +1,10 @@
 """Sweep points: deterministic grids, seeded random samples, stable keys; inline sweeps."""
 import numpy as np
+import pytest
 
 import explorer
-from zoo import backends
 from explorer.points import expand, point_key
+from zoo import backends
 from zoo.declarations.parameters import parse_range, parse_values
 
 
@@ -39,3 +40,39 @@ def test_inline_two_parameter_sweep_is_one_population_and_plots_a_heatmap(tmp_pa
     assert set(table["batch_size"]) == {12}  # per seed, all 12 points in one population
     png = explorer.plot_sweep(table, tmp_path / "heat.png")
     assert png.stat().st_size > 10_000
+
+
+def test_a_sweep_folder_keeps_one_protocol(tmp_path):
+    """Reusing a folder with another duration or time step would mix two protocols in
+    one table (and one line of a plot): refused before any task. Adding points is fine."""
+    out = tmp_path / "sweep"
+    explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(backends.DEFAULT,), out=out, scheduler="inline",
+                   duration_ms=100.0)
+    with pytest.raises(ValueError, match="duration_ms = 100 ms, not 200 ms"):
+        explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(backends.DEFAULT,), out=out,
+                       scheduler="inline", duration_ms=200.0)
+    with pytest.raises(ValueError, match="dt_ms = 0.1 ms, not 0.05 ms"):
+        explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(backends.DEFAULT,), out=out,
+                       scheduler="inline", duration_ms=100.0, dt_ms=0.05)
+    more = explorer.sweep("lif", grid={"i_offset": [1.0, 1.5]}, simulators=(backends.DEFAULT,), out=out,
+                          scheduler="inline", duration_ms=100.0)
+    assert more.attrs["counts"]["cached"] == 1 and more.attrs["counts"]["ok"] == 1
+
+
+def test_plot_against_either_parameter_of_a_two_parameter_sweep(tmp_path):
+    """``--x`` on a two-parameter sweep draws the metric against it, one line per value
+    of the other parameter (it failed with 'Grouper ... not 1-dimensional')."""
+    grid = {"i_offset": np.linspace(0.8, 2.0, 4), "tau_m": [10.0, 20.0]}
+    table = explorer.sweep("lif", grid=grid, simulators=(backends.DEFAULT,), out=tmp_path / "t", scheduler="inline",
+                           duration_ms=200.0)
+    for x in ("i_offset", "tau_m"):
+        png = explorer.plot_sweep(table, tmp_path / f"{x}.png", x=x)
+        assert png.stat().st_size > 10_000
+
+
+def test_a_cable_sweep_plots_without_naming_a_metric(tmp_path):
+    """The default metric comes from the model (a cable has no rate_hz)."""
+    table = explorer.sweep("cable", grid={"diameter": [1.0, 2.0], "n_compartments": [10.0]},
+                           simulators=(backends.DEFAULT,), out=tmp_path / "c", scheduler="inline", duration_ms=50.0)
+    assert explorer.plots.default_metric(table) == "input_resistance_mohm"
+    assert explorer.plot_sweep(table, tmp_path / "cable.png").stat().st_size > 10_000

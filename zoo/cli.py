@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -30,6 +31,10 @@ def main(argv=None) -> int:
     except ValueError as error:
         print(f"zoo: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (zoo ... | head): end quietly, the files were written first
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def cmd_list(args) -> int:
@@ -79,13 +84,15 @@ def cmd_show(args) -> int:
 def cmd_run(args) -> int:
     from .runner import run
 
-    params = dict(_parse_setting(text) for text in args.set)
-    _check_suffix(args.out, (".parquet", ".csv"), "--out")
-    _check_suffix(args.plot, (".png", ".pdf", ".svg"), "--plot")
-    _check_writable(args.out, "--out")
-    _check_writable(args.plot, "--plot")
+    params = _settings(args.set, "--set", _parse_setting)
+    _check_output(args.out, (".parquet", ".csv"), "--out")
+    _check_output(args.plot, (".png", ".pdf", ".svg"), "--plot")
     result = run(args.model, simulator=args.simulator, duration_ms=args.duration, dt_ms=args.dt, seed=args.seed,
                  threads=args.threads, **params)
+    # files first, then the terminal: a closed pipe (zoo run ... | head) loses nothing
+    written = result.save(args.out) if args.out else []
+    if args.plot:
+        written.append(result.plot(args.plot))
     info = result.info
     print(
         f"{info['model']} on {info['simulator']} {info['simulator_version']} (PyNN {info['pynn_version']}): "
@@ -96,11 +103,8 @@ def cmd_run(args) -> int:
     columns = ["neuron", *varying, *(c for c in result.summary.columns if c not in ("neuron", *result_parameters(result)))]
     with pd.option_context("display.max_rows", 20, "display.width", 120):
         print(result.summary[columns].to_string(index=False, max_rows=20, float_format=lambda x: f"{x:.4g}"))
-    if args.out:
-        for path in result.save(args.out):
-            print(f"wrote {path}")
-    if args.plot:
-        print(f"wrote {result.plot(args.plot)}")
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 
@@ -128,8 +132,8 @@ def cmd_sweep(args) -> int:
     import explorer
     from .declarations.parameters import parse_range, parse_values
 
-    grid = dict(_split(text, "--grid", parse_values) for text in args.grid)
-    samples = dict(_split(text, "--random", parse_range) for text in args.random)
+    grid = _settings(args.grid, "--grid", lambda text: _split(text, "--grid", parse_values))
+    samples = _settings(args.random, "--random", lambda text: _split(text, "--random", parse_range))
     if samples and not args.samples:
         raise ValueError("--random needs --samples N")
     table = explorer.sweep(
@@ -149,9 +153,7 @@ def cmd_sweep(args) -> int:
 def cmd_compare(args) -> int:
     import explorer
 
-    if args.out:
-        _check_suffix(args.out, (".parquet",), "--out")
-        _check_writable(args.out, "--out")
+    _check_output(args.out, (".parquet",), "--out")
     comparison = explorer.compare(_read_sweep(args.directory))
     if comparison.empty:
         raise ValueError(f"{args.directory}: no pair of ok rows that differ only in simulator")
@@ -169,8 +171,7 @@ def cmd_compare(args) -> int:
 def cmd_plot(args) -> int:
     import explorer
 
-    _check_suffix(args.out, (".png", ".pdf", ".svg"), "--out")
-    _check_writable(args.out, "--out")
+    _check_output(args.out, (".png", ".pdf", ".svg"), "--out")
     table = _read_sweep(args.directory)
     print(f"wrote {explorer.plot_sweep(table, args.out, metric=args.metric, x=args.x, y=args.y)}")
     return 0
@@ -212,12 +213,36 @@ def _parse_setting(text: str):
     return name, (np.array(values) if is_list else values[0])
 
 
-def _check_writable(path, option) -> None:
-    """The folder a file is to be written to must exist, checked before any simulation."""
+def _settings(texts, option, parse) -> dict:
+    """``NAME=...`` options into a dict; a name given twice is an error, not a silent override."""
+    settings = {}
+    for text in texts:
+        name, value = parse(text)
+        if name in settings:
+            raise ValueError(f"{option} {name} is given twice; give it once (a list V1,V2,... or START:STOP:NUM)")
+        settings[name] = value
+    return settings
+
+
+def _check_output(path, suffixes, option) -> None:
+    """Before any simulation: a known file extension, an existing folder where a file
+    can be created, and not an existing folder."""
+    import tempfile
     from pathlib import Path
 
-    if path is not None and not Path(path).resolve().parent.is_dir():
-        raise ValueError(f"{option} {path!r}: the folder {str(Path(path).resolve().parent)!r} does not exist")
+    if path is None:
+        return
+    _check_suffix(path, suffixes, option)
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise ValueError(f"{option} {path!r}: the folder {str(folder)!r} does not exist")
+    if Path(path).is_dir():
+        raise ValueError(f"{option} {path!r} is a folder; give a file name")
+    try:  # the one reliable test (read-only file systems, permissions, root or not)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".zoo-write-test-"):
+            pass
+    except OSError as error:
+        raise ValueError(f"{option} {path!r}: cannot write in {str(folder)!r} ({error.strerror})") from None
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -276,7 +301,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("plot", help="plot a sweep: metric vs parameter with the closed form, or heatmaps")
     p.add_argument("directory")
     p.add_argument("--out", required=True, metavar="FILE.png")
-    p.add_argument("--metric", default="rate_hz")
+    p.add_argument("--metric", help="a metric of the model (default: rate_hz where the model has it, else its "
+                                     "first metric with a closed form)")
     p.add_argument("--x", metavar="PARAMETER")
     p.add_argument("--y", metavar="PARAMETER")
     p.set_defaults(verb=cmd_plot)
