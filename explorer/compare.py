@@ -1,7 +1,8 @@
 """Cross-simulator comparison of a sweep table.
 
 Rows that differ only in simulator share a ``pair_key``. For each pair and each of
-the model's metrics: both values, the difference, its absolute and relative size,
+the model's metrics: both values (``value_a`` of ``simulator_a``, ``value_b`` of
+``simulator_b``; ``simulators`` reads "b vs a"), the difference b − a, its absolute and relative size,
 the tolerance the model's validation declares (derived from both simulators'
 declared numerics) and a verdict; for the spike trains of a spiking model: the van
 Rossum and Victor-Purpura distances (Elephant) and Kistler's coincidence factor, with
@@ -67,6 +68,8 @@ def _status_rows(spec, table, a, b) -> pd.DataFrame:
     first = table.drop_duplicates("pair_key").set_index("pair_key").loc[one_sided.index]
     frame = first[spec.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
     frame.insert(0, "simulators", f"{b} vs {a}")
+    frame.insert(1, "simulator_a", a)
+    frame.insert(2, "simulator_b", b)
     frame["metric"] = "status"
     frame["value_a"] = frame["value_b"] = frame["difference"] = frame["tolerance"] = 0.0
     frame["abs_difference"] = frame["rel_difference"] = np.inf
@@ -111,6 +114,8 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
                               DISTANCES[metric.name]))
     block = pd.concat(rows, ignore_index=True)
     block.insert(0, "simulators", f"{b} vs {a}")
+    block.insert(1, "simulator_a", a)   # value_a is this simulator's, value_b the other's
+    block.insert(2, "simulator_b", b)
     return block
 
 

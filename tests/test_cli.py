@@ -124,3 +124,12 @@ def test_a_closed_pipe_ends_quietly_and_the_files_are_written(tmp_path):
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert done.stdout.startswith("lif on ")
     assert plot.stat().st_size > 10_000 and len(pd.read_parquet(out)) == 200
+
+
+def test_check_tables_fit_the_terminal(capsys):
+    """Verdict rows fit 120 columns (the cable's were 220 wide); --verbose keeps the whole text."""
+    assert run_in_process(["check", "cable"]) == 0
+    short = capsys.readouterr().out
+    assert max(map(len, short.splitlines())) <= 120 and "…" in short
+    assert run_in_process(["check", "cable", "--verbose"]) == 0
+    assert max(map(len, capsys.readouterr().out.splitlines())) > 120

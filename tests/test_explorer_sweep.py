@@ -61,6 +61,14 @@ def test_simulators_agree_point_by_point(lif_sweep):
     comparison = explorer.compare(table)
     verdicts = explorer.verdicts(comparison)
     assert verdicts["pass"].all(), verdicts
+    # the table says which simulator each value belongs to
+    for (label, a, b), rows in comparison.groupby(["simulators", "simulator_a", "simulator_b"]):
+        assert label == f"{b} vs {a}"
+        by_key = table.set_index(["pair_key", "simulator"])["n_spikes"]
+        sample = rows[rows["metric"] == "n_spikes"].head(20)
+        for _, row in sample.iterrows():
+            key = table.loc[(table["simulator"] == a) & (table["i_offset"] == row["i_offset"]), "pair_key"].iloc[0]
+            assert row["value_a"] == by_key[(key, a)] and row["value_b"] == by_key[(key, b)]
     assert set(verdicts["metric"]) >= {"n_spikes", "first_spike_ms", "van_rossum", "victor_purpura", "coincidence_factor"}
 
 

@@ -122,8 +122,7 @@ def cmd_check(args) -> int:
     print(f"check {args.model}: {' and '.join(simulators)} against {' and '.join(against)}")
     for simulator, reason in backends.unavailable(spec).items():
         print(f"  not on {simulator}: {reason}")
-    with pd.option_context("display.width", 160):
-        print(report.verdicts.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print(_fit(report.verdicts, "worst_at", args.verbose))
     print(f"\n{args.model}: {'PASS' if report.passed else 'FAIL'}")
     return 0 if report.passed else 1
 
@@ -158,8 +157,7 @@ def cmd_compare(args) -> int:
     if comparison.empty:
         raise ValueError(f"{args.directory}: no pair of ok rows that differ only in simulator")
     verdicts = explorer.verdicts(comparison)
-    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
-        print(verdicts.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print(_fit(verdicts, "setting", args.verbose))
     if args.out:
         comparison.to_parquet(args.out, index=False)
         print(f"wrote {args.out}")
@@ -211,6 +209,25 @@ def _parse_setting(text: str):
     name, values = _split(text, "--set", parse_values)
     is_list = "," in text.partition("=")[2] or ":" in text.partition("=")[2]
     return name, (np.array(values) if is_list else values[0])
+
+
+#: Terminal tables fit this many columns (the full text: --verbose, or the saved table).
+TABLE_WIDTH = 120
+
+
+def _fit(frame: pd.DataFrame, wide: str, verbose: bool = False) -> str:
+    """``frame`` as text; unless ``verbose``, the free-text column ``wide`` is cut so
+    that every line fits :data:`TABLE_WIDTH` columns."""
+    def render(table):
+        return table.to_string(index=False, float_format=lambda x: f"{x:.4g}")
+
+    text = render(frame)
+    if verbose or wide not in frame or max(map(len, text.splitlines())) <= TABLE_WIDTH:
+        return text
+    rest = max(map(len, render(frame.drop(columns=wide)).splitlines()))
+    room = max(TABLE_WIDTH - rest - 3, 12)
+    cut = frame[wide].astype(str).map(lambda v: v if len(v) <= room else v[:room - 1] + "…")
+    return render(frame.assign(**{wide: cut}))
 
 
 def _settings(texts, option, parse) -> dict:
@@ -273,6 +290,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("check", help="run a model on every simulator that can, against theory and each other; "
                                        "exit 1 on a failure")
     p.add_argument("model")
+    p.add_argument("--verbose", action="store_true", help="print each row's whole description (worst_at)")
     p.set_defaults(verb=cmd_check)
 
     p = verbs.add_parser("sweep", help="sweep parameters on one or more simulators into a Parquet table")
@@ -296,6 +314,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("compare", help="compare the simulators in a sweep; exit 1 on a failure")
     p.add_argument("directory")
     p.add_argument("--out", metavar="FILE.parquet", help="write the full comparison table")
+    p.add_argument("--verbose", action="store_true", help="print each row's whole setting")
     p.set_defaults(verb=cmd_compare)
 
     p = verbs.add_parser("plot", help="plot a sweep: metric vs parameter with the closed form, or heatmaps")
