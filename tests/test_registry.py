@@ -65,3 +65,11 @@ def test_listing_and_validation_import_no_simulator():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("name", ["lif", "lapicque", "if_cond_exp", "hh", "hh_traub"])
+def test_the_default_run_shows_the_model_firing(name):
+    """`zoo run NAME` with every default shows what the model is for: a current-clamped
+    neuron fires (lif's default current used to be PyNN's 0 nA: no spike)."""
+    summary = zoo.run(name, duration_ms=200.0).summary.iloc[0]
+    assert summary["n_spikes"] >= 3

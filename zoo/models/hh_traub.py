@@ -27,7 +27,7 @@ PARAMETERS = (
     Parameter("e_rev_Na", "mV", 50.0, "(-inf, inf)", "sodium reversal potential"),
     Parameter("e_rev_K", "mV", -90.0, "(-inf, inf)", "potassium reversal potential"),
     Parameter("e_rev_leak", "mV", -65.0, "(-inf, inf)", "leak reversal potential"),
-    Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current"),
+    Parameter("i_offset", "nA", 0.5, "(-inf, inf)", "constant injected current (0.5 nA fires repetitively)"),
 ) + STEP_PARAMETERS
 
 MODEL = Model(
@@ -46,5 +46,6 @@ MODEL = Model(
     relations=STEP_RELATIONS,
     constraints=STEP_CONSTRAINTS,
     cell_types=("HH_cond_exp",),
+    revision=2,  # 2: the default i_offset is 0.5 nA
     doc=__doc__,
 )

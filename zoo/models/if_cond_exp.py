@@ -13,7 +13,7 @@ with a controlled error; Brian2: exponential Euler, exact while g = 0), so the
 tolerances widen by the threshold-crossing error those schemes allow
 (``zoo.declarations.tolerances.crossing_error_ms``).
 
-Defaults are PyNN's ``IF_cond_exp`` defaults.
+Defaults are PyNN's ``IF_cond_exp`` defaults, except the current: 1 nA (36 Hz).
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ PARAMETERS = (
     Parameter("v_reset", "mV", -65.0, "(-inf, inf)", "potential after a spike"),
     Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold"),
     Parameter("tau_refrac", "ms", 0.1, "[0, inf)", "refractory period (whole time steps)", on_time_grid=True),
-    Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current"),
+    Parameter("i_offset", "nA", 1.0, "(-inf, inf)", "constant injected current (rheobase 0.75 nA at the defaults)"),
 ) + STEP_PARAMETERS
 
 MODEL = Model(

@@ -30,7 +30,7 @@ PARAMETERS = (
     Parameter("v_reset", "mV", -65.0, "(-inf, inf)", "potential after a spike"),
     Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold"),
     Parameter("tau_refrac", "ms", 2.0, "[0, inf)", "refractory period (whole time steps)", on_time_grid=True),
-    Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current"),
+    Parameter("i_offset", "nA", 1.0, "(-inf, inf)", "constant injected current (59 Hz at the defaults)"),
 ) + STEP_PARAMETERS
 
 
@@ -71,5 +71,6 @@ MODEL = Model(
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
     constraints=STEP_CONSTRAINTS,
     cell_types=("IF_curr_exp",),
+    revision=2,  # 2: the default i_offset is 1 nA
     doc=__doc__,
 )

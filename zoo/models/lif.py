@@ -4,7 +4,8 @@
 
 Reference: Lapicque (1907) J. Physiol. Pathol. Gén. 9:620; Gerstner, Kistler, Naud &
 Paninski (2014) *Neuronal Dynamics*, eqs. (1.5)–(1.12) (rate under constant current).
-Defaults are PyNN's ``IF_curr_exp`` defaults (no synaptic input is connected).
+Defaults are PyNN's ``IF_curr_exp`` defaults (no synaptic input is connected), except
+the current: 1 nA (PyNN's 0 would leave the default run silent), 36 Hz.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ PARAMETERS = (
     Parameter("v_reset", "mV", -65.0, "(-inf, inf)", "potential after a spike"),
     Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold"),
     Parameter("tau_refrac", "ms", 0.1, "[0, inf)", "refractory period (whole time steps)", on_time_grid=True),
-    Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current"),
+    Parameter("i_offset", "nA", 1.0, "(-inf, inf)", "constant injected current (rheobase 0.75 nA at the defaults)"),
 ) + STEP_PARAMETERS
 
 
@@ -71,5 +72,6 @@ MODEL = Model(
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
     constraints=STEP_CONSTRAINTS,
     cell_types=("IF_curr_exp",),
+    revision=2,  # 2: the default i_offset is 1 nA
     doc=__doc__,
 )

@@ -82,7 +82,8 @@ PARAMETERS = (
               "leak reversal potential (rest at -65 mV)"),
     Parameter("tau_refrac", "ms", CLASSIC_PATCH["tau_refrac"], "[0, inf)",
               "spike-detection pause after a spike (v is not clamped)", on_time_grid=True),
-    Parameter("i_offset", "nA", 0.0, "(-inf, inf)", "constant injected current (0.1 nA = 1 µA/cm²)"),
+    Parameter("i_offset", "nA", 1.0, "(-inf, inf)",
+              "constant injected current (0.1 nA = 1 µA/cm²; 1 nA fires repetitively, rheobase 0.627 nA)"),
 ) + STEP_PARAMETERS
 
 MODEL = Model(
@@ -102,5 +103,6 @@ MODEL = Model(
     relations=STEP_RELATIONS,
     constraints=STEP_CONSTRAINTS,
     cell_types=("HH_curr_alpha",),
+    revision=2,  # 2: the default i_offset is 1 nA (10 µA/cm²)
     doc=__doc__,
 )
