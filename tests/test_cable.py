@@ -165,3 +165,17 @@ def test_the_current_starts_in_the_same_step_on_every_simulator(simulator):
     rest = cable.MODEL.defaults()["v_rest"]
     assert len(at_rest) >= 2 and np.allclose(at_rest, rest, rtol=0, atol=1e-9)
     assert v[v.index > start + 1e-9].iloc[0] > rest + 1e-3
+
+
+def test_a_run_too_large_for_memory_is_refused_before_it_starts(capsys):
+    """100 000 compartments are inside the declared range, but 300 ms of them would
+    record about 89 GiB: refused at once with the estimate and the way to allow it
+    (NEST used to work on it for minutes, Brian2 to pass 12 GB)."""
+    with pytest.raises(ValueError, match=r"record about 89.4 GiB .* more than the 6 GiB allowed.*--max-memory"):
+        zoo.run("cable", SIMULATORS[0], n_compartments=100000)
+    from zoo import runner
+
+    plan = runner.prepare("cable", SIMULATORS[0], None, None, None, None, {"n_compartments": 100})
+    assert runner.memory_estimate_gib(plan) < 0.1  # the default cable is far below the budget
+    with pytest.raises(ValueError, match="more than the 0.01 GiB allowed"):
+        zoo.run("cable", SIMULATORS[0], max_memory_gib=0.01)

@@ -82,13 +82,14 @@ def cmd_show(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .runner import run
+    from .runner import MEMORY_BUDGET_GIB, run
 
     params = _settings(args.set, "--set", _parse_setting)
     _check_output(args.out, (".parquet", ".csv"), "--out")
     _check_output(args.plot, (".png", ".pdf", ".svg"), "--plot")
     result = run(args.model, simulator=args.simulator, duration_ms=args.duration, dt_ms=args.dt, seed=args.seed,
-                 threads=args.threads, **params)
+                 threads=args.threads,
+                 max_memory_gib=MEMORY_BUDGET_GIB if args.max_memory is None else args.max_memory, **params)
     # files first, then the terminal: a closed pipe (zoo run ... | head) loses nothing
     written = result.save(args.out) if args.out else []
     if args.plot:
@@ -283,6 +284,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dt", type=float, metavar="MS")
     p.add_argument("--seed", type=int)
     p.add_argument("--threads", type=int, default=1, help="threads for the simulator (where it can use several)")
+    p.add_argument("--max-memory", type=float, default=None, metavar="GIB",
+                   help="refuse runs whose recordings would need more memory (default: 6 GiB; inf: no limit)")
     p.add_argument("--out", metavar="FILE.parquet|.csv")
     p.add_argument("--plot", metavar="FILE.png")
     p.set_defaults(verb=cmd_run)

@@ -16,6 +16,16 @@ from .declarations.parameters import check_seed
 from .declarations.spike_trains import spike_shape, spike_train_metrics
 from .result import Result
 
+#: Largest estimated memory of a run's recordings (GiB) accepted without being asked
+#: (``max_memory_gib``, ``zoo run --max-memory``): a quarter of this machine kind's 24 GiB,
+#: beyond which a run risks swapping or being killed after minutes of simulation.
+MEMORY_BUDGET_GIB = 6.0
+#: Bytes per recorded sample of v: the simulator's buffer and PyNN's Neo signal (8 each),
+#: and for traced samples the long trace table (time, neuron, variable, value, and a
+#: compartment's index and position: about 48).
+BYTES_PER_SAMPLE = 16
+BYTES_PER_TRACED_SAMPLE = 64
+
 #: PyNN's own per-channel annotation of signals; any other one (e.g. ``compartment``,
 #: ``position_um`` of a multicompartment cell) becomes a column of the trace table.
 PYNN_CHANNEL_ANNOTATION = "channel_index"
@@ -30,6 +40,7 @@ def run(
     trace_neurons: int | Iterable[int] | None = None,
     spike_shape: bool = True,
     threads: int = 1,
+    max_memory_gib: float | None = MEMORY_BUDGET_GIB,
     **params,
 ) -> Result:
     """Run model ``name`` on ``simulator`` (``zoo.backends.names()``); return a :class:`Result`.
@@ -43,6 +54,8 @@ def run(
     the spike-shape metrics of models that have them (they record v of every neuron).
     ``threads``: threads the simulator may use (NEST's ``local_num_threads``; Brian2
     runs single-threaded through PyNN); results do not depend on it.
+    ``max_memory_gib``: a run whose recordings are estimated to need more (GiB) is
+    refused before it starts (None or inf: no limit).
 
     Raises ValueError, before any simulator is imported, for an unknown model,
     simulator or parameter and for out-of-range values.
@@ -50,7 +63,35 @@ def run(
     plan = prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params)
     plan["spike_shape"] = bool(spike_shape)
     plan["threads"] = backends.backend_class(simulator).check_threads(threads)
+    check_memory(plan, max_memory_gib)
     return execute(plan)
+
+
+def memory_estimate_gib(plan: dict) -> float:
+    """The recordings' memory (GiB) a prepared run will need, estimated from the
+    samples of v it keeps (:data:`BYTES_PER_SAMPLE`); spikes are not counted."""
+    model, size = plan["model"], plan["size"]
+    samples = round(plan["duration_ms"] / plan["dt_ms"]) + 1
+    per_neuron = model.simulation.channels(plan["values"], size) / size if model.simulation.channels else 1
+    traced = len(plan["traced"]) * per_neuron  # a traced cell keeps the traces of all its channels
+    channels = size * per_neuron if _records_v_everywhere(model, plan.get("spike_shape", True)) else traced
+    return (channels * BYTES_PER_SAMPLE + traced * BYTES_PER_TRACED_SAMPLE) * samples / 2**30
+
+
+def check_memory(plan: dict, max_memory_gib: float | None) -> None:
+    """ValueError, before any simulation, if the run would record more than allowed."""
+    if max_memory_gib is None:
+        return
+    needed = memory_estimate_gib(plan)
+    if needed > float(max_memory_gib):
+        raise ValueError(
+            f"this run would record about {needed:.3g} GiB of membrane potential, more than the "
+            f"{float(max_memory_gib):g} GiB allowed; shorten it, coarsen dt, trace fewer neurons, or raise the "
+            "limit (zoo run --max-memory GIB, zoo.run(max_memory_gib=...))")
+
+
+def _records_v_everywhere(model, spike_shape: bool) -> bool:
+    return (spike_shape and any(m.source == "shape" for m in model.metrics)) or model.simulation.records_v_everywhere
 
 
 def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) -> dict:
@@ -72,9 +113,8 @@ def execute(plan: dict) -> Result:
     model, size, dt_ms, duration_ms = plan["model"], plan["size"], plan["dt_ms"], plan["duration_ms"]
     started = time.perf_counter()
     backend = backends.load(plan["simulator"])
-    shape_metrics = [m.name for m in model.metrics if m.source == "shape"]
-    needs_shape = plan.get("spike_shape", True) and bool(shape_metrics)
-    v_everywhere = needs_shape or model.simulation.records_v_everywhere
+    needs_shape = plan.get("spike_shape", True) and any(m.source == "shape" for m in model.metrics)
+    v_everywhere = _records_v_everywhere(model, plan.get("spike_shape", True))
     with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1), duration_ms,
                   model.simulation.whole_run_compilation) as sim:
         network = model.simulation.build(sim, plan["values"], size, duration_ms, plan["seed"])

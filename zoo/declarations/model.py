@@ -76,6 +76,9 @@ class Simulation:
     ``build(sim, params, size, duration_ms, seed) -> Network``; ``analyse(Recording)
     -> Analysis`` (None: the model reports only what the runner computes from spikes).
     ``records_v_everywhere``: the analysis needs v of every neuron or compartment.
+    ``channels(params, size)``: how many v signals one population of ``size`` records
+    when v is recorded everywhere (default: one per neuron; a cable: one per
+    compartment), for the runner's memory estimate.
     ``whole_run_compilation``: the model adds no per-step Python callbacks (PyNN
     current sources), so a backend may compile a long run whole.
     """
@@ -83,6 +86,7 @@ class Simulation:
     build: Callable[..., Network]
     analyse: Callable[[Recording], Analysis] | None = None
     records_v_everywhere: bool = False
+    channels: Callable[[Mapping, int], int] | None = None
     whole_run_compilation: bool = False
 
 

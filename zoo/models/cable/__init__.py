@@ -71,6 +71,11 @@ def check_current_onset(values: dict, dt_ms: float) -> None:
         check_onset("start", values["start"], dt_ms)
 
 
+def compartments(params: dict, size: int) -> int:
+    """v signals recorded: one per compartment of every cable."""
+    return int(params["n_compartments"]) * size
+
+
 def build(sim, params: dict, size: int, duration_ms: float, seed: int) -> Network:
     """One cable; the current enters the compartment at x = 0."""
     mc = sim.multicompartment
@@ -110,7 +115,7 @@ MODEL = Model(
     protocol=Protocol(stimulus="current step amplitude (nA) at x = 0 from start to stop (ms)", duration_ms=300.0,
                       dt_ms=0.025, recorded=("v",), traced_neurons=1),
     metrics=METRICS,
-    simulation=Simulation(build=build, analyse=analyse, records_v_everywhere=True),
+    simulation=Simulation(build=build, analyse=analyse, records_v_everywhere=True, channels=compartments),
     validation=Validation(
         closed_form=ClosedForm(
             metrics=("input_resistance_mohm", "attenuation", "tau_ms"), values=closed_forms,
