@@ -91,3 +91,19 @@ def test_synaptic_input_arrives_in_the_same_step_on_both(pair, delay_ms):
     assert len(nest) > 300
     np.testing.assert_allclose(brian2, nest, atol=1e-9)
     np.testing.assert_allclose(delays, delay_ms)  # read back as given
+
+
+def test_rate_under_a_step_counts_the_spikes_of_the_step(simulator):
+    """Under a step protocol ``rate_hz`` is the rate while the step acts, (start, stop],
+    not the run's count over the whole run (which mixed silence into it)."""
+    result = zoo.run("lif", simulator=simulator, duration_ms=500.0, i_offset=[0.0, 0.5], step_amplitude=1.0,
+                     step_start=100.0, step_stop=400.0)
+    spikes, summary = result.spikes, result.summary
+    for neuron in (0, 1):
+        t = spikes.loc[spikes["neuron"] == neuron, "t_ms"]
+        inside = ((t > 100.0) & (t <= 400.0)).sum()
+        assert summary["rate_hz"][neuron] == pytest.approx(inside / 0.3)
+        assert summary["n_spikes"][neuron] == len(t)
+    assert summary["rate_hz"][0] > summary["n_spikes"][0] / 0.5 > 0  # the silent neuron fires only in the step
+    plain = zoo.run("lif", simulator=simulator, duration_ms=500.0, i_offset=[1.5]).summary
+    assert plain["rate_hz"][0] == plain["n_spikes"][0] / 0.5  # no step: the whole run

@@ -219,7 +219,8 @@ def _summary(model, values, size, spikes, duration_ms, analysed) -> pd.DataFrame
     """One row per neuron: parameter values, then the model's metrics in declared order
     (from the spike trains or the model's analysis), then the closed forms."""
     columns = {name: np.broadcast_to(np.asarray(value, dtype=float), (size,)) for name, value in values.items()}
-    trains = spike_train_metrics(spikes["neuron"].to_numpy(), spikes["t_ms"].to_numpy(), size, duration_ms)
+    window = model.simulation.rate_window(values, duration_ms) if model.simulation.rate_window else None
+    trains = spike_train_metrics(spikes["neuron"].to_numpy(), spikes["t_ms"].to_numpy(), size, duration_ms, window)
     metrics = {}
     for metric in model.metrics:
         if metric.source == "spikes":

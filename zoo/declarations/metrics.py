@@ -62,7 +62,8 @@ def analysed(*metrics: Metric) -> tuple[Metric, ...]:
 
 
 N_SPIKES = Metric("n_spikes", "1", "number of spikes in the run", dtype="int64")
-RATE = Metric("rate_hz", "Hz", "n_spikes / duration")
+RATE = Metric("rate_hz", "Hz", "spikes per second over the protocol's rate window: the whole run, or the current "
+                               "step where the protocol has one")
 LATE_RATE = Metric("late_rate_hz", "Hz", "spikes in the second half of the run / half the duration (steady state)")
 FIRST_SPIKE = Metric("first_spike_ms", "ms", "time of the first spike (NaN without spikes)")
 MEAN_ISI = Metric("mean_isi_ms", "ms", "mean interspike interval (NaN with fewer than 2 spikes)")

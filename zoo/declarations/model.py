@@ -79,6 +79,8 @@ class Simulation:
     ``channels(params, size)``: how many v signals one population of ``size`` records
     when v is recorded everywhere (default: one per neuron; a cable: one per
     compartment), for the runner's memory estimate.
+    ``rate_window(params, duration_ms) -> (start, stop)``: the spikes ``rate_hz``
+    counts, (start, stop] in ms (None: the whole run).
     ``whole_run_compilation``: the model adds no per-step Python callbacks (PyNN
     current sources), so a backend may compile a long run whole.
     """
@@ -87,6 +89,7 @@ class Simulation:
     analyse: Callable[[Recording], Analysis] | None = None
     records_v_everywhere: bool = False
     channels: Callable[[Mapping, int], int] | None = None
+    rate_window: Callable[[Mapping, float], tuple[float, float]] | None = None
     whole_run_compilation: bool = False
 
 

@@ -12,8 +12,12 @@ import numpy as np
 import pandas as pd
 
 
-def spike_train_metrics(neuron: np.ndarray, t_ms: np.ndarray, size: int, duration_ms: float) -> pd.DataFrame:
-    """One row per neuron 0..size-1 from flat arrays of spike owners and times."""
+def spike_train_metrics(neuron: np.ndarray, t_ms: np.ndarray, size: int, duration_ms: float,
+                        rate_window_ms: tuple[float, float] | None = None) -> pd.DataFrame:
+    """One row per neuron 0..size-1 from flat arrays of spike owners and times.
+
+    ``rate_hz`` counts the spikes in ``rate_window_ms`` = (start, stop], ms (default:
+    the whole run) over its length; the other statistics cover the whole run."""
     order = np.lexsort((t_ms, neuron))
     neuron, t_ms = neuron[order], t_ms[order]
     counts = np.bincount(neuron, minlength=size)
@@ -33,11 +37,13 @@ def spike_train_metrics(neuron: np.ndarray, t_ms: np.ndarray, size: int, duratio
         sq_dev = np.bincount(owner, weights=(isi - mean_isi[owner]) ** 2, minlength=size)
         cv = np.where(n_isi >= 2, np.sqrt(sq_dev / np.maximum(n_isi, 1)) / mean_isi, np.nan)
     late = np.bincount(neuron[t_ms > duration_ms / 2.0], minlength=size)
+    start, stop = (0.0, duration_ms) if rate_window_ms is None else rate_window_ms
+    inside = np.bincount(neuron[(t_ms > start) & (t_ms <= stop + 1e-9 * max(1.0, stop))], minlength=size)
     return pd.DataFrame(
         {
             "neuron": np.arange(size),
             "n_spikes": counts,
-            "rate_hz": counts / (duration_ms / 1000.0),
+            "rate_hz": inside / ((stop - start) / 1000.0),
             "late_rate_hz": late / (duration_ms / 2000.0),
             "first_spike_ms": first,
             "mean_isi_ms": mean_isi,

@@ -12,10 +12,10 @@ above −40 mV as a spike; the zoo's backend layer gives Brian2 NEST's rule.
 from __future__ import annotations
 
 from ..declarations.metrics import SHAPED_TRAIN
-from ..declarations.model import CheckProtocol, Model, Simulation, Validation
+from ..declarations.model import CheckProtocol, Model, Validation
 from ..declarations.parameters import Parameter
 from ..declarations.tolerances import PEAK_DETECTION_AGREEMENT
-from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
                                      current_clamp_protocol)
 
 PARAMETERS = (
@@ -37,7 +37,7 @@ MODEL = Model(
     parameters=PARAMETERS,
     protocol=current_clamp_protocol(dt_ms=0.01, max_population=200),
     metrics=SHAPED_TRAIN,
-    simulation=Simulation(build=current_clamp_population("HH_cond_exp")),
+    simulation=current_clamp_simulation("HH_cond_exp"),
     validation=Validation(
         agreement=PEAK_DETECTION_AGREEMENT,
         protocols=(CheckProtocol(params={"i_offset": [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]}, duration_ms=1000.0,

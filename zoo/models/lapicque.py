@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..declarations.metrics import TRAIN
-from ..declarations.model import CheckProtocol, ClosedForm, Model, Simulation, Validation
+from ..declarations.model import CheckProtocol, ClosedForm, Model, Validation
 from ..declarations.parameters import Parameter
 from ..declarations.tolerances import GRID_IF_AGREEMENT, grid_rate_closed_form_tolerance
-from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
                                      current_clamp_protocol, has_step)
 
 LEAK_FREE_TAU_M_MS = 1.0e9
@@ -61,7 +61,7 @@ MODEL = Model(
     parameters=PARAMETERS,
     protocol=current_clamp_protocol(dt_ms=0.1),
     metrics=TRAIN,
-    simulation=Simulation(build=current_clamp_population("IF_curr_exp", fixed={"tau_m": LEAK_FREE_TAU_M_MS})),
+    simulation=current_clamp_simulation("IF_curr_exp", fixed={"tau_m": LEAK_FREE_TAU_M_MS}),
     validation=Validation(
         closed_form=ClosedForm(metrics=("rate_hz",), values=closed_forms, tolerance=grid_rate_closed_form_tolerance,
                                doc="f = 1/(t_ref + cm*dv/I), dv = v_thresh - v_reset"),

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..declarations.metrics import TRAIN
-from ..declarations.model import CheckProtocol, ClosedForm, Model, Simulation, Validation
+from ..declarations.model import CheckProtocol, ClosedForm, Model, Validation
 from ..declarations.parameters import Parameter
 from ..declarations.tolerances import GRID_IF_AGREEMENT, grid_rate_closed_form_tolerance
-from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
                                      current_clamp_protocol, has_step)
 
 PARAMETERS = (
@@ -62,7 +62,7 @@ MODEL = Model(
     parameters=PARAMETERS,
     protocol=current_clamp_protocol(dt_ms=0.1),
     metrics=TRAIN,
-    simulation=Simulation(build=current_clamp_population("IF_curr_exp")),
+    simulation=current_clamp_simulation("IF_curr_exp"),
     validation=Validation(
         closed_form=ClosedForm(metrics=("rate_hz",), values=closed_forms, tolerance=grid_rate_closed_form_tolerance,
                                doc="f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv))), R = tau_m/cm, dv = v_thresh - v_reset"),

@@ -7,7 +7,7 @@ step after ``step_start`` (see :func:`zoo.stimuli.check_onset`). Speaks PyNN onl
 """
 from __future__ import annotations
 
-from ..declarations.model import Network, Protocol
+from ..declarations.model import Network, Protocol, Simulation
 from ..declarations.parameters import Parameter
 from . import check_onset
 
@@ -35,6 +35,19 @@ STEP_CONSTRAINTS = (check_step,)
 def has_step(params: dict) -> bool:
     """Whether a step current is added to ``i_offset`` (closed forms assume none)."""
     return params["step_amplitude"] != 0.0
+
+
+def step_window(params: dict, duration_ms: float) -> tuple[float, float]:
+    """The spikes ``rate_hz`` counts (ms): during the step (start, stop] where there is
+    one (the step acts from the step after ``step_start``), else the whole run."""
+    if has_step(params) and params["step_start"] < duration_ms:
+        return float(params["step_start"]), float(min(params["step_stop"], duration_ms))
+    return 0.0, float(duration_ms)
+
+
+def current_clamp_simulation(cell_type: str, fixed: dict | None = None):
+    """The ``Simulation`` of a current-clamped point neuron of ``cell_type``."""
+    return Simulation(build=current_clamp_population(cell_type, fixed), rate_window=step_window)
 
 
 def current_clamp_protocol(dt_ms: float, max_population: int | None = None) -> Protocol:

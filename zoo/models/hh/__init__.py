@@ -19,10 +19,10 @@ by the zoo's backend layer (NEST ``hh_psc_alpha``; Brian2 equations, rk4).
 from __future__ import annotations
 
 from ...declarations.metrics import SHAPED_TRAIN
-from ...declarations.model import CheckProtocol, Model, Simulation, Validation
+from ...declarations.model import CheckProtocol, Model, Validation
 from ...declarations.parameters import Parameter
 from ...declarations.tolerances import PEAK_DETECTION_AGREEMENT
-from ...stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_population,
+from ...stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
                                       current_clamp_protocol)
 
 #: Patch area (cm²) of the model; 1 µA/cm² of membrane is 0.1 nA.
@@ -93,7 +93,7 @@ MODEL = Model(
     parameters=PARAMETERS,
     protocol=current_clamp_protocol(dt_ms=0.01, max_population=200),
     metrics=SHAPED_TRAIN,
-    simulation=Simulation(build=current_clamp_population("HH_curr_alpha")),
+    simulation=current_clamp_simulation("HH_curr_alpha"),
     validation=Validation(
         agreement=PEAK_DETECTION_AGREEMENT,
         protocols=(CheckProtocol(params={"i_offset": [0.0, 0.3, 0.6, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0]},
