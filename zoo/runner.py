@@ -90,8 +90,14 @@ def check_memory(plan: dict, max_memory_gib: float | None) -> None:
             "limit (zoo run --max-memory GIB, zoo.run(max_memory_gib=...))")
 
 
+def _has_shape_metrics(model) -> bool:
+    return any(m.source == "shape" for m in model.metrics)
+
+
 def _records_v_everywhere(model, spike_shape: bool) -> bool:
-    return (spike_shape and any(m.source == "shape" for m in model.metrics)) or model.simulation.records_v_everywhere
+    """v of every neuron or compartment is recorded: for spike shapes, or because the
+    model's analysis needs it."""
+    return (spike_shape and _has_shape_metrics(model)) or model.simulation.records_v_everywhere
 
 
 def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) -> dict:
@@ -113,7 +119,7 @@ def execute(plan: dict) -> Result:
     model, size, dt_ms, duration_ms = plan["model"], plan["size"], plan["dt_ms"], plan["duration_ms"]
     started = time.perf_counter()
     backend = backends.load(plan["simulator"])
-    needs_shape = plan.get("spike_shape", True) and any(m.source == "shape" for m in model.metrics)
+    needs_shape = plan.get("spike_shape", True) and _has_shape_metrics(model)
     v_everywhere = _records_v_everywhere(model, plan.get("spike_shape", True))
     with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1), duration_ms,
                   model.simulation.whole_run_compilation) as sim:

@@ -231,10 +231,6 @@ class Backend:
                 cell.parent = None
         self._populations.clear()
 
-    def report_spike_times(self, times_ms, dt_ms: float):
-        """Simulator spike times -> the zoo's reported times (ms)."""
-        return times_ms + self.spike_report_offset_steps * dt_ms
-
     def report_spikes(self, segment, dt_ms: float) -> None:
         """Put the segment's spike trains, as PyNN returned them, at the zoo's reported
         times (in place, kept in Neo's multiplexed form), so the Neo block and the
@@ -249,7 +245,10 @@ class Backend:
         shifted = np.asarray(times.rescale("ms").magnitude) + self.spike_report_offset_steps * dt_ms
         # PyNN builds the list from arrays (Neo's from_spike_time_array); read its
         # metadata without turning it into a thousand SpikeTrain objects
-        metadata = trains._spiketrain_metadata
+        metadata = getattr(trains, "_spiketrain_metadata", None)
+        if metadata is None or getattr(trains, "_spike_time_array", None) is None:
+            raise RuntimeError("PyNN returned spike trains not built from arrays; the zoo cannot move them to "
+                               "its reported times without Neo's multiplexed form")
         t_stop = max(float(pq.Quantity(metadata["t_stop"], "ms")), float(shifted.max(initial=0.0)))
         moved = SpikeTrainList.from_spike_time_array(
             shifted, np.asarray(ids), trains._all_channel_ids, t_stop=t_stop * pq.ms, units="ms",

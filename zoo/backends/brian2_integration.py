@@ -39,7 +39,7 @@ def _describe(name: str, variable) -> str:
         return (f"{name}={type(variable).__name__}({variable.dim},{np.dtype(variable.dtype).str},"
                 f"scalar={variable.scalar},constant={variable.constant},read_only={variable.read_only})")
     if isinstance(variable, Function):
-        return f"{name}=Function({getattr(variable, 'pyfunc', None).__name__ if getattr(variable, 'pyfunc', None) else ''})"
+        return f"{name}=Function({getattr(getattr(variable, 'pyfunc', None), '__name__', '')})"
     return f"{name}={type(variable).__name__}"
 
 
@@ -54,13 +54,14 @@ class CachedStateUpdater(StateUpdateMethod):
     def __repr__(self) -> str:
         return f"CachedStateUpdater({self.label})"
 
-    def key(self, equations, variables) -> str:
-        parts = [f"brian2 {brian2.__version__}", self.label, str(equations)]
+    def key(self, equations, variables, method_options=None) -> str:
+        parts = [f"brian2 {brian2.__version__}", self.label, repr(sorted((method_options or {}).items())),
+                 str(equations)]
         parts += [_describe(name, variables[name]) for name in sorted(variables or {})]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def __call__(self, equations, variables=None, method_options=None):
-        path = cache_directory() / f"{self.key(equations, variables)}.txt"
+        path = cache_directory() / f"{self.key(equations, variables, method_options)}.txt"
         if path.exists():
             return path.read_text()
         code = self.method(equations, variables, method_options)

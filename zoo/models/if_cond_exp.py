@@ -17,25 +17,18 @@ Defaults are PyNN's ``IF_cond_exp`` defaults, except the current: 1 nA (36 Hz).
 """
 from __future__ import annotations
 
-import numpy as np
 
 from ..declarations.metrics import TRAIN
-from ..declarations.model import CheckProtocol, ClosedForm, Model, Validation
-from ..declarations.parameters import Parameter
+from ..declarations.model import ClosedForm, Model, Validation
 from ..declarations.tolerances import GRID_IF_AGREEMENT, grid_rate_closed_form_tolerance
-from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
+from ..stimuli.current_clamp import (CURRENT_RANGE_CHECK, current_clamp_simulation,
                                      current_clamp_protocol)
+from . import lif
 from .lif import closed_forms
 
-PARAMETERS = (
-    Parameter("cm", "nF", 1.0, "(0, inf)", "membrane capacitance"),
-    Parameter("tau_m", "ms", 20.0, "(0, inf)", "membrane time constant (leak conductance cm/tau_m)"),
-    Parameter("v_rest", "mV", -65.0, "(-inf, inf)", "leak reversal (resting) potential, also the initial potential"),
-    Parameter("v_reset", "mV", -65.0, "(-inf, inf)", "potential after a spike"),
-    Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold"),
-    Parameter("tau_refrac", "ms", 0.1, "[0, inf)", "refractory period (whole time steps)", on_time_grid=True),
-    Parameter("i_offset", "nA", 1.0, "(-inf, inf)", "constant injected current (rheobase 0.75 nA at the defaults)"),
-) + STEP_PARAMETERS
+#: The LIF's parameters: PyNN's IF_cond_exp has the same membrane parameters, names,
+#: units and defaults (its synaptic ones play no part under current clamp).
+PARAMETERS = lif.PARAMETERS
 
 MODEL = Model(
     name="if_cond_exp",
@@ -49,10 +42,10 @@ MODEL = Model(
         closed_form=ClosedForm(metrics=("rate_hz",), values=closed_forms, tolerance=grid_rate_closed_form_tolerance,
                                doc="no synaptic conductance: the LIF's f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv)))"),
         agreement=GRID_IF_AGREEMENT,
-        protocols=(CheckProtocol(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),),
+        protocols=(CURRENT_RANGE_CHECK,),
     ),
-    relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
-    constraints=STEP_CONSTRAINTS,
+    relations=lif.MODEL.relations,
+    constraints=lif.MODEL.constraints,
     cell_types=("IF_cond_exp",),
     doc=__doc__,
 )

@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..declarations.metrics import TRAIN
-from ..declarations.model import CheckProtocol, ClosedForm, Model, Validation
+from ..declarations.model import ClosedForm, Model, Validation
 from ..declarations.parameters import Parameter
 from ..declarations.tolerances import GRID_IF_AGREEMENT, grid_rate_closed_form_tolerance
-from ..stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
+from ..stimuli.current_clamp import (CURRENT_RANGE_CHECK, STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS,
+                                     current_clamp_simulation,
                                      current_clamp_protocol, has_step)
 
 PARAMETERS = (
@@ -67,7 +68,7 @@ MODEL = Model(
         closed_form=ClosedForm(metrics=("rate_hz",), values=closed_forms, tolerance=grid_rate_closed_form_tolerance,
                                doc="f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv))), R = tau_m/cm, dv = v_thresh - v_reset"),
         agreement=GRID_IF_AGREEMENT,
-        protocols=(CheckProtocol(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1),),
+        protocols=(CURRENT_RANGE_CHECK,),
     ),
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
     constraints=STEP_CONSTRAINTS,

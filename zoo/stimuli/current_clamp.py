@@ -7,7 +7,9 @@ step after ``step_start`` (see :func:`zoo.stimuli.check_onset`). Speaks PyNN onl
 """
 from __future__ import annotations
 
-from ..declarations.model import Network, Protocol, Simulation
+import numpy as np
+
+from ..declarations.model import CheckProtocol, Network, Protocol, Simulation
 from ..declarations.parameters import Parameter
 from . import check_onset
 
@@ -48,6 +50,11 @@ def step_window(params: dict, duration_ms: float) -> tuple[float, float]:
 def current_clamp_simulation(cell_type: str, fixed: dict | None = None):
     """The ``Simulation`` of a current-clamped point neuron of ``cell_type``."""
     return Simulation(build=current_clamp_population(cell_type, fixed), rate_window=step_window)
+
+
+#: ``zoo check`` of a current-clamped IF neuron: 50 currents from silence to fast
+#: firing, one population, 1 s at dt = 0.1 ms.
+CURRENT_RANGE_CHECK = CheckProtocol(params={"i_offset": np.linspace(0.0, 2.0, 50)}, duration_ms=1000.0, dt_ms=0.1)
 
 
 def current_clamp_protocol(dt_ms: float, max_population: int | None = None) -> Protocol:

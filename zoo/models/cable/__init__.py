@@ -97,7 +97,7 @@ def build(sim, params: dict, size: int, duration_ms: float, seed: int) -> Networ
 
 def closed_forms(p: dict) -> dict:
     """Steady state and time constant of the passive sealed cable (NaN when active)."""
-    passive = p["gbar_Na"] == 0.0 and p["gbar_K"] == 0.0
+    passive = theory.is_passive(p)
     nan = np.nan
     args = (p["length"], p["diameter"], p["Rm"], p["Ra"])
     return {

@@ -58,7 +58,7 @@ def measure(times_ms: np.ndarray, volts_mv: np.ndarray, positions_um: np.ndarray
     """(metrics of the cable, per-compartment profile table) from samples × compartments."""
     deflection = volts_mv - params["v_rest"]
     steady = params["stop"] >= duration_ms and params["amplitude"] != 0.0
-    passive = params["gbar_Na"] == 0.0 and params["gbar_K"] == 0.0
+    passive = theory.is_passive(params)
     final = deflection[-1]
     near, far = theory.end_values(final)
     metrics = {

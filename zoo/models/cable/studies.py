@@ -17,13 +17,13 @@ from . import ACTIVE, CONVERGENCE_COMPARTMENTS, CONVERGENCE_DURATION_MS, MODEL, 
 CELL_TYPE = MODEL.cell_types[0]
 
 
-def _summary(simulator, duration_ms, dt_ms=None, **params):
+def _run(simulator, duration_ms, dt_ms=None, **params):
     return run("cable", simulator, duration_ms=duration_ms, dt_ms=dt_ms, trace_neurons=0, **params)
 
 
 def profiles(simulator: str, lengths_um, duration_ms: float = 300.0) -> pd.DataFrame:
     """Final V per compartment with the closed-form steady state, one cable per length."""
-    return pd.concat([_summary(simulator, duration_ms, length=length).profile.assign(simulator=simulator,
+    return pd.concat([_run(simulator, duration_ms, length=length).profile.assign(simulator=simulator,
                                                                                     length=length)
                       for length in lengths_um], ignore_index=True)
 
@@ -37,7 +37,7 @@ def convergence(simulator: str, counts=CONVERGENCE_COMPARTMENTS, duration_ms: fl
     rows = []
     for n in counts:
         p = dict(MODEL.defaults(), length=length_um, n_compartments=float(n))
-        measured = _summary(simulator, duration_ms, length=length_um, n_compartments=float(n)).summary.iloc[0]
+        measured = _run(simulator, duration_ms, length=length_um, n_compartments=float(n)).summary.iloc[0]
         closed = theory.attenuation(p["length"], p["diameter"], p["Rm"], p["Ra"])
         _, discrete, _, bound = theory.steady_state_bounds(p, numerics)
         rows.append({"simulator": simulator, "n_compartments": n, "dx_over_lambda": (length_um / n) / float(
@@ -51,7 +51,7 @@ def velocities(simulator: str, diameters_um, dt_ms: float, duration_ms: float = 
     """Conduction velocity and far-end peak of the active cable against diameter."""
     rows = []
     for d in diameters_um:
-        s = _summary(simulator, duration_ms, dt_ms, **dict(ACTIVE, diameter=d)).summary.iloc[0]
+        s = _run(simulator, duration_ms, dt_ms, **dict(ACTIVE, diameter=d)).summary.iloc[0]
         rows.append({"simulator": simulator, "diameter": d, "dt_ms": dt_ms, "velocity_m_per_s": s["velocity_m_per_s"],
                      "far_end_peak_mv": s["far_end_peak_mv"]})
     return pd.DataFrame(rows)

@@ -141,7 +141,8 @@ def _rows(rows) -> list[dict]:
     return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
 
 
-def _is_passive(p) -> bool:
+def is_passive(p) -> bool:
+    """Whether the cable has no active channels (its closed forms apply)."""
     return p["gbar_Na"] == 0.0 and p["gbar_K"] == 0.0
 
 
