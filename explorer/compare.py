@@ -6,8 +6,12 @@ the model's metrics: both values (``value_a`` of ``simulator_a``, ``value_b`` of
 the tolerance the model's validation declares (derived from both simulators'
 declared numerics) and a verdict; for the spike trains of a spiking model: the van
 Rossum and Victor-Purpura distances (Elephant) and Kistler's coincidence factor, with
-their settings stated in the ``setting`` column. Informational metrics are shown with
-no tolerance. The judging is :mod:`zoo.declarations.verdicts`, as in ``zoo check``.
+their settings stated in the ``setting`` column. The ``judged`` column says whether a row
+is judged against a tolerance, or shown only: an informational metric, or a spike-train
+distance at a grid tie (where the model's tolerances say the trains may legitimately
+drift apart; the interval metrics judge those points). :func:`verdicts` sums the rows
+up per metric; ``zoo check`` reads the same summary, so both give one verdict.
+The judging is :mod:`zoo.declarations.verdicts`.
 """
 from __future__ import annotations
 
@@ -24,9 +28,11 @@ from zoo import backends, registry
 from zoo.declarations.metrics import (COINCIDENCE_WINDOW_MS, SPIKE_TRAIN_DISTANCES, VAN_ROSSUM_TAU_MS,
                                       VICTOR_PURPURA_COST_PER_MS)
 from zoo.declarations.spike_trains import coincidence_factor
-from zoo.declarations.verdicts import errors, passes
+from zoo.declarations.tolerances import GRID_TIE_KEY
+from zoo.declarations.verdicts import COLUMNS, GRID_TIE, INFORMATION, JUDGED, errors, passes, worst_row
 
 DISTANCES = {m.name: m.doc for m in SPIKE_TRAIN_DISTANCES}
+IDENTICAL = {m.name: m.identical for m in SPIKE_TRAIN_DISTANCES}
 
 
 def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.DataFrame:
@@ -70,23 +76,48 @@ def _status_rows(spec, table, a, b) -> pd.DataFrame:
     frame.insert(0, "simulators", f"{b} vs {a}")
     frame.insert(1, "simulator_a", a)
     frame.insert(2, "simulator_b", b)
+    frame.insert(3, "model", spec.name)
     frame["metric"] = "status"
     frame["value_a"] = frame["value_b"] = frame["difference"] = frame["tolerance"] = 0.0
     frame["abs_difference"] = frame["rel_difference"] = np.inf
     frame["pass"] = False
+    frame["judged"] = JUDGED
     frame["setting"] = [f"{a}: {status.at[k, a]}, {b}: {status.at[k, b]}" for k in one_sided.index]
     return frame
 
 
 def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Per (simulators, metric): pairs compared, largest |difference|, failures."""
+    """Per (simulators, metric): the worst judged point against its tolerance, as a
+    verdict table (:data:`zoo.declarations.verdicts.COLUMNS`, ``simulator`` holding the
+    pair, "b vs a"), plus ``failed``, the number of failed points. ``zoo check`` uses
+    this same summary."""
     if comparison.empty:
-        return pd.DataFrame(columns=["simulators", "metric", "pairs", "max_abs_difference", "failed", "pass"])
-    grouped = comparison.groupby(["simulators", "metric"], sort=False)
-    result = grouped.agg(pairs=("pass", "size"), max_abs_difference=("abs_difference", "max"),
-                         failed=("pass", lambda p: int((~p).sum())), setting=("setting", "first")).reset_index()
-    result["pass"] = result["failed"] == 0
-    return result
+        return pd.DataFrame(columns=COLUMNS + ["failed", "setting"])
+    (name,) = comparison["model"].unique() if "model" in comparison else (None,)
+    parameters = registry.get(name).parameter_names if name else []
+    varying = [p for p in parameters if p in comparison and comparison[p].nunique() > 1]
+    rows = []
+    for (pair, metric), block in comparison.groupby(["simulators", "metric"], sort=False):
+        if metric in IDENTICAL:  # a distance between the pair's trains: its value against identity
+            value, reference = block["difference"], np.full(len(block), IDENTICAL[metric])
+        else:
+            value, reference = block["value_b"], block["value_a"]
+        why_not = block["judged"].where(block["judged"] != JUDGED, INFORMATION).to_numpy()
+        row = worst_row(pair, metric, value, reference, block["tolerance"], _labels(block, varying),
+                        error=block["abs_difference"], why_not=why_not)
+        row["failed"] = int((~block["pass"]).sum())
+        row["setting"] = block["setting"].iloc[0]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS + ["failed", "setting"])
+
+
+def _labels(frame: pd.DataFrame, varying):
+    values = {k: frame[k].to_numpy() for k in varying}
+
+    def label(i):
+        return ", ".join(f"{k}={v[i]:.4g}" for k, v in values.items()) or "default"
+
+    return label
 
 
 def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> pd.DataFrame:
@@ -94,7 +125,8 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
     tolerances = {}
     if agreement is not None:
         numerics = backends.numerics([a, b], model.cell_types[0], dt_ms, duration_ms)
-        tolerances = agreement.tolerances(left, numerics)
+        tolerances = dict(agreement.tolerances(left, numerics))
+    ties = np.broadcast_to(np.asarray(tolerances.pop(GRID_TIE_KEY, False), dtype=bool), (len(left),))
     parameters = left[model.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
     rows = []
     missing = [m.name for m in model.compared_metrics if m.name not in tolerances]
@@ -103,7 +135,7 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
     for metric in model.metrics:
         va, vb = left[metric.name].to_numpy(float), right[metric.name].to_numpy(float)
         rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances[metric.name] if metric.compared else None,
-                          ""))
+                          "", ties))
     if distances and model.spiking:
         trains_a = [np.asarray(t, float) for t in left["spike_times_ms"]]
         trains_b = [np.asarray(t, float) for t in right["spike_times_ms"]]
@@ -111,17 +143,19 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
         for metric in SPIKE_TRAIN_DISTANCES:
             nan = np.full(len(left), np.nan)
             rows.append(_rows(parameters, metric, nan, nan, values[metric.name], tolerances[metric.name],
-                              DISTANCES[metric.name]))
+                              DISTANCES[metric.name], ties))
     block = pd.concat(rows, ignore_index=True)
     block.insert(0, "simulators", f"{b} vs {a}")
     block.insert(1, "simulator_a", a)   # value_a is this simulator's, value_b the other's
     block.insert(2, "simulator_b", b)
+    block.insert(3, "model", model.name)
     return block
 
 
-def _rows(parameters, metric, value_a, value_b, difference, tolerance, setting) -> pd.DataFrame:
+def _rows(parameters, metric, value_a, value_b, difference, tolerance, setting, ties) -> pd.DataFrame:
     """One row per point. The judged size is |difference| for a summary metric and
-    |value − identical| for a spike-train measure; NaN on one side fails."""
+    |value − identical| for a spike-train measure; NaN on one side fails. A compared
+    metric whose tolerance is NaN at a grid tie is shown, not judged."""
     both_missing = np.isnan(value_a) & np.isnan(value_b) & np.isnan(difference)
     shown = np.where(both_missing, 0.0, difference)
     if metric.source == "comparison":
@@ -140,6 +174,7 @@ def _rows(parameters, metric, value_a, value_b, difference, tolerance, setting) 
     frame["rel_difference"] = relative
     frame["tolerance"] = tolerance
     frame["pass"] = passes(size, tolerance)
+    frame["judged"] = np.where(~np.isnan(tolerance), JUDGED, np.where(ties & metric.compared, GRID_TIE, INFORMATION))
     frame["setting"] = setting
     return frame
 

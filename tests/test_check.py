@@ -48,3 +48,68 @@ def test_check_if_cond_exp_the_model_added_by_the_recipe():
     table = report.table
     counts = table.pivot_table(index="pair_key", columns="simulator", values="n_spikes")
     assert (counts.nunique(axis=1) == 1).all() and counts.to_numpy().max() > 50
+
+
+def test_check_and_compare_give_one_verdict_and_ties_are_shown_not_judged(pair):
+    """The issue's contradiction: on the README's lapicque sweep, compare failed at
+    0.6 nA (a grid tie: 37 against 36 spikes) while check passed with a coincidence
+    tolerance of 1.1 that excluded nothing. Now both read one summary, and at a tie the
+    distances are shown while the interval metrics judge the point within one step."""
+    import explorer
+
+    table = explorer.sweep("lapicque", grid={"i_offset": [0.6, 0.61, 0.77, 1.3]}, simulators=pair,
+                           scheduler=explorer.INLINE, progress=False)
+    comparison = explorer.compare(table)
+    at_tie = comparison[np.isclose(comparison["i_offset"], 0.6)].set_index("metric")
+    assert (at_tie.loc[["van_rossum", "victor_purpura", "coincidence_factor"], "judged"] == "grid tie").all()
+    assert at_tie.loc["mean_isi_ms", "judged"] == "judged" and at_tie.loc["mean_isi_ms", "tolerance"] <= 0.1 + 1e-6
+    off_tie = comparison[np.isclose(comparison["i_offset"], 0.61)].set_index("metric")
+    assert (off_tie["judged"].drop(["status"], errors="ignore") == "judged").all()
+    judged = comparison[comparison["judged"] == "judged"]
+    assert judged.loc[judged["metric"] == "coincidence_factor", "tolerance"].max() < 1e-6
+    summary = explorer.verdicts(comparison)
+    pairs = summary.set_index("metric")
+    assert pairs.loc["coincidence_factor", "judged"] == 3 and pairs.loc["coincidence_factor", "points"] == 4
+    assert "grid tie" in pairs.loc["coincidence_factor", "worst_at"]
+    assert summary["pass"].all(), summary
+
+
+def test_the_check_reads_the_summary_compare_prints():
+    """One code path: check_model's cross-simulator rows are explorer.verdicts of its
+    comparison, row for row."""
+    import explorer
+
+    report = check_model("lif")
+    summary = explorer.verdicts(report.comparison)
+    pair_rows = report.verdicts[report.verdicts["simulator"].str.contains(" vs ")].reset_index(drop=True)
+    columns = ["simulator", "metric", "points", "judged", "verdict", "pass", "worst_at"]
+    assert pair_rows[columns].equals(summary[columns].reset_index(drop=True))
+
+
+def test_a_spike_moved_off_a_tie_fails_every_train_measure():
+    """Off grid ties the trains must be identical: one spike moved by one step is
+    caught by the distances and the coincidence factor (a test that can fail)."""
+    from explorer.compare import _distances
+    from zoo import backends
+    from zoo.declarations.tolerances import grid_if_tolerances
+    import pandas as pd
+
+    point = pd.DataFrame({"rate_hz_closed_form": [50.7], "tau_refrac": [2.0], "n_spikes": [50.0],
+                          "mean_isi_ms": [19.7]})
+    numerics = backends.numerics([SIMULATORS[0]], "IF_curr_exp", 0.1, 1000.0)
+    tolerance = grid_if_tolerances(point, numerics)
+    assert not tolerance["grid_tie"][0]
+    train = np.arange(1, 51) * 19.7
+    moved = train.copy()
+    moved[10] += 0.1
+    distances = _distances([train], [moved], 1000.0)
+    assert distances["van_rossum"][0] > tolerance["van_rossum"][0]
+    assert distances["victor_purpura"][0] > tolerance["victor_purpura"][0]
+    assert 1 - distances["coincidence_factor"][0] <= tolerance["coincidence_factor"][0]  # within ±2 ms: still coincident
+    # at a tie (1/f - t_ref = 25 ms = 250 steps) the interval bounds follow from one step per interval
+    tie = pd.DataFrame({"rate_hz_closed_form": [1000 / 27.0], "tau_refrac": [2.0], "n_spikes": [37.0],
+                        "mean_isi_ms": [27.0]})
+    at_tie = grid_if_tolerances(tie, numerics)
+    assert at_tie["grid_tie"][0] and np.isnan(at_tie["coincidence_factor"][0])
+    assert np.isclose(at_tie["mean_isi_ms"][0], 0.1) and np.isclose(at_tie["cv_isi"][0], 0.05 / 26.9 + 1e-6)
+    assert at_tie["n_spikes"][0] == 1

@@ -18,11 +18,7 @@ import pandas as pd
 import explorer
 
 from . import backends, registry
-from .declarations.metrics import SPIKE_TRAIN_DISTANCES
-from .declarations.verdicts import COLUMNS, worst_row
-
-
-DISTANCES = {m.name: m for m in SPIKE_TRAIN_DISTANCES}
+from .declarations.verdicts import COLUMNS, verdict_row, worst_row
 
 
 @dataclass
@@ -52,8 +48,7 @@ def check_model(name: str, simulators=None) -> CheckReport:
                                      dt_ms=protocol.dt_ms, scheduler=explorer.INLINE, progress=False))
     table = pd.concat(tables, ignore_index=True)
     varying = [p for p in model.parameter_names if table[p].nunique() > 1]
-    rows = [{"simulator": row["simulator"], "metric": "run", "value": np.nan, "reference": np.nan, "error": np.inf,
-             "tolerance": 0.0, "pass": False, "worst_at": row["error"]}
+    rows = [verdict_row(row["simulator"], "run", np.nan, np.nan, np.inf, 0.0, row["error"])
             for _, row in table[table["status"] != "ok"].iterrows()]
     rows += closed_form_rows(model, table, simulators, varying)
     for entry_point in model.validation.studies:
@@ -61,14 +56,8 @@ def check_model(name: str, simulators=None) -> CheckReport:
         for simulator in simulators:
             rows.extend(study(simulator))
     comparison = explorer.compare(table, simulators)
-    pairs = [] if comparison.empty else comparison.groupby(["simulators", "metric"], sort=False)
-    for (pair, metric), block in pairs:
-        if metric in DISTANCES:  # a distance between the pair's trains: its value against identity
-            value, reference = block["difference"], np.full(len(block), DISTANCES[metric].identical)
-        else:
-            value, reference = block["value_b"], block["value_a"]
-        rows.append(worst_row(pair, metric, value, reference, block["tolerance"], _labels(block, varying),
-                              error=block["abs_difference"]))
+    agreement = explorer.verdicts(comparison)  # the summary `zoo compare` prints: one judge
+    rows += agreement[COLUMNS].to_dict("records")
     return CheckReport(name, pd.DataFrame(rows, columns=COLUMNS), table, comparison)
 
 

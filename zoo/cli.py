@@ -123,7 +123,8 @@ def cmd_check(args) -> int:
     print(f"check {args.model}: {' and '.join(simulators)} against {' and '.join(against)}")
     for simulator, reason in backends.unavailable(spec).items():
         print(f"  not on {simulator}: {reason}")
-    print(_fit(report.verdicts, "worst_at", args.verbose))
+    print(_fit(report.verdicts.drop(columns="pass"), "worst_at", args.verbose))
+    print(VERDICT_LEGEND)
     print(f"\n{args.model}: {'PASS' if report.passed else 'FAIL'}")
     return 0 if report.passed else 1
 
@@ -158,7 +159,8 @@ def cmd_compare(args) -> int:
     if comparison.empty:
         raise ValueError(f"{args.directory}: no pair of ok rows that differ only in simulator")
     verdicts = explorer.verdicts(comparison)
-    print(_fit(verdicts, "setting", args.verbose))
+    print(_fit(verdicts.drop(columns="pass"), "setting", args.verbose))
+    print(VERDICT_LEGEND)
     if args.out:
         comparison.to_parquet(args.out, index=False)
         print(f"wrote {args.out}")
@@ -211,6 +213,12 @@ def _parse_setting(text: str):
     is_list = "," in text.partition("=")[2] or ":" in text.partition("=")[2]
     return name, (np.array(values) if is_list else values[0])
 
+
+VERDICT_LEGEND = "\n".join((
+    "value: the simulator's, or b's in \"b vs a\" (for a distance: between the two trains)",
+    "reference: the closed form, a published value, or a's",
+    "judged: points judged against a tolerance; the others are information, or grid ties judged by the interval metrics",
+))
 
 #: Terminal tables fit this many columns (the full text: --verbose, or the saved table).
 TABLE_WIDTH = 120
