@@ -123,7 +123,7 @@ def cmd_check(args) -> int:
     print(f"check {args.model}: {' and '.join(simulators)} against {' and '.join(against)}")
     for simulator, reason in backends.unavailable(spec).items():
         print(f"  not on {simulator}: {reason}")
-    print(_fit(report.verdicts.drop(columns="pass"), "worst_at", args.verbose))
+    print(_fit(_shown(report.verdicts), "worst_at", args.verbose))
     print(VERDICT_LEGEND)
     print(f"\n{args.model}: {'PASS' if report.passed else 'FAIL'}")
     return 0 if report.passed else 1
@@ -159,7 +159,7 @@ def cmd_compare(args) -> int:
     if comparison.empty:
         raise ValueError(f"{args.directory}: no pair of ok rows that differ only in simulator")
     verdicts = explorer.verdicts(comparison)
-    print(_fit(verdicts.drop(columns="pass"), "setting", args.verbose))
+    print(_fit(_shown(verdicts), "setting", args.verbose))
     print(VERDICT_LEGEND)
     if args.out:
         comparison.to_parquet(args.out, index=False)
@@ -214,10 +214,18 @@ def _parse_setting(text: str):
     return name, (np.array(values) if is_list else values[0])
 
 
+def _shown(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """A verdict table as printed: ``judged`` as "judged/points", no ``pass`` (``verdict`` says it)."""
+    judged = verdicts["judged"].astype(int).astype(str) + "/" + verdicts["points"].astype(int).astype(str)
+    verdict = verdicts["verdict"].replace({"information": "info"})
+    return verdicts.drop(columns=["pass", "points"]).assign(judged=judged, verdict=verdict)
+
+
 VERDICT_LEGEND = "\n".join((
     "value: the simulator's, or b's in \"b vs a\" (for a distance: between the two trains)",
     "reference: the closed form, a published value, or a's",
-    "judged: points judged against a tolerance; the others are information, or grid ties judged by the interval metrics",
+    "judged: points judged against a tolerance; the others are shown as information (info), or are grid ties",
+    "(there the interval metrics judge them)",
 ))
 
 #: Terminal tables fit this many columns (the full text: --verbose, or the saved table).
@@ -234,7 +242,7 @@ def _fit(frame: pd.DataFrame, wide: str, verbose: bool = False) -> str:
     if verbose or wide not in frame or max(map(len, text.splitlines())) <= TABLE_WIDTH:
         return text
     rest = max(map(len, render(frame.drop(columns=wide)).splitlines()))
-    room = max(TABLE_WIDTH - rest - 3, 12)
+    room = max(TABLE_WIDTH - rest - 3, 10)
     cut = frame[wide].astype(str).map(lambda v: v if len(v) <= room else v[:room - 1] + "…")
     return render(frame.assign(**{wide: cut}))
 
