@@ -31,7 +31,7 @@ import pandas as pd
 import explorer
 from explorer.plots import new_figure
 from zoo import backends, registry
-from zoo.models.masquelier2008.input import PATTERN_MS, make_input
+from zoo.models.masquelier2008.figures import paper_panels
 
 #: Published numbers (success share, time to selectivity in s, its SD, discharges, dt in ms).
 PUBLISHED = pd.DataFrame([
@@ -45,7 +45,6 @@ PUBLISHED = pd.DataFrame([
 SIMULATORS = tuple(backends.names())
 #: The LIF version and the paper's own spike-response neuron (where a backend provides it).
 MODELS = ("masquelier2008", "masquelier2008_srm")
-RASTER_EVERY = 10
 
 
 def run_seeds(seeds, simulators=SIMULATORS, duration_ms: float | None = None, out: str | Path = "out/masquelier2008",
@@ -107,51 +106,13 @@ def agreement(table: pd.DataFrame, simulators=SIMULATORS, runs: Path | None = No
 
 
 def plot(table: pd.DataFrame, out: Path, seed: int, simulator: str) -> Path:
-    """The paper's Figs. 2–4 for one run of the table."""
+    """The paper's Figs. 2–4 for one run of the table (the model's own figure)."""
     row = table[(table["seed"] == seed) & (table["simulator"] == simulator) & (table["status"] == "ok")].iloc[0]
-    tables = explorer.read_tables(out / "runs", row["key"])
-    duration_ms, t_out = row["duration_ms"], np.asarray(row["spike_times_ms"])
     fig = new_figure(figsize=(16, 4.5))
-    ax_lat, ax_w, ax_raster = fig.subplots(1, 3)
-
-    discharges = tables["discharges"]
-    hits = discharges.dropna(subset=["latency_ms"])
-    ax_lat.plot(hits["discharge"], hits["latency_ms"], ".", ms=2, label="in a pattern window")
-    alarms = discharges[discharges["latency_ms"].isna()]
-    ax_lat.plot(alarms["discharge"], np.zeros(len(alarms)), "|", color="tab:red", ms=6, label="false alarm (at 0)")
-    ax_lat.set_xlabel("discharge number")
-    ax_lat.set_ylabel("latency from pattern onset (ms)")
-    ax_lat.set_title("latency (Fig. 3)")
-    ax_lat.legend(fontsize="small")
-
-    weights = tables["weights"]
-    bins = np.linspace(0, 1, 41)
-    for in_pattern, label in ((True, "pattern afferents"), (False, "other afferents")):
-        ax_w.hist(weights.loc[weights["in_pattern"] == in_pattern, "weight"], bins=bins, alpha=0.6,
-                  label=f"{label}, after")
-    ax_w.axvline(weights["initial_weight"].iloc[0], color="k", ls=":", label="all, before")
-    ax_w.set_yscale("log")
-    ax_w.set_xlabel("weight / w_max")
-    ax_w.set_ylabel("afferents")
-    ax_w.set_title("weights (Fig. 4)")
-    ax_w.legend(fontsize="small")
-
-    start = duration_ms - 1000.0
     params = {name: row[name] for name in registry.get(row["model"]).parameter_names}
-    pattern = make_input(int(seed), duration_ms, row["dt_ms"], n_afferents=int(params["n_afferents"]),
-                         n_pattern=int(params["n_pattern"]), repeat_ms=params["repeat_ms"] or None)
-    t_in = pattern.steps * pattern.dt_ms
-    shown = (t_in >= start) & (pattern.afferents % RASTER_EVERY == 0)   # a readable subset of afferents
-    ax_raster.plot(t_in[shown] - start, pattern.afferents[shown], "|k", ms=1.5, mew=0.5)
-    for onset in tables["patterns"]["onset_ms"][lambda o: (o >= start - PATTERN_MS) & (o < duration_ms)]:
-        ax_raster.axvspan(onset - start, onset - start + PATTERN_MS, ymax=params["n_pattern"] / params["n_afferents"],
-                          color="tab:orange", alpha=0.35, lw=0, zorder=3)
-    for t in t_out[t_out >= start]:
-        ax_raster.axvline(t - start, color="tab:red", lw=1)
-    ax_raster.set_xlim(0, 1000)
-    ax_raster.set_xlabel(f"time from {start / 1000:g} s (ms); red: output spikes")
-    ax_raster.set_ylabel(f"afferent (every {RASTER_EVERY}th; shaded: pattern windows)")
-    ax_raster.set_title(f"last second (Fig. 2), seed {seed}, {simulator}")
+    paper_panels(fig, np.asarray(row["spike_times_ms"]), explorer.read_tables(out / "runs", row["key"]), params,
+                 int(seed), row["dt_ms"], row["duration_ms"])
+    fig.suptitle(f"{row['model']} on {simulator}, seed {seed}, dt = {row['dt_ms']:g} ms")
     fig.tight_layout()
     path = out / f"{row['model']}_seed{seed}_{simulator}.png"
     fig.savefig(path, dpi=120)

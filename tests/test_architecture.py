@@ -29,6 +29,7 @@ RULES = (
     ("zoo.runner", "running"),
     ("zoo.result", "running"),
     ("zoo.analysis", "running"),
+    ("zoo.figures", "running"),
     ("explorer*", "explorer"),
     ("experiments*", "interface"),
     ("zoo.cli", "interface"),

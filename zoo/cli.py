@@ -104,6 +104,8 @@ def cmd_run(args) -> int:
     columns = ["neuron", *varying, *(c for c in result.summary.columns if c not in ("neuron", *result_parameters(result)))]
     with pd.option_context("display.max_rows", 20, "display.width", 120):
         print(result.summary[columns].to_string(index=False, max_rows=20, float_format=lambda x: f"{x:.4g}"))
+    for note in result.notes:
+        print(f"note: {note}")
     for path in written:
         print(f"wrote {path}")
     return 0

@@ -25,6 +25,8 @@ class Result:
     Traces of compartmental cells carry ``compartment`` and ``position_um`` columns.
     - ``block``: the ``neo.Block`` PyNN returned for the recorded population
       (:meth:`to_neo`).
+    - ``notes``: why a metric is NaN and what to change (e.g. a run too short to reach
+      a steady state).
     """
 
     spikes: pd.DataFrame
@@ -33,6 +35,7 @@ class Result:
     meta: pd.DataFrame
     tables: dict = field(default_factory=dict)
     block: object = None
+    notes: list = field(default_factory=list)
 
     def __getattr__(self, name: str):
         tables = self.__dict__.get("tables") or {}
@@ -87,33 +90,7 @@ class Result:
         return self.block
 
     def plot(self, path: str | Path) -> Path:
-        """Membrane potential of the traced neurons above a raster of all spikes."""
-        from matplotlib.figure import Figure
+        """The run's figure, chosen by what it holds (:func:`zoo.figures.plot_run`)."""
+        from .figures import plot_run
 
-        info = self.info
-        fig = Figure(figsize=(8, 6))
-        ax_v, ax_s = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
-        for neuron, frame in self.traces[self.traces["variable"] == "v"].groupby("neuron"):
-            ax_v.plot(frame["t_ms"], frame["value"], lw=0.8, label=self._neuron_label(neuron))
-        ax_v.set_ylabel("v (mV)")
-        ax_v.legend(loc="upper right", fontsize="small")
-        ax_v.set_title(f"{info['model']} on {info['simulator']} {info['simulator_version']}, dt = {info['dt_ms']} ms")
-        ax_s.plot(self.spikes["t_ms"], self.spikes["neuron"], "|", ms=4, color="k")
-        ax_s.set_ylabel("neuron")
-        ax_s.set_xlabel("t (ms)")
-        ax_s.set_xlim(0, float(info["duration_ms"]))
-        ax_s.set_ylim(-0.5, len(self.summary) - 0.5)
-        fig.tight_layout()
-        path = Path(path)
-        fig.savefig(path, dpi=120)
-        return path
-
-
-    def _neuron_label(self, neuron: int) -> str:
-        """``neuron 3`` plus the parameters that differ between neurons."""
-        from . import registry
-
-        spec = registry.get(self.info["model"])
-        varying = [p for p in spec.parameters if self.summary[p.name].nunique() > 1]
-        row = self.summary.iloc[neuron]
-        return ", ".join([f"neuron {neuron}"] + [f"{p.name} = {row[p.name]:.3g} {p.unit}" for p in varying])
+        return plot_run(self, path)

@@ -154,7 +154,7 @@ def execute(plan: dict) -> Result:
         "wall_time_s": time.perf_counter() - started,
     }])
     return Result(spikes=spikes, traces=_trace_table(segment, plan["traced"]), summary=summary, meta=meta,
-                  tables=dict(analysis.tables), block=block)
+                  tables=dict(analysis.tables), block=block, notes=list(analysis.notes))
 
 
 @contextlib.contextmanager

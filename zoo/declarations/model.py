@@ -62,11 +62,13 @@ class Recording:
 
 @dataclass(frozen=True)
 class Analysis:
-    """The model's own metrics (name -> value, or one value per neuron) and further
-    tables (name -> DataFrame, kept in the result as ``result.<name>``)."""
+    """The model's own metrics (name -> value, or one value per neuron), further
+    tables (name -> DataFrame, kept in the result as ``result.<name>``) and notes: why
+    a metric is NaN, and what to change (shown by ``zoo run``, kept as ``result.notes``)."""
 
     metrics: Mapping = field(default_factory=dict)
     tables: Mapping = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,11 @@ class Simulation:
     counts, (start, stop] in ms (None: the whole run).
     ``whole_run_compilation``: the model adds no per-step Python callbacks (PyNN
     current sources), so a backend may compile a long run whole.
+    ``injected_current(params, t_ms) -> nA``: the current injected at times ``t_ms``
+    into a neuron with parameter values ``params`` (scalars), drawn under its
+    potential (None: the model injects none the figure should show).
+    ``figure``: ``"module:function"`` drawing the model's own figure,
+    ``function(result, fig)`` (None: the zoo's figure for the kind of run).
     """
 
     build: Callable[..., Network]
@@ -91,6 +98,8 @@ class Simulation:
     channels: Callable[[Mapping, int], int] | None = None
     rate_window: Callable[[Mapping, float], tuple[float, float]] | None = None
     whole_run_compilation: bool = False
+    injected_current: Callable[[Mapping, np.ndarray], np.ndarray] | None = None
+    figure: str | None = None
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,20 @@ def step_window(params: dict, duration_ms: float) -> tuple[float, float]:
     return 0.0, float(duration_ms)
 
 
+def injected_current(params: dict, t_ms: np.ndarray) -> np.ndarray:
+    """The current the neuron receives at times ``t_ms`` (nA): ``i_offset``, plus the
+    step over (step_start, step_stop], where it acts on the potential."""
+    t_ms = np.asarray(t_ms, dtype=float)
+    current = np.full(t_ms.shape, float(params["i_offset"]))
+    if has_step(params):
+        current += params["step_amplitude"] * ((t_ms > params["step_start"]) & (t_ms <= params["step_stop"]))
+    return current
+
+
 def current_clamp_simulation(cell_type: str, fixed: dict | None = None):
     """The ``Simulation`` of a current-clamped point neuron of ``cell_type``."""
-    return Simulation(build=current_clamp_population(cell_type, fixed), rate_window=step_window)
+    return Simulation(build=current_clamp_population(cell_type, fixed), rate_window=step_window,
+                      injected_current=injected_current)
 
 
 #: ``zoo check`` of a current-clamped IF neuron: 50 currents from silence to fast

@@ -95,6 +95,13 @@ def build(sim, params: dict, size: int, duration_ms: float, seed: int) -> Networ
     return Network(cells)
 
 
+def injected_current(params, t_ms: np.ndarray) -> np.ndarray:
+    """The current entering at x = 0 (nA) at times ``t_ms``: ``amplitude`` over
+    (start, stop], where it acts on the potential."""
+    t_ms = np.asarray(t_ms, dtype=float)
+    return params["amplitude"] * ((t_ms > params["start"]) & (t_ms <= params["stop"])).astype(float)
+
+
 def closed_forms(p: dict) -> dict:
     """Steady state and time constant of the passive sealed cable (NaN when active)."""
     passive = theory.is_passive(p)
@@ -115,7 +122,8 @@ MODEL = Model(
     protocol=Protocol(stimulus="current step amplitude (nA) at x = 0 from start to stop (ms)", duration_ms=300.0,
                       dt_ms=0.025, recorded=("v",), traced_neurons=1),
     metrics=METRICS,
-    simulation=Simulation(build=build, analyse=analyse, records_v_everywhere=True, channels=compartments),
+    simulation=Simulation(build=build, analyse=analyse, records_v_everywhere=True, channels=compartments,
+                          injected_current=injected_current, figure="zoo.models.cable.figures:figure"),
     validation=Validation(
         closed_form=ClosedForm(
             metrics=("input_resistance_mohm", "attenuation", "tau_ms"), values=closed_forms,
@@ -135,6 +143,6 @@ MODEL = Model(
     relations=(("start", "<", "stop"),),
     constraints=(check_whole_compartments, check_current_onset),
     cell_types=("MultiCompartmentNeuron",),
-    revision=2,  # 2: the current starts at 1 ms (>= dt), not at 0
+    revision=3,  # 2: the current starts at 1 ms (>= dt), not at 0; 3: steady metrics need a settled run
     doc=__doc__,
 )

@@ -1,8 +1,8 @@
 """Metrics of a cable run, from the membrane potential of every compartment.
 
-- ``input_resistance_mohm``: steady deflection at the injected end x = 0 (linear
+- ``input_resistance_mohm`` (passive cables): steady deflection at the injected end x = 0 (linear
   extrapolation from the first two compartment centres) / ``amplitude`` (MΩ).
-- ``attenuation``: steady deflection at the far end x = L / that at x = 0.
+- ``attenuation`` (passive cables): steady deflection at the far end x = L / that at x = 0.
 - ``tau_ms``: charging time constant. The area-weighted mean potential of a uniform
   passive cable obeys C·dV̄/dt = −G·V̄ + I exactly (axial currents cancel), so its
   increments after the current starts shrink by one factor per step; a least-squares
@@ -14,7 +14,10 @@
 - ``far_end_peak_mv``: the largest potential at the far end (does a spike arrive?).
 
 Steady-state metrics need the current on at the end of the run (``stop`` ≥ the
-duration), else they are NaN; ``tau_ms`` needs the step to start inside the run.
+duration) for long enough to settle: the slowest mode of a sealed cable decays with
+τ_m = R_m·c_m, so the run must last ln(1/``STEADY_RESIDUE``)·τ_m (4.6·τ_m) after
+``start``; else they are NaN, with a note saying why. ``tau_ms`` needs the step to
+start inside the run. An active cable has no steady state: its steady metrics are NaN.
 """
 from __future__ import annotations
 
@@ -26,13 +29,18 @@ from ...declarations.model import Analysis, Recording
 from . import theory
 
 SPIKE_THRESHOLD_MV = 0.0
+#: Largest share of the slowest mode's transient left at the end of a run whose
+#: steady-state metrics are reported: exp(−(duration − start)/τ_m) ≤ this.
+STEADY_RESIDUE = 0.01
 #: Increments below this fraction of the first one are left out of the τ fit (round-off).
 TAU_FIT_FLOOR = 1e-3
 
 METRICS = (
-    Metric("input_resistance_mohm", "MOhm", "steady deflection at the injected end x = 0 / amplitude",
+    Metric("input_resistance_mohm", "MOhm", "steady deflection at the injected end x = 0 / amplitude (passive "
+                                            "cables, current on for 4.6 tau_m to the end; else NaN)",
            source="analysis"),
-    Metric("attenuation", "1", "steady deflection at the far end x = L / deflection at x = 0", source="analysis"),
+    Metric("attenuation", "1", "steady deflection at the far end x = L / deflection at x = 0 (as "
+                               "input_resistance_mohm: else NaN)", source="analysis"),
     Metric("tau_ms", "ms", "charging time constant of the cable's mean potential (passive cables)",
            source="analysis"),
     Metric("velocity_m_per_s", "m/s", "conduction velocity between L/4 and 3L/4, first upward crossing of 0 mV "
@@ -50,15 +58,36 @@ def analyse(recording: Recording) -> Analysis:
     positions = np.asarray(signal.array_annotations["position_um"], dtype=float)
     metrics, profile = measure(signal.times.rescale("ms").magnitude, np.asarray(signal.magnitude), positions,
                                recording.params, recording.duration_ms)
-    return Analysis(metrics=metrics, tables={"profile": profile})
+    return Analysis(metrics=metrics, tables={"profile": profile}, notes=steady_notes(recording.params,
+                                                                                       recording.duration_ms))
+
+
+def settling_ms(params: dict) -> float:
+    """Time after ``start`` a run needs for its steady-state metrics (ms)."""
+    return float(np.log(1.0 / STEADY_RESIDUE) * theory.membrane_time_constant_ms(params["Rm"], params["cm"]))
+
+
+def settled(params: dict, duration_ms: float) -> bool:
+    return duration_ms - params["start"] >= settling_ms(params)
+
+
+def steady_notes(params: dict, duration_ms: float) -> tuple[str, ...]:
+    """Why the steady-state metrics are NaN for a run too short to settle."""
+    if (not theory.is_passive(params) or params["amplitude"] == 0.0 or params["stop"] < duration_ms
+            or settled(params, duration_ms)):
+        return ()
+    need = settling_ms(params)
+    return (f"input_resistance_mohm and attenuation are NaN: the run ends {duration_ms - params['start']:g} ms after "
+            f"the current starts, and the cable needs {need:.3g} ms (4.6 tau_m) to come within "
+            f"{STEADY_RESIDUE:.0%} of its steady state; run with a duration of at least {params['start'] + need:.4g} ms",)
 
 
 def measure(times_ms: np.ndarray, volts_mv: np.ndarray, positions_um: np.ndarray, params: dict,
             duration_ms: float) -> tuple[dict, pd.DataFrame]:
     """(metrics of the cable, per-compartment profile table) from samples × compartments."""
     deflection = volts_mv - params["v_rest"]
-    steady = params["stop"] >= duration_ms and params["amplitude"] != 0.0
     passive = theory.is_passive(params)
+    steady = passive and params["stop"] >= duration_ms and params["amplitude"] != 0.0 and settled(params, duration_ms)
     final = deflection[-1]
     near, far = theory.end_values(final)
     metrics = {
@@ -72,7 +101,8 @@ def measure(times_ms: np.ndarray, volts_mv: np.ndarray, positions_um: np.ndarray
                                           params["Rm"], params["Ra"])
     profile = pd.DataFrame({
         "neuron": 0, "compartment": np.arange(len(positions_um)), "position_um": positions_um,
-        "v_final_mv": volts_mv[-1], "v_steady_closed_form_mv": params["v_rest"] + closed,
+        "v_final_mv": volts_mv[-1],
+        "v_steady_closed_form_mv": params["v_rest"] + closed if passive else np.nan,  # theory of the passive cable
     })
     return metrics, profile
 

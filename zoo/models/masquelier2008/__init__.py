@@ -154,7 +154,8 @@ MODEL = Model(
     protocol=Protocol(stimulus="2000 afferents, 64 Hz, a 50 ms pattern in 25 % of 50 ms windows",
                       duration_ms=450_000.0, dt_ms=0.1, recorded=("spikes",), traced_neurons=0, seed=1),
     metrics=METRICS,
-    simulation=Simulation(build=build, analyse=analyse, whole_run_compilation=True),
+    simulation=Simulation(build=build, analyse=analyse, whole_run_compilation=True,
+                          figure="zoo.models.masquelier2008.figures:figure"),
     validation=Validation(
         # one declared STDP semantics on every backend: the same trains and weights
         agreement=identical_semantics_agreement(METRICS),
