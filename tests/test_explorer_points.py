@@ -73,6 +73,6 @@ def test_plot_against_either_parameter_of_a_two_parameter_sweep(tmp_path):
 def test_a_cable_sweep_plots_without_naming_a_metric(tmp_path):
     """The default metric comes from the model (a cable has no rate_hz)."""
     table = explorer.sweep("cable", grid={"diameter": [1.0, 2.0], "n_compartments": [10.0]},
-                           simulators=(backends.DEFAULT,), out=tmp_path / "c", scheduler="inline", duration_ms=50.0)
+                           simulators=(backends.DEFAULT,), out=tmp_path / "c", scheduler="inline", duration_ms=120.0)
     assert explorer.plots.default_metric(table) == "input_resistance_mohm"
     assert explorer.plot_sweep(table, tmp_path / "cable.png").stat().st_size > 10_000

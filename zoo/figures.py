@@ -37,7 +37,14 @@ def new_figure(**kwargs):
 
 
 def plot_run(result, path: str | Path) -> Path:
-    """Draw ``result`` (see the module docstring) and save it to ``path`` (.png, .pdf, .svg)."""
+    """Draw ``result`` (:func:`run_figure`) and save it to ``path`` (.png, .pdf, .svg)."""
+    path = Path(path)
+    run_figure(result).savefig(path, dpi=120)
+    return path
+
+
+def run_figure(result):
+    """The figure of ``result`` (see the module docstring), a matplotlib Figure."""
     model = registry.get(result.info["model"])
     if model.simulation.figure:
         fig = new_figure(figsize=(11, 7))  # the model's figure may resize it
@@ -48,9 +55,7 @@ def plot_run(result, path: str | Path) -> Path:
         fig = neuron_figure(result, model)
     fig.suptitle(title(result))
     fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    return path
+    return fig
 
 
 def title(result) -> str:

@@ -29,6 +29,7 @@ class Metric:
     simulators are compared on it (with a tolerance the model declares) or it is
     shown for information only. ``identical``: its value for identical runs (0 for a
     distance, 1 for a coincidence factor); comparisons judge |value − identical|.
+    ``title``: a short name in words for axes ("firing rate").
     """
 
     name: str
@@ -38,6 +39,7 @@ class Metric:
     source: str = "spikes"
     compared: bool = True
     identical: float = 0.0
+    title: str = ""
 
     def __post_init__(self):
         if self.source not in SOURCES:
@@ -47,8 +49,10 @@ class Metric:
 
     @property
     def label(self) -> str:
-        """``name (unit)`` for axes and tables."""
-        return f"{self.name} ({self.unit})" if self.unit not in ("", "1") else self.name
+        """``title, name (unit)`` for axes and tables (the column name, in the words of
+        the title where there is one)."""
+        name = f"{self.title}, {self.name}" if self.title else self.name
+        return f"{name} ({self.unit})" if self.unit not in ("", "1") else name
 
 
 def informational(metric: Metric) -> Metric:
@@ -61,16 +65,19 @@ def analysed(*metrics: Metric) -> tuple[Metric, ...]:
     return tuple(dataclasses.replace(m, source="analysis") for m in metrics)
 
 
-N_SPIKES = Metric("n_spikes", "1", "number of spikes in the run", dtype="int64")
+N_SPIKES = Metric("n_spikes", "1", "number of spikes in the run", dtype="int64", title="spike count")
 RATE = Metric("rate_hz", "Hz", "spikes per second over the protocol's rate window: the whole run, or the current "
-                               "step where the protocol has one")
-LATE_RATE = Metric("late_rate_hz", "Hz", "spikes in the second half of the run / half the duration (steady state)")
-FIRST_SPIKE = Metric("first_spike_ms", "ms", "time of the first spike (NaN without spikes)")
-MEAN_ISI = Metric("mean_isi_ms", "ms", "mean interspike interval (NaN with fewer than 2 spikes)")
-CV_ISI = Metric("cv_isi", "1", "coefficient of variation of the ISIs, ddof 0 (NaN with fewer than 2 ISIs)")
-SPIKE_PEAK = Metric("spike_peak_mv", "mV", "peak of the first spike", source="shape")
+                               "step where the protocol has one", title="firing rate")
+LATE_RATE = Metric("late_rate_hz", "Hz", "spikes in the second half of the run / half the duration (steady state)",
+                   title="steady firing rate")
+FIRST_SPIKE = Metric("first_spike_ms", "ms", "time of the first spike (NaN without spikes)", title="first spike")
+MEAN_ISI = Metric("mean_isi_ms", "ms", "mean interspike interval (NaN with fewer than 2 spikes)", title="mean ISI")
+CV_ISI = Metric("cv_isi", "1", "coefficient of variation of the ISIs, ddof 0 (NaN with fewer than 2 ISIs)",
+                title="CV of the ISIs")
+SPIKE_PEAK = Metric("spike_peak_mv", "mV", "peak of the first spike", source="shape", title="spike peak")
 SPIKE_HALF_WIDTH = Metric("spike_half_width_ms", "ms",
-                          "width of the first spike at half its height above the initial potential", source="shape")
+                          "width of the first spike at half its height above the initial potential", source="shape",
+                          title="spike half-width")
 
 #: What spiking point-neuron models report.
 TRAIN = (N_SPIKES, RATE, FIRST_SPIKE, MEAN_ISI, CV_ISI)

@@ -38,16 +38,18 @@ TAU_FIT_FLOOR = 1e-3
 METRICS = (
     Metric("input_resistance_mohm", "MOhm", "steady deflection at the injected end x = 0 / amplitude (passive "
                                             "cables, current on for 4.6 tau_m to the end; else NaN)",
+           title="input resistance",
            source="analysis"),
     Metric("attenuation", "1", "steady deflection at the far end x = L / deflection at x = 0 (as "
-                               "input_resistance_mohm: else NaN)", source="analysis"),
+                               "input_resistance_mohm: else NaN)", source="analysis", title="attenuation V(L)/V(0)"),
     Metric("tau_ms", "ms", "charging time constant of the cable's mean potential (passive cables)",
-           source="analysis"),
+           source="analysis", title="time constant"),
     Metric("velocity_m_per_s", "m/s", "conduction velocity between L/4 and 3L/4, first upward crossing of 0 mV "
-                                      "(active cables)", source="analysis"),
+                                      "(active cables)", source="analysis", title="conduction velocity"),
     # informational: whether a spike arrives is checked by the studies; its height
     # depends on each scheme's time error, which no declared tolerance bounds
-    Metric("far_end_peak_mv", "mV", "largest potential at the far end x = L", source="analysis", compared=False),
+    Metric("far_end_peak_mv", "mV", "largest potential at the far end x = L", source="analysis", compared=False,
+           title="peak at x = L"),
 )
 
 
