@@ -4,7 +4,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 import tempfile
 import time
 from typing import Mapping, Sequence
@@ -22,6 +24,17 @@ from .store import Store
 from .tasks import Task, failed_rows, plan, run_task
 
 DEFAULT_BATCH = 1000
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep: the finished points are stored; ``str()`` says how many
+    and how to resume."""
+
+    def __init__(self, counts: Mapping, out):
+        finished = counts["ok"] + counts["failed"]
+        where = f"kept in {out}; the same command resumes" if out else "lost: the sweep had no --out folder"
+        super().__init__(f"sweep interrupted: {finished} of {counts['total'] - counts['cached']} pending points "
+                         f"finished ({counts['cached']} were stored before), {where}")
 #: ``scheduler=INLINE`` runs tasks in this process, without Dask (small sweeps, ``zoo check``).
 INLINE = "inline"
 
@@ -99,10 +112,14 @@ def sweep(
             with contextlib.nullcontext() if scheduler == INLINE else _client(scheduler, workers) as client:
                 bar = _progress_bar(sum(len(t.points) for t in pending), progress)
                 record = _recorder(store, counts, bar)
-                if client is None:
-                    _execute_inline(pending, record)
-                else:
-                    _execute_dask(client, pending, record)
+                try:
+                    if client is None:
+                        _execute_inline(pending, record)
+                    else:
+                        _execute_dask(client, pending, record)
+                except KeyboardInterrupt:
+                    bar.close()
+                    raise SweepInterrupted(counts, out) from None
                 bar.close()
         counts["wall_time_s"] = time.perf_counter() - started
         table = store.read(all_keys)
@@ -200,8 +217,12 @@ class _ClientScope:
                 "distributed.scheduler.worker-saturation": 1.0,
             }):
                 # Failures are reported as rows; Dask's own log lines about them would only be noise.
-                self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                            processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
+                # The workers ignore Ctrl-C (inherited): this process alone stops the sweep, and
+                # closing the cluster ends them, without a traceback from each.
+                with _sigint_ignored():
+                    self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                                processes=True, dashboard_address=None,
+                                                silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         else:
             try:
@@ -216,6 +237,19 @@ class _ClientScope:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """SIGINT ignored while processes are started (they inherit it), in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _client(scheduler, workers) -> _ClientScope:

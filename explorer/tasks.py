@@ -89,7 +89,7 @@ def run_task(task: Task) -> pd.DataFrame:
         values = np.array([p[name] for p in task.points], dtype=float)
         params[name] = values if model.parameter(name).per_neuron else float(values[0])
     result = run(task.model, simulator=task.simulator, duration_ms=task.duration_ms, dt_ms=task.dt_ms,
-                 seed=task.seed, trace_neurons=0, **params)
+                 seed=task.seed, trace_neurons=0, progress=False, **params)  # the sweep has its bar
     info = result.info
     rows = pd.concat([_provenance(task, info["pynn_version"]),
                       result.summary.drop(columns="neuron").reset_index(drop=True)], axis=1)

@@ -11,6 +11,7 @@ value, its reference, the error, the tolerance and whether every point passed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -33,19 +34,36 @@ class CheckReport:
         return bool(self.verdicts["pass"].all())
 
 
-def check_model(name: str, simulators=None) -> CheckReport:
+def check_model(name: str, simulators=None, step: Callable[[str], None] | None = None) -> CheckReport:
     """Run the model's check protocols on each simulator (default: every simulator that
-    can run the model); compare with theory and across."""
+    can run the model); compare with theory and across. ``step(text)`` is told which
+    step the check is on (``zoo check`` prints it), and Ctrl-C ends the check with a
+    ``KeyboardInterrupt`` saying which step it stopped in."""
     model = registry.get(name)
     simulators = backends.available(model) if simulators is None else list(simulators)
     protocols = model.validation.protocols
     if not protocols:
         raise ValueError(f"model {name!r} declares no check protocol")
+    steps = len(protocols) + len(model.validation.studies) * len(simulators) + 1
+    counter = iter(range(1, steps + 1))
+
+    def announce(text: str) -> str:
+        text = f"check {name} [{next(counter)}/{steps}]: {text}"
+        if step is not None:
+            step(text)
+        return text
+
     tables = []
     for protocol in protocols:
         grid = {k: np.atleast_1d(v) for k, v in protocol.params.items()}
-        tables.append(explorer.sweep(name, grid=grid, simulators=simulators, duration_ms=protocol.duration_ms,
-                                     dt_ms=protocol.dt_ms, scheduler=explorer.INLINE, progress=False))
+        size = int(np.prod([len(v) for v in grid.values()]))
+        doing = announce(f"sweep of {', '.join(grid)} ({size} points) on {', '.join(simulators)}, "
+                         f"{protocol.duration_ms:g} ms at dt = {protocol.dt_ms:g} ms")
+        try:
+            tables.append(explorer.sweep(name, grid=grid, simulators=simulators, duration_ms=protocol.duration_ms,
+                                         dt_ms=protocol.dt_ms, scheduler=explorer.INLINE, progress=False))
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(f"interrupted in {doing}; nothing was written") from None
     table = pd.concat(tables, ignore_index=True)
     varying = [p for p in model.parameter_names if table[p].nunique() > 1]
     rows = [verdict_row(row["simulator"], "run", np.nan, np.nan, np.inf, 0.0, row["error"])
@@ -54,7 +72,12 @@ def check_model(name: str, simulators=None) -> CheckReport:
     for entry_point in model.validation.studies:
         study = registry.load(entry_point)
         for simulator in simulators:
-            rows.extend(study(simulator))
+            doing = announce(f"{entry_point.split(':')[-1].replace('_', ' ')} ({entry_point}) on {simulator}")
+            try:
+                rows.extend(study(simulator))
+            except KeyboardInterrupt:
+                raise KeyboardInterrupt(f"interrupted in {doing}; nothing was written") from None
+    announce("comparing simulators" if len(simulators) > 1 else "judging")
     comparison = explorer.compare(table, simulators)
     agreement = explorer.verdicts(comparison)  # the summary `zoo compare` prints: one judge
     rows += agreement[COLUMNS].to_dict("records")

@@ -31,6 +31,10 @@ def main(argv=None) -> int:
     except ValueError as error:
         print(f"zoo: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as interrupt:
+        # Ctrl-C: one line saying what was kept (a sweep says how many points and where)
+        print(f"zoo: {str(interrupt) or 'interrupted; nothing was written'}", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # the reader went away (zoo ... | head): end quietly, the files were written first
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -121,7 +125,7 @@ def cmd_check(args) -> int:
     against = [w for w, has in (("the closed form", validation.closed_form), ("published values", validation.studies))
                if has]
     against += ["each other"] if len(simulators) > 1 else []
-    report = check_model(args.model, simulators)
+    report = check_model(args.model, simulators, step=lambda text: print(text, file=sys.stderr, flush=True))
     print(f"check {args.model}: {' and '.join(simulators)} against {' and '.join(against)}")
     for simulator, reason in backends.unavailable(spec).items():
         print(f"  not on {simulator}: {reason}")
@@ -143,7 +147,7 @@ def cmd_sweep(args) -> int:
         args.model, grid=grid, samples=samples, n_samples=args.samples, simulators=args.simulator or [backends.DEFAULT],
         seeds=args.seed or [1], duration_ms=args.duration, dt_ms=args.dt, out=args.out, scheduler=args.scheduler,
         workers=args.workers, batch_size=args.batch_size, retry_failed=args.retry_failed,
-        sample_seed=args.sample_seed, progress=True,
+        sample_seed=args.sample_seed, progress=None,  # a bar on a terminal, none in a log file
     )
     print(explorer.summary_line(table.attrs["counts"]))
     print(f"table: {args.out} (pandas.read_parquet opens it)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import platform
+import sys
 import time
 from typing import Iterable
 
@@ -41,6 +42,7 @@ def run(
     spike_shape: bool = True,
     threads: int = 1,
     max_memory_gib: float | None = MEMORY_BUDGET_GIB,
+    progress: bool | None = None,
     **params,
 ) -> Result:
     """Run model ``name`` on ``simulator`` (``zoo.backends.names()``); return a :class:`Result`.
@@ -56,6 +58,8 @@ def run(
     runs single-threaded through PyNN); results do not depend on it.
     ``max_memory_gib``: a run whose recordings are estimated to need more (GiB) is
     refused before it starts (None or inf: no limit).
+    ``progress``: a progress bar over simulated time on stderr for runs predicted to
+    last more than a few seconds (None: when stderr is a terminal).
 
     Raises ValueError, before any simulator is imported, for an unknown model,
     simulator or parameter and for out-of-range values.
@@ -63,6 +67,7 @@ def run(
     plan = prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params)
     plan["spike_shape"] = bool(spike_shape)
     plan["threads"] = backends.backend_class(simulator).check_threads(threads)
+    plan["progress"] = sys.stderr.isatty() if progress is None else bool(progress)
     check_memory(plan, max_memory_gib)
     return execute(plan)
 
@@ -133,7 +138,7 @@ def execute(plan: dict) -> Result:
             cells.record("v")
         elif len(plan["traced"]):
             cells[list(plan["traced"])].record("v")
-        backend.run(duration_ms)
+        backend.run(duration_ms, plan.get("progress", False))
         block = cells.get_data()
         segment = block.segments[0]
         backend.report_spikes(segment, dt_ms)

@@ -26,6 +26,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import sys
+import time
 import warnings
 from types import SimpleNamespace
 
@@ -55,10 +57,14 @@ class Backend:
     unavailable_cell_types: dict[str, str] = {}
     #: How this simulator integrates each cell type it runs (tolerances read it).
     numerics: dict[str, Scheme] = {}
+    #: Running in slices (for progress) changes a multicompartment cell's solution:
+    #: such runs go in one piece, without a bar.
+    slicing_changes_compartments: bool = False
 
     def __init__(self) -> None:
         self._populations: list = []
         self._duration_ms: float | None = None
+        self._compartmental = False
         with self.quiet():
             self.pynn = self._import_pynn()
             self.sim = self._namespace()
@@ -198,6 +204,7 @@ class Backend:
             def __new__(cls, size, cellclass, *args, **kwargs):
                 if isinstance(cellclass, multicompartment.MultiCompartmentNeuron):
                     population_class = backend._compartmental_population_class()
+                    backend._compartmental = True
                     return population_class(size, cellclass, backend.pynn.get_time_step())
                 return super().__new__(cls)
 
@@ -218,12 +225,54 @@ class Backend:
         self._duration_ms = duration_ms
         return self.sim
 
-    def run(self, duration_ms: float) -> None:
+    def run(self, duration_ms: float, progress: bool = False) -> None:
+        """Run for ``duration_ms``, in slices of simulated time: Ctrl-C is answered
+        between slices (a simulator's own loop may not check for it), and with
+        ``progress`` a bar on stderr shows runs predicted to last longer than
+        :data:`PROGRESS_AFTER_S`. Slicing changes no result (``tests/test_progress.py``),
+        except where a backend declares it does (``slicing_changes_compartments``)."""
         with self.quiet():
-            self.pynn.run(duration_ms)
+            if self._compartmental and self.slicing_changes_compartments:
+                self.pynn.run(duration_ms)
+            else:
+                self._run_in_slices(duration_ms, progress)
+
+    def _run_in_slices(self, duration_ms: float, progress: bool) -> None:
+        """Two slices of 1 % (the first carries one-off costs: compilation, NEST's
+        preparation), then, if the rest is predicted to last longer than
+        :data:`PROGRESS_AFTER_S`, slices sized to take about :data:`PROGRESS_SLICE_S`
+        under a bar; else the rest in one go."""
+        from tqdm import tqdm
+
+        dt_ms = float(self.pynn.get_time_step())
+        total = int(round(duration_ms / dt_ms))
+        done, steps, slices, bar = 0, max(1, total // 100), 0, None
+        try:
+            while done < total:
+                steps = min(steps, total - done)
+                started = time.perf_counter()
+                self.pynn.run(steps * dt_ms)
+                elapsed = max(time.perf_counter() - started, 1e-6)
+                done, slices = done + steps, slices + 1
+                if bar is not None:
+                    bar.update(steps * dt_ms)
+                if done >= total or slices < 2:
+                    continue
+                if bar is None:
+                    if elapsed * (total - done) / steps <= PROGRESS_AFTER_S:
+                        steps = total - done
+                        continue
+                    bar = tqdm(total=total * dt_ms, initial=done * dt_ms, desc=f"{self.name}: simulated",
+                               disable=not progress, file=sys.stderr, dynamic_ncols=True, leave=False,
+                               bar_format="{desc} {n:.0f} of {total:.0f} ms |{bar}| {elapsed}<{remaining}")
+                steps = max(1, int(steps * PROGRESS_SLICE_S / elapsed))
+        finally:
+            if bar is not None:
+                bar.close()
 
     def end(self) -> None:
         self._duration_ms = None
+        self._compartmental = False
         with self.quiet():
             self.pynn.end()
         for population in self._populations:
@@ -261,6 +310,13 @@ class Backend:
         import pyNN
 
         return pyNN.__version__
+
+
+#: A run shows a progress bar when it is predicted to take longer than this (s).
+PROGRESS_AFTER_S = 3.0
+#: Each slice of a run with a progress bar takes about this long (s): per-call costs stay
+#: small (a few ms per NEST Simulate or Brian2 run) and Ctrl-C is answered this soon.
+PROGRESS_SLICE_S = 0.5
 
 
 def silence_pynn_logger() -> None:

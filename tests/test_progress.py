@@ -1,0 +1,97 @@
+"""Progress over simulated time, and Ctrl-C: a run in slices (NEST) or with a report
+callback (Brian2) gives the same result as one piece; the bar shows simulated time;
+Ctrl-C ends a run, a sweep or a check with one line saying what was kept."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import zoo
+from zoo.backends import base
+
+from .conftest import SIMULATORS
+
+ZOO = str(Path(sys.executable).with_name("zoo"))
+CASES = {"lif": {"i_offset": np.linspace(0.0, 2.0, 7)}, "hh": {}, "cable": {}}
+
+
+@pytest.mark.parametrize("model", CASES)
+def test_progress_changes_no_result(simulator, model, monkeypatch):
+    """With a bar forced on (threshold 0 s), spikes and every sample of v are those of
+    the run in one piece."""
+    whole = zoo.run(model, simulator, duration_ms=300.0, progress=False, **CASES[model])
+    monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr(f"zoo.backends.{simulator}.PROGRESS_AFTER_S", 0.0, raising=False)
+    shown = zoo.run(model, simulator, duration_ms=300.0, progress=True, **CASES[model])
+    pd.testing.assert_frame_equal(whole.spikes, shown.spikes)
+    assert np.array_equal(whole.traces["value"].to_numpy(), shown.traces["value"].to_numpy())
+    assert np.array_equal(whole.traces["t_ms"].to_numpy(), shown.traces["t_ms"].to_numpy())
+
+
+def test_the_bar_counts_simulated_milliseconds(simulator, monkeypatch, capsys):
+    monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr(f"zoo.backends.{simulator}.PROGRESS_AFTER_S", 0.0, raising=False)
+    zoo.run("hh", simulator, duration_ms=300.0, progress=True)
+    err = capsys.readouterr().err
+    assert f"{simulator}: simulated" in err and "of 300 ms" in err
+
+
+def _interrupt(command: list[str], after_s: float) -> subprocess.CompletedProcess:
+    """Run ``command`` as a terminal would and press Ctrl-C (SIGINT to its process
+    group) after ``after_s``."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(after_s)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def _lines(stderr: str) -> list[str]:
+    """stderr without the progress bars' redraws."""
+    return [line for line in stderr.replace("\r", "\n").splitlines() if line.strip() and not line.startswith("sweep:")]
+
+
+def test_ctrl_c_ends_a_long_nest_run_with_one_line():
+    """NEST's own loop does not answer Ctrl-C; between slices the zoo does."""
+    started = time.perf_counter()
+    done = _interrupt([ZOO, "run", "lif", "--set", "i_offset=0:2:20000", "--duration", "30000", "--max-memory", "100"],
+                      after_s=5.0)
+    assert done.returncode == 130 and time.perf_counter() - started < 15
+    assert _lines(done.stderr) == ["zoo: interrupted; nothing was written"]
+
+
+def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():
+    """Brian2 would stop early and return the partial run as if it were whole."""
+    done = _interrupt([ZOO, "run", "lif", "--simulator", "brian2", "--set", "i_offset=0:2:2000", "--duration", "60000"],
+                      after_s=8.0)
+    assert done.returncode == 130 and done.stdout == ""
+    assert _lines(done.stderr) == ["zoo: interrupted; nothing was written"]
+
+
+def test_ctrl_c_ends_a_dask_sweep_with_one_line_and_the_rest_resumes(tmp_path):
+    out = tmp_path / "hh"
+    command = [ZOO, "sweep", "hh", "--grid", "i_offset=0:2:24", "--batch-size", "1", "--workers", "2",
+               "--out", str(out)]
+    done = _interrupt(command, after_s=9.0)
+    assert done.returncode == 130
+    (line,) = _lines(done.stderr)
+    assert line.startswith("zoo: sweep interrupted: ") and f"kept in {out}; the same command resumes" in line
+    kept = len(pd.read_parquet(out)) if list(out.glob("part-*.parquet")) else 0
+    assert f" {kept} of 24 pending points finished" in line
+    resumed = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert f"{kept} skipped as cached (of 24)" in resumed.stdout
+
+
+def test_ctrl_c_in_a_check_says_which_step_it_stopped_in():
+    done = _interrupt([ZOO, "check", "hh"], after_s=8.0)
+    assert done.returncode == 130
+    lines = _lines(done.stderr)
+    assert lines[0].startswith("check hh [1/") and lines[-1].startswith("zoo: interrupted in check hh [")
