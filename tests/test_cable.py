@@ -168,10 +168,13 @@ def test_the_current_starts_in_the_same_step_on_every_simulator(simulator):
 
 
 def test_a_run_too_large_for_memory_is_refused_before_it_starts(capsys):
-    """100 000 compartments are inside the declared range, but 300 ms of them would
-    record about 89 GiB: refused at once with the estimate and the way to allow it
-    (NEST used to work on it for minutes, Brian2 to pass 12 GB)."""
-    with pytest.raises(ValueError, match=r"record about 89.4 GiB .* more than the 6 GiB allowed.*--max-memory"):
+    """2000 compartments (the declared maximum) for 10 s would record about 60 GiB:
+    refused at once with the estimate and the way to allow it (NEST used to work on
+    such runs for minutes, Brian2 to pass 12 GB). 100 000 compartments, which NEST
+    cannot build in any reasonable time, are out of the declared range."""
+    with pytest.raises(ValueError, match=r"need about 59.6 GiB .* more than the 8 GiB allowed.*--max-memory"):
+        zoo.run("cable", SIMULATORS[0], n_compartments=2000, duration_ms=10000.0)
+    with pytest.raises(ValueError, match=r"n_compartments.*out of range"):
         zoo.run("cable", SIMULATORS[0], n_compartments=100000)
     from zoo import runner
 
@@ -179,3 +182,23 @@ def test_a_run_too_large_for_memory_is_refused_before_it_starts(capsys):
     assert runner.memory_estimate_gib(plan) < 0.1  # the default cable is far below the budget
     with pytest.raises(ValueError, match="more than the 0.01 GiB allowed"):
         zoo.run("cable", SIMULATORS[0], max_memory_gib=0.01)
+
+
+def test_the_declared_largest_cable_runs_on_every_simulator(simulator):
+    """Declared ranges are ones the simulators can run: the most compartments allowed."""
+    n = int(cable.MODEL.parameter("n_compartments").interval.high)
+    result = zoo.run("cable", simulator, duration_ms=2.0, n_compartments=n)
+    assert len(result.profile) == n and np.isfinite(result.profile["v_final_mv"]).all()
+
+
+def test_steady_metrics_of_a_run_too_short_to_settle_are_nan_with_a_note():
+    """The issue's case: --duration 10 gave R_in 224 against 418 MOhm, silently. Now the
+    steady metrics are NaN and the note says why and what duration would do; 4.6 tau_m
+    after the onset they are reported."""
+    short = zoo.run("cable", SIMULATORS[0], duration_ms=10.0)
+    assert np.isnan(short.summary["input_resistance_mohm"].iloc[0])
+    assert np.isnan(short.summary["attenuation"].iloc[0])
+    (note,) = short.notes
+    assert "input_resistance_mohm and attenuation are NaN" in note and "at least 93.1 ms" in note
+    settled = zoo.run("cable", SIMULATORS[0], duration_ms=94.0)
+    assert np.isfinite(settled.summary["input_resistance_mohm"].iloc[0]) and not settled.notes

@@ -113,3 +113,13 @@ def test_a_spike_moved_off_a_tie_fails_every_train_measure():
     assert at_tie["grid_tie"][0] and np.isnan(at_tie["coincidence_factor"][0])
     assert np.isclose(at_tie["mean_isi_ms"][0], 0.1) and np.isclose(at_tie["cv_isi"][0], 0.05 / 26.9 + 1e-6)
     assert at_tie["n_spikes"][0] == 1
+
+
+def test_rows_without_a_tolerance_say_so_instead_of_pass():
+    """The masquelier2008 check listed success 0 under PASS: a row with no tolerance is
+    information, and the table says it judged none of its points."""
+    row = worst_row("a", "success", np.array([0.0]), np.array([np.nan]), np.array([np.nan]), lambda i: "p")
+    assert row["verdict"] == "information" and row["judged"] == 0 and row["points"] == 1
+    judged = worst_row("a", "rate_hz", np.array([1.0, 2.0]), np.array([1.0, 2.5]), np.array([1.0, np.nan]),
+                       lambda i: f"p{i}", why_not=np.array(["information", "grid tie"], dtype=object))
+    assert judged["verdict"] == "pass" and judged["judged"] == 1 and "1 grid tie, shown only" in judged["worst_at"]

@@ -72,3 +72,10 @@ def test_explorer_compare_holds_the_simulators_to_identical_trains():
     assert len(counts) == 2 and (counts["tolerance"] == 0).all()
     assert comparison["pass"].all()
     assert (comparison["tolerance"].notna()).all()
+
+
+def test_input_too_large_for_memory_is_refused_before_it_starts():
+    """100 000 afferents for 450 s are 2.9e9 input spikes: refused at once, with the
+    estimate, not after minutes of generating them."""
+    with pytest.raises(ValueError, match=r"need about 29\d GiB .*input spikes.*--max-memory"):
+        zoo.run("masquelier2008", n_afferents=100000)

@@ -15,7 +15,6 @@ import pytest
 import zoo
 from zoo.backends import base
 
-from .conftest import SIMULATORS
 
 ZOO = str(Path(sys.executable).with_name("zoo"))
 CASES = {"lif": {"i_offset": np.linspace(0.0, 2.0, 7)}, "hh": {}, "cable": {}}

@@ -307,7 +307,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--threads", type=int, default=1, help="threads for the simulator (where it can use several)")
     p.add_argument("--max-memory", type=float, default=None, metavar="GIB",
-                   help="refuse runs whose recordings would need more memory (default: 6 GiB; inf: no limit)")
+                   help="refuse runs estimated to need more memory (GiB; default: 8; inf: no limit)")
     p.add_argument("--out", metavar="FILE.parquet|.csv")
     p.add_argument("--plot", metavar="FILE.png")
     p.set_defaults(verb=cmd_run)

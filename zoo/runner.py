@@ -17,15 +17,20 @@ from .declarations.parameters import check_seed
 from .declarations.spike_trains import spike_shape, spike_train_metrics
 from .result import Result
 
-#: Largest estimated memory of a run's recordings (GiB) accepted without being asked
-#: (``max_memory_gib``, ``zoo run --max-memory``): a quarter of this machine kind's 24 GiB,
-#: beyond which a run risks swapping or being killed after minutes of simulation.
-MEMORY_BUDGET_GIB = 6.0
+#: Largest estimated memory of a run (GiB) accepted without being asked
+#: (``max_memory_gib``, ``zoo run --max-memory``): a third of this machine kind's 24 GiB
+#: (two runs of a sweep may run at once), beyond which a run risks swapping or being
+#: killed after minutes of simulation. The default masquelier2008 run needs about 6.
+MEMORY_BUDGET_GIB = 8.0
 #: Bytes per recorded sample of v: the simulator's buffer and PyNN's Neo signal (8 each),
 #: and for traced samples the long trace table (time, neuron, variable, value, and a
 #: compartment's index and position: about 48).
 BYTES_PER_SAMPLE = 16
 BYTES_PER_TRACED_SAMPLE = 64
+#: Bytes per generated input spike (the zoo's arrays, PyNN's spike-time sequences and
+#: the simulator's spike sources), measured as the growth of peak memory between a 5 s
+#: and a 45 s masquelier2008 run: 110 on NEST, 99 on Brian2.
+BYTES_PER_INPUT_SPIKE = 110
 
 #: PyNN's own per-channel annotation of signals; any other one (e.g. ``compartment``,
 #: ``position_um`` of a multicompartment cell) becomes a column of the trace table.
@@ -73,14 +78,17 @@ def run(
 
 
 def memory_estimate_gib(plan: dict) -> float:
-    """The recordings' memory (GiB) a prepared run will need, estimated from the
-    samples of v it keeps (:data:`BYTES_PER_SAMPLE`); spikes are not counted."""
+    """The memory (GiB) a prepared run will need, estimated from the samples of v it
+    keeps (:data:`BYTES_PER_SAMPLE`) and the input spikes the model declares it
+    generates (:data:`BYTES_PER_INPUT_SPIKE`); output spikes are not counted."""
     model, size = plan["model"], plan["size"]
     samples = round(plan["duration_ms"] / plan["dt_ms"]) + 1
     per_neuron = model.simulation.channels(plan["values"], size) / size if model.simulation.channels else 1
     traced = len(plan["traced"]) * per_neuron  # a traced cell keeps the traces of all its channels
     channels = size * per_neuron if _records_v_everywhere(model, plan.get("spike_shape", True)) else traced
-    return (channels * BYTES_PER_SAMPLE + traced * BYTES_PER_TRACED_SAMPLE) * samples / 2**30
+    recorded = (channels * BYTES_PER_SAMPLE + traced * BYTES_PER_TRACED_SAMPLE) * samples
+    inputs = model.simulation.input_spikes(plan["values"], plan["duration_ms"]) if model.simulation.input_spikes else 0
+    return (recorded + inputs * BYTES_PER_INPUT_SPIKE) / 2**30
 
 
 def check_memory(plan: dict, max_memory_gib: float | None) -> None:
@@ -90,9 +98,9 @@ def check_memory(plan: dict, max_memory_gib: float | None) -> None:
     needed = memory_estimate_gib(plan)
     if needed > float(max_memory_gib):
         raise ValueError(
-            f"this run would record about {needed:.3g} GiB of membrane potential, more than the "
-            f"{float(max_memory_gib):g} GiB allowed; shorten it, coarsen dt, trace fewer neurons, or raise the "
-            "limit (zoo run --max-memory GIB, zoo.run(max_memory_gib=...))")
+            f"this run would need about {needed:.3g} GiB (recorded membrane potential and input spikes), more "
+            f"than the {float(max_memory_gib):g} GiB allowed; shorten it, coarsen dt, trace fewer neurons, or "
+            "raise the limit (zoo run --max-memory GIB, zoo.run(max_memory_gib=...))")
 
 
 def _has_shape_metrics(model) -> bool:

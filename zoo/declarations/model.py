@@ -88,6 +88,8 @@ class Simulation:
     ``injected_current(params, t_ms) -> nA``: the current injected at times ``t_ms``
     into a neuron with parameter values ``params`` (scalars), drawn under its
     potential (None: the model injects none the figure should show).
+    ``input_spikes(params, duration_ms)``: the number of input spikes the model
+    generates (expected), for the runner's memory estimate (None: none).
     ``figure``: ``"module:function"`` drawing the model's own figure,
     ``function(result, fig)`` (None: the zoo's figure for the kind of run).
     """
@@ -99,6 +101,7 @@ class Simulation:
     rate_window: Callable[[Mapping, float], tuple[float, float]] | None = None
     whole_run_compilation: bool = False
     injected_current: Callable[[Mapping, np.ndarray], np.ndarray] | None = None
+    input_spikes: Callable[[Mapping, float], float] | None = None
     figure: str | None = None
 
 

@@ -37,7 +37,7 @@ from ...declarations.model import Analysis, CheckProtocol, Model, Network, Proto
 from ...declarations.parameters import Parameter
 from ...declarations.tolerances import identical_semantics_agreement
 from . import metrics as pattern_metrics
-from .input import REPEAT_MS, make_input
+from .input import REPEAT_MS, expected_spikes, make_input
 
 PARAMETERS = (
     Parameter("cm", "nF", 0.25, "(0, inf)", "membrane capacitance", per_neuron=False),
@@ -154,7 +154,7 @@ MODEL = Model(
     protocol=Protocol(stimulus="2000 afferents, 64 Hz, a 50 ms pattern in 25 % of 50 ms windows",
                       duration_ms=450_000.0, dt_ms=0.1, recorded=("spikes",), traced_neurons=0, seed=1),
     metrics=METRICS,
-    simulation=Simulation(build=build, analyse=analyse, whole_run_compilation=True,
+    simulation=Simulation(build=build, analyse=analyse, whole_run_compilation=True, input_spikes=expected_spikes,
                           figure="zoo.models.masquelier2008.figures:figure"),
     validation=Validation(
         # one declared STDP semantics on every backend: the same trains and weights
