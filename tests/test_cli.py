@@ -85,11 +85,15 @@ def test_bad_input_of_the_real_command_exits_2_with_one_line():
 
 def test_check_prints_the_verdict_table_and_passes():
     done = zoo("check", "lif")
-    for column in ("simulator", "metric", "value", "reference", "error", "tolerance", "pass"):
+    for column in ("simulator", "metric", "judged", "value", "reference", "error", "tolerance", "verdict"):
         assert column in done.stdout
     second, first = backends.names()[1], backends.names()[0]
     assert f"{second} vs {first}" in done.stdout and "lif: PASS" in done.stdout
-    assert done.stderr == ""
+    # stderr holds only the steps the check went through, one line each
+    steps = done.stderr.splitlines()
+    assert steps == [f"check lif [{i}/2]: {what}" for i, what in enumerate(
+        ["sweep of i_offset (50 points) on " + ", ".join(backends.names()) + ", 1000 ms at dt = 0.1 ms",
+         "comparing simulators"], start=1)]
 
 
 @pytest.mark.parametrize("args, message", [
