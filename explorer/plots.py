@@ -104,6 +104,10 @@ def plot_difference(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=Non
                       label="tolerance (derived)" if i == 0 else None, zorder=0)
     if len(rows) and rows["tolerance"].isna().all():
         ax.set_title("informational metric: no tolerance", fontsize="small")
+    elif len(rows):
+        outside = int((~rows["pass"]).sum())
+        ax.text(0.01, 0.97, f"max |Δ| = {rows['abs_difference'].max():.3g}; {outside} of {len(rows)} outside the "
+                f"tolerance", transform=ax.transAxes, va="top", fontsize="small")
     ax.axhline(0, color="k", lw=0.5)
     ax.set_xlabel(_label(table, x))
     ax.set_ylabel(f"Δ {_label(table, metric)}")
