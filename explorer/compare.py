@@ -29,7 +29,7 @@ from zoo.declarations.metrics import (COINCIDENCE_WINDOW_MS, SPIKE_TRAIN_DISTANC
                                       VICTOR_PURPURA_COST_PER_MS)
 from zoo.declarations.spike_trains import coincidence_factor
 from zoo.declarations.tolerances import GRID_TIE_KEY
-from zoo.declarations.verdicts import COLUMNS, GRID_TIE, INFORMATION, JUDGED, errors, passes, worst_row
+from zoo.declarations.verdicts import COLUMNS, INFORMATION, JUDGED, errors, passes, worst_row
 
 DISTANCES = {m.name: m.doc for m in SPIKE_TRAIN_DISTANCES}
 IDENTICAL = {m.name: m.identical for m in SPIKE_TRAIN_DISTANCES}
@@ -126,7 +126,8 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
     if agreement is not None:
         numerics = backends.numerics([a, b], model.cell_types[0], dt_ms, duration_ms)
         tolerances = dict(agreement.tolerances(left, numerics))
-    ties = np.broadcast_to(np.asarray(tolerances.pop(GRID_TIE_KEY, False), dtype=bool), (len(left),))
+    # per point, why its spike steps are uncertain ("" where they are not)
+    ties = np.broadcast_to(np.asarray(tolerances.pop(GRID_TIE_KEY, ""), dtype=object), (len(left),))
     parameters = left[model.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
     rows = []
     missing = [m.name for m in model.compared_metrics if m.name not in tolerances]
@@ -174,7 +175,8 @@ def _rows(parameters, metric, value_a, value_b, difference, tolerance, setting, 
     frame["rel_difference"] = relative
     frame["tolerance"] = tolerance
     frame["pass"] = passes(size, tolerance)
-    frame["judged"] = np.where(~np.isnan(tolerance), JUDGED, np.where(ties & metric.compared, GRID_TIE, INFORMATION))
+    uncertain = (ties != "") & metric.compared
+    frame["judged"] = np.where(~np.isnan(tolerance), JUDGED, np.where(uncertain, ties, INFORMATION))
     frame["setting"] = setting
     return frame
 

@@ -92,6 +92,9 @@ def plot_difference(table: pd.DataFrame, x: str, metric: str = "rate_hz", ax=Non
 
     ax = ax or new_figure(figsize=(7, 3)).subplots()
     comparison = compare(table, distances=False)
+    if comparison.empty or "metric" not in comparison:
+        ax.set_title("no pair of points ran on both simulators", fontsize="small")
+        return ax
     rows = comparison[comparison["metric"] == metric].sort_values(x)
     for i, (pair, block) in enumerate(rows.groupby("simulators", sort=False)):
         marker = STYLES[(i + 1) % len(STYLES)][0]
@@ -144,7 +147,8 @@ def _colour_scale(values: np.ndarray):
     from matplotlib.colors import LogNorm, Normalize
 
     values = np.asarray(values, dtype=float)
-    largest = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 0.0
+    finite = np.isfinite(values)
+    largest = np.abs(values[finite]).max() if finite.any() else 0.0
     values = np.where(np.abs(values) <= ROUND_OFF * max(largest, 1.0), 0.0, values)
     positive = values[np.isfinite(values) & (values > 0)]
     if len(positive) and (values[np.isfinite(values)] >= 0).all() and positive.max() / positive.min() > LOG_SPAN:
@@ -160,6 +164,8 @@ def plot_heatmap(table: pd.DataFrame, x: str, y: str, metric: str = "rate_hz"):
     from matplotlib import colormaps
 
     ok = table[table["status"] == "ok"]
+    if ok.empty:
+        raise ValueError("no point of this sweep ran (every row failed); nothing to plot")
     simulators = _simulators(ok)
     fig = new_figure(figsize=(5.5 * len(simulators), 4.5))
     axes = fig.subplots(1, len(simulators), squeeze=False)
@@ -177,8 +183,8 @@ def plot_heatmap(table: pd.DataFrame, x: str, y: str, metric: str = "rate_hz"):
             shown, _ = _colour_scale(mine[metric].to_numpy(float))
             image = ax.scatter(mine[x], mine[y], c=np.ma.masked_invalid(_mask_log(shown, norm)), s=25, norm=norm,
                                cmap=cmap, plotnonfinite=True)
-        fig.colorbar(image, ax=ax, label=_label(table, metric) + ("; grey: no value" if ok[metric].isna().any()
-                                                                  or _is_log(norm) else ""))
+        grey = "; grey: no value or 0" if _is_log(norm) else "; grey: no value" if ok[metric].isna().any() else ""
+        fig.colorbar(image, ax=ax, label=_label(table, metric) + grey)
         ax.set_title(f"{simulator} ({'grid' if grid else 'random samples'})")
         ax.set_xlabel(_label(table, x))
         ax.set_ylabel(_label(table, y))

@@ -224,6 +224,8 @@ class _ClientScope:
                                                 processes=True, dashboard_address=None,
                                                 silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
+            # a worker the nanny restarts (after a point crashed it) must ignore Ctrl-C too
+            self.client.register_plugin(_ignore_interrupts_plugin(), name="zoo-ignore-sigint")
         else:
             try:
                 self.client = Client(scheduler, timeout="5s")
@@ -237,6 +239,24 @@ class _ClientScope:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _ignore_interrupts_plugin():
+    """A Dask worker plugin: the worker process ignores SIGINT (this process handles Ctrl-C)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class IgnoreInterrupts(WorkerPlugin):
+        def setup(self, worker) -> None:
+            _ignore_sigint()
+
+    return IgnoreInterrupts()
+
+
+def _ignore_sigint() -> None:
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the process's main thread: the inherited setting stays
+        pass
 
 
 @contextlib.contextmanager

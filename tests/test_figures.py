@@ -134,3 +134,13 @@ def test_random_samples_are_a_scatter_and_decades_get_a_log_colour_scale():
     regular = explorer.sweep_figure(grid, metric="cv_isi")  # perfectly regular firing: round-off is 0, not data
     values = next(c for c in regular.axes[0].collections if isinstance(c, QuadMesh)).get_array()
     assert np.ma.filled(values, 0.0).max() == 0.0
+
+
+def test_a_sweep_where_every_point_failed_says_so_instead_of_crashing():
+    zoo.registry.ensure("lif_unchecked", "tests.models_for_tests:lif_unchecked")
+    table = explorer.sweep("lif_unchecked", grid={"cm": [-1.0, -2.0], "i_offset": [1.0]},
+                           simulators=[backends.DEFAULT], scheduler=explorer.INLINE, progress=False,
+                           duration_ms=50.0)
+    assert (table["status"] == "failed").all()
+    with pytest.raises(ValueError, match="nothing to plot|no metric with a value"):
+        explorer.sweep_figure(table)

@@ -230,8 +230,8 @@ def _shown(verdicts: pd.DataFrame) -> pd.DataFrame:
 VERDICT_LEGEND = "\n".join((
     "value: the simulator's, or b's in \"b vs a\" (for a distance: between the two trains)",
     "reference: the closed form, a published value, or a's",
-    "judged: points judged against a tolerance; the others are shown as information (info), or are grid ties",
-    "(there the interval metrics judge them)",
+    "judged: points judged against a tolerance; the others are information (info), or points whose spike steps are",
+    "uncertain (a grid tie, the declared integration error, no closed form), judged by the interval metrics only",
 ))
 
 #: Terminal tables fit this many columns (the full text: --verbose, or the saved table).

@@ -100,9 +100,14 @@ def cross_count_tolerance(rate_hz, tau_refrac_ms, dt_ms: float, duration_ms: flo
 FLOAT_SLACK = 1e-9
 
 
-#: The key an agreement's tolerances may add: True where a point sits on a grid tie. The
-#: comparison then shows, and does not judge, the measures whose tolerance is NaN there.
+#: The key an agreement's tolerances may add: per point, why its spike step is uncertain
+#: ("" where it is not). The comparison then shows, and does not judge, the measures
+#: whose tolerance is NaN there, and says why.
 GRID_TIE_KEY = "grid_tie"
+#: Why a point's spike steps are uncertain: it sits on a grid tie (to round-off), the
+#: declared integration error may move a crossing across a step boundary, or the
+#: closed form (which finds ties) does not apply.
+GRID_TIE, INTEGRATION_ERROR, NO_CLOSED_FORM = "grid tie", "integration error", "no closed form"
 
 
 def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
@@ -135,17 +140,34 @@ def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
     Victor-Purpura ≤ Σ_k min(2, q·k·s) + c, coincidence factor down to that of the
     spikes within the window) grows with the run until it excludes nothing (1 − Γ
     above 1 in a 1 s run at 0.6 nA), so there they are shown, not judged (tolerance
-    NaN, ``grid_tie`` True): the interval metrics above judge those points.
+    NaN, ``grid_tie`` says why): the interval metrics above judge those points.
+
+    Where the scheme's declared error c may itself move a crossing across a step
+    boundary (c ≥ the distance to the nearest tie), the point is treated as a tie
+    ("integration error"); where the closed form does not apply (a step current), a
+    tie cannot be ruled out ("no closed form"): both are judged as ties, with the
+    drift estimated from the measured count. At such points a simulator may fire
+    fewer spikes by the count tolerance: the mean ISI (CV) is not judged where that
+    could leave fewer than 2 (3) spikes. The rate counts spikes in the protocol's rate
+    window W (the step, or the run): its tolerance is count/W.
     """
     dt_ms, duration_ms = numerics.dt_ms, numerics.duration_ms
     crossing = crossing_error_ms(pairs, numerics)
-    rate = np.asarray(pairs["rate_hz_closed_form"], dtype=float)
+    closed = np.asarray(pairs["rate_hz_closed_form"], dtype=float)
     t_ref = np.asarray(pairs["tau_refrac"], dtype=float)
     n = np.asarray(pairs["n_spikes"], dtype=float)
     mean_isi = np.asarray(pairs["mean_isi_ms"], dtype=float)
-    ties = grid_ties(rate, t_ref, dt_ms, crossing_ms=crossing)
-    count = cross_count_tolerance(rate, t_ref, dt_ms, duration_ms, crossing)
+    window_ms = _rate_window_ms(pairs, duration_ms)
+    unknown = np.isnan(closed)
+    rate = np.where(unknown, n / window_ms * 1000.0, closed)
+    exact_tie = grid_ties(closed, t_ref, dt_ms)
+    near_tie = grid_ties(closed, t_ref, dt_ms, crossing_ms=crossing)
+    reasons = np.where(exact_tie, GRID_TIE, np.where(near_tie, INTEGRATION_ERROR,
+                                                      np.where(unknown & (n > 0), NO_CLOSED_FORM, "")))
+    ties = reasons != ""
     step = dt_ms * np.maximum(1.0, np.ceil(2 * crossing / dt_ms)) * (1 + FLOAT_SLACK)
+    n_expected = rate * window_ms / 1000.0
+    count = np.where(ties, np.maximum(1.0, np.ceil(n_expected * step * rate / 1000.0)), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         cv_at_tie = np.where(n > 2, (step / 2) / (mean_isi - step), 0.0)
     exact = FLOAT_SLACK * (n + 1)
@@ -155,15 +177,27 @@ def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
     shown_only = np.full_like(n, np.nan)
     return {
         "n_spikes": count,
-        "rate_hz": count / (duration_ms / 1000.0) + FLOAT_SLACK,
+        "rate_hz": count / (window_ms / 1000.0) + FLOAT_SLACK,
         "first_spike_ms": step,  # the first interval, from v_rest, may sit on a tie of its own
-        "mean_isi_ms": np.where(ties, step, exact),
-        "cv_isi": np.where(ties, np.nan_to_num(cv_at_tie, nan=0.0) + 1e-6, 1e-6),
+        "mean_isi_ms": np.where(ties, np.where(n - count >= 2, step, np.nan), exact),
+        "cv_isi": np.where(ties, np.where(n - count >= 3, np.nan_to_num(cv_at_tie, nan=0.0) + 1e-6, np.nan), 1e-6),
         "van_rossum": np.where(ties, shown_only, exact_van_rossum),
         "victor_purpura": np.where(ties, shown_only, exact),
         "coincidence_factor": np.where(ties, shown_only, exact),
-        GRID_TIE_KEY: ties,
+        GRID_TIE_KEY: reasons,
     }
+
+
+def _rate_window_ms(pairs, duration_ms: float) -> np.ndarray:
+    """Length (ms) of the window ``rate_hz`` counts in, per row: the current step where
+    the rows have one (:func:`zoo.stimuli.current_clamp.step_window`), else the run."""
+    from ..stimuli.current_clamp import STEP_NAMES, step_window
+
+    if not all(name in pairs for name in STEP_NAMES):
+        return np.full(len(pairs["n_spikes"]), float(duration_ms))
+    columns = {name: np.asarray(pairs[name], dtype=float) for name in STEP_NAMES}
+    windows = [step_window({k: v[i] for k, v in columns.items()}, duration_ms) for i in range(len(columns["step_start"]))]
+    return np.array([stop - start for start, stop in windows], dtype=float)
 
 
 GRID_IF_AGREEMENT = Agreement(covers=("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi")
