@@ -33,6 +33,8 @@ from zoo.declarations.verdicts import COLUMNS, INFORMATION, JUDGED, errors, pass
 
 DISTANCES = {m.name: m.doc for m in SPIKE_TRAIN_DISTANCES}
 IDENTICAL = {m.name: m.identical for m in SPIKE_TRAIN_DISTANCES}
+#: Why a distance row is not judged when the measure is undefined for its trains.
+UNDEFINED = "undefined measure"
 
 
 def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.DataFrame:
@@ -68,7 +70,9 @@ def _status_rows(spec, table, a, b) -> pd.DataFrame:
     for simulator in (a, b):
         if simulator not in status:
             status[simulator] = np.nan
-    one_sided = status[(status[a] == "ok") != (status[b] == "ok")]
+    # ok on one side only, or failed on both: neither can be compared, and neither passes
+    one_sided = status[((status[a] == "ok") != (status[b] == "ok"))
+                       | ((status[a] == "failed") & (status[b] == "failed"))]
     if one_sided.empty:
         return pd.DataFrame()
     first = table.drop_duplicates("pair_key").set_index("pair_key").loc[one_sided.index]
@@ -143,8 +147,13 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
         values = _distances(trains_a, trains_b, duration_ms)
         for metric in SPIKE_TRAIN_DISTANCES:
             nan = np.full(len(left), np.nan)
-            rows.append(_rows(parameters, metric, nan, nan, values[metric.name], tolerances[metric.name],
-                              DISTANCES[metric.name], ties))
+            # a measure undefined for these trains (the coincidence factor's normalisation
+            # vanishes at 1/(2·window) = 250 Hz) is shown, not judged as agreement
+            undefined = np.isnan(values[metric.name])
+            tolerance = np.where(undefined, np.nan, tolerances[metric.name])
+            reasons = np.where(undefined & (ties == ""), UNDEFINED, ties)
+            rows.append(_rows(parameters, metric, nan, nan, values[metric.name], tolerance,
+                              DISTANCES[metric.name], reasons))
     block = pd.concat(rows, ignore_index=True)
     block.insert(0, "simulators", f"{b} vs {a}")
     block.insert(1, "simulator_a", a)   # value_a is this simulator's, value_b the other's

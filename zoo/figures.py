@@ -82,6 +82,13 @@ def neuron_figure(result, model):
     axes = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1)) if current else [fig.subplots()]
     traced = sorted(result.traces["neuron"].unique())[:1]
     draw_traces(axes[0], result, traced, labels=False)
+    if not traced:  # v was not recorded (trace_neurons=0): the spikes of neuron 0 and its current
+        traced = [0]
+        times = result.spikes.loc[result.spikes["neuron"] == 0, "t_ms"]
+        axes[0].plot(times, np.zeros(len(times)), "|k", ms=12)
+        axes[0].set_yticks([])
+        axes[0].set_ylabel("")
+        axes[0].set_title("spikes of neuron 0 (v not recorded)")
     if current:
         draw_current(axes[1], result, model, traced)
     show_window(axes[0], result, model, traced)
