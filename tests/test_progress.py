@@ -41,13 +41,16 @@ def test_the_bar_counts_simulated_milliseconds(simulator, monkeypatch, capsys):
     assert f"{simulator}: simulated" in err and "of 300 ms" in err
 
 
-def _interrupt(command: list[str], after_s: float) -> subprocess.CompletedProcess:
+def _interrupt(command: list[str], after_s: float, ready=None) -> subprocess.CompletedProcess:
     """Run ``command`` as a terminal would and press Ctrl-C (SIGINT to its process
-    group) after ``after_s``."""
+    group) after ``after_s``, or as soon as ``ready()`` is true (checked every 0.1 s)."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(after_s)
+    deadline = time.perf_counter() + after_s
+    while time.perf_counter() < deadline and not (ready and ready()):
+        time.sleep(0.1)
+    assert process.poll() is None, "the command ended before Ctrl-C"
     os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=120)
     return subprocess.CompletedProcess(command, process.returncode, out, err)
@@ -77,16 +80,18 @@ def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():
 
 def test_ctrl_c_ends_a_dask_sweep_with_one_line_and_the_rest_resumes(tmp_path):
     out = tmp_path / "hh"
-    command = [ZOO, "sweep", "hh", "--grid", "i_offset=0:2:24", "--batch-size", "1", "--workers", "2",
+    command = [ZOO, "sweep", "hh", "--grid", "i_offset=0:2:200", "--batch-size", "1", "--workers", "2",
                "--out", str(out)]
-    done = _interrupt(command, after_s=9.0)
+    # Ctrl-C once a few points are stored (about 1 s of work each): mid-sweep however fast the machine
+    done = _interrupt(command, after_s=60.0, ready=lambda: len(list(out.glob("part-*.parquet"))) >= 4)
     assert done.returncode == 130
     (line,) = _lines(done.stderr)
     assert line.startswith("zoo: sweep interrupted: ") and f"kept in {out}; the same command resumes" in line
     kept = len(pd.read_parquet(out)) if list(out.glob("part-*.parquet")) else 0
-    assert f" {kept} of 24 pending points finished" in line
-    resumed = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert f"{kept} skipped as cached (of 24)" in resumed.stdout
+    assert f" {kept} of 200 pending points finished" in line and 4 <= kept < 200
+    resumed = _interrupt(command, after_s=60.0, ready=lambda: len(list(out.glob("part-*.parquet"))) >= kept + 2)
+    assert resumed.returncode == 130
+    assert f"({kept} were stored before)" in _lines(resumed.stderr)[0]
 
 
 def test_ctrl_c_in_a_check_says_which_step_it_stopped_in():
