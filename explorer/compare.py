@@ -29,7 +29,7 @@ from zoo.declarations.metrics import (COINCIDENCE_WINDOW_MS, SPIKE_TRAIN_DISTANC
                                       VICTOR_PURPURA_COST_PER_MS)
 from zoo.declarations.spike_trains import coincidence_factor
 from zoo.declarations.tolerances import GRID_TIE_KEY
-from zoo.declarations.verdicts import COLUMNS, INFORMATION, JUDGED, errors, passes, worst_row
+from zoo.declarations.verdicts import COLUMNS, INFORMATION, JUDGED, errors, passes, point_labels, worst_row
 
 DISTANCES = {m.name: m.doc for m in SPIKE_TRAIN_DISTANCES}
 IDENTICAL = {m.name: m.identical for m in SPIKE_TRAIN_DISTANCES}
@@ -107,21 +107,12 @@ def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
         else:
             value, reference = block["value_b"], block["value_a"]
         why_not = block["judged"].where(block["judged"] != JUDGED, INFORMATION).to_numpy()
-        row = worst_row(pair, metric, value, reference, block["tolerance"], _labels(block, varying),
+        row = worst_row(pair, metric, value, reference, block["tolerance"], point_labels(block, varying),
                         error=block["abs_difference"], why_not=why_not)
         row["failed"] = int((~block["pass"]).sum())
         row["setting"] = block["setting"].iloc[0]
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS + ["failed", "setting"])
-
-
-def _labels(frame: pd.DataFrame, varying):
-    values = {k: frame[k].to_numpy() for k in varying}
-
-    def label(i):
-        return ", ".join(f"{k}={v[i]:.4g}" for k, v in values.items()) or "default"
-
-    return label
 
 
 def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> pd.DataFrame:

@@ -151,7 +151,7 @@ def _colour_scale(values: np.ndarray):
     largest = np.abs(values[finite]).max() if finite.any() else 0.0
     values = np.where(np.abs(values) <= ROUND_OFF * max(largest, 1.0), 0.0, values)
     positive = values[np.isfinite(values) & (values > 0)]
-    if len(positive) and (values[np.isfinite(values)] >= 0).all() and positive.max() / positive.min() > LOG_SPAN:
+    if len(positive) and (values[np.isfinite(values)] >= 0).all() and positive.max() / positive.min() >= LOG_SPAN:
         return values, LogNorm(positive.min(), positive.max())
     finite = values[np.isfinite(values)]
     return values, Normalize(finite.min() if len(finite) else 0, finite.max() if len(finite) else 1)
@@ -185,10 +185,19 @@ def plot_heatmap(table: pd.DataFrame, x: str, y: str, metric: str = "rate_hz"):
                                cmap=cmap, plotnonfinite=True)
         grey = "; grey: no value or 0" if _is_log(norm) else "; grey: no value" if ok[metric].isna().any() else ""
         fig.colorbar(image, ax=ax, label=_label(table, metric) + grey)
+        for name, set_scale in ((x, ax.set_xscale), (y, ax.set_yscale)):
+            if _spans_decades(ok[name].to_numpy(float)):
+                set_scale("log")
         ax.set_title(f"{simulator} ({'grid' if grid else 'random samples'})")
         ax.set_xlabel(_label(table, x))
         ax.set_ylabel(_label(table, y))
     return fig
+
+
+def _spans_decades(values: np.ndarray) -> bool:
+    """Positive values spanning at least :data:`LOG_SPAN`: drawn on a log axis."""
+    values = values[np.isfinite(values)]
+    return len(values) > 0 and values.min() > 0 and values.max() / values.min() >= LOG_SPAN
 
 
 def _is_log(norm) -> bool:

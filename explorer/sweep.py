@@ -128,7 +128,7 @@ def sweep(
 
 
 def summary_line(counts: Mapping) -> str:
-    return (f"sweep: {counts['ok']} ok, {counts['failed']} failed, {counts['cached']} skipped as cached "
+    return (f"sweep: {counts['ok']} ok, {counts['failed']} failed, {counts['cached']} already stored "
             f"(of {counts['total']}), {counts['wall_time_s']:.1f} s")
 
 

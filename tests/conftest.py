@@ -2,6 +2,12 @@
 registry, so a new backend is tested by every test that takes ``simulator`` or
 ``pair``."""
 import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,3 +31,27 @@ def simulator(request):
 @pytest.fixture(params=PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
 def pair(request):
     return request.param
+
+
+#: The zoo command of this environment.
+ZOO = str(Path(sys.executable).with_name("zoo"))
+
+
+def press_ctrl_c(command: list[str], after_s: float, ready=None) -> subprocess.CompletedProcess:
+    """Run ``command`` as a terminal would and press Ctrl-C (SIGINT to its process
+    group) after ``after_s``, or as soon as ``ready()`` is true (checked every 0.1 s)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.perf_counter() + after_s
+    while time.perf_counter() < deadline and not (ready and ready()):
+        time.sleep(0.1)
+    assert process.poll() is None, "the command ended before Ctrl-C"
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def stderr_lines(stderr: str) -> list[str]:
+    """stderr without the progress bars' redraws."""
+    return [line for line in stderr.replace("\r", "\n").splitlines() if line.strip() and not line.startswith("sweep:")]

@@ -81,7 +81,7 @@ def test_sigkill_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
     done = subprocess.run(args, capture_output=True, text=True, check=True)
     table = pd.read_parquet(out)
     assert len(table) == 120 and table["key"].is_unique and (table["status"] == "ok").all()
-    assert f"{len(finished)} skipped as cached" in done.stdout
+    assert f"{len(finished)} already stored" in done.stdout
     after = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*.parquet")}
     assert all(after.get(name) == mtime for name, mtime in before.items()), "finished parts were rewritten"
 

@@ -82,7 +82,7 @@ def test_directory_opens_with_plain_pandas(lif_sweep):
     assert printed.strip().endswith(str(int(table["n_spikes"].sum())))
 
 
-def test_rerun_skips_everything(lif_sweep):
+def test_a_rerun_runs_no_point_again(lif_sweep):
     table, out = lif_sweep
     again = explorer.sweep("lif", grid={"i_offset": np.linspace(0.0, 2.0, N)}, simulators=SIMULATORS, out=out)
     assert again.attrs["counts"]["cached"] == len(SIMULATORS) * N and again.attrs["counts"]["ok"] == 0

@@ -1,12 +1,6 @@
 """Progress over simulated time, and Ctrl-C: a run in slices (NEST) or with a report
 callback (Brian2) gives the same result as one piece; the bar shows simulated time;
 Ctrl-C ends a run, a sweep or a check with one line saying what was kept."""
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,8 +9,8 @@ import pytest
 import zoo
 from zoo.backends import base
 
+from .conftest import ZOO, press_ctrl_c, stderr_lines
 
-ZOO = str(Path(sys.executable).with_name("zoo"))
 CASES = {"lif": {"i_offset": np.linspace(0.0, 2.0, 7)}, "hh": {}, "cable": {}}
 
 
@@ -41,61 +35,24 @@ def test_the_bar_counts_simulated_milliseconds(simulator, monkeypatch, capsys):
     assert f"{simulator}: simulated" in err and "of 300 ms" in err
 
 
-def _interrupt(command: list[str], after_s: float, ready=None) -> subprocess.CompletedProcess:
-    """Run ``command`` as a terminal would and press Ctrl-C (SIGINT to its process
-    group) after ``after_s``, or as soon as ``ready()`` is true (checked every 0.1 s)."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.perf_counter() + after_s
-    while time.perf_counter() < deadline and not (ready and ready()):
-        time.sleep(0.1)
-    assert process.poll() is None, "the command ended before Ctrl-C"
-    os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=120)
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
-
-
-def _lines(stderr: str) -> list[str]:
-    """stderr without the progress bars' redraws."""
-    return [line for line in stderr.replace("\r", "\n").splitlines() if line.strip() and not line.startswith("sweep:")]
-
-
-def test_ctrl_c_ends_a_long_nest_run_with_one_line():
-    """NEST's own loop does not answer Ctrl-C; between slices the zoo does."""
-    started = time.perf_counter()
-    done = _interrupt([ZOO, "run", "lif", "--set", "i_offset=0:2:20000", "--duration", "30000", "--max-memory", "100"],
-                      after_s=5.0)
-    assert done.returncode == 130 and time.perf_counter() - started < 15
-    assert _lines(done.stderr) == ["zoo: interrupted; nothing was written"]
-
-
-def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():
-    """Brian2 would stop early and return the partial run as if it were whole."""
-    done = _interrupt([ZOO, "run", "lif", "--simulator", "brian2", "--set", "i_offset=0:2:2000", "--duration", "60000"],
-                      after_s=8.0)
-    assert done.returncode == 130 and done.stdout == ""
-    assert _lines(done.stderr) == ["zoo: interrupted; nothing was written"]
-
-
 def test_ctrl_c_ends_a_dask_sweep_with_one_line_and_the_rest_resumes(tmp_path):
     out = tmp_path / "hh"
     command = [ZOO, "sweep", "hh", "--grid", "i_offset=0:2:200", "--batch-size", "1", "--workers", "2",
                "--out", str(out)]
     # Ctrl-C once a few points are stored (about 1 s of work each): mid-sweep however fast the machine
-    done = _interrupt(command, after_s=60.0, ready=lambda: len(list(out.glob("part-*.parquet"))) >= 4)
+    done = press_ctrl_c(command, after_s=60.0, ready=lambda: len(list(out.glob("part-*.parquet"))) >= 4)
     assert done.returncode == 130
-    (line,) = _lines(done.stderr)
+    (line,) = stderr_lines(done.stderr)
     assert line.startswith("zoo: sweep interrupted: ") and f"kept in {out}; the same command resumes" in line
     kept = len(pd.read_parquet(out)) if list(out.glob("part-*.parquet")) else 0
     assert f" {kept} of 200 pending points finished" in line and 4 <= kept < 200
-    resumed = _interrupt(command, after_s=60.0, ready=lambda: len(list(out.glob("part-*.parquet"))) >= kept + 2)
+    resumed = press_ctrl_c(command, after_s=60.0, ready=lambda: len(list(out.glob("part-*.parquet"))) >= kept + 2)
     assert resumed.returncode == 130
-    assert f"({kept} were stored before)" in _lines(resumed.stderr)[0]
+    assert f"({kept} were stored before)" in stderr_lines(resumed.stderr)[0]
 
 
 def test_ctrl_c_in_a_check_says_which_step_it_stopped_in():
-    done = _interrupt([ZOO, "check", "hh"], after_s=8.0)
+    done = press_ctrl_c([ZOO, "check", "hh"], after_s=8.0)
     assert done.returncode == 130
-    lines = _lines(done.stderr)
+    lines = stderr_lines(done.stderr)
     assert lines[0].startswith("check hh [1/") and lines[-1].startswith("zoo: interrupted in check hh [")

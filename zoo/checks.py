@@ -19,7 +19,7 @@ import pandas as pd
 import explorer
 
 from . import backends, registry
-from .declarations.verdicts import COLUMNS, verdict_row, worst_row
+from .declarations.verdicts import COLUMNS, point_labels, verdict_row, worst_row
 
 
 @dataclass
@@ -100,14 +100,5 @@ def closed_form_rows(model, table: pd.DataFrame, simulators, varying) -> list[di
                 if known.any():
                     rows.append(worst_row(simulator, f"{metric} vs closed form", mine[metric].to_numpy()[known],
                                           mine[f"{metric}_closed_form"].to_numpy()[known],
-                                          np.asarray(tolerances[metric])[known], _labels(mine[known], varying)))
+                                          np.asarray(tolerances[metric])[known], point_labels(mine[known], varying)))
     return rows
-
-
-def _labels(frame: pd.DataFrame, varying):
-    values = {k: frame[k].to_numpy() for k in varying}
-
-    def label(i):
-        return ", ".join(f"{k}={v[i]:.4g}" for k, v in values.items()) or "default"
-
-    return label

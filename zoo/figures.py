@@ -82,16 +82,19 @@ def neuron_figure(result, model):
     axes = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1)) if current else [fig.subplots()]
     traced = sorted(result.traces["neuron"].unique())[:1]
     draw_traces(axes[0], result, traced, labels=False)
-    if not traced:  # v was not recorded (trace_neurons=0): the spikes of neuron 0 and its current
+    recorded = bool(traced)
+    if not recorded:  # v was not recorded (trace_neurons=0): the spikes of neuron 0 and its current
         traced = [0]
         times = result.spikes.loc[result.spikes["neuron"] == 0, "t_ms"]
         axes[0].plot(times, np.zeros(len(times)), "|k", ms=12)
         axes[0].set_yticks([])
         axes[0].set_ylabel("")
         axes[0].set_title("spikes of neuron 0 (v not recorded)")
+        axes[0].set_xlim(0, float(result.info["duration_ms"]))
     if current:
         draw_current(axes[1], result, model, traced)
-    show_window(axes[0], result, model, traced)
+    if recorded:
+        show_window(axes[0], result, model, traced)
     axes[-1].set_xlabel("t (ms)")
     return fig
 
@@ -199,7 +202,7 @@ def show_window(ax, result, model, neurons) -> None:
     ax.set_xlim(start, stop)
     ax.tick_params(labelbottom=True)
     if stop - start < float(result.info["duration_ms"]):
-        ax.set_title(f"membrane potential, {start:g}-{stop:.4g} ms of {result.info['duration_ms']:g} (ticks: spikes)")
+        ax.set_title(f"membrane potential, {start:.4g}-{stop:.4g} ms of {result.info['duration_ms']:g} (ticks: spikes)")
 
 
 def trace_window(result, model, neurons) -> tuple[float, float]:

@@ -1,11 +1,14 @@
 """Brian2-specific behaviour of the Brian2 backend: what plain PyNN-Brian2 gets wrong
 and the backend fixes (regression pins, measured with PyNN 0.13), whole-run
 compilation, and the zoo cell type ``SRM_curr_exp`` against its closed form."""
+
 import numpy as np
 import pytest
 
 import zoo
 from zoo import backends
+
+from ..conftest import ZOO, press_ctrl_c, stderr_lines
 
 DT_MS = 0.1
 DURATION_MS = 1000.0
@@ -114,3 +117,11 @@ def test_the_spike_jumps_up_discards_the_epsps_and_starts_the_after_potential():
     np.testing.assert_allclose(v[after], after_spike_closed_form(s, params), atol=1e-6)
     assert v[after][0] == pytest.approx(params["v_reset"])
     assert v[after].min() < params["v_rest"] - 5.0   # the after-potential pulls v below rest
+
+
+def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():
+    """Brian2 would stop early and return the partial run as if it were whole."""
+    done = press_ctrl_c([ZOO, "run", "lif", "--simulator", "brian2", "--set", "i_offset=0:2:2000", "--duration", "60000"],
+                      after_s=8.0)
+    assert done.returncode == 130 and done.stdout == ""
+    assert stderr_lines(done.stderr) == ["zoo: interrupted; nothing was written"]

@@ -1,11 +1,15 @@
 """NEST-specific behaviour of the NEST backend: threads, and the cell types it declares
 unavailable (refused before any simulation, with the reason)."""
+import time
+
 import numpy as np
 import pytest
 
 import explorer
 import zoo
 from zoo import backends
+
+from ..conftest import ZOO, press_ctrl_c, stderr_lines
 
 SHORT_MS = 4_000.0
 SEED = 1
@@ -33,3 +37,12 @@ def test_nest_is_refused_before_any_simulation_with_the_reason():
         explorer.sweep("masquelier2008_srm", grid={"w_init": [0.475]}, simulators=["nest", "brian2"],
                        duration_ms=1000.0, scheduler=explorer.INLINE)
     assert backends.available(zoo.registry.get("masquelier2008_srm")) == ["brian2"]
+
+
+def test_ctrl_c_ends_a_long_nest_run_with_one_line():
+    """NEST's own loop does not answer Ctrl-C; between slices the zoo does."""
+    started = time.perf_counter()
+    done = press_ctrl_c([ZOO, "run", "lif", "--set", "i_offset=0:2:20000", "--duration", "30000", "--max-memory", "100"],
+                      after_s=5.0)
+    assert done.returncode == 130 and time.perf_counter() - started < 15
+    assert stderr_lines(done.stderr) == ["zoo: interrupted; nothing was written"]

@@ -86,3 +86,14 @@ def worst_row(simulator: str, metric: str, value, reference, tolerance, label, e
             "value": value[worst], "reference": reference[worst], "error": error[worst],
             "tolerance": tolerance[worst], "verdict": verdict_word(passed, int(judged.sum()), " and ".join(reasons)),
             "pass": passed, "worst_at": f"{label(worst)} {note}"}
+
+
+def point_labels(frame, varying):
+    """``label(i)``: point i of ``frame`` named by its values of the ``varying``
+    parameters ("i_offset=0.6"), or "default" — the ``worst_at`` text of verdict rows."""
+    values = {k: frame[k].to_numpy() for k in varying}
+
+    def label(i):
+        return ", ".join(f"{k}={v[i]:.4g}" for k, v in values.items()) or "default"
+
+    return label

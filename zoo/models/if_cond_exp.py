@@ -17,35 +17,29 @@ Defaults are PyNN's ``IF_cond_exp`` defaults, except the current: 1 nA (36 Hz).
 """
 from __future__ import annotations
 
+import dataclasses
 
-from ..declarations.metrics import TRAIN
-from ..declarations.model import ClosedForm, Model, Validation
-from ..declarations.tolerances import GRID_IF_AGREEMENT, grid_rate_closed_form_tolerance
-from ..stimuli.current_clamp import (CURRENT_RANGE_CHECK, current_clamp_simulation,
-                                     current_clamp_protocol)
+from ..stimuli.current_clamp import current_clamp_simulation
 from . import lif
-from .lif import closed_forms
 
 #: The LIF's parameters: PyNN's IF_cond_exp has the same membrane parameters, names,
 #: units and defaults (its synaptic ones play no part under current clamp).
 PARAMETERS = lif.PARAMETERS
 
-MODEL = Model(
+#: The LIF's declaration (protocol, metrics, closed form, agreement, check) on the
+#: conductance-based cell: only the cell type and what the closed form says differ.
+MODEL = dataclasses.replace(
+    lif.MODEL,
     name="if_cond_exp",
     summary="conductance-based leaky integrate-and-fire neuron (PyNN IF_cond_exp) driven by a current",
     citation="PyNN IF_cond_exp; Brette et al. 2007, J. Comput. Neurosci. 23:349; Gerstner et al. 2014, eq. 1.5",
-    parameters=PARAMETERS,
-    protocol=current_clamp_protocol(dt_ms=0.1),
-    metrics=TRAIN,
     simulation=current_clamp_simulation("IF_cond_exp"),
-    validation=Validation(
-        closed_form=ClosedForm(metrics=("rate_hz",), values=closed_forms, tolerance=grid_rate_closed_form_tolerance,
-                               doc="no synaptic conductance: the LIF's f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv)))"),
-        agreement=GRID_IF_AGREEMENT,
-        protocols=(CURRENT_RANGE_CHECK,),
-    ),
-    relations=lif.MODEL.relations,
-    constraints=lif.MODEL.constraints,
+    validation=dataclasses.replace(
+        lif.MODEL.validation,
+        closed_form=dataclasses.replace(
+            lif.MODEL.validation.closed_form,
+            doc="no synaptic conductance: the LIF's f = 1/(t_ref + tau_m*ln(R*I/(R*I - dv)))")),
     cell_types=("IF_cond_exp",),
+    revision=1,
     doc=__doc__,
 )
