@@ -18,6 +18,7 @@ from .base import Backend
 SIMULATORS: dict[str, str] = {
     "nest": "zoo.backends.nest:NestBackend",
     "brian2": "zoo.backends.brian2:Brian2Backend",
+    "neuron": "zoo.backends.neuron:NeuronBackend",
 }
 #: The simulator used when none is named.
 DEFAULT = "nest"

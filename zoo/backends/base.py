@@ -49,6 +49,9 @@ class Backend:
     #: Steps to add to the simulator's recorded spike times to report them at the end
     #: of the detection step (see module docstring).
     spike_report_offset_steps: int = 0
+    #: The simulator's spike times are grid times with round-off (a clock that adds dt
+    #: step after step): report them at the grid time they stand for, round(t/dt)·dt.
+    spike_times_accumulate_round_off: bool = False
     #: The finest time grid the simulator supports, in ms (None: no constraint).
     time_grid_ms: float | None = None
     #: Most threads one simulation may use (None: no limit).
@@ -285,25 +288,49 @@ class Backend:
         times (in place, kept in Neo's multiplexed form), so the Neo block and the
         tables say the same."""
         trains = segment.spiketrains
-        if not self.spike_report_offset_steps or not len(trains):
+        if not (self.spike_report_offset_steps or self.spike_times_accumulate_round_off) or not len(trains):
             return
         import quantities as pq
         from neo.core.spiketrainlist import SpikeTrainList
 
         ids, times = trains.multiplexed
         shifted = np.asarray(times.rescale("ms").magnitude) + self.spike_report_offset_steps * dt_ms
+        if self.spike_times_accumulate_round_off:
+            shifted = np.round(shifted / dt_ms) * dt_ms
         # PyNN builds the list from arrays (Neo's from_spike_time_array); read its
         # metadata without turning it into a thousand SpikeTrain objects
         metadata = getattr(trains, "_spiketrain_metadata", None)
         if metadata is None or getattr(trains, "_spike_time_array", None) is None:
-            raise RuntimeError("PyNN returned spike trains not built from arrays; the zoo cannot move them to "
-                               "its reported times without Neo's multiplexed form")
-        t_stop = max(float(pq.Quantity(metadata["t_stop"], "ms")), float(shifted.max(initial=0.0)))
+            self._report_spike_objects(segment, dt_ms)  # PyNN built SpikeTrain objects (NEURON)
+            return
+        # pyNN.neuron leaves the metadata empty: the run's end is then the end of the trains
+        declared = float(pq.Quantity(metadata["t_stop"], "ms")) if "t_stop" in metadata else float(self._duration_ms)
+        t_stop = max(declared, float(shifted.max(initial=0.0)))
         moved = SpikeTrainList.from_spike_time_array(
             shifted, np.asarray(ids), trains._all_channel_ids, t_stop=t_stop * pq.ms, units="ms",
-            t_start=metadata["t_start"], **trains._annotations)
+            t_start=metadata.get("t_start", 0.0 * pq.ms), **getattr(trains, "_annotations", {}))
         moved.segment = segment
         segment.spiketrains = moved
+
+    def _report_spike_objects(self, segment, dt_ms: float) -> None:
+        """:meth:`report_spikes` for a list of ``neo.SpikeTrain`` objects: each is
+        replaced by one at the reported times, with its annotations."""
+        import quantities as pq
+        from neo import SpikeTrain
+        from neo.core.spiketrainlist import SpikeTrainList
+
+        moved = []
+        for train in segment.spiketrains:
+            times = np.asarray(train.rescale("ms").magnitude) + self.spike_report_offset_steps * dt_ms
+            t_stop = float(train.t_stop.rescale("ms").magnitude)
+            if self.spike_times_accumulate_round_off:
+                times, t_stop = np.round(times / dt_ms) * dt_ms, round(t_stop / dt_ms) * dt_ms
+            new = SpikeTrain(times * pq.ms, t_start=train.t_start, t_stop=max(t_stop, times.max(initial=0.0)) * pq.ms,
+                             name=train.name, annotations=dict(train.annotations),
+                             array_annotations=dict(train.array_annotations))
+            new.segment = segment
+            moved.append(new)
+        segment.spiketrains = SpikeTrainList(items=moved, parent=segment)
 
     @property
     def pynn_version(self) -> str:

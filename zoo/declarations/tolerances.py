@@ -43,23 +43,56 @@ def grid_rate_tolerance_hz(rate_hz, dt_ms: float, duration_ms: float, crossing_m
 EXACT_UNDER_CURRENT_CLAMP = ("exact", "exponential_euler")
 
 
+#: Fixed-step schemes that integrate a linear ODE with constant input as the exact
+#: solution with another time constant: the deviation from V∞ shrinks per step by
+#: 1/(1 + h) (implicit Euler) or (1 − h/2)/(1 + h/2) (Crank-Nicolson), h = dt/τ, so
+#: the scheme charges with τ_s = dt / ln(1/factor).
+SCHEME_TIME_CONSTANT = {
+    "implicit_euler": lambda dt, tau: dt / np.log1p(dt / tau),
+    "crank_nicolson": lambda dt, tau: dt / (np.log1p(dt / (2 * tau)) - np.log1p(-dt / (2 * tau))),
+}
+
+
 def crossing_error_ms(rows, numerics: Numerics) -> np.ndarray:
     """Bound on how far the integration error moves a current-clamped IF neuron's
-    threshold crossing (ms), per row: 0 for the schemes in
-    :data:`EXACT_UNDER_CURRENT_CLAMP`; for an adaptive scheme, the voltage error it
-    may accumulate over one interval (its declared per-step error × the interval's
-    steps) over the slope of v at threshold, (V∞ − V_thresh)/τ_m. Rows need
-    ``rate_hz_closed_form`` and, for an adaptive scheme, the LIF's parameters."""
-    numerics.require(*EXACT_UNDER_CURRENT_CLAMP, "adaptive_rkf45")
+    threshold crossing (ms), per row:
+
+    - 0 for the schemes in :data:`EXACT_UNDER_CURRENT_CLAMP`;
+    - for a fixed-step scheme of :data:`SCHEME_TIME_CONSTANT`, exactly
+      |τ_s/τ − 1| × the longest charge to threshold (from v_reset, or from v_rest for
+      the first spike), T = τ·ln((V∞ − v₀)/(V∞ − V_thresh)), V∞ = v_rest + τ_m·I/C;
+    - for an adaptive scheme, the voltage error it may accumulate over one interval
+      (its declared per-step error × the interval's steps) over the slope of v at
+      threshold, (V∞ − V_thresh)/τ_m.
+
+    Rows need ``rate_hz_closed_form`` and the LIF's parameters (``tau_m``, ``cm``,
+    ``i_offset``, ``v_rest``, ``v_reset``, ``v_thresh``) unless every scheme is exact."""
+    numerics.require(*EXACT_UNDER_CURRENT_CLAMP, "adaptive_rkf45", *SCHEME_TIME_CONSTANT)
     rate = np.asarray(rows["rate_hz_closed_form"], dtype=float)
-    errors = [s.step_error_mv for s in numerics.schemes if s.name not in EXACT_UNDER_CURRENT_CLAMP]
-    if not errors:
+    inexact = [s for s in numerics.schemes if s.name not in EXACT_UNDER_CURRENT_CLAMP]
+    if not inexact:
         return np.zeros_like(rate)
-    tau_m, cm, i = (np.asarray(rows[k], dtype=float) for k in ("tau_m", "cm", "i_offset"))
-    slope = (np.asarray(rows["v_rest"], dtype=float) + tau_m / cm * i - np.asarray(rows["v_thresh"], dtype=float)) / tau_m
+    # a model without tau_m has no leak (Lapicque): tau_m = inf, and v rises linearly
+    tau_m = np.asarray(rows["tau_m"], dtype=float) if "tau_m" in rows else np.full(len(rate), np.inf)
+    cm, i = (np.asarray(rows[k], dtype=float) for k in ("cm", "i_offset"))
+    v_rest, v_thresh = (np.asarray(rows[k], dtype=float) for k in ("v_rest", "v_thresh"))
+    v_inf = v_rest + tau_m / cm * i
+    firing = rate > 0
+    bound = np.zeros_like(rate)
     with np.errstate(divide="ignore", invalid="ignore"):
-        steps = np.where(rate > 0, 1000.0 / rate / numerics.dt_ms, 0.0)
-        return np.where(rate > 0, steps * max(errors) / slope, 0.0)
+        for scheme in inexact:
+            if scheme.name in SCHEME_TIME_CONSTANT:
+                # a linear rise (no leak) is integrated exactly by every linear scheme
+                starts = [np.asarray(rows[k], dtype=float) for k in ("v_reset", "v_rest")]
+                charge = np.max([tau_m * np.log((v_inf - v0) / (v_inf - v_thresh)) for v0 in starts], axis=0)
+                tau_s = SCHEME_TIME_CONSTANT[scheme.name](numerics.dt_ms, tau_m)
+                error = np.where(np.isinf(tau_m), 0.0, np.abs(tau_s / tau_m - 1.0) * charge)
+            else:
+                slope = np.where(np.isinf(tau_m), i / cm, (v_inf - v_thresh) / tau_m)
+                steps = 1000.0 / rate / numerics.dt_ms
+                error = steps * scheme.step_error_mv / slope
+            bound = np.maximum(bound, np.where(firing, np.nan_to_num(error, nan=0.0, posinf=0.0), 0.0))
+    return bound
 
 
 def grid_rate_closed_form_tolerance(rows, numerics: Numerics) -> dict:
