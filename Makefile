@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --upgrade pip
 	$(BIN)/python -m pip install -qq -e '.[test]'
+	# PyNN's NEURON mechanisms, compiled once (pyNN.neuron cannot import without them)
+	cd "$$($(BIN)/python -c 'import os, pyNN; print(os.path.dirname(pyNN.__file__))')/neuron/nmodl" && \
+		{ test -f x86_64/libnrnmech.so || $(abspath $(BIN))/nrnivmodl > /dev/null; }
 	touch $(STAMP)
 
 demo: setup

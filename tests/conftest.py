@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from zoo import backends
+from zoo import backends, registry
 
 SIMULATORS = tuple(backends.names())
 #: Every pair of simulators, for agreement tests.
@@ -55,3 +55,18 @@ def press_ctrl_c(command: list[str], after_s: float, ready=None) -> subprocess.C
 def stderr_lines(stderr: str) -> list[str]:
     """stderr without the progress bars' redraws."""
     return [line for line in stderr.replace("\r", "\n").splitlines() if line.strip() and not line.startswith("sweep:")]
+
+
+def runs(model: str) -> tuple[str, ...]:
+    """The simulators that can run ``model``; every other one refuses it with its reason
+    before simulating (tests/test_registry.py)."""
+    return tuple(backends.available(registry.get(model)))
+
+
+def pairs_of(model: str) -> tuple[tuple[str, str], ...]:
+    """Every pair of the simulators that can run ``model``."""
+    return tuple(itertools.combinations(runs(model), 2))
+
+
+def pair_ids(pairs) -> list[str]:
+    return [f"{a}-{b}" for a, b in pairs]

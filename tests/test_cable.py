@@ -19,7 +19,7 @@ from zoo.models import cable
 from zoo.models.cable import studies
 from zoo.models.cable import theory as cable_theory
 
-from .conftest import SIMULATORS
+from .conftest import SIMULATORS, pair_ids, pairs_of, runs
 
 DT_MS = cable.MODEL.protocol.dt_ms
 DURATION_MS = cable.MODEL.protocol.duration_ms
@@ -36,6 +36,7 @@ def _numerics(*simulators, dt_ms=DT_MS, duration_ms=DURATION_MS):
 
 
 @pytest.mark.parametrize("length", [500.0, 3000.0], ids=["shorter-than-lambda", "longer-than-lambda"])
+@pytest.mark.parametrize("simulator", runs("cable"))
 def test_steady_state_is_the_cosh_profile(simulator, length):
     assert cable_theory.length_constant_um(2.0, 20000.0, 100.0) == pytest.approx(LAMBDA_UM)
     result = zoo.run("cable", simulator, length=length, trace_neurons=0)
@@ -69,6 +70,7 @@ def test_input_resistance_and_tau_closed_forms():
     assert cable_theory.attenuation(1000.0, 2.0, 20000.0, 100.0) == pytest.approx(1 / math.cosh(1.0))
 
 
+@pytest.mark.parametrize("simulator", runs("cable"))
 def test_the_tolerance_catches_a_wrong_cable(simulator):
     """A cable whose axial resistivity is off by 2 % fails the closed form of the true one."""
     result = zoo.run("cable", simulator, length=3000.0, Ra=102.0, trace_neurons=0)
@@ -79,6 +81,7 @@ def test_the_tolerance_catches_a_wrong_cable(simulator):
         assert abs(summary[metric] - truth[metric]) > tolerance[metric][0], metric
 
 
+@pytest.mark.parametrize("simulator", runs("cable"))
 def test_charging_time_constant_bias_is_the_schemes(simulator):
     """Each backend's declared scheme predicts its τ: implicit Euler measures exactly
     dt/ln(1 + dt/τ) = τ + dt/2 − …; Crank-Nicolson is exact to dt²/(12τ)."""
@@ -92,6 +95,7 @@ def test_charging_time_constant_bias_is_the_schemes(simulator):
         assert abs(measured - tau) <= DT_MS**2 / (12 * tau) + 1e-6
 
 
+@pytest.mark.parametrize("simulator", runs("cable"))
 def test_error_shrinks_with_compartments(simulator):
     (row,) = studies.convergence_rows(simulator)
     assert row["pass"], row
@@ -100,11 +104,13 @@ def test_error_shrinks_with_compartments(simulator):
     assert row["value"] > 1.8  # second order in dx
 
 
+@pytest.mark.parametrize("simulator", runs("cable"))
 def test_active_cable_propagates(simulator):
     rows = {row["metric"]: row for row in studies.active_rows(simulator)}
     assert all(row["pass"] for row in rows.values()), [r for r in rows.values() if not r["pass"]]
 
 
+@pytest.mark.parametrize("pair", pairs_of("cable"), ids=pair_ids(pairs_of("cable")))
 def test_velocities_agree_between_simulators(pair):
     results = {s: zoo.run("cable", s, duration_ms=20.0, **cable.ACTIVE, trace_neurons=0).summary for s in pair}
     nest, brian2 = (results[s].iloc[0]["velocity_m_per_s"] for s in pair)
@@ -154,6 +160,7 @@ def test_bad_input_is_refused_before_simulating(bad, message):
         zoo.run("cable", SIMULATORS[0], **bad)
 
 
+@pytest.mark.parametrize("simulator", runs("cable"))
 def test_the_current_starts_in_the_same_step_on_every_simulator(simulator):
     """A current switched on at ``start`` (>= dt, the earliest step every simulator can
     honour) acts from the next step: v stays at rest up to ``start`` and has moved one
@@ -184,6 +191,7 @@ def test_a_run_too_large_for_memory_is_refused_before_it_starts(capsys):
         zoo.run("cable", SIMULATORS[0], max_memory_gib=0.01)
 
 
+@pytest.mark.parametrize("simulator", runs("cable"))
 def test_the_declared_largest_cable_runs_on_every_simulator(simulator):
     """Declared ranges are ones the simulators can run: the most compartments allowed."""
     n = int(cable.MODEL.parameter("n_compartments").interval.high)

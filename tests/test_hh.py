@@ -13,11 +13,12 @@ import zoo
 from zoo.models import hh
 from zoo.models.hh import studies
 
-from .conftest import SIMULATORS
+from .conftest import pair_ids, pairs_of, runs
 
 CURRENTS_NA = [0.7, 1.0, 1.5, 2.0, 3.0]  # 7–30 µA/cm², repetitive firing
 
 
+@pytest.mark.parametrize("simulator", runs("hh"))
 def test_published_behaviour(simulator):
     rows = {row["metric"]: row for row in studies.published_checks(simulator)}
     rheobase = rows["rheobase (uA/cm2)"]
@@ -28,6 +29,7 @@ def test_published_behaviour(simulator):
     assert rows["spike_peak_mv"]["pass"] and rows["spike_half_width_ms"]["pass"]
 
 
+@pytest.mark.parametrize("simulator", runs("hh"))
 def test_just_below_rheobase_firing_stops(simulator):
     """Below the published band the cell fires a few spikes then falls silent (no slow
     repetitive firing); inside it fires at ~50 Hz to the end."""
@@ -39,6 +41,7 @@ def test_just_below_rheobase_firing_stops(simulator):
 
 @pytest.mark.parametrize("model, currents", [("hh", CURRENTS_NA), ("hh_traub", [0.2, 0.4, 0.6, 0.8, 1.0])])
 @pytest.mark.parametrize("dt_ms", [0.1, 0.05, 0.01])
+@pytest.mark.parametrize("pair", pairs_of("hh"), ids=pair_ids(pairs_of("hh")))
 def test_simulators_agree_spike_for_spike_at_each_dt(model, currents, dt_ms, pair):
     runs = [zoo.run(model, s, dt_ms=dt_ms, duration_ms=500.0, spike_shape=False, trace_neurons=0, i_offset=currents)
             for s in pair]
@@ -62,9 +65,9 @@ def test_spike_times_converge_as_dt_shrinks():
                          i_offset=[1.0]).spikes
         return spikes["t_ms"].to_numpy()[:20]
 
-    reference = first_spikes(SIMULATORS[0], 0.005)
+    reference = first_spikes(runs("hh")[0], 0.005)
     steps = (0.1, 0.05, 0.01)
-    for simulator in SIMULATORS:
+    for simulator in runs("hh"):
         errors = [np.abs(first_spikes(simulator, dt) - reference).max() for dt in steps]
         assert errors[0] >= errors[1] >= errors[2]
         for error, dt in zip(errors, steps):

@@ -11,7 +11,7 @@ import pytest
 import zoo
 from zoo.models.masquelier2008 import unit_weight_na
 
-from .conftest import SIMULATORS
+from .conftest import SIMULATORS, pair_ids, pairs_of, runs
 
 SHORT_MS = 4_000.0
 SEED = 1
@@ -21,6 +21,7 @@ def _both(pair, duration_ms, **params):
     return [zoo.run("masquelier2008", simulator=s, duration_ms=duration_ms, seed=SEED, **params) for s in pair]
 
 
+@pytest.mark.parametrize("pair", pairs_of("masquelier2008"), ids=pair_ids(pairs_of("masquelier2008")))
 def test_without_learning_both_simulators_fire_the_same_train(pair):
     nest, brian2 = _both(pair, SHORT_MS, A_plus=0.0, A_minus=0.0)
     assert len(nest.spikes) > 100
@@ -29,6 +30,7 @@ def test_without_learning_both_simulators_fire_the_same_train(pair):
     np.testing.assert_allclose(brian2.weights["weight"], 0.475, atol=1e-12)
 
 
+@pytest.mark.parametrize("pair", pairs_of("masquelier2008"), ids=pair_ids(pairs_of("masquelier2008")))
 def test_with_learning_same_spikes_and_same_weights(pair):
     """Step for step: every backend's rule follows the declared pairing, ordering and start."""
     nest, brian2 = _both(pair, SHORT_MS)

@@ -4,7 +4,7 @@ STDP tests meanwhile)."""
 import numpy as np
 import pytest
 
-from .conftest import PAIRS, SIMULATORS
+from .conftest import pair_ids, pairs_of, runs
 from .test_masquelier2008 import _both
 
 #: A shortened protocol: the paper's neuron is selective after ~13.5 s (Brian2
@@ -15,9 +15,10 @@ PROTOCOL_MS = 75_000.0
 @pytest.fixture(scope="module")
 def protocol_runs():
     """75 s on every simulator (one thread: the test workers use every core)."""
-    return dict(zip(SIMULATORS, _both(SIMULATORS, PROTOCOL_MS)))
+    return dict(zip(runs("masquelier2008"), _both(runs("masquelier2008"), PROTOCOL_MS)))
 
 
+@pytest.mark.parametrize("simulator", runs("masquelier2008"))
 def test_neuron_finds_the_pattern(protocol_runs, simulator):
     """The paper's success criterion over the last third; the paper's late rate (~5 Hz,
     once per 200 ms pattern period) and the potentiated afferents carry the pattern."""
@@ -31,7 +32,7 @@ def test_neuron_finds_the_pattern(protocol_runs, simulator):
     assert s["pattern_share_of_potentiated"] > 0.9
 
 
-@pytest.mark.parametrize("pair", PAIRS)
+@pytest.mark.parametrize("pair", pairs_of("masquelier2008"), ids=pair_ids(pairs_of("masquelier2008")))
 def test_protocol_runs_agree_across_simulators(protocol_runs, pair):
     nest, brian2 = (protocol_runs[s] for s in pair)
     np.testing.assert_allclose(brian2.spikes["t_ms"], nest.spikes["t_ms"], atol=1e-9)
@@ -39,7 +40,7 @@ def test_protocol_runs_agree_across_simulators(protocol_runs, pair):
 
 
 def test_result_carries_what_recomputes_the_metrics(protocol_runs):
-    r = protocol_runs[SIMULATORS[0]]
+    r = protocol_runs[runs("masquelier2008")[0]]
     assert list(r.patterns.columns) == ["onset_ms"]
     assert len(r.patterns) == int(PROTOCOL_MS / 50.0 * 0.25)
     assert set(r.weights.columns) >= {"afferent", "weight_na", "weight", "in_pattern"}

@@ -9,12 +9,13 @@ import pytest
 import zoo
 from zoo.backends import base
 
-from .conftest import ZOO, press_ctrl_c, stderr_lines
+from .conftest import ZOO, press_ctrl_c, runs, stderr_lines
+
 
 CASES = {"lif": {"i_offset": np.linspace(0.0, 2.0, 7)}, "hh": {}, "cable": {}}
 
 
-@pytest.mark.parametrize("model", CASES)
+@pytest.mark.parametrize("model, simulator", [(m, s) for m in CASES for s in runs(m)])
 def test_progress_changes_no_result(simulator, model, monkeypatch):
     """With a bar forced on (threshold 0 s), spikes and every sample of v are those of
     the run in one piece."""
@@ -27,6 +28,7 @@ def test_progress_changes_no_result(simulator, model, monkeypatch):
     assert np.array_equal(whole.traces["t_ms"].to_numpy(), shown.traces["t_ms"].to_numpy())
 
 
+@pytest.mark.parametrize("simulator", runs("hh"))
 def test_the_bar_counts_simulated_milliseconds(simulator, monkeypatch, capsys):
     monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
     monkeypatch.setattr(f"zoo.backends.{simulator}.PROGRESS_AFTER_S", 0.0, raising=False)

@@ -73,3 +73,16 @@ def test_the_default_run_shows_the_model_firing(name):
     neuron fires (lif's default current used to be PyNN's 0 nA: no spike)."""
     summary = zoo.run(name, duration_ms=200.0).summary.iloc[0]
     assert summary["n_spikes"] >= 3
+
+
+@pytest.mark.parametrize("name", zoo.list_models())
+def test_a_simulator_that_cannot_run_a_model_refuses_it_with_its_reason(name):
+    """Before any simulation: the error names the missing type, the reason, and the
+    simulators that can run the model."""
+    from zoo import backends
+
+    spec = zoo.get(name)
+    for simulator, reason in backends.unavailable(spec).items():
+        with pytest.raises(ValueError, match=r"cannot run on .*valid simulators for") as refused:
+            zoo.run(name, simulator=simulator, duration_ms=10.0)
+        assert reason.split(": ", 1)[1][:40] in str(refused.value)
