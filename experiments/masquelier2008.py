@@ -42,19 +42,26 @@ PUBLISHED = pd.DataFrame([
     {"source": "replication (Brian2 SRM, 100 runs)", "dt_ms": 1e-3, "success_rate": 0.98,
      "selective_from_s": 13.5, "selective_from_s_sd": 1.0, "selective_from_discharge": np.nan},
 ])
-SIMULATORS = tuple(backends.names())
+SIMULATORS = tuple(backends.names())  # the choices of --simulators
 #: The LIF version and the paper's own spike-response neuron (where a backend provides it).
 MODELS = ("masquelier2008", "masquelier2008_srm")
 
 
-def run_seeds(seeds, simulators=SIMULATORS, duration_ms: float | None = None, out: str | Path = "out/masquelier2008",
+def run_seeds(seeds, simulators=None, duration_ms: float | None = None, out: str | Path = "out/masquelier2008",
               scheduler: str | None = None, workers: int | None = None, model: str = MODELS[0],
               retry_failed: bool = False, **params) -> pd.DataFrame:
-    """One run per (simulator, seed) through the explorer; the table of their metrics."""
+    """One run per (simulator, seed) through the explorer (default: every simulator that
+    can run ``model``); the table of their metrics."""
+    simulators = simulators or backends.available(registry.get(model))
     grid = {name: [value] for name, value in params.items()}
     return explorer.sweep(model, grid=grid, simulators=simulators, seeds=list(seeds),
                           duration_ms=duration_ms, out=Path(out) / "runs", scheduler=scheduler, workers=workers,
                           retry_failed=retry_failed)
+
+
+def _simulators(table: pd.DataFrame) -> list[str]:
+    """The table's simulators, in the registry's order."""
+    return [s for s in backends.names() if s in set(table["simulator"])]
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
@@ -77,13 +84,13 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def agreement(table: pd.DataFrame, simulators=SIMULATORS, runs: Path | None = None) -> pd.DataFrame:
+def agreement(table: pd.DataFrame, simulators=None, runs: Path | None = None) -> pd.DataFrame:
     """Seed by seed: do the simulators give the same output spike trains? If not, where
     do they part (the first differing output spike, ms), and do their outcomes differ.
     Given the sweep directory ``runs``, also the largest difference of final weights
     (fraction of w_max)."""
     ok = table[table["status"] == "ok"]
-    first, second = simulators[:2]
+    first, second = (simulators or _simulators(table))[:2]
     rows = []
     for seed, pair in ok.groupby("seed"):
         by = pair.set_index("simulator")
@@ -119,9 +126,10 @@ def plot(table: pd.DataFrame, out: Path, seed: int, simulator: str) -> Path:
     return path
 
 
-def report(table: pd.DataFrame, simulators=SIMULATORS, runs: Path | None = None) -> str:
+def report(table: pd.DataFrame, simulators=None, runs: Path | None = None) -> str:
     """The comparison with the paper and the replication, and the seed-by-seed agreement."""
     ours = summarise(table)
+    simulators = simulators or _simulators(table)
     lines = ["Masquelier et al. (2008): success = hit rate > 0.98, no false alarm, latency < 10 ms, "
              "over the last third of each run.", "",
              pd.concat([PUBLISHED, ours], ignore_index=True).to_string(index=False, float_format="%.3g"), ""]

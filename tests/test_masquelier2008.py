@@ -11,7 +11,7 @@ import pytest
 import zoo
 from zoo.models.masquelier2008 import unit_weight_na
 
-from .conftest import SIMULATORS, pair_ids, pairs_of, runs
+from .conftest import SIMULATORS, pair_ids, pairs_of
 
 SHORT_MS = 4_000.0
 SEED = 1

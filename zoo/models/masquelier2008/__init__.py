@@ -164,7 +164,8 @@ MODEL = Model(
         studies=("zoo.models.masquelier2008.studies:published_checks",),
     ),
     constraints=(check_counts, check_time_constants),
-    cell_types=("IF_curr_exp", "SpikeSourceArray"),
+    # the plasticity rule too: a simulator without it cannot run the model
+    cell_types=("IF_curr_exp", "SpikeSourceArray", "ReducedNearestNeighbourRule"),
     revision=2,  # 2: no input spike on the run's last grid point
     doc=__doc__,
 )
