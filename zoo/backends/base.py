@@ -8,6 +8,11 @@ then clamped at ``v_reset`` for ``tau_refrac/dt`` steps (models require
 is NEST's grid-based ``iaf_psc_exp``; the Brian2 backend is adjusted to follow it
 exactly.
 
+**The sample of v at a spike's step.** NEST and Brian2 record v_reset there; NEURON
+records the potential that crossed threshold, since it delivers the reset event at the
+start of the next step (``records_reset_at_spike_step``). Every other sample, and the
+spike times, are the same.
+
 **Input arrival (all backends).** A spike that arrives at a neuron at t (sent at
 t − d) is added to its synaptic input before the step from t is integrated (NEST's
 order; the Brian2 backend runs its pathways at d − dt to match).
@@ -49,6 +54,9 @@ class Backend:
     #: Steps to add to the simulator's recorded spike times to report them at the end
     #: of the detection step (see module docstring).
     spike_report_offset_steps: int = 0
+    #: The sample of v at a spike's step reads v_reset (else the value that crossed
+    #: threshold: the module docstring).
+    records_reset_at_spike_step: bool = True
     #: The simulator's spike times are grid times with round-off (a clock that adds dt
     #: step after step): report them at the grid time they stand for, round(t/dt)·dt.
     spike_times_accumulate_round_off: bool = False
@@ -304,10 +312,15 @@ class Backend:
             self._report_spike_objects(segment, dt_ms)  # PyNN built SpikeTrain objects (NEURON)
             return
         # pyNN.neuron leaves the metadata empty: the run's end is then the end of the trains
-        declared = float(pq.Quantity(metadata["t_stop"], "ms")) if "t_stop" in metadata else float(self._duration_ms)
+        if "t_stop" in metadata:
+            declared = float(pq.Quantity(metadata["t_stop"], "ms"))
+        else:
+            declared = float(self._duration_ms) if self._duration_ms is not None else float(shifted.max(initial=0.0))
         t_stop = max(declared, float(shifted.max(initial=0.0)))
         moved = SpikeTrainList.from_spike_time_array(
-            shifted, np.asarray(ids), trains._all_channel_ids, t_stop=t_stop * pq.ms, units="ms",
+            # pyNN.neuron leaves the channel ids out: those that fired (WIP: silent ones are lost to Neo)
+            shifted, np.asarray(ids), trains._all_channel_ids if trains._all_channel_ids is not None
+            else np.unique(np.asarray(ids)), t_stop=t_stop * pq.ms, units="ms",
             t_start=metadata.get("t_start", 0.0 * pq.ms), **getattr(trains, "_annotations", {}))
         moved.segment = segment
         segment.spiketrains = moved
