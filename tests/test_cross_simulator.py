@@ -82,42 +82,69 @@ def test_step_current_agrees_and_respects_its_window(pair):
     np.testing.assert_allclose(v[0][~at_spike], v[1][~at_spike], atol=_trace_tolerance_mv(pair))
 
 
-def _static_synapse_run(simulator, delay_ms):
-    """500 afferents of the pattern input through static synapses into one LIF."""
-    from zoo import backends
-    from zoo.models.masquelier2008.input import make_input
+TAU_SYN_MS = 2.5
 
-    trains = make_input(seed=2, duration_ms=3000.0, dt_ms=0.1, n_afferents=500, n_pattern=0).trains_ms()
+
+def _static_synapse_run(simulator, delay_ms, trains, weight_nA=0.02, record_v=False):
+    """Spike trains through static synapses into one LIF: its spike times (as zoo.run
+    reports them), the delays read back, and v if asked."""
+    from zoo import backends
+
     backend = backends.load(simulator)
     with backend.quiet():
-        sim = backend.setup(0.1, 1)
+        sim = backend.setup(DT_MS, 1, duration_ms=3000.0)
         try:
-            sources = sim.Population(500, sim.SpikeSourceArray(spike_times=[sim.Sequence(t) for t in trains]))
-            cell = sim.Population(1, sim.IF_curr_exp(tau_m=10.0, cm=0.25, tau_syn_E=2.5, v_rest=-70.0,
+            times = [sim.Sequence(t) for t in trains]
+            sources = sim.Population(len(trains), sim.SpikeSourceArray(spike_times=times if len(times) > 1 else times[0]))
+            cell = sim.Population(1, sim.IF_curr_exp(tau_m=10.0, cm=0.25, tau_syn_E=TAU_SYN_MS, v_rest=-70.0,
                                                      v_thresh=-50.0, v_reset=-70.0, tau_refrac=1.0),
                                   initial_values={"v": -70.0})
             projection = sim.Projection(sources, cell, sim.AllToAllConnector(),
-                                        sim.StaticSynapse(weight=0.02, delay=delay_ms), receptor_type="excitatory")
-            cell.record("spikes")
+                                        sim.StaticSynapse(weight=weight_nA, delay=delay_ms), receptor_type="excitatory")
+            cell.record(["spikes", "v"] if record_v else "spikes")
             backend.run(3000.0)
             segment = cell.get_data().segments[0]
-            backend.report_spikes(segment, 0.1)  # the zoo's reported times, as zoo.run gives them
+            backend.report_spikes(segment, DT_MS)
             times = np.asarray(segment.spiketrains[0].magnitude)
+            v = np.asarray(segment.analogsignals[0].magnitude).ravel() if record_v else None
             delays = projection.get("delay", format="array")
         finally:
             backend.end()
-    return times, delays
+    return times, delays, v
+
+
+def _pattern_trains():
+    from zoo.models.masquelier2008.input import make_input
+
+    return make_input(seed=2, duration_ms=3000.0, dt_ms=DT_MS, n_afferents=500, n_pattern=0).trains_ms()
 
 
 @pytest.mark.parametrize("delay_ms", [0.1, 1.5])
 def test_synaptic_input_arrives_in_the_same_step_on_both(pair, delay_ms):
     """Arriving input is added before the step's integration on every backend (the
-    declared semantics; Brian2 runs its pathways at d - dt), so the same spikes give
-    the same train, and delays read back as given."""
-    (nest, _), (brian2, delays) = (_static_synapse_run(s, delay_ms) for s in pair)
-    assert len(nest) > 300
-    np.testing.assert_allclose(brian2, nest, atol=1e-9)
-    np.testing.assert_allclose(delays, delay_ms)  # read back as given
+    declared semantics; Brian2 runs its pathways at d - dt): one spike moves v first at
+    the same sample, with the charge each backend declares, and delays read back as
+    given. Backends that deliver the exact charge give the same train from 500
+    afferents."""
+    one = [np.array([2.1])]
+    psp = {}
+    for simulator in pair:
+        _, delays, v = _static_synapse_run(simulator, delay_ms, one, weight_nA=0.5, record_v=True)
+        np.testing.assert_allclose(delays, delay_ms)  # read back as given
+        psp[simulator] = v + 70.0
+    arrival_step = round((2.1 + delay_ms) / DT_MS)
+    for simulator, deflection in psp.items():
+        assert np.all(np.abs(deflection[:arrival_step + 1]) < 1e-9) and deflection[arrival_step + 1] > 1e-3
+    factors = [backends.load(s).synaptic_charge_factor(TAU_SYN_MS, DT_MS) for s in pair]
+    # long after the PSP's peak its tail is proportional to the charge delivered
+    late = slice(arrival_step + 100, arrival_step + 200)
+    ratio = psp[pair[1]][late] / psp[pair[0]][late]
+    np.testing.assert_allclose(ratio, factors[1] / factors[0], rtol=1e-3)
+    if factors[0] == factors[1] == 1.0:
+        trains = _pattern_trains()
+        (first, _, _), (second, _, _) = (_static_synapse_run(s, delay_ms, trains) for s in pair)
+        assert len(first) > 300
+        np.testing.assert_allclose(second, first, atol=1e-9)
 
 
 def test_rate_under_a_step_counts_the_spikes_of_the_step(simulator):

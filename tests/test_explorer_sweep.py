@@ -9,7 +9,7 @@ import pytest
 
 import explorer
 from zoo import backends
-from zoo.declarations.tolerances import grid_rate_tolerance_hz, grid_ties
+from zoo.declarations.tolerances import crossing_error_ms, grid_rate_tolerance_hz, grid_ties
 
 from .conftest import pairs_of, runs
 
@@ -58,7 +58,8 @@ def test_simulators_agree_point_by_point(lif_sweep):
         a = table[table["simulator"] == first].set_index("pair_key").sort_index()
         b = table[table["simulator"] == second].set_index("pair_key").sort_index()
         assert (a.index == b.index).all()
-        off_tie = ~grid_ties(a["rate_hz_closed_form"], a["tau_refrac"], 0.1)
+        crossing = crossing_error_ms(a, backends.numerics((first, second), "IF_curr_exp", 0.1, 1000.0))
+        off_tie = ~grid_ties(a["rate_hz_closed_form"], a["tau_refrac"], 0.1, crossing_ms=crossing)
         assert (a["n_spikes"][off_tie] == b["n_spikes"][off_tie]).all()
     comparison = explorer.compare(table)
     verdicts = explorer.verdicts(comparison)
