@@ -191,6 +191,10 @@ class Brian2Backend(Backend):
               whole_run: bool = False):
         import brian2
 
+        # PyNN gives its neuron groups the network's clock, but spike sources and
+        # synapses take Brian2's default clock, left at 0.1 ms: at any other dt they
+        # ran on a different grid (and a source spiking twice in 0.1 ms was refused)
+        brian2.defaultclock.dt = dt_ms * brian2.ms
         if not use_standalone(dt_ms, duration_ms, whole_run):
             return super().setup(dt_ms, seed, threads, duration_ms, whole_run)
         self._slot = _BuildSlot()
