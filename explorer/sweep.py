@@ -272,6 +272,18 @@ def _sigint_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
+@contextlib.contextmanager
+def local_cluster(workers: int | None = None):
+    """A Dask LocalCluster for several sweeps (its address, to pass as ``scheduler``):
+    worker processes start once, and keep their simulators imported and their code
+    generated, instead of once per sweep."""
+    scope = _client(None, workers)
+    try:
+        yield scope.cluster.scheduler_address
+    finally:
+        scope.__exit__(None, None, None)
+
+
 def _client(scheduler, workers) -> _ClientScope:
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
 import numpy as np
 import pandas as pd
 
-from . import backends
+from . import backends, registry
 
 SIMULATOR_CHOICES = tuple(backends.names())
 
@@ -121,18 +122,46 @@ def cmd_check(args) -> int:
 
     spec = registry.get(args.model)
     simulators = backends.available(spec)
+    if args.simulator:
+        refused = backends.unavailable(spec)
+        for name in args.simulator:
+            if name in refused:
+                raise ValueError(f"{args.model!r} cannot run on {name}: {refused[name]}; "
+                                 f"valid simulators for it: {', '.join(simulators)}")
+        simulators = list(dict.fromkeys(args.simulator))
     validation = spec.validation
     against = [w for w, has in (("the closed form", validation.closed_form), ("published values", validation.studies))
                if has]
     against += ["each other"] if len(simulators) > 1 else []
     report = check_model(args.model, simulators, step=lambda text: print(text, file=sys.stderr, flush=True))
     print(f"check {args.model}: {' and '.join(simulators)} against {' and '.join(against)}")
-    for simulator, reason in backends.unavailable(spec).items():
+    for simulator, reason in backends.unavailable(spec).items() if not args.simulator else ():
         print(f"  not on {simulator}: {reason}")
     print(_fit(_shown(report.verdicts), "worst_at", args.verbose))
     print(VERDICT_LEGEND)
     print(f"\n{args.model}: {'PASS' if report.passed else 'FAIL'}")
     return 0 if report.passed else 1
+
+
+def cmd_conformance(args) -> int:
+    from pathlib import Path
+
+    from .conformance import run_conformance
+    from .conformance.report import write_report
+
+    _check_suffix(args.report, (".md",), "--report")
+    report = Path(args.report or Path(args.out) / "conformance.md")
+    table = run_conformance(args.model, args.simulator, quick=args.quick, out=args.out, workers=args.workers,
+                            scheduler=args.scheduler,
+                            step=lambda text: print(f"conformance: {text}", file=sys.stderr, flush=True))
+    psp = json.loads((Path(args.out) / "differences.json").read_text())
+    command = "zoo " + " ".join(sys.argv[1:]) if Path(sys.argv[0]).name == "zoo" else "zoo conformance"
+    files = write_report(table, report, command, psp)
+    counts = table["verdict"].value_counts()
+    print(", ".join(f"{counts.get(v, 0)} {v}" for v in ("pass", "poor", "fail", "unavailable", "info")))
+    print(f"table: {Path(args.out) / 'conformance.parquet'}")
+    print(f"report: {files[0]} and {files[1]}")
+    return 1 if counts.get("fail", 0) else 0
 
 
 def cmd_sweep(args) -> int:
@@ -315,8 +344,22 @@ def _build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("check", help="run a model on every simulator that can, against theory and each other; "
                                        "exit 1 on a failure")
     p.add_argument("model")
+    p.add_argument("--simulator", action="append", choices=SIMULATOR_CHOICES,
+                   help="repeat for several (default: every simulator that can run the model)")
     p.add_argument("--verbose", action="store_true", help="print each row's whole description (worst_at)")
     p.set_defaults(verb=cmd_check)
+
+    p = verbs.add_parser("conformance", help="every model x simulator x time step against theory and each other: "
+                                             "a Parquet table and a report; exit 1 on a failure")
+    p.add_argument("--quick", action="store_true",
+                   help="two time steps, at most six values per swept parameter, no published-value studies")
+    p.add_argument("--model", action="append", choices=registry.list_models(), help="repeat for several (default: all)")
+    p.add_argument("--simulator", action="append", choices=SIMULATOR_CHOICES, help="repeat for several (default: all)")
+    p.add_argument("--out", required=True, metavar="DIR", help="the table, the sweeps (resumed when run again)")
+    p.add_argument("--report", metavar="FILE.md", help="the report (default: DIR/conformance.md; HTML beside it)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler of an existing cluster")
+    p.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
+    p.set_defaults(verb=cmd_conformance)
 
     p = verbs.add_parser("sweep", help="sweep parameters on one or more simulators into a Parquet table")
     p.add_argument("model")

@@ -76,10 +76,10 @@ def crossing_error_ms(rows, numerics: Numerics) -> np.ndarray:
     tau_m = np.asarray(rows["tau_m"], dtype=float) if "tau_m" in rows else np.full(len(rate), np.inf)
     cm, i = (np.asarray(rows[k], dtype=float) for k in ("cm", "i_offset"))
     v_rest, v_thresh = (np.asarray(rows[k], dtype=float) for k in ("v_rest", "v_thresh"))
-    v_inf = v_rest + tau_m / cm * i
     firing = rate > 0
     bound = np.zeros_like(rate)
     with np.errstate(divide="ignore", invalid="ignore"):
+        v_inf = v_rest + tau_m / cm * i  # inf × 0 (no leak, no current) is NaN: not firing, no error
         for scheme in inexact:
             if scheme.name in SCHEME_TIME_CONSTANT:
                 # a linear rise (no leak) is integrated exactly by every linear scheme

@@ -1,0 +1,231 @@
+"""``zoo conformance``: every model × simulator × time step, judged against theory.
+
+For each model, its check protocols (those of ``zoo check``) are swept at each time
+step of :data:`TIME_STEPS_MS` on every simulator, through the explorer (one Dask
+cluster for the whole matrix; each sweep is stored under ``out/sweeps`` and resumed
+when run again). The result is a tidy table (:data:`COLUMNS`), one row per model,
+simulator (or pair, "b vs a"), dt and check:
+
+- ``closed form``: each simulator against the model's closed form, with the
+  tolerance the model derives from that simulator's declared numerics at that dt;
+- ``agreement``: each pair of simulators, with the model's agreement tolerances;
+- ``published``: the model's studies (published values), at the model's own dt
+  (full matrix only);
+- ``convergence``: each metric against the same simulator at the finest dt, for
+  models without a closed form (information: the error's order in dt, not judged);
+- ``run``: a simulator that cannot run the model (``unavailable``, with the reason)
+  or a point that failed.
+
+Verdicts (:func:`grade`): ``pass`` (error ≤ tolerance), ``poor`` (beyond the tolerance
+but within :data:`POOR_FACTOR` times it: close, but the declared numerics do not
+explain it), ``fail`` (beyond that), ``info`` (shown, not judged) and ``unavailable``.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+import explorer
+
+from .. import backends, registry
+from ..checks import closed_form_rows
+from ..declarations.verdicts import INFORMATION
+from . import differences
+
+#: The time steps of the full matrix (ms), coarsest first.
+TIME_STEPS_MS = (0.1, 0.05, 0.025, 0.01)
+#: The quick matrix (``--quick``, part of ``make test``): two time steps, at most
+#: :data:`QUICK_POINTS` values per swept parameter, no studies.
+QUICK_TIME_STEPS_MS = (0.1, 0.025)
+QUICK_POINTS = 6
+#: ``poor``: the error exceeds the tolerance by at most this factor.
+POOR_FACTOR = 10.0
+VERDICTS = ("pass", "poor", "fail", "info", "unavailable")
+COLUMNS = ["model", "simulator", "simulator_version", "dt_ms", "kind", "check", "points", "judged", "value",
+           "reference", "error", "tolerance", "verdict", "reason", "order"]
+
+
+def grade(error, tolerance, judged: int, reason: str = "") -> str:
+    """The conformance verdict of one check (module docstring)."""
+    if judged == 0 or np.isnan(tolerance):
+        return "info"
+    if error <= tolerance:
+        return "pass"
+    if np.isfinite(error) and error <= POOR_FACTOR * tolerance:
+        return "poor"
+    return "fail"
+
+
+def time_steps(quick: bool) -> tuple[float, ...]:
+    return QUICK_TIME_STEPS_MS if quick else TIME_STEPS_MS
+
+
+def protocols(model, quick: bool):
+    """The model's check protocols; quick: each swept parameter thinned to at most
+    :data:`QUICK_POINTS` values, its ends kept."""
+    for protocol in model.validation.protocols:
+        grid = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in protocol.params.items()}
+        if quick:
+            grid = {k: v[np.unique(np.linspace(0, len(v) - 1, QUICK_POINTS).round().astype(int))]
+                    for k, v in grid.items()}
+        yield grid, protocol.duration_ms
+
+
+def run_conformance(models: Sequence[str] | None = None, simulators: Sequence[str] | None = None,
+                    quick: bool = False, out: str | Path = "conformance", workers: int | None = None,
+                    scheduler: str | None = None, step: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """The conformance table (:data:`COLUMNS`) for ``models`` (default: all) on
+    ``simulators`` (default: all registered), written to ``out/conformance.parquet``.
+    Sweeps are stored in ``out/sweeps`` and resumed; ``scheduler``: a Dask scheduler's
+    address (default: a local cluster of ``workers`` processes)."""
+    models = list(models or registry.list_models())
+    for name in models:
+        registry.get(name)  # ValueError naming the models, before anything runs
+    simulators = list(simulators or backends.names())
+    for name in simulators:
+        backends.backend_class(name)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    say = step or (lambda text: None)
+    rows = []
+    cluster = explorer.local_cluster(workers) if scheduler is None else _given(scheduler)
+    with cluster as address:
+        for name in models:
+            rows += _model_rows(name, simulators, quick, out, address, say)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table.to_parquet(out / "conformance.parquet", index=False)
+    say("measuring the known differences (one PSP per simulator and time step)")
+    psp = [differences.measure_psp(s, dt) for s in simulators for dt in (max(time_steps(quick)), min(time_steps(quick)))]
+    (out / "differences.json").write_text(json.dumps(psp))
+    (out / "conformance.json").write_text(json.dumps({"models": models, "simulators": simulators, "quick": quick,
+                                                      "time_steps_ms": list(time_steps(quick))}))
+    return table
+
+
+class _given:
+    def __init__(self, address):
+        self.address = address
+
+    def __enter__(self):
+        return self.address
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _model_rows(name, simulators, quick, out, address, say) -> list[dict]:
+    model = registry.get(name)
+    runnable = [s for s in simulators if s in backends.available(model)]
+    refused = {s: r for s, r in backends.unavailable(model).items() if s in simulators}
+    steps = time_steps(quick)
+    rows = [_row(name, simulator, dt, "run", "run", verdict="unavailable", reason=reason)
+            for simulator, reason in refused.items() for dt in steps]
+    if not runnable:
+        return rows
+    tables = {}
+    for dt in steps:
+        parts = []
+        for index, (grid, duration_ms) in enumerate(protocols(model, quick)):
+            say(f"{name}: protocol {index + 1} at dt = {dt:g} ms on {', '.join(runnable)}")
+            parts.append(explorer.sweep(name, grid=grid, simulators=runnable, duration_ms=duration_ms, dt_ms=dt,
+                                        out=out / "sweeps" / name / f"dt-{dt:g}" / f"protocol-{index + 1}",
+                                        scheduler=address, progress=False))
+        table = pd.concat(parts, ignore_index=True)
+        tables[dt] = table
+        rows += _judged_rows(model, table, runnable, dt)
+    if model.validation.closed_form is None:
+        rows += _convergence_rows(model, tables, runnable)
+    if not quick:
+        for entry_point in model.validation.studies:
+            study = registry.load(entry_point)
+            for simulator in runnable:
+                say(f"{name}: {entry_point} on {simulator}")
+                rows += [_from_verdict(name, model.protocol.dt_ms, "published", row)
+                         for row in _stored_study(out, name, entry_point, simulator, study)]
+    return rows
+
+
+def _judged_rows(model, table, simulators, dt) -> list[dict]:
+    varying = [p for p in model.parameter_names if table[p].nunique() > 1]
+    rows = [_row(model.name, r["simulator"], dt, "run", "run", verdict="fail", reason=str(r["error"]).splitlines()[0])
+            for _, r in table[table["status"] != "ok"].iterrows()]
+    rows += [_from_verdict(model.name, dt, "closed form", row)
+             for row in closed_form_rows(model, table, simulators, varying)]
+    if len(simulators) > 1:
+        agreement = explorer.verdicts(explorer.compare(table, simulators))
+        rows += [_from_verdict(model.name, dt, "agreement", row) for row in agreement.to_dict("records")]
+    return rows
+
+
+def _convergence_rows(model, tables, simulators) -> list[dict]:
+    """Each metric the model's agreement covers, against the same simulator at the
+    finest dt: the observed error's order in dt (information)."""
+    finest = min(tables)
+    covered = model.validation.agreement.covers if model.validation.agreement else ()
+    rows = []
+    for simulator in simulators:
+        scheme = _scheme(model, simulator)
+        reference = _ok(model, tables[finest], simulator)
+        for dt, table in tables.items():
+            if dt == finest:
+                continue
+            mine = _ok(model, table, simulator).reindex(reference.index)
+            for metric in covered:
+                if metric not in mine:
+                    continue
+                error = np.nanmax(np.abs(mine[metric].to_numpy(float) - reference[metric].to_numpy(float)),
+                                  initial=0.0)
+                rows.append(_row(model.name, simulator, dt, "convergence", f"{metric} vs dt = {finest:g} ms",
+                                 error=float(error), points=int(mine[metric].notna().sum()), verdict="info",
+                                 reason=f"information: {scheme.name}", order=scheme.order))
+    return rows
+
+
+def _ok(model, table, simulator) -> pd.DataFrame:
+    """The simulator's ok rows, indexed by what makes a point apart from dt."""
+    ok = table[(table["simulator"] == simulator) & (table["status"] == "ok")]
+    return ok.set_index(list(model.parameter_names) + ["seed", "duration_ms"])
+
+
+def _scheme(model, simulator):
+    return backends.backend_class(simulator).numerics.get(model.cell_types[0])
+
+
+def _stored_study(out, name, entry_point, simulator, study) -> list[dict]:
+    """A study's verdict rows, stored so that a resumed matrix does not rerun it."""
+    path = out / "studies" / f"{name}-{entry_point.rpartition(':')[2]}-{simulator}.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    rows = study(simulator)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(rows, default=float))
+    return rows
+
+
+def _from_verdict(model: str, dt: float, kind: str, row: dict) -> dict:
+    simulator = row["simulator"]
+    first = simulator.split(" vs ")[-1]
+    scheme = _scheme(registry.get(model), first) if first in backends.names() else None
+    judged = int(row["judged"])
+    tolerance = float(row["tolerance"])
+    verdict = grade(float(row["error"]), tolerance, judged)
+    reason = str(row.get("worst_at") or "")
+    if verdict == "info" and row["verdict"] not in ("pass", "FAIL"):
+        reason = f"{row['verdict']}: {reason}" if row["verdict"] != INFORMATION else reason
+    return _row(model, simulator, dt, kind, row["metric"], value=row["value"], reference=row["reference"],
+                error=row["error"], tolerance=tolerance, points=int(row["points"]), judged=judged, verdict=verdict,
+                reason=reason, order=scheme.order if scheme else None)
+
+
+def _row(model, simulator, dt, kind, check, value=np.nan, reference=np.nan, error=np.nan, tolerance=np.nan,
+         points=0, judged=0, verdict="info", reason="", order=None) -> dict:
+    names = simulator.split(" vs ")
+    versions = [backends.version(s) if s in backends.names() else "" for s in names]
+    return {"model": model, "simulator": simulator, "simulator_version": " vs ".join(versions), "dt_ms": float(dt),
+            "kind": kind, "check": check, "points": points, "judged": judged, "value": float(value),
+            "reference": float(reference), "error": float(error), "tolerance": float(tolerance), "verdict": verdict,
+            "reason": reason, "order": np.nan if order is None else float(order)}
