@@ -3,6 +3,8 @@
 - PyNN's NMODL mechanisms must be compiled once (``nrnivmodl`` in
   ``pyNN/neuron/nmodl``; the Makefile's set-up does it). Without them PyNN fails to
   import with a ``TypeError``; the backend says what to run instead.
+- The zoo's own mechanisms (``nmodl/*.mod``: the HH spike rule) are compiled once per
+  machine and version of their sources, under ``~/.cache/zoo/neuron-mechanisms``.
 - NEURON's start-up notes (no DISPLAY, no graphics, mpi4py missing) are kept off the
   terminal: ``NEURON_MODULE_OPTIONS=-nogui`` before the import.
 - Integration: PyNN runs NEURON's fixed step, implicit Euler by default. The zoo sets
@@ -12,7 +14,13 @@
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +29,10 @@ from .base import Backend, silence_pynn_logger
 
 _CRANK_NICOLSON = Scheme("crank_nicolson", order=2,
                          note="fixed step, secondorder = 2: Crank-Nicolson for v, gates staggered")
+
+_CRANK_NICOLSON_GATES = Scheme("crank_nicolson", order=2,
+                               note="fixed step, secondorder = 2: Crank-Nicolson for v; gates by cnexp, half a "
+                                    "step apart from v")
 
 #: Why a zoo type has no NEURON translation yet (issue 18 adds them).
 _NOT_YET = "the zoo has no NEURON translation of it yet"
@@ -36,9 +48,6 @@ class NeuronBackend(Backend):
     records_reset_at_spike_step = False
     max_threads = 1
     unavailable_cell_types = {
-        "HH_cond_exp": "PyNN's NEURON HH_cond_exp reports a spike at each upward crossing of a threshold; the "
-                       "zoo's rule (the first step at or above 0 mV that falls, then 2 ms) is not translated yet",
-        "HH_curr_alpha": _NOT_YET,
         "MultiCompartmentNeuron": _NOT_YET,
         "SRM_curr_exp": _NOT_YET,
         "ReducedNearestNeighbourRule": _NOT_YET,
@@ -46,7 +55,8 @@ class NeuronBackend(Backend):
     numerics = {
         "IF_curr_exp": _CRANK_NICOLSON,
         "IF_cond_exp": _CRANK_NICOLSON,
-        "HH_cond_exp": _CRANK_NICOLSON,
+        "HH_cond_exp": _CRANK_NICOLSON_GATES,
+        "HH_curr_alpha": _CRANK_NICOLSON_GATES,
     }
 
     def synaptic_charge_factor(self, tau_syn_ms, dt_ms):
@@ -70,7 +80,13 @@ class NeuronBackend(Backend):
         except TypeError as error:  # load_mechanisms(None): the NMODL files were never compiled
             raise RuntimeError("PyNN's NEURON mechanisms are not compiled; run `make setup` (nrnivmodl in "
                                "pyNN/neuron/nmodl)") from error
+        load_zoo_mechanisms()
         return pyNN.neuron
+
+    def _cell_types(self) -> dict:
+        from .neuron_cells import CELL_TYPES
+
+        return dict(CELL_TYPES)
 
     def _setup_kwargs(self, dt_ms: float, seed: int, threads: int = 1) -> dict:
         return {"use_cvode": False}
@@ -80,6 +96,9 @@ class NeuronBackend(Backend):
         from neuron import h
 
         h.secondorder = 2
+        # rate functions computed exactly, not interpolated in 1 mV tables (neuron_cells)
+        h.usetable_hh = 0
+        h.usetable_hh_traub = 0
         return sim
 
     def run(self, duration_ms: float, progress: bool = False) -> None:
@@ -103,3 +122,31 @@ class NeuronBackend(Backend):
         import neuron
 
         return str(neuron.__version__)
+
+
+#: The zoo's NMODL sources.
+MECHANISMS = Path(__file__).with_name("nmodl")
+
+
+def load_zoo_mechanisms() -> None:
+    """Compile (once per machine and version of the sources) and load the zoo's NMODL
+    mechanisms. A lock keeps concurrent processes (Dask workers) from building twice."""
+    import neuron
+    from neuron import h
+
+    if hasattr(h, "ZooPeakDetector"):
+        return
+    sources = sorted(MECHANISMS.glob("*.mod"))
+    digest = hashlib.sha1(b"".join(p.read_bytes() for p in sources) + neuron.__version__.encode()).hexdigest()[:12]
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zoo" / "neuron-mechanisms" / digest
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not list(cache.glob("*/libnrnmech.so")):
+            for source in sources:
+                shutil.copy(source, cache / source.name)
+            nrnivmodl = shutil.which("nrnivmodl", path=str(Path(sys.executable).parent)) or "nrnivmodl"
+            build = subprocess.run([nrnivmodl, "."], cwd=cache, capture_output=True, text=True)
+            if build.returncode:
+                raise RuntimeError(f"nrnivmodl failed on the zoo's mechanisms in {cache}: {build.stderr[-2000:]}")
+    neuron.load_mechanisms(str(cache), warn_if_already_loaded=False)

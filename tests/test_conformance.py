@@ -1,0 +1,101 @@
+"""The conformance matrix (``zoo conformance``): the quick matrix from the command line,
+resumed without rerunning, its verdicts consistent with their numbers; the measured
+differences against their closed form."""
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from zoo import backends, registry
+from zoo.conformance import COLUMNS, POOR_FACTOR, VERDICTS, grade, time_steps
+from zoo.conformance.differences import measure_psp
+from zoo.declarations.tolerances import grid_rate_tolerance_hz
+
+from .conftest import ZOO
+
+
+@pytest.fixture(scope="module")
+def quick_matrix(tmp_path_factory):
+    out = tmp_path_factory.mktemp("conformance")
+    command = [ZOO, "conformance", "--quick", "--out", str(out / "run"), "--report", str(out / "report.md")]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    parts = sorted((out / "run" / "sweeps").rglob("part-*.parquet"))
+    again = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    return out, first, again, parts
+
+
+def test_the_quick_matrix_covers_every_model_simulator_and_step(quick_matrix):
+    out, first, _, _ = quick_matrix
+    assert first.returncode == 0, first.stderr[-3000:]
+    table = pd.read_parquet(out / "run" / "conformance.parquet")
+    assert list(table.columns) == COLUMNS
+    assert set(table["verdict"]) <= set(VERDICTS) and "fail" not in set(table["verdict"])
+    for model in registry.list_models():
+        spec = registry.get(model)
+        mine = table[table["model"] == model]
+        assert set(mine["dt_ms"]) == set(time_steps(quick=True)), model
+        for simulator in backends.names():
+            rows = mine[mine["simulator"] == simulator]
+            refused = backends.unavailable(spec).get(simulator)
+            if refused:  # refused with its reason at every step, and nothing run
+                assert set(rows["verdict"]) == {"unavailable"} and set(rows["reason"]) == {refused}
+            else:
+                assert len(rows) and "unavailable" not in set(rows["verdict"]), (model, simulator)
+    # a verdict says what its numbers say
+    judged = table[table["verdict"].isin(["pass", "poor", "fail"])]
+    assert (judged["error"] <= judged["tolerance"]).eq(judged["verdict"] == "pass").all()
+    closed = table[table["kind"] == "closed form"]
+    assert set(closed["model"]) == {m for m in registry.list_models() if registry.get(m).validation.closed_form}
+    assert "neuron vs nest" in set(table["simulator"])
+
+
+def test_a_second_run_resumes_without_rerunning(quick_matrix):
+    out, first, again, parts = quick_matrix
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert sorted((out / "run" / "sweeps").rglob("part-*.parquet")) == parts  # no new results written
+    assert first.stdout.splitlines()[0] == again.stdout.splitlines()[0]  # the same counts of verdicts
+
+
+def test_the_report_has_the_matrix_each_model_and_its_figures(quick_matrix):
+    out, _, _, _ = quick_matrix
+    text = (out / "report.md").read_text()
+    assert "## The matrix at a glance" in text and "| model | nest | brian2 | neuron |" in text
+    for model in registry.list_models():
+        assert f"## {model}\n" in text
+    for figure in (out / "report").glob("*.png"):
+        assert figure.read_bytes()[:4] == b"\x89PNG" and f"report/{figure.name}" in text
+    assert len(list((out / "report").glob("*.png"))) >= 5
+    page = (out / "report.html").read_text()
+    assert page.count("<table>") == text.count("\n|---") and "<img src=\"report/lif.png\"" in page
+    assert "Known differences" in text and "charge_ratio" in text
+
+
+def test_grade_follows_the_error_against_the_tolerance():
+    assert grade(1.0, 1.0, judged=1) == "pass"
+    assert grade(1.0 + 1e-12, 1.0, judged=1) == "poor"
+    assert grade(POOR_FACTOR, 1.0, judged=1) == "poor"
+    assert grade(POOR_FACTOR * 1.01, 1.0, judged=1) == "fail"
+    assert grade(np.inf, 1.0, judged=1) == "fail"
+    assert grade(5.0, np.nan, judged=0) == "info"
+
+
+def test_a_rate_bound_that_bounds_nothing_is_not_judged():
+    """Where dt plus the declared crossing error reaches the interval 1/f, the rate
+    bound's denominator vanishes: the point is not judged (it was negative, and failed)."""
+    tolerance = grid_rate_tolerance_hz([10.0, 10.0], 0.1, 1000.0, crossing_ms=[1.0, 200.0])
+    assert tolerance[0] > 0 and np.isnan(tolerance[1])
+
+
+@pytest.mark.parametrize("simulator", backends.names())
+@pytest.mark.parametrize("dt_ms", [0.1, 0.025])
+def test_one_psp_against_its_closed_form(simulator, dt_ms):
+    """One input spike's PSP: exact where the backend declares the exact charge, and
+    otherwise the charge it declares (NEURON: exp(dt/(2 tau_syn)), first order in dt)."""
+    found = measure_psp(simulator, dt_ms)
+    assert found["charge_ratio"] == pytest.approx(found["declared_ratio"], rel=1e-4)
+    if found["declared_ratio"] == 1.0:
+        assert found["max_error_mv"] < 1e-9 * found["peak_mv"] * 100
+    else:  # the charge error shows in the PSP: within what the declared charge explains
+        excess = found["declared_ratio"] - 1.0
+        assert 0.5 * excess * found["peak_mv"] < found["max_error_mv"] < 1.5 * excess * found["peak_mv"]

@@ -1,0 +1,135 @@
+"""NEURON translations of the zoo's Hodgkin-Huxley cell types, with the zoo's spike
+rule (the peak: ``nmodl/zoo_peak.mod``) instead of PyNN-NEURON's threshold crossing.
+
+- ``HH_curr_alpha``: the classic 1952 model is NEURON's built-in ``hh`` mechanism
+  (the same rate functions, rest at −65 mV, at ``celsius`` = 6.3 °C, where its Q10
+  factor is 1), with PyNN's alpha-shaped current synapses.
+- ``HH_cond_exp``: PyNN's Traub-Miles cell (``hh_traub``), its spikes at the peak once
+  v ≥ v_offset + 30 mV, then 2 ms without detection (NEST ``hh_cond_exp_traub``).
+- Both start their gates from the population's initial values (PyNN-NEURON left
+  ``hh_traub``'s h at 0 where NEST starts it at 1: its first spike came 0.3-0.4 ms late),
+  and both compute their rate functions exactly: the backend turns off the rate tables
+  that ``hh`` and ``hh_traub`` interpolate on a 1 mV grid (``usetable_*`` = 0; with them
+  the Traub cell's spike peak was 4 mV low at 1 nA).
+
+PyNN's single compartment has an area of 1e-3 cm²; the zoo's parameters are totals
+(nF, µS), so specific values are total / area (only the ratios matter).
+"""
+from __future__ import annotations
+
+import pyNN.neuron as pynn_neuron
+from neuron import h
+from pyNN.neuron.cells import SingleCompartmentNeuron, SingleCompartmentTraub, StandardReceptorTypesMixin
+from pyNN.recording import Variable
+from pyNN.standardmodels import build_translations
+
+from . import celltypes
+
+#: NEURON's ``hh`` scales its rates by 3^((celsius − 6.3)/10): 1 at 6.3 °C, the 1952 rates.
+HH_CELSIUS = 6.3
+#: A NetCon watching ``ZooPeakDetector.detected`` fires when it rises above this.
+DETECTED = 0.5
+
+
+class _PeakDetection:
+    """Spikes from a ``ZooPeakDetector``: the cell's source for recording and projections."""
+
+    def _detect_peaks(self, level_mv: float, refractory_ms: float) -> None:
+        self.detector = h.ZooPeakDetector(0.5, sec=self)
+        self.detector.level = level_mv
+        self.detector.refractory = refractory_ms
+        self.source = self.detector._ref_detected
+        self.source_section = self
+        self.rec = h.NetCon(self.source, None, sec=self)
+        self._gates_handler = h.FInitializeHandler(1, self._initialise_gates)
+
+    def get_threshold(self) -> float:
+        return DETECTED
+
+    def _initialise_gates(self) -> None:
+        """The gates from the population's initial values, as NEST and Brian2 start them
+        (NEURON's INITIAL blocks set them otherwise: hh's to their steady state at v,
+        hh_traub's to 0). A type-1 FInitializeHandler: it runs after the INITIAL blocks."""
+        mechanism = getattr(self.seg, self.gate_mechanism)
+        for gate in "mhn":
+            if self.initial_values.get(gate) is not None:
+                setattr(mechanism, gate, self.initial_values[gate])
+
+
+def _hh_property(name: str) -> property:
+    """A parameter of the compartment's ``hh`` mechanism."""
+    return property(lambda self: getattr(self.seg.hh, name), lambda self, value: setattr(self.seg.hh, name, value))
+
+
+class ClassicHHNeuron(_PeakDetection, SingleCompartmentNeuron, StandardReceptorTypesMixin):
+    """One compartment with NEURON's ``hh``; parameters in PyNN-NEURON's units: µF/cm²,
+    S/cm², mV, ms, nA."""
+
+    gate_mechanism = "hh"
+
+    def __init__(self, syn_type, syn_shape, c_m=1.0, i_offset=0.0, tau_e=0.2, tau_i=2.0, gnabar=0.12,
+                 gkbar=0.036, gl=0.0003, ena=50.0, ek=-77.0, el=-54.402, refractory=2.0):
+        SingleCompartmentNeuron.__init__(self, c_m, i_offset)
+        StandardReceptorTypesMixin.__init__(self, syn_type, syn_shape, tau_e, tau_i, 0.0, 0.0)
+        h.celsius = HH_CELSIUS
+        self.insert("hh")
+        self._detect_peaks(0.0, refractory)
+        self.recordable = {Variable(name, None, None): getattr(self.seg.hh, f"_ref_{name}") for name in "mhn"}
+        for name, value in {"gnabar": gnabar, "gkbar": gkbar, "gl": gl, "ena": ena, "ek": ek, "el": el,
+                            "refractory": refractory}.items():
+            self.parameters[name] = value
+        self.set_parameters()
+        self.initial_values["v"] = -65.0
+
+    gnabar, gkbar, gl, el = (_hh_property(n) for n in ("gnabar", "gkbar", "gl", "el"))
+    ena = property(lambda self: self.seg.ena, lambda self, value: setattr(self.seg, "ena", value))
+    ek = property(lambda self: self.seg.ek, lambda self, value: setattr(self.seg, "ek", value))
+    refractory = property(lambda self: self.detector.refractory,
+                          lambda self, value: setattr(self.detector, "refractory", value))
+
+
+class TraubPeakNeuron(_PeakDetection, SingleCompartmentTraub):
+    """PyNN's Traub-Miles compartment, its spikes at the peak (NEST ``hh_cond_exp_traub``)."""
+
+    gate_mechanism = "hh_traub"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._detect_peaks(self.v_offset + 30.0, 2.0)
+
+    def _set_v_offset(self, value):
+        self.seg.hh_traub.vT = value
+        if hasattr(self, "detector"):
+            self.detector.level = value + 30.0
+
+    v_offset = property(lambda self: self.seg.hh_traub.vT, _set_v_offset)
+
+
+_AREA_CM2 = 1e-3  # PyNN-NEURON's single compartment
+
+
+class HH_curr_alpha(celltypes.HH_curr_alpha):
+    __doc__ = celltypes.HH_curr_alpha.__doc__
+    translations = build_translations(
+        ("cm", "c_m", 1e-3 / _AREA_CM2),            # nF -> µF/cm²
+        ("gbar_Na", "gnabar", 1e-6 / _AREA_CM2),    # µS -> S/cm²
+        ("gbar_K", "gkbar", 1e-6 / _AREA_CM2),
+        ("g_leak", "gl", 1e-6 / _AREA_CM2),
+        ("e_rev_Na", "ena"),
+        ("e_rev_K", "ek"),
+        ("e_rev_leak", "el"),
+        ("tau_syn_E", "tau_e"),
+        ("tau_syn_I", "tau_i"),
+        ("tau_refrac", "refractory"),
+        ("i_offset", "i_offset"),
+    )
+    model = ClassicHHNeuron
+    extra_parameters = {"syn_type": "current", "syn_shape": "alpha"}
+
+
+class HH_cond_exp(pynn_neuron.HH_cond_exp):
+    __doc__ = pynn_neuron.HH_cond_exp.__doc__
+    model = TraubPeakNeuron
+
+
+CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha, "HH_cond_exp": HH_cond_exp}
