@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.zoo-installed
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench conformance clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,10 @@ demo: setup
 # sweep, the 75 s STDP runs) are computed once.
 test: setup
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# The committed report: every model x simulator x dt (about 3 minutes on 2 cores; resumed when rerun)
+conformance: setup
+	$(BIN)/zoo conformance --out .conformance --report docs/conformance.md
 
 bench: setup
 	$(BIN)/python benchmarks/lif_population.py

@@ -13,7 +13,9 @@ rates differ from the zoo's by design: PyNN's Brian2 IF_curr_exp fires a step ea
 objects, so every run in a process gets new object names, and Brian2 derives and may
 compile its code again; the zoo frees them and reuses its cache.
 
-    python benchmarks/lif_population.py [--repeats N] [--simulator nest|brian2]
+On NEURON both set Crank-Nicolson (``secondorder = 2``), as the zoo does.
+
+    python benchmarks/lif_population.py [--repeats N] [--simulator nest|brian2|neuron]
 """
 from __future__ import annotations
 
@@ -47,6 +49,8 @@ def plain_pynn(simulator: str) -> np.ndarray:
             importlib.import_module("brian2").BrianLogger.log_level_warn()
         extra = {"spike_precision": "on_grid"} if simulator == "nest" else {}
         sim.setup(timestep=DT_MS, **extra)
+        if simulator == "neuron":  # the zoo's scheme, so both do the same work
+            importlib.import_module("neuron").h.secondorder = 2
         cells = sim.Population(N_POINTS, sim.IF_curr_exp(i_offset=CURRENTS_NA), initial_values={"v": -65.0})
         cells.record("spikes")
         cells[TRACED].record("v")
@@ -72,12 +76,12 @@ def timed(function, simulator):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--simulator", action="append", choices=("nest", "brian2"))
+    parser.add_argument("--simulator", action="append", choices=zoo.backends.names())
     args = parser.parse_args()
     print(f"LIF, {N_POINTS} currents as one population, {DURATION_MS:g} ms at dt = {DT_MS:g} ms; "
           f"median of {args.repeats} runs after one warm-up")
     print(f"{'simulator':<9} {'plain PyNN (s)':>14} {'zoo (s)':>8} {'zoo/plain':>9} {'same rates':>10}")
-    for simulator in args.simulator or ("nest", "brian2"):
+    for simulator in args.simulator or zoo.backends.names():
         timed(plain_pynn, simulator)
         timed(through_zoo, simulator)
         plain, ours = [], []

@@ -24,7 +24,12 @@ def test_hodgkin_huxley_fi_quick(tmp_path):
     for _, row in tables["rheobase"].iterrows():
         assert row["low_ua_cm2"] <= RHEOBASE_UA_CM2[1] and row["high_ua_cm2"] >= RHEOBASE_UA_CM2[0]
     steps = tables["convergence"]
-    assert (steps["max_abs_error_ms"] <= steps["bound_ms"] + 1e-9).all()
+    bounded = steps["bound_ms"].notna()
+    assert (steps.loc[bounded, "max_abs_error_ms"] <= steps.loc[bounded, "bound_ms"] + 1e-9).all()
+    # a fixed-step second-order scheme: its O(dt²) drift on top of the peak rule's
+    # first-order grid makes the error shrink faster than dt (measured: order 1.49)
+    unbounded = steps[~bounded & steps["observed_order"].notna()]
+    assert (unbounded["observed_order"] > 1.0).all()
 
 
 def test_cable_attenuation_quick(tmp_path):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo import backends
 from zoo.models import hh
 from zoo.models.hh import studies
 
@@ -39,9 +40,21 @@ def test_just_below_rheobase_firing_stops(simulator):
     assert 40 <= summary["late_rate_hz"].tolist()[1] <= 70
 
 
+def accurate(simulator: str) -> bool:
+    """Whether the simulator integrates HH accurately within each step (adaptive RKF45,
+    RK4 substeps), so that its spikes land within one step of the exact peak's step;
+    a fixed-step second-order scheme instead drifts by O(dt²) per period
+    (tests/backends/test_neuron.py measures its order)."""
+    return backends.backend_class(simulator).numerics["HH_curr_alpha"].name in ("adaptive_rkf45", "rk4_substeps")
+
+
+ACCURATE = tuple(s for s in runs("hh") if accurate(s))
+ACCURATE_PAIRS = tuple(p for p in pairs_of("hh") if all(map(accurate, p)))
+
+
 @pytest.mark.parametrize("model, currents", [("hh", CURRENTS_NA), ("hh_traub", [0.2, 0.4, 0.6, 0.8, 1.0])])
 @pytest.mark.parametrize("dt_ms", [0.1, 0.05, 0.01])
-@pytest.mark.parametrize("pair", pairs_of("hh"), ids=pair_ids(pairs_of("hh")))
+@pytest.mark.parametrize("pair", ACCURATE_PAIRS, ids=pair_ids(ACCURATE_PAIRS))
 def test_simulators_agree_spike_for_spike_at_each_dt(model, currents, dt_ms, pair):
     runs = [zoo.run(model, s, dt_ms=dt_ms, duration_ms=500.0, spike_shape=False, trace_neurons=0, i_offset=currents)
             for s in pair]
@@ -65,9 +78,9 @@ def test_spike_times_converge_as_dt_shrinks():
                          i_offset=[1.0]).spikes
         return spikes["t_ms"].to_numpy()[:20]
 
-    reference = first_spikes(runs("hh")[0], 0.005)
+    reference = first_spikes(ACCURATE[0], 0.005)
     steps = (0.1, 0.05, 0.01)
-    for simulator in runs("hh"):
+    for simulator in ACCURATE:
         errors = [np.abs(first_spikes(simulator, dt) - reference).max() for dt in steps]
         assert errors[0] >= errors[1] >= errors[2]
         for error, dt in zip(errors, steps):

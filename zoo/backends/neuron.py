@@ -48,7 +48,6 @@ class NeuronBackend(Backend):
     records_reset_at_spike_step = False
     max_threads = 1
     unavailable_cell_types = {
-        "MultiCompartmentNeuron": _NOT_YET,
         "SRM_curr_exp": _NOT_YET,
         "ReducedNearestNeighbourRule": _NOT_YET,
     }
@@ -57,6 +56,9 @@ class NeuronBackend(Backend):
         "IF_cond_exp": _CRANK_NICOLSON,
         "HH_cond_exp": _CRANK_NICOLSON_GATES,
         "HH_curr_alpha": _CRANK_NICOLSON_GATES,
+        "MultiCompartmentNeuron": Scheme("crank_nicolson", order=2,
+                                         note="fixed step, secondorder = 2: Crank-Nicolson cable, gates by cnexp "
+                                              "half a step apart"),
     }
 
     def synaptic_charge_factor(self, tau_syn_ms, dt_ms):
@@ -82,6 +84,16 @@ class NeuronBackend(Backend):
                                "pyNN/neuron/nmodl)") from error
         load_zoo_mechanisms()
         return pyNN.neuron
+
+    def _compartmental_population_class(self) -> type:
+        from .neuron_multicompartment import NeuronCompartmentalPopulation
+
+        backend = self
+
+        class CompartmentalPopulation(NeuronCompartmentalPopulation):
+            duration_ms = property(lambda self: backend._duration_ms)
+
+        return CompartmentalPopulation
 
     def _cell_types(self) -> dict:
         from .neuron_cells import CELL_TYPES

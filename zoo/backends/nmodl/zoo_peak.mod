@@ -23,6 +23,7 @@ PARAMETER {
 
 ASSIGNED {
     v (mV)
+    dt (ms)
     detected
     previous (mV)
     pause
