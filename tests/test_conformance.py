@@ -24,7 +24,9 @@ def quick_matrix(tmp_path_factory):
     command = [ZOO, "conformance", "--quick", "--out", str(out / "run"), "--report", str(out / "report.md")]
     first = subprocess.run(command, capture_output=True, text=True, timeout=600)
     parts = sorted((out / "run" / "sweeps").rglob("part-*.parquet"))
-    again = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    # resumed: one model suffices to show that nothing is rerun
+    again = subprocess.run(command[:-2] + ["--model", "lif", "--report", str(out / "lif.md")], capture_output=True,
+                           text=True, timeout=600)
     return out, first, again, parts
 
 
@@ -57,7 +59,8 @@ def test_a_second_run_resumes_without_rerunning(quick_matrix):
     out, first, again, parts = quick_matrix
     assert again.returncode == 0, again.stderr[-3000:]
     assert sorted((out / "run" / "sweeps").rglob("part-*.parquet")) == parts  # no new results written
-    assert first.stdout.splitlines()[0] == again.stdout.splitlines()[0]  # the same counts of verdicts
+    lif = pd.read_parquet(out / "run" / "conformance.parquet")
+    assert set(lif["model"]) == {"lif"} and "fail" not in set(lif["verdict"])
 
 
 def test_the_report_has_the_matrix_each_model_and_its_figures(quick_matrix):
@@ -102,3 +105,24 @@ def test_one_psp_against_its_closed_form(simulator, dt_ms):
     else:  # the charge error shows in the PSP: within what the declared charge explains
         excess = found["declared_ratio"] - 1.0
         assert 0.5 * excess * found["peak_mv"] < found["max_error_mv"] < 1.5 * excess * found["peak_mv"]
+
+
+def test_a_disagreement_names_the_simulator_closer_to_theory():
+    """Two simulators' real sweep, one of them moved off theory at one point: the pair
+    fails there and the referee names the other as closer to the closed form."""
+    import explorer
+    from zoo.checks import referee, with_referee
+
+    pair = tuple(backends.available(registry.get("lif")))[:2]
+    table = explorer.sweep("lif", grid={"i_offset": [0.8, 1.2, 1.6]}, simulators=pair, duration_ms=500.0,
+                           scheduler=explorer.INLINE, progress=False)
+    moved = (table["simulator"] == pair[1]) & (table["i_offset"] == 1.2)
+    table.loc[moved, "rate_hz"] += 10.0
+    comparison = explorer.compare(table, pair, distances=False)
+    notes = referee(registry.get("lif"), comparison, table)
+    assert notes == {(f"{pair[1]} vs {pair[0]}", "rate_hz"):
+                     notes[(f"{pair[1]} vs {pair[0]}", "rate_hz")]}
+    assert notes[(f"{pair[1]} vs {pair[0]}", "rate_hz")].startswith(f"closer to theory: {pair[0]} ")
+    verdicts = with_referee(explorer.verdicts(comparison), notes)
+    failed = verdicts[~verdicts["pass"]]
+    assert list(failed["metric"]) == ["rate_hz"] and "closer to theory" in failed["worst_at"].iloc[0]

@@ -80,7 +80,7 @@ def check_model(name: str, simulators=None, step: Callable[[str], None] | None =
     announce("comparing simulators" if len(simulators) > 1 else "judging")
     comparison = explorer.compare(table, simulators)
     agreement = explorer.verdicts(comparison)  # the summary `zoo compare` prints: one judge
-    rows += agreement[COLUMNS].to_dict("records")
+    rows += with_referee(agreement, referee(model, comparison, table))[COLUMNS].to_dict("records")
     return CheckReport(name, pd.DataFrame(rows, columns=COLUMNS), table, comparison)
 
 
@@ -102,3 +102,44 @@ def closed_form_rows(model, table: pd.DataFrame, simulators, varying) -> list[di
                                           mine[f"{metric}_closed_form"].to_numpy()[known],
                                           np.asarray(tolerances[metric])[known], point_labels(mine[known], varying)))
     return rows
+
+
+def referee(model, comparison: pd.DataFrame, table: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Where two simulators disagree beyond tolerance: which is closer to the model's
+    closed form at the failing points, per (pair, metric), as a sentence for the
+    verdict row ("closer to theory: nest (mean |error| 0.1 against 2.3 over 4 points)")."""
+    if comparison.empty:
+        return {}
+    closed = model.validation.closed_form
+    theory_of = table.drop_duplicates("pair_key").set_index("pair_key")
+    notes = {}
+    for (pair, metric), rows in comparison[~comparison["pass"]].groupby(["simulators", "metric"]):
+        column = f"{metric}_closed_form"
+        if closed is None or metric not in closed.metrics or column not in theory_of:
+            notes[(pair, metric)] = "no closed form says which is right"
+            continue
+        theory = theory_of[column].reindex(rows["pair_key"]).to_numpy(float)
+        known = ~np.isnan(theory)
+        if not known.any():
+            notes[(pair, metric)] = "the closed form does not apply at these points"
+            continue
+        a, b = rows["simulator_a"].iloc[0], rows["simulator_b"].iloc[0]
+        error_a = float(np.mean(np.abs(rows["value_a"].to_numpy(float)[known] - theory[known])))
+        error_b = float(np.mean(np.abs(rows["value_b"].to_numpy(float)[known] - theory[known])))
+        if error_a == error_b:
+            notes[(pair, metric)] = f"both equally far from theory (mean |error| {error_a:.3g})"
+            continue
+        (closer, near), (_, far) = sorted([(a, error_a), (b, error_b)], key=lambda item: item[1])
+        notes[(pair, metric)] = (f"closer to theory: {closer} (mean |error| {near:.3g} against {far:.3g} over "
+                                 f"{int(known.sum())} points)")
+    return notes
+
+
+def with_referee(agreement: pd.DataFrame, notes: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """The verdict rows with the referee's sentence (:func:`referee`) after ``worst_at``."""
+    agreement = agreement.copy()
+    for index, row in agreement.iterrows():
+        note = notes.get((row["simulator"], row["metric"]))
+        if note and not row["pass"]:
+            agreement.at[index, "worst_at"] = f"{row['worst_at']}; {note}"
+    return agreement

@@ -32,7 +32,7 @@ import pandas as pd
 import explorer
 
 from .. import backends, registry
-from ..checks import closed_form_rows
+from ..checks import closed_form_rows, referee, with_referee
 from ..declarations.verdicts import INFORMATION
 from . import differences
 
@@ -156,7 +156,8 @@ def _judged_rows(model, table, simulators, dt) -> list[dict]:
     rows += [_from_verdict(model.name, dt, "closed form", row)
              for row in closed_form_rows(model, table, simulators, varying)]
     if len(simulators) > 1:
-        agreement = explorer.verdicts(explorer.compare(table, simulators))
+        comparison = explorer.compare(table, simulators)
+        agreement = with_referee(explorer.verdicts(comparison), referee(model, comparison, table))
         rows += [_from_verdict(model.name, dt, "agreement", row) for row in agreement.to_dict("records")]
     return rows
 
