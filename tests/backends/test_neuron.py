@@ -94,3 +94,18 @@ def test_the_cable_matches_nest_compartment_by_compartment():
     nest = zoo.run("cable", "nest", duration_ms=100.0, dt_ms=0.025, **passive)
     for column in ("input_resistance_mohm", "attenuation"):
         assert ours.summary[column][0] == pytest.approx(nest.summary[column][0], rel=1e-6)
+
+
+@pytest.mark.parametrize("model", ["lif", "hh", "cable"])
+def test_runs_do_not_accumulate_cells(model):
+    """PyNN-NEURON keeps each run's cells alive (its initializer, its ParallelContext,
+    each cell's reference to itself), so every run also simulated all the cells before
+    it; the backend frees them at the end of a run."""
+    from neuron import h
+
+    params = {"i_offset": np.linspace(0.5, 2.0, 20)} if model != "cable" else {}
+    counts = []
+    for _ in range(3):
+        zoo.run(model, "neuron", duration_ms=20.0, **params)
+        counts.append(sum(1 for _ in h.allsec()))
+    assert counts[0] == counts[1] == counts[2]

@@ -17,6 +17,8 @@ PyNN's single compartment has an area of 1e-3 cm²; the zoo's parameters are tot
 """
 from __future__ import annotations
 
+import weakref
+
 import pyNN.neuron as pynn_neuron
 from neuron import h
 from pyNN.neuron.cells import SingleCompartmentNeuron, SingleCompartmentTraub, StandardReceptorTypesMixin
@@ -41,7 +43,7 @@ class _PeakDetection:
         self.source = self.detector._ref_detected
         self.source_section = self
         self.rec = h.NetCon(self.source, None, sec=self)
-        self._gates_handler = h.FInitializeHandler(1, self._initialise_gates)
+        _GATED.add(self)
 
     def get_threshold(self) -> float:
         return DETECTED
@@ -49,11 +51,30 @@ class _PeakDetection:
     def _initialise_gates(self) -> None:
         """The gates from the population's initial values, as NEST and Brian2 start them
         (NEURON's INITIAL blocks set them otherwise: hh's to their steady state at v,
-        hh_traub's to 0). A type-1 FInitializeHandler: it runs after the INITIAL blocks."""
+        hh_traub's to 0). Called after the INITIAL blocks (:func:`_initialise_all_gates`)."""
         mechanism = getattr(self.seg, self.gate_mechanism)
         for gate in "mhn":
             if self.initial_values.get(gate) is not None:
                 setattr(mechanism, gate, self.initial_values[gate])
+
+
+#: Cells whose gates start from their initial values. Weak: a handler per cell would
+#: hold its cell from NEURON's side, out of Python's reach, and no cell would be freed.
+_GATED: weakref.WeakSet = weakref.WeakSet()
+
+
+def _initialise_all_gates() -> None:
+    for cell in list(_GATED):
+        cell._initialise_gates()
+
+
+def forget(cell) -> None:
+    """``cell`` is done with (``NeuronBackend.end``): its gates are no longer initialised."""
+    _GATED.discard(cell)
+
+
+#: Type 1: after the mechanisms' INITIAL blocks.
+_GATES_HANDLER = h.FInitializeHandler(1, _initialise_all_gates)
 
 
 def _hh_property(name: str) -> property:

@@ -15,11 +15,26 @@ every step (times dt … T).
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 from neuron import h
 
 from .multicompartment import CompartmentalPopulation, DCSource
+
+
+#: Cables to start at rest. Weak, so that a finished run's cable can be freed (a handler
+#: per cable would hold it from NEURON's side, out of Python's reach).
+_CABLES: weakref.WeakSet = weakref.WeakSet()
+
+
+def _start_all_at_rest() -> None:
+    for cable in list(_CABLES):
+        cable._start_at_rest()
+
+
+#: Type 0: before the INITIAL blocks, so that the gates start at their steady state at rest.
+_START_HANDLER = h.FInitializeHandler(0, _start_all_at_rest)
 
 
 class NeuronCompartmentalPopulation(CompartmentalPopulation):
@@ -48,8 +63,7 @@ class NeuronCompartmentalPopulation(CompartmentalPopulation):
                 segment.zoo_kdr.gbar = cell.kdr.conductance_density
                 segment.zoo_kdr.e = cell.kdr.e_rev
         self.section = section
-        # before the INITIAL blocks, so that the gates start at their steady state there
-        self._start = h.FInitializeHandler(0, self._start_at_rest)
+        _CABLES.add(self)
         self._centres = [(i + 0.5) / geometry.n_compartments for i in range(geometry.n_compartments)]
         self.recordings = [h.Vector().record(section(x)._ref_v) for x in self._centres]
         self.clamps = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ... import backends
@@ -93,5 +94,69 @@ def active_rows(simulator: str) -> list[dict]:
 
 
 def published_checks(simulator: str) -> list[dict]:
-    """``zoo check`` rows beyond the closed forms: convergence and active propagation."""
-    return convergence_rows(simulator) + active_rows(simulator)
+    """``zoo check`` rows beyond the closed forms: convergence, active propagation and
+    Rallpack 1 against its analytic solution."""
+    return convergence_rows(simulator) + active_rows(simulator) + rallpack1_rows(simulator)
+
+
+#: Rallpack 1 (Bhalla, Bilitch & Bower 1992, Trends Neurosci. 15:453): a passive cable
+#: of 1 mm and 1 µm, R_m = 4 Ω·m², R_a = 1 Ω·m, C_m = 0.01 F/m², at rest at −65 mV, 0.1 nA
+#: into one end for 250 ms, in 1000 compartments; its reference is the analytic solution.
+RALLPACK1 = {"length": 1000.0, "diameter": 1.0, "n_compartments": 1000, "Rm": 40000.0, "Ra": 100.0, "cm": 1.0,
+             "v_rest": -65.0, "amplitude": 0.1}
+RALLPACK1_DURATION_MS = 250.0
+RALLPACK1_DT_MS = 0.05
+
+
+def rallpack1(simulator: str, dt_ms: float = RALLPACK1_DT_MS) -> dict:
+    """Rallpack 1 on ``simulator``: v at the two end compartments after every step,
+    the analytic cable there (:func:`theory.transient_mv`, which reproduces the
+    Rallpack reference), and the compartmental cable integrated exactly by the
+    simulator's declared scheme (:func:`theory.compartmental_transient_mv`). The
+    current starts at t = dt (it acts from the next step), so sample k·dt holds
+    (k − 1)·dt of charging."""
+    p = RALLPACK1
+    backend = backends.load(simulator)
+    n = p["n_compartments"]
+    with backend.quiet():
+        sim = backend.setup(dt_ms, 1, duration_ms=RALLPACK1_DURATION_MS)
+        try:
+            mc = sim.multicompartment
+            cell = mc.MultiCompartmentNeuron(morphology=mc.Cylinder(p["length"], p["diameter"], n), cm=p["cm"],
+                                             Ra=p["Ra"], pas=mc.PassiveLeak(1.0 / p["Rm"], p["v_rest"]))
+            cells = sim.Population(1, cell)
+            mc.DCSource(amplitude=p["amplitude"], start=dt_ms).inject_into(cells, location=0.0)
+            cells.record("v")
+            backend.run(RALLPACK1_DURATION_MS)
+            signal = cells.get_data().segments[0].analogsignals[0]
+            simulated = np.asarray(signal.magnitude)[:, [0, n - 1]] - p["v_rest"]
+        finally:
+            backend.end()
+    steps = np.arange(len(simulated))  # sample k + 1 holds k steps of current
+    args = (p["amplitude"], p["length"], p["diameter"], p["Rm"], p["Ra"], p["cm"])
+    positions = (np.array([0, n - 1]) + 0.5) * p["length"] / n
+    analytic = theory.transient_mv(positions, steps * dt_ms, *args)
+    scheme = backends.numerics([simulator], CELL_TYPE, dt_ms, RALLPACK1_DURATION_MS).schemes[0].name
+    predicted = theory.compartmental_transient_mv([0, n - 1], steps, dt_ms, scheme, n, *args)
+    return {"simulated_mv": simulated, "analytic_mv": analytic, "predicted_mv": predicted, "scheme": scheme,
+            "t_ms": (steps + 1) * dt_ms}
+
+
+def rallpack1_rows(simulator: str, dt_ms: float = RALLPACK1_DT_MS) -> list[dict]:
+    """At each end: the largest |v − analytic| against what the declared scheme on 1000
+    compartments must leave (computed exactly), and the simulator against that exact
+    discrete solution (round-off only)."""
+    found = rallpack1(simulator, dt_ms)
+    rows = []
+    for end, name in ((0, "x=0"), (1, "x=L")):
+        error = float(np.max(np.abs(found["simulated_mv"][:, end] - found["analytic_mv"][:, end])))
+        expected = float(np.max(np.abs(found["predicted_mv"][:, end] - found["analytic_mv"][:, end])))
+        peak = float(np.max(np.abs(found["analytic_mv"][:, end])))
+        slack = theory.ROUND_OFF * peak
+        rows.append(verdict_row(simulator, f"Rallpack 1 v({name}) vs analytic (mV)", error, 0.0, error,
+                                expected + slack,
+                                f"{found['scheme']} at dt {dt_ms:g} ms on 1000 compartments leaves {expected:.3g} mV"))
+        exact = float(np.max(np.abs(found["simulated_mv"][:, end] - found["predicted_mv"][:, end])))
+        rows.append(verdict_row(simulator, f"Rallpack 1 v({name}) vs its scheme (mV)", exact, 0.0, exact, slack,
+                                f"the compartmental cable under {found['scheme']}, solved exactly"))
+    return rows
