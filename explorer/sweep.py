@@ -220,8 +220,10 @@ class _ClientScope:
                 # The workers ignore Ctrl-C (inherited): this process alone stops the sweep, and
                 # closing the cluster ends them, without a traceback from each.
                 with _sigint_ignored():
+                    # dashboard_address=None still takes port 8787, and a second sweep (or
+                    # `zoo conformance` beside a sweep) warned that it was in use: any free port
                     self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                                processes=True, dashboard_address=None,
+                                                processes=True, dashboard_address=":0",
                                                 silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
             # a worker the nanny restarts (after a point crashed it) must ignore Ctrl-C too

@@ -23,17 +23,17 @@ def quick_matrix(tmp_path_factory):
     out = tmp_path_factory.mktemp("conformance")
     command = [ZOO, "conformance", "--quick", "--out", str(out / "run"), "--report", str(out / "report.md")]
     first = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    table = pd.read_parquet(out / "run" / "conformance.parquet") if first.returncode == 0 else None
     parts = sorted((out / "run" / "sweeps").rglob("part-*.parquet"))
     # resumed: one model suffices to show that nothing is rerun
     again = subprocess.run(command[:-2] + ["--model", "lif", "--report", str(out / "lif.md")], capture_output=True,
                            text=True, timeout=600)
-    return out, first, again, parts
+    return out, first, again, parts, table
 
 
 def test_the_quick_matrix_covers_every_model_simulator_and_step(quick_matrix):
-    out, first, _, _ = quick_matrix
+    out, first, _, _, table = quick_matrix
     assert first.returncode == 0, first.stderr[-3000:]
-    table = pd.read_parquet(out / "run" / "conformance.parquet")
     assert list(table.columns) == COLUMNS
     assert set(table["verdict"]) <= set(VERDICTS) and "fail" not in set(table["verdict"])
     for model in MODELS:
@@ -56,7 +56,7 @@ def test_the_quick_matrix_covers_every_model_simulator_and_step(quick_matrix):
 
 
 def test_a_second_run_resumes_without_rerunning(quick_matrix):
-    out, first, again, parts = quick_matrix
+    out, first, again, parts, _ = quick_matrix
     assert again.returncode == 0, again.stderr[-3000:]
     assert sorted((out / "run" / "sweeps").rglob("part-*.parquet")) == parts  # no new results written
     lif = pd.read_parquet(out / "run" / "conformance.parquet")
@@ -64,7 +64,7 @@ def test_a_second_run_resumes_without_rerunning(quick_matrix):
 
 
 def test_the_report_has_the_matrix_each_model_and_its_figures(quick_matrix):
-    out, _, _, _ = quick_matrix
+    out, _, _, _, _ = quick_matrix
     text = (out / "report.md").read_text()
     assert "## The matrix at a glance" in text and "| model | nest | brian2 | neuron |" in text
     for model in MODELS:

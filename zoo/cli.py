@@ -269,17 +269,29 @@ TABLE_WIDTH = 120
 
 def _fit(frame: pd.DataFrame, wide: str, verbose: bool = False) -> str:
     """``frame`` as text; unless ``verbose``, the free-text column ``wide`` is cut so
-    that every line fits :data:`TABLE_WIDTH` columns."""
+    that every line fits :data:`TABLE_WIDTH` columns (to :data:`MIN_FREE_TEXT`
+    characters at least; then the ``metric`` names are cut too)."""
     def render(table):
         return table.to_string(index=False, float_format=lambda x: f"{x:.4g}")
+
+    def cut(table, column, room):
+        return table.assign(**{column: table[column].astype(str).map(
+            lambda v: v if len(v) <= room else v[:room - 1] + "…")})
 
     text = render(frame)
     if verbose or wide not in frame or max(map(len, text.splitlines())) <= TABLE_WIDTH:
         return text
     rest = max(map(len, render(frame.drop(columns=wide)).splitlines()))
-    room = max(TABLE_WIDTH - rest - 3, 10)
-    cut = frame[wide].astype(str).map(lambda v: v if len(v) <= room else v[:room - 1] + "…")
-    return render(frame.assign(**{wide: cut}))
+    fitted = cut(frame, wide, max(TABLE_WIDTH - rest - 1, MIN_FREE_TEXT))
+    over = max(map(len, render(fitted).splitlines())) - TABLE_WIDTH
+    if over > 0 and "metric" in fitted:
+        longest = int(fitted["metric"].astype(str).str.len().max())
+        fitted = cut(fitted, "metric", max(longest - over, MIN_FREE_TEXT))
+    return render(fitted)
+
+
+#: The fewest characters a cut free-text column keeps.
+MIN_FREE_TEXT = 10
 
 
 def _settings(texts, option, parse) -> dict:

@@ -35,8 +35,6 @@ _CRANK_NICOLSON_GATES = Scheme("crank_nicolson", order=2,
                                note="fixed step, secondorder = 2: Crank-Nicolson for v; gates by cnexp, half a "
                                     "step apart from v")
 
-#: Why a zoo type has no NEURON translation yet (issue 18 adds them).
-_NOT_YET = "the zoo has no NEURON translation of it yet"
 
 
 class NeuronBackend(Backend):
@@ -49,8 +47,11 @@ class NeuronBackend(Backend):
     records_reset_at_spike_step = False
     max_threads = 1
     unavailable_cell_types = {
-        "SRM_curr_exp": _NOT_YET,
-        "ReducedNearestNeighbourRule": _NOT_YET,
+        "SRM_curr_exp": "no NEURON translation yet: its spike discards the synaptic currents in flight, which PyNN's "
+                        "ExpISyn cannot do (it needs an NMODL cell of its own)",
+        "ReducedNearestNeighbourRule": "PyNN-NEURON's STDP weight adjusters (StdwaSA and kin) pair every spike with "
+                                       "all earlier ones; the reduced nearest-neighbour rule, with the zoo's pre/post "
+                                       "order within a step, needs an NMODL adjuster of its own, not written yet",
     }
     numerics = {
         "IF_curr_exp": _CRANK_NICOLSON,

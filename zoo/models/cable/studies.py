@@ -153,10 +153,10 @@ def rallpack1_rows(simulator: str, dt_ms: float = RALLPACK1_DT_MS) -> list[dict]
         expected = float(np.max(np.abs(found["predicted_mv"][:, end] - found["analytic_mv"][:, end])))
         peak = float(np.max(np.abs(found["analytic_mv"][:, end])))
         slack = theory.ROUND_OFF * peak
-        rows.append(verdict_row(simulator, f"Rallpack 1 v({name}) vs analytic (mV)", error, 0.0, error,
+        rows.append(verdict_row(simulator, f"Rallpack 1 {name} vs analytic (mV)", error, 0.0, error,
                                 expected + slack,
                                 f"{found['scheme']} at dt {dt_ms:g} ms on 1000 compartments leaves {expected:.3g} mV"))
         exact = float(np.max(np.abs(found["simulated_mv"][:, end] - found["predicted_mv"][:, end])))
-        rows.append(verdict_row(simulator, f"Rallpack 1 v({name}) vs its scheme (mV)", exact, 0.0, exact, slack,
+        rows.append(verdict_row(simulator, f"Rallpack 1 {name} vs its scheme (mV)", exact, 0.0, exact, slack,
                                 f"the compartmental cable under {found['scheme']}, solved exactly"))
     return rows
