@@ -21,7 +21,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .. import backends, registry  # noqa: E402
+from ..declarations.tolerances import GRID_TIE, INTEGRATION_ERROR, NO_CLOSED_FORM  # noqa: E402
 from . import POOR_FACTOR, differences  # noqa: E402
+
+#: Why a pair's metric is shown and not judged (the tolerances' reasons).
+UNJUDGED_REASONS = (GRID_TIE, INTEGRATION_ERROR, NO_CLOSED_FORM, "undefined measure")
 
 #: Worst first: a cell of the matrix shows the worst verdict of its checks.
 SEVERITY = ("fail", "poor", "unavailable", "pass", "info")
@@ -174,6 +178,17 @@ def _model_section(table, model, figure) -> str:
     lines.append(markdown_table(per_dt.rename_axis("dt (ms)")))
     if figure is not None:
         lines.append(f"\n![{model}: error against dt]({figure.as_posix()})\n")
+    published = mine[mine["kind"] == "published"]
+    if len(published):
+        lines.append(f"Published values and benchmarks (at dt = {published['dt_ms'].iloc[0]:g} ms):\n")
+        lines.append(markdown_table(published[["simulator", "check", "value", "reference", "error", "tolerance",
+                                               "verdict"]], index=False))
+    unjudged = mine[(mine["kind"] == "agreement") & (mine["verdict"] == "info")]
+    why = unjudged["reason"].str.split(":").str[0]
+    unjudged = unjudged.assign(why=why)[why.isin(UNJUDGED_REASONS)]
+    reasons = unjudged.groupby("simulator")["why"].agg(lambda w: ", ".join(sorted(set(w))))
+    for pair, why in reasons.items():
+        lines.append(f"- {pair}: shown, not judged ({why})")
     bad = mine[mine["verdict"].isin(["fail", "poor"])]
     if len(bad):
         lines.append("Poor or failed checks:\n")
@@ -199,10 +214,35 @@ def _differences_section(table, psp) -> str:
                      "of first order in dt. The spike-triggered tests and the matrix use current clamp, which this "
                      "does not touch; a network's rates on NEURON are biased by it, so NEURON is compared with "
                      "the others on synaptic input only where the tolerances include it.")
+    orders = observed_orders(table)
+    if len(orders):
+        lines.append("\n**Order of convergence**, observed: each simulator's mean interspike interval against its "
+                     "own at the finest step, between the two coarsest steps and the two finest compared "
+                     "(a scheme accurate within each step converges with the spike grid, order 1; the grid's "
+                     "quantisation adds noise of order dt to either).\n")
+        lines.append(markdown_table(orders, index=False))
     for simulator in [s for s in backends.names() if s in set(table["simulator"])]:
         lines.append(f"\n**{simulator}** declares:\n")
         lines += [f"- {note}" for note in differences.declared(simulator)]
     return "\n".join(lines)
+
+
+def observed_orders(table: pd.DataFrame, metric: str = "mean_isi_ms") -> pd.DataFrame:
+    """Per model and simulator with convergence rows of ``metric`` at three steps or
+    more: log(e₁/e₂)/log(dt₁/dt₂) for the coarsest and the finest pair of steps."""
+    rows = table[(table["kind"] == "convergence") & table["check"].str.startswith(f"{metric} vs")
+                 & (table["error"] > 0)]
+    found = []
+    for (model, simulator), mine in rows.groupby(["model", "simulator"], sort=False):
+        mine = mine.sort_values("dt_ms", ascending=False)
+        if len(mine) < 2:
+            continue
+        dt, error = mine["dt_ms"].to_numpy(), mine["error"].to_numpy()
+        order = np.log(error[:-1] / error[1:]) / np.log(dt[:-1] / dt[1:])
+        found.append({"model": model, "simulator": simulator, "declared order": mine["order"].iloc[0],
+                      "coarse": order[0], "fine": order[-1],
+                      "error at the coarsest step (ms)": error[0]})
+    return pd.DataFrame(found)
 
 
 def _html(markdown_text: str) -> str:
