@@ -332,27 +332,35 @@ class Backend:
         segment.spiketrains = moved
 
     def _report_spike_objects(self, segment, dt_ms: float) -> None:
-        """:meth:`report_spikes` for a list of ``neo.SpikeTrain`` objects: each is
-        replaced by one at the reported times, with its annotations."""
+        """:meth:`report_spikes` for a list of ``neo.SpikeTrain`` objects (PyNN-NEURON):
+        replaced by the multiplexed form other backends return (one array of times, one
+        of channel ids), at the reported times. Building a thousand new SpikeTrain
+        objects instead took 0.7 s for 1000 neurons."""
         import quantities as pq
-        from neo import SpikeTrain
         from neo.core.spiketrainlist import SpikeTrainList
 
-        moved = []
-        for train in segment.spiketrains:
-            times = np.asarray(train.rescale("ms").magnitude) + self.spike_report_offset_steps * dt_ms
-            t_stop = float(train.t_stop.rescale("ms").magnitude)
-            if self.spike_times_accumulate_round_off:
-                times, t_stop = np.round(times / dt_ms) * dt_ms, round(t_stop / dt_ms) * dt_ms
-            if self._duration_ms is not None:  # a backend may run past the end (NEURON)
-                times = times[times <= self._duration_ms + dt_ms / 2]
-                t_stop = self._duration_ms
-            new = SpikeTrain(times * pq.ms, t_start=train.t_start, t_stop=max(t_stop, times.max(initial=0.0)) * pq.ms,
-                             name=train.name, annotations=dict(train.annotations),
-                             array_annotations=dict(train.array_annotations))
-            new.segment = segment
-            moved.append(new)
-        segment.spiketrains = SpikeTrainList(items=moved, parent=segment)
+        trains = list(segment.spiketrains)
+        channels = np.array([train.annotations["channel_id"] for train in trains], dtype=int)
+        times = [np.asarray(train.magnitude, dtype=float) * float(train.units.rescale("ms").magnitude)
+                 for train in trains]
+        ids = np.repeat(channels, [len(t) for t in times])
+        times = np.concatenate(times) if times else np.zeros(0)
+        times = times + self.spike_report_offset_steps * dt_ms
+        if self.spike_times_accumulate_round_off:
+            times = np.round(times / dt_ms) * dt_ms
+        if self._duration_ms is not None:  # a backend may run past the end (NEURON)
+            kept = times <= self._duration_ms + dt_ms / 2
+            times, ids = times[kept], ids[kept]
+            t_stop = self._duration_ms
+        else:
+            t_stop = max([float(train.t_stop.rescale("ms").magnitude) for train in trains] + [times.max(initial=0.0)])
+        first = trains[0]
+        moved = SpikeTrainList.from_spike_time_array(
+            times, ids, channels, t_stop=t_stop * pq.ms, units="ms", t_start=first.t_start,
+            source_population=first.annotations.get("source_population"),
+            source_index=np.array([train.annotations.get("source_index") for train in trains]))
+        moved.segment = segment
+        segment.spiketrains = moved
 
     @property
     def pynn_version(self) -> str:
