@@ -31,6 +31,17 @@ UNJUDGED_REASONS = (GRID_TIE, INTEGRATION_ERROR, NO_CLOSED_FORM, "undefined meas
 SEVERITY = ("fail", "poor", "unavailable", "pass", "info")
 SYMBOL = {"pass": "pass", "poor": "poor", "fail": "**FAIL**", "unavailable": "n/a", "info": "info"}
 FLOOR = 1e-16  # errors of exactly 0 are drawn here on a log axis
+#: Metrics drawn first in the error-against-dt figures, when they have an error.
+PLOTTED_FIRST = ("rate_hz", "input_resistance_mohm", "attenuation", "tau_ms", "mean_isi_ms", "first_spike_ms",
+                 "spike_peak_mv", "spike_half_width_ms", "mean_latency_ms")
+
+
+FIGURE_CAPTION = (
+    "Each point: the largest |error| over the check's points at that step, against the closed form or, without "
+    "one, against the same simulator at the finest step. Dashed: the tolerance derived for that simulator "
+    "(where judged). Dotted: slopes dt^p of the declared orders. Errors that do not shrink with dt come from "
+    "elsewhere: a rate counted over D seconds is quantised by 1/D (1 Hz in 1 s), and a cable's steady state "
+    "carries the spatial error of its compartments.\n")
 
 
 def worst(verdicts) -> str:
@@ -71,7 +82,11 @@ def model_figure(table: pd.DataFrame, model: str, path: Path) -> Path | None:
     against the same simulator at the finest dt; a grey guide of each declared order."""
     rows = table[(table["model"] == model) & (table["kind"].isin(["closed form", "convergence"]))]
     rows = rows[np.isfinite(rows["error"])]
-    checks = [c for c in dict.fromkeys(rows["check"]) if rows.loc[rows["check"] == c, "error"].max() > 0][:4]
+    checks = [c for c in dict.fromkeys(rows["check"]) if rows.loc[rows["check"] == c, "error"].max() > 0]
+    # continuous measures first: a count's error is a whole number, and says little about order
+    checks = sorted(checks, key=lambda c: (c.split(" ")[0] not in PLOTTED_FIRST,
+                                           PLOTTED_FIRST.index(c.split(" ")[0]) if c.split(" ")[0] in PLOTTED_FIRST
+                                           else 0))[:4]
     if not checks:
         return None
     fig, axes = plt.subplots(1, len(checks), figsize=(4.2 * len(checks), 3.6), squeeze=False)
@@ -178,6 +193,7 @@ def _model_section(table, model, figure) -> str:
     lines.append(markdown_table(per_dt.rename_axis("dt (ms)")))
     if figure is not None:
         lines.append(f"\n![{model}: error against dt]({figure.as_posix()})\n")
+        lines.append(FIGURE_CAPTION)
     published = mine[mine["kind"] == "published"]
     if len(published):
         lines.append(f"Published values and benchmarks (at dt = {published['dt_ms'].iloc[0]:g} ms):\n")
@@ -187,6 +203,8 @@ def _model_section(table, model, figure) -> str:
     why = unjudged["reason"].str.split(":").str[0]
     unjudged = unjudged.assign(why=why)[why.isin(UNJUDGED_REASONS)]
     reasons = unjudged.groupby("simulator")["why"].agg(lambda w: ", ".join(sorted(set(w))))
+    if len(reasons):
+        lines.append("")
     for pair, why in reasons.items():
         lines.append(f"- {pair}: shown, not judged ({why})")
     bad = mine[mine["verdict"].isin(["fail", "poor"])]
@@ -195,6 +213,8 @@ def _model_section(table, model, figure) -> str:
         lines.append(markdown_table(bad[["simulator", "dt_ms", "check", "value", "reference", "error", "tolerance",
                                          "verdict", "reason"]], index=False))
     refused = mine[mine["verdict"] == "unavailable"].drop_duplicates("simulator")
+    if len(refused):
+        lines.append("")
     for _, row in refused.iterrows():
         lines.append(f"- not on {row['simulator']}: {row['reason']}")
     return "\n".join(lines)
