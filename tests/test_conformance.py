@@ -126,3 +126,25 @@ def test_a_disagreement_names_the_simulator_closer_to_theory():
     verdicts = with_referee(explorer.verdicts(comparison), notes)
     failed = verdicts[~verdicts["pass"]]
     assert list(failed["metric"]) == ["rate_hz"] and "closer to theory" in failed["worst_at"].iloc[0]
+    # a simulator with no value where theory has one (it did not fire) is the farther
+    table.loc[moved, "rate_hz"] = np.nan
+    table.loc[(table["simulator"] == pair[0]) & (table["i_offset"] == 1.6), "rate_hz"] += 10.0
+    notes = referee(registry.get("lif"), explorer.compare(table, pair, distances=False), table)
+    assert notes[(f"{pair[1]} vs {pair[0]}", "rate_hz")].startswith(f"closer to theory: {pair[0]} ")
+
+
+def test_crank_nicolson_bounds_nothing_when_dt_reaches_twice_tau_m():
+    """Crank-Nicolson has no time constant for dt ≥ 2·tau_m (its mode factor turns
+    negative): the crossing error is unbounded and the points are not judged (it was 0,
+    which treated the oscillating scheme as exact)."""
+    from zoo.declarations.numerics import Numerics, Scheme
+    from zoo.declarations.tolerances import crossing_error_ms, grid_if_tolerances
+
+    rows = pd.DataFrame({"rate_hz_closed_form": [50.0, 50.0], "tau_m": [0.04, 10.0], "cm": 0.001, "i_offset": 1.0,
+                         "v_rest": -65.0, "v_reset": -65.0, "v_thresh": -50.0, "tau_refrac": 2.0, "n_spikes": 50,
+                         "mean_isi_ms": 20.0})
+    numerics = Numerics(0.1, 1000.0, (Scheme("crank_nicolson", order=2), Scheme("exact")))
+    crossing = crossing_error_ms(rows, numerics)
+    assert np.isinf(crossing[0]) and 0 < crossing[1] < np.inf
+    tolerances = grid_if_tolerances(rows, numerics)
+    assert np.isnan(tolerances["n_spikes"][0]) and np.isfinite(tolerances["n_spikes"][1])

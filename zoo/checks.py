@@ -19,7 +19,7 @@ import pandas as pd
 import explorer
 
 from . import backends, registry
-from .declarations.verdicts import COLUMNS, point_labels, verdict_row, worst_row
+from .declarations.verdicts import COLUMNS, errors, point_labels, verdict_row, worst_row
 
 
 @dataclass
@@ -124,8 +124,9 @@ def referee(model, comparison: pd.DataFrame, table: pd.DataFrame) -> dict[tuple[
             notes[(pair, metric)] = "the closed form does not apply at these points"
             continue
         a, b = rows["simulator_a"].iloc[0], rows["simulator_b"].iloc[0]
-        error_a = float(np.mean(np.abs(rows["value_a"].to_numpy(float)[known] - theory[known])))
-        error_b = float(np.mean(np.abs(rows["value_b"].to_numpy(float)[known] - theory[known])))
+        # a side without a value where theory has one (it did not fire) is infinitely far
+        error_a = float(np.mean(errors(rows["value_a"].to_numpy(float)[known], theory[known])))
+        error_b = float(np.mean(errors(rows["value_b"].to_numpy(float)[known], theory[known])))
         if error_a == error_b:
             notes[(pair, metric)] = f"both equally far from theory (mean |error| {error_a:.3g})"
             continue

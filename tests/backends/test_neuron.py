@@ -111,6 +111,20 @@ def test_runs_do_not_accumulate_cells(model):
     assert counts[0] == counts[1] == counts[2]
 
 
+def test_runs_with_projections_do_not_accumulate_connections():
+    """PyNN-NEURON also lists every Projection for good, and their NetCons hold the
+    target cells: the backend drops them at the end of a run."""
+    from neuron import h
+
+    from zoo.conformance.differences import measure_psp
+
+    counts = []
+    for _ in range(3):
+        measure_psp("neuron", DT_MS)
+        counts.append((sum(1 for _ in h.allsec()), h.List("NetCon").count(), h.List("VecStim").count()))
+    assert counts[0] == counts[1] == counts[2]
+
+
 @pytest.mark.parametrize("model, currents", [("hh", np.linspace(0.0, 2.0, 9)), ("hh_traub", [0.2, 0.4, 0.6, 0.8, 1.0])])
 def test_hh_counts_equal_the_accurate_simulators_at_fine_steps(model, currents):
     """The currents of the issue-4 agreement tests, 500 ms at dt = 0.01 ms: NEURON's

@@ -140,7 +140,11 @@ class NeuronBackend(Backend):
         cells of the runs before it (measured: 50, 100, 150 HH cells; 1.4, 2.0, 2.8 s)."""
         from .neuron_cells import forget
 
+        from pyNN.neuron import projections
+
         simulator = self.pynn.simulator
+        # PyNN-NEURON lists every Projection for good; their NetCons hold the target cells
+        projections._projections.clear()
         cells = [cell._cell for population in self._populations for cell in population.all_cells
                  if getattr(cell, "_cell", None) is not None]
         super().end()
@@ -186,7 +190,10 @@ def load_zoo_mechanisms() -> None:
         if not list(cache.glob("*/libnrnmech.so")):
             for source in sources:
                 shutil.copy(source, cache / source.name)
-            nrnivmodl = shutil.which("nrnivmodl", path=str(Path(sys.executable).parent)) or "nrnivmodl"
+            nrnivmodl = shutil.which("nrnivmodl", path=str(Path(sys.executable).parent)) or shutil.which("nrnivmodl")
+            if nrnivmodl is None:
+                raise RuntimeError("nrnivmodl (from the neuron package) is not on this environment's path; "
+                                   "it compiles the zoo's NEURON mechanisms: run `make setup`")
             build = subprocess.run([nrnivmodl, "."], cwd=cache, capture_output=True, text=True)
             if build.returncode:
                 raise RuntimeError(f"nrnivmodl failed on the zoo's mechanisms in {cache}: {build.stderr[-2000:]}")

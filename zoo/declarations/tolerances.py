@@ -92,12 +92,14 @@ def crossing_error_ms(rows, numerics: Numerics) -> np.ndarray:
                 starts = [np.asarray(rows[k], dtype=float) for k in ("v_reset", "v_rest")]
                 charge = np.max([tau_m * np.log((v_inf - v0) / (v_inf - v_thresh)) for v0 in starts], axis=0)
                 tau_s = SCHEME_TIME_CONSTANT[scheme.name](numerics.dt_ms, tau_m)
-                error = np.where(np.isinf(tau_m), 0.0, np.abs(tau_s / tau_m - 1.0) * charge)
+                # no time constant (Crank-Nicolson at dt ≥ 2·tau_m oscillates): nothing bounded
+                error = np.where(np.isinf(tau_m), 0.0, np.where(np.isnan(tau_s), np.inf,
+                                                                np.abs(tau_s / tau_m - 1.0) * charge))
             else:
                 slope = np.where(np.isinf(tau_m), i / cm, (v_inf - v_thresh) / tau_m)
                 steps = 1000.0 / rate / numerics.dt_ms
                 error = steps * scheme.step_error_mv / slope
-            bound = np.maximum(bound, np.where(firing, np.nan_to_num(error, nan=0.0, posinf=0.0), 0.0))
+            bound = np.maximum(bound, np.where(firing, np.nan_to_num(error, nan=0.0, posinf=np.inf), 0.0))
     return bound
 
 
@@ -214,7 +216,9 @@ def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
     # ~n² exponentials: identical trains give sqrt(round-off) ≈ n·1e-8, not 0.
     exact_van_rossum = 1e-7 * (n + 1)
     shown_only = np.full_like(n, np.nan)
-    return {
+    # where the scheme bounds no crossing (Crank-Nicolson at dt ≥ 2·tau_m) nothing is judged
+    bounded = np.isfinite(crossing)
+    tolerances = {
         "n_spikes": count,
         "rate_hz": count / (window_ms / 1000.0) + FLOAT_SLACK,
         "first_spike_ms": step,  # the first interval, from v_rest, may sit on a tie of its own
@@ -223,8 +227,10 @@ def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
         "van_rossum": np.where(ties, shown_only, exact_van_rossum),
         "victor_purpura": np.where(ties, shown_only, exact),
         "coincidence_factor": np.where(ties, shown_only, exact),
-        GRID_TIE_KEY: reasons,
     }
+    tolerances = {name: np.where(bounded, value, np.nan) for name, value in tolerances.items()}
+    tolerances[GRID_TIE_KEY] = reasons
+    return tolerances
 
 
 def _rate_window_ms(pairs, duration_ms: float) -> np.ndarray:
