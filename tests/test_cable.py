@@ -210,3 +210,42 @@ def test_steady_metrics_of_a_run_too_short_to_settle_are_nan_with_a_note():
     assert "input_resistance_mohm and attenuation are NaN" in note and "at least 93.1 ms" in note
     settled = zoo.run("cable", SIMULATORS[0], duration_ms=94.0)
     assert np.isfinite(settled.summary["input_resistance_mohm"].iloc[0]) and not settled.notes
+
+
+#: Rallpack 1's analytic reference at x = 0 (t in s, V in V), as shipped with Brian2's
+#: tests (brian2/tests/rallpack_data/ref_cable.0; Bhalla, Bilitch & Bower 1992).
+RALLPACK1_REFERENCE_X0 = [(0.00005, -5.992262e-02), (0.0001, -5.782250e-02), (0.001, -4.247172e-02),
+                          (0.005, -1.624285e-02), (0.01, 1.473291e-03), (0.02, 2.485278e-02),
+                          (0.035, 4.910258e-02)]
+
+
+def test_the_analytic_cable_reproduces_the_rallpack_reference():
+    p = studies.RALLPACK1
+    t_s, v = np.array(RALLPACK1_REFERENCE_X0).T
+    ours = cable_theory.transient_mv([0.0], t_s * 1000.0, p["amplitude"], p["length"], p["diameter"], p["Rm"],
+                                     p["Ra"], p["cm"])[:, 0] + p["v_rest"]
+    np.testing.assert_allclose(ours, v * 1000.0, rtol=0, atol=1e-5)  # the reference's 7 digits: 1e-8 V
+
+
+def test_the_cable_solutions_settle_at_their_steady_states():
+    """After many time constants the analytic series is the cosh profile, and the exact
+    compartmental solution under either scheme is the compartmental steady state."""
+    args = (0.1, 1000.0, 1.0, 40000.0, 100.0)
+    x = np.array([0.5, 500.0, 999.5])
+    settled = cable_theory.transient_mv(x, [2000.0], *args, 1.0)[0]
+    np.testing.assert_allclose(settled, cable_theory.steady_state_mv(x, *args), rtol=1e-12)
+    steady = cable_theory.compartmental_steady_state_mv(1000, *args)
+    for scheme in ("crank_nicolson", "implicit_euler"):
+        late = cable_theory.compartmental_transient_mv([0, 999], [40000], 0.05, scheme, 1000, *args, 1.0)[0]
+        np.testing.assert_allclose(late, steady[[0, 999]], rtol=1e-9)
+        first = cable_theory.compartmental_transient_mv([0, 999], [0], 0.05, scheme, 1000, *args, 1.0)[0]
+        np.testing.assert_array_equal(first, [0.0, 0.0])
+
+
+@pytest.mark.parametrize("simulator", runs("cable"))
+def test_rallpack1_each_simulator_is_its_declared_scheme(simulator):
+    """Rallpack 1 (1000 compartments, 250 ms): v at both ends equals the compartmental
+    cable solved exactly under the simulator's declared scheme, to round-off."""
+    rows = studies.rallpack1_rows(simulator)
+    judged = [r for r in rows if r["judged"]]
+    assert len(judged) == 2 and all(r["pass"] for r in judged), judged

@@ -161,7 +161,7 @@ def cmd_conformance(args) -> int:
     print(", ".join(f"{counts.get(v, 0)} {v}" for v in ("pass", "poor", "fail", "unavailable", "info")))
     print(f"table: {Path(args.out) / 'conformance.parquet'}")
     print(f"report: {files[0]} and {files[1]}")
-    return 1 if counts.get("fail", 0) else 0
+    return 1 if counts.get("fail", 0) or counts.get("poor", 0) else 0
 
 
 def cmd_sweep(args) -> int:
@@ -362,7 +362,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(verb=cmd_check)
 
     p = verbs.add_parser("conformance", help="every model x simulator x time step against theory and each other: "
-                                             "a Parquet table and a report; exit 1 on a failure")
+                                             "a Parquet table and a report; exit 1 on a poor or failed check")
     p.add_argument("--quick", action="store_true",
                    help="two time steps, at most six values per swept parameter, no published-value studies")
     p.add_argument("--model", action="append", choices=registry.list_models(), help="repeat for several (default: all)")

@@ -32,8 +32,9 @@ import pandas as pd
 import explorer
 
 from .. import backends, registry
+from ..declarations import zoo_version
 from ..checks import closed_form_rows, referee, with_referee
-from ..declarations.verdicts import INFORMATION
+from ..declarations.verdicts import INFORMATION, errors
 from . import differences
 
 #: The time steps of the full matrix (ms), coarsest first.
@@ -144,7 +145,8 @@ def _model_rows(name, simulators, quick, out, address, say) -> list[dict]:
             study = registry.load(entry_point)
             for simulator in runnable:
                 say(f"{name}: {entry_point} on {simulator}")
-                rows += [_from_verdict(name, model.protocol.dt_ms, "published", row)
+                # a study sets its own time steps (stated in its rows): no single dt
+                rows += [_from_verdict(name, np.nan, "published", row)
                          for row in _stored_study(out, name, entry_point, simulator, study)]
     return rows
 
@@ -178,10 +180,14 @@ def _convergence_rows(model, tables, simulators) -> list[dict]:
             for metric in covered:
                 if metric not in mine:
                     continue
-                error = np.nanmax(np.abs(mine[metric].to_numpy(float) - reference[metric].to_numpy(float)),
-                                  initial=0.0)
+                both = mine[metric].notna().to_numpy() | reference[metric].notna().to_numpy()
+                if not both.any():
+                    continue  # no point has a value at either step: nothing to say
+                # a point with a value at one step only (it fired at one and not the other) is inf
+                error = float(np.max(errors(mine[metric].to_numpy(float)[both],
+                                            reference[metric].to_numpy(float)[both])))
                 rows.append(_row(model.name, simulator, dt, "convergence", f"{metric} vs dt = {finest:g} ms",
-                                 error=float(error), points=int(mine[metric].notna().sum()), verdict="info",
+                                 error=error, points=int(both.sum()), verdict="info",
                                  reason=f"information: {scheme.name}", order=scheme.order))
     return rows
 
@@ -198,7 +204,8 @@ def _scheme(model, simulator):
 
 def _stored_study(out, name, entry_point, simulator, study) -> list[dict]:
     """A study's verdict rows, stored so that a resumed matrix does not rerun it."""
-    path = out / "studies" / f"{name}-{entry_point.rpartition(':')[2]}-{simulator}.json"
+    version = f"{simulator}-{backends.version(simulator)}-zoo-{zoo_version()}-r{registry.get(name).revision}"
+    path = out / "studies" / f"{name}-{entry_point.rpartition(':')[2]}-{version}.json"
     if path.exists():
         return json.loads(path.read_text())
     rows = study(simulator)

@@ -196,7 +196,7 @@ def _model_section(table, model, figure) -> str:
         lines.append(FIGURE_CAPTION)
     published = mine[mine["kind"] == "published"]
     if len(published):
-        lines.append(f"Published values and benchmarks (at dt = {published['dt_ms'].iloc[0]:g} ms):\n")
+        lines.append("Published values and benchmarks (each study runs at the time steps its rows state):\n")
         lines.append(markdown_table(published[["simulator", "check", "value", "reference", "error", "tolerance",
                                                "verdict"]], index=False))
     unjudged = mine[(mine["kind"] == "agreement") & (mine["verdict"] == "info")]

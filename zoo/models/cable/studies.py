@@ -143,18 +143,18 @@ def rallpack1(simulator: str, dt_ms: float = RALLPACK1_DT_MS) -> dict:
 
 
 def rallpack1_rows(simulator: str, dt_ms: float = RALLPACK1_DT_MS) -> list[dict]:
-    """At each end: the largest |v − analytic| against what the declared scheme on 1000
-    compartments must leave (computed exactly), and the simulator against that exact
-    discrete solution (round-off only)."""
+    """At each end: the largest |v − analytic| (shown, with what the declared scheme on
+    1000 compartments leaves, computed exactly), and the simulator against that exact
+    discrete solution, judged to round-off."""
     found = rallpack1(simulator, dt_ms)
     rows = []
     for end, name in ((0, "x=0"), (1, "x=L")):
         error = float(np.max(np.abs(found["simulated_mv"][:, end] - found["analytic_mv"][:, end])))
         expected = float(np.max(np.abs(found["predicted_mv"][:, end] - found["analytic_mv"][:, end])))
-        peak = float(np.max(np.abs(found["analytic_mv"][:, end])))
-        slack = theory.ROUND_OFF * peak
-        rows.append(verdict_row(simulator, f"Rallpack 1 {name} vs analytic (mV)", error, 0.0, error,
-                                expected + slack,
+        slack = theory.ROUND_OFF * float(np.max(np.abs(found["analytic_mv"][:, end])))
+        # shown: what remains is the scheme's, judged by the row below (the simulator against
+        # its scheme solved exactly); a tolerance here would only restate that
+        rows.append(verdict_row(simulator, f"Rallpack 1 {name} vs analytic (mV)", error, 0.0, error, np.nan,
                                 f"{found['scheme']} at dt {dt_ms:g} ms on 1000 compartments leaves {expected:.3g} mV"))
         exact = float(np.max(np.abs(found["simulated_mv"][:, end] - found["predicted_mv"][:, end])))
         rows.append(verdict_row(simulator, f"Rallpack 1 {name} vs its scheme (mV)", exact, 0.0, exact, slack,
