@@ -40,6 +40,35 @@ RULES = (
 SIMULATOR_MODULES = ("nest", "brian2", "neuron", "pyNN.nest", "pyNN.brian2", "pyNN.neuron")
 
 
+#: Simulator names that are also column names of the zoo's tables ("neuron": a neuron's
+#: index in spike and trace tables).
+COLUMN_NAMES = {"neuron"}
+
+
+def names_a_column(node, parents) -> bool:
+    """Whether a constant that is also a column name is used as one. It names the
+    simulator where it is compared for (in)equality, given as a ``simulator(s)=``
+    keyword, or passed to a call that takes simulators (run, load, sweep, check, ...)."""
+    if node.value not in COLUMN_NAMES:
+        return False
+    parent = parents.get(node)
+    if isinstance(parent, (ast.List, ast.Tuple, ast.Set)):
+        parent = parents.get(parent)
+    if isinstance(parent, ast.Compare):
+        return not any(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in parent.ops)
+    if isinstance(parent, ast.keyword):
+        return "simulator" not in (parent.arg or "")
+    if isinstance(parent, ast.Call):
+        function = parent.func.attr if isinstance(parent.func, ast.Attribute) else getattr(parent.func, "id", "")
+        return not any(word in function for word in SIMULATOR_TAKING_CALLS)
+    return True
+
+
+#: Calls whose arguments are simulator names.
+SIMULATOR_TAKING_CALLS = ("run", "load", "sweep", "check", "backend", "numerics", "version", "available",
+                          "compare", "conformance")
+
+
 def layer_of(module: str) -> str | None:
     for pattern, layer in RULES:
         if fnmatch.fnmatchcase(module, pattern):
@@ -123,9 +152,7 @@ def test_an_upward_import_is_caught(module, statement):
 def test_no_simulator_outside_the_backend_layer():
     """Above ``zoo.backends`` no module imports a simulator or writes a simulator's
     name as a value: simulators come from the backend registry."""
-    # "neuron" is also the zoo's column of a neuron's index (spike and trace tables):
-    # as a value it names the column, not the simulator
-    names = set(backends.names()) - {"neuron"}
+    names = set(backends.names())
     found = []
     for module, (source, is_package) in sources().items():
         if layer_of(module) == "backends":
@@ -134,7 +161,19 @@ def test_no_simulator_outside_the_backend_layer():
         for line, target in imports(module, source, is_package, set()):
             if any(target == s or target.startswith(s + ".") for s in SIMULATOR_MODULES):
                 found.append(f"{module}:{line} imports {target}")
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and node.value in names:
+            if isinstance(node, ast.Constant) and node.value in names and not names_a_column(node, parents):
                 found.append(f"{module}:{node.lineno} names the simulator {node.value!r}")
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("code, column", [
+    ('x == "neuron"', False), ('run("lif", "neuron")', False), ('f(simulator="neuron")', False),
+    ('sweep(simulators=["neuron"])', False), ('spikes["neuron"]', True), ('table.groupby("neuron")', True),
+    ('table.drop(columns="neuron")', True), ('c not in ("neuron", "t_ms")', True)])
+def test_a_simulator_name_that_is_also_a_column_is_told_apart(code, column):
+    tree = ast.parse(code)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    node = next(n for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value == "neuron")
+    assert names_a_column(node, parents) is column
