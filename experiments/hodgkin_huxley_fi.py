@@ -24,6 +24,7 @@ import pandas as pd
 
 import zoo
 from zoo import backends
+from zoo.declarations.numerics import ACCURATE_WITHIN_STEP
 from zoo.models.hh import RHEOBASE_UA_CM2, na_to_ua_per_cm2, ua_per_cm2_to_na
 from zoo.models.hh.studies import find_rheobase
 
@@ -81,7 +82,7 @@ def spike_time_bound_ms(scheme, dt_ms: float) -> float:
     within 2·dt + 2·0.005 ms of the reference. A fixed-step scheme of order p drifts by
     O(dt^p) per period, without a declared constant: no bound, its observed order is
     reported instead (NaN)."""
-    if scheme.name in ("adaptive_rkf45", "rk4_substeps"):
+    if scheme.name in ACCURATE_WITHIN_STEP:
         return 2 * dt_ms + 2 * REFERENCE_DT_MS
     return float("nan")
 

@@ -143,10 +143,13 @@ def _recorder(store: Store, counts: dict, bar):
     """Store a finished task's rows at once (so a kill loses nothing finished) and count them."""
 
     def record(rows: pd.DataFrame) -> None:
-        store.write(rows)
-        ok = int((rows["status"] == "ok").sum())
-        counts["ok"] += ok
-        counts["failed"] += len(rows) - ok
+        # Ctrl-C waits until the rows are both stored and counted: between the two, the
+        # message would have counted fewer points than the store holds
+        with _sigint_deferred():
+            store.write(rows)
+            ok = int((rows["status"] == "ok").sum())
+            counts["ok"] += ok
+            counts["failed"] += len(rows) - ok
         bar.update(len(rows))
         bar.set_postfix(failed=counts["failed"], refresh=False)
 
@@ -259,6 +262,16 @@ def _ignore_sigint() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the process's main thread: the inherited setting stays
         pass
+
+
+@contextlib.contextmanager
+def _sigint_deferred():
+    """SIGINT held back (not lost) in this thread until the block ends."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 @contextlib.contextmanager

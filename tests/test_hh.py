@@ -11,6 +11,7 @@ import pytest
 
 import zoo
 from zoo import backends
+from zoo.declarations.numerics import ACCURATE_WITHIN_STEP
 from zoo.models import hh
 from zoo.models.hh import studies
 
@@ -45,7 +46,7 @@ def accurate(simulator: str) -> bool:
     RK4 substeps), so that its spikes land within one step of the exact peak's step;
     a fixed-step second-order scheme instead drifts by O(dt²) per period
     (tests/backends/test_neuron.py measures its order)."""
-    return backends.backend_class(simulator).numerics["HH_curr_alpha"].name in ("adaptive_rkf45", "rk4_substeps")
+    return backends.backend_class(simulator).numerics["HH_curr_alpha"].name in ACCURATE_WITHIN_STEP
 
 
 ACCURATE = tuple(s for s in runs("hh") if accurate(s))

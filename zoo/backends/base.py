@@ -57,6 +57,9 @@ class Backend:
     #: Steps to add to the simulator's recorded spike times to report them at the end
     #: of the detection step (see module docstring).
     spike_report_offset_steps: int = 0
+    #: Steps the simulator runs past the end so that a spike of the last step is
+    #: reported; samples and spikes after the end are dropped (:meth:`report_spikes`).
+    steps_past_end: int = 0
     #: The sample of v at a spike's step reads v_reset (else the value that crossed
     #: threshold: the module docstring).
     records_reset_at_spike_step: bool = True
@@ -254,7 +257,9 @@ class Backend:
         between slices (a simulator's own loop may not check for it), and with
         ``progress`` a bar on stderr shows runs predicted to last longer than
         :data:`PROGRESS_AFTER_S`. Slicing changes no result (``tests/test_progress.py``),
-        except where a backend declares it does (``slicing_changes_compartments``)."""
+        except where a backend declares it does (``slicing_changes_compartments``).
+        A backend may run ``steps_past_end`` more steps (what follows is dropped)."""
+        duration_ms = duration_ms + self.steps_past_end * float(self.pynn.get_time_step())
         with self.quiet():
             if self._compartmental and self.slicing_changes_compartments:
                 self.pynn.run(duration_ms)
@@ -308,8 +313,13 @@ class Backend:
         """Put the segment's spike trains, as PyNN returned them, at the zoo's reported
         times (in place, kept in Neo's multiplexed form), so the Neo block and the
         tables say the same."""
+        if self.steps_past_end and self._duration_ms is not None:
+            end = self._duration_ms + dt_ms / 2
+            segment.analogsignals = [signal[:int(np.sum(signal.times.rescale("ms").magnitude <= end))]
+                                     for signal in segment.analogsignals]
         trains = segment.spiketrains
-        if not (self.spike_report_offset_steps or self.spike_times_accumulate_round_off) or not len(trains):
+        if not (self.spike_report_offset_steps or self.spike_times_accumulate_round_off
+                or self.steps_past_end) or not len(trains):
             return
         import quantities as pq
         from neo.core.spiketrainlist import SpikeTrainList
@@ -321,12 +331,16 @@ class Backend:
         shifted = np.asarray(times.rescale("ms").magnitude) + self.spike_report_offset_steps * dt_ms
         if self.spike_times_accumulate_round_off:
             shifted = np.round(shifted / dt_ms) * dt_ms
+        ids = np.asarray(ids)
+        if self.steps_past_end and self._duration_ms is not None:
+            kept = shifted <= self._duration_ms + dt_ms / 2
+            shifted, ids = shifted[kept], ids[kept]
         # PyNN builds the list from arrays (Neo's from_spike_time_array); read its
         # metadata without turning it into a thousand SpikeTrain objects
         metadata = trains._spiketrain_metadata
         t_stop = max(float(pq.Quantity(metadata["t_stop"], "ms")), float(shifted.max(initial=0.0)))
         moved = SpikeTrainList.from_spike_time_array(
-            shifted, np.asarray(ids), trains._all_channel_ids, t_stop=t_stop * pq.ms, units="ms",
+            shifted, ids, trains._all_channel_ids, t_stop=t_stop * pq.ms, units="ms",
             t_start=metadata["t_start"], **trains._annotations)
         moved.segment = segment
         segment.spiketrains = moved
@@ -348,7 +362,7 @@ class Backend:
         times = times + self.spike_report_offset_steps * dt_ms
         if self.spike_times_accumulate_round_off:
             times = np.round(times / dt_ms) * dt_ms
-        if self._duration_ms is not None:  # a backend may run past the end (NEURON)
+        if self.steps_past_end and self._duration_ms is not None:  # what followed the end is dropped
             kept = times <= self._duration_ms + dt_ms / 2
             times, ids = times[kept], ids[kept]
             t_stop = self._duration_ms

@@ -45,6 +45,9 @@ class NeuronBackend(Backend):
     spike_times_accumulate_round_off = True
     # the reset is an event delivered at the start of the next step
     records_reset_at_spike_step = False
+    # a spike detected at the end of a step is an event delivered at the start of the
+    # next: without one more step a spike at the run's end was lost (5731 vs NEST's 5732)
+    steps_past_end = 1
     max_threads = 1
     unavailable_cell_types = {
         "SRM_curr_exp": "no NEURON translation yet: its spike discards the synaptic currents in flight, which PyNN's "
@@ -114,22 +117,6 @@ class NeuronBackend(Backend):
         h.usetable_hh = 0
         h.usetable_hh_traub = 0
         return sim
-
-    def run(self, duration_ms: float, progress: bool = False) -> None:
-        """One step more than asked: NEURON delivers the spike event of a threshold
-        crossing detected at the end of a step at the start of the next one, so a spike
-        at the end of the run would be lost (measured: 5731 against NEST's 5732 spikes,
-        the missing one at t = 500 ms). Spikes after the run and samples after it are
-        dropped (:meth:`report_spikes`)."""
-        super().run(duration_ms + float(self.pynn.get_time_step()), progress)
-
-    def report_spikes(self, segment, dt_ms: float) -> None:
-        super().report_spikes(segment, dt_ms)
-        if self._duration_ms is None:
-            return
-        end = self._duration_ms + dt_ms / 2
-        segment.analogsignals = [signal[:int(np.sum(signal.times.rescale("ms").magnitude <= end))]
-                                 for signal in segment.analogsignals]
 
     def end(self) -> None:
         """Also let NEURON free the run's cells. PyNN-NEURON keeps every population in its

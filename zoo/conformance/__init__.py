@@ -22,6 +22,7 @@ explain it), ``fail`` (beyond that), ``info`` (shown, not judged) and ``unavaila
 """
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Callable, Sequence
@@ -229,10 +230,16 @@ def _from_verdict(model: str, dt: float, kind: str, row: dict) -> dict:
                 reason=reason, order=scheme.order if scheme else None)
 
 
+@functools.cache
+def _version(simulator: str) -> str:
+    """The installed version (read once: there is a row per check)."""
+    return backends.version(simulator) if simulator in backends.names() else ""
+
+
 def _row(model, simulator, dt, kind, check, value=np.nan, reference=np.nan, error=np.nan, tolerance=np.nan,
          points=0, judged=0, verdict="info", reason="", order=None) -> dict:
     names = simulator.split(" vs ")
-    versions = [backends.version(s) if s in backends.names() else "" for s in names]
+    versions = [_version(s) for s in names]
     return {"model": model, "simulator": simulator, "simulator_version": " vs ".join(versions), "dt_ms": float(dt),
             "kind": kind, "check": check, "points": points, "judged": judged, "value": float(value),
             "reference": float(reference), "error": float(error), "tolerance": float(tolerance), "verdict": verdict,

@@ -10,7 +10,7 @@ import numpy as np
 from .metrics import (SPIKE_TRAIN_DISTANCES, VAN_ROSSUM_TAU_MS, VICTOR_PURPURA_COST_PER_MS,
                       Metric)
 from .model import Agreement
-from .numerics import Numerics
+from .numerics import ACCURATE_WITHIN_STEP, Numerics
 
 DISTANCE_NAMES = tuple(m.name for m in SPIKE_TRAIN_DISTANCES)
 
@@ -286,7 +286,7 @@ def peak_detection_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray
     n = np.asarray(pairs["n_spikes"], dtype=float)
     if "crank_nicolson" in numerics.names():
         return _unjudged_integration(PEAK_DETECTION_AGREEMENT.covers, len(n))
-    numerics.require("adaptive_rkf45", "rk4_substeps")
+    numerics.require(*ACCURATE_WITHIN_STEP)
     dt_ms = numerics.dt_ms
     voltage = voltage_tolerance_mv(numerics)
     mean_isi = np.asarray(pairs["mean_isi_ms"], dtype=float)
