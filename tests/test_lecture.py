@@ -1,0 +1,44 @@
+"""The lecture's LIF exercises: the discrete-time reference follows the lecture's update
+rule exactly, and the zoo's LIF, on every simulator, converges to the exact solution of
+the ODE that rule steps forward."""
+import numpy as np
+import pytest
+
+import zoo
+from experiments.lecture_lif_exercises import (INPUT, REFRACTORY_STEPS, STEP_MS, STEPS, TAU_STEPS,
+                                               exact_first_spike_ms, lecture_input, lecture_lif, zoo_parameters)
+
+from .conftest import runs
+
+
+def test_the_reference_is_the_lecture_update_rule():
+    """V_t = V_{t-1} + I_t - V_{t-1}/tau, by hand: 0.3, 0.57, 0.813, 1.0317 > 1 (a spike,
+    reset to 0) at steps 10-13."""
+    v, spikes = lecture_lif(lecture_input())
+    assert v[9] == 0.0 and v[10] == pytest.approx(0.3) and v[11] == pytest.approx(0.57)
+    assert v[12] == pytest.approx(0.813) and spikes[0] == 13 and v[13] == 0.0
+    assert v[14] == pytest.approx(0.3)  # from rest again
+    # every 4 steps while the input lasts (steps 10-29), then nothing: V stays at rest
+    assert spikes.tolist() == [13, 17, 21, 25, 29] and np.all(v[29:] == 0.0)
+
+
+def test_the_refractory_period_holds_v_at_rest():
+    """Exercise 2: after a spike at t, V stays at rest while t' - t < 5, then integrates."""
+    v, spikes = lecture_lif(lecture_input(), refractory=REFRACTORY_STEPS)
+    first = spikes[0]
+    assert np.all(v[first:first + REFRACTORY_STEPS] == 0.0) and v[first + REFRACTORY_STEPS] == pytest.approx(INPUT)
+    assert spikes.tolist() == [13, 21, 29]  # 4 steps held at rest plus 4 to reach threshold
+
+
+@pytest.mark.parametrize("simulator", runs("lif"))
+def test_the_zoo_lif_converges_to_the_exact_first_spike(simulator):
+    """The simulators integrate the ODE exactly and detect the crossing at the end of its
+    step: the first spike is the exact crossing rounded up to the grid, within dt of it
+    at dt = 1, 0.1 and 0.01 ms. The lecture's forward Euler (step 1 ms) fires earlier."""
+    exact = exact_first_spike_ms()
+    for dt in (1.0, 0.1, 0.01):
+        first = zoo.run("lif", simulator, dt_ms=dt, duration_ms=STEPS * STEP_MS, **zoo_parameters()).spikes["t_ms"].min()
+        assert exact <= first + 1e-9 <= exact + dt + 1e-9, (dt, first, exact)
+    euler = lecture_lif(lecture_input())[1][0] * STEP_MS
+    assert euler < exact  # forward Euler overshoots the rise: V_t = 3(1 - 0.9^t) > 3(1 - e^(-t/10))
+    assert TAU_STEPS * INPUT > 1  # the input drives V above threshold
