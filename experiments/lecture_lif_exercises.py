@@ -36,18 +36,27 @@ def lecture_input(steps: int = STEPS, on: int = ON, off: int = OFF, amplitude: f
 
 
 def lecture_lif(inputs: np.ndarray, tau: float = TAU_STEPS, threshold: float = THRESHOLD, v_rest: float = V_REST,
-                refractory: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                refractory: int = 0, scheme: str = "euler") -> tuple[np.ndarray, np.ndarray]:
     """The lecture's update rule, step by step: (V_t for t = 0 … n, spike steps).
     V_0 = v_rest; a spike when V_t > threshold, then V_t = v_rest; while
-    t − t_last < ``refractory`` (steps), V_t = v_rest."""
+    t − t_last < ``refractory`` (steps), V_t = v_rest.
+
+    ``scheme`` replaces the lecture's forward-Euler step (``"euler"``) by another step of
+    the same ODE, and fires at V_t ≥ threshold as the simulators do: ``"exact"``,
+    V_t = V_{t−1}·e^(−1/τ) + I_t·τ·(1 − e^(−1/τ)), or ``"crank_nicolson"``,
+    V_t = V_{t−1}·(1 − h/2)/(1 + h/2) + I_t/(1 + h/2), h = 1/τ (the zoo's LIF at dt = one
+    step, on a simulator declaring that scheme)."""
     v = np.full(len(inputs), v_rest, dtype=float)
     spikes, last = [], None
+    h = 1.0 / tau
+    decay, gain = {"euler": (1.0 - h, 1.0), "exact": (np.exp(-h), tau * (1.0 - np.exp(-h))),
+                   "crank_nicolson": ((1.0 - h / 2) / (1.0 + h / 2), 1.0 / (1.0 + h / 2))}[scheme]
     for t in range(1, len(inputs)):
         if last is not None and t - last < refractory:
             v[t] = v_rest
             continue
-        v[t] = v[t - 1] + inputs[t] - v[t - 1] / tau
-        if v[t] > threshold:
+        v[t] = v_rest + (v[t - 1] - v_rest) * decay + inputs[t] * gain
+        if v[t] > threshold if scheme == "euler" else v[t] >= threshold:
             spikes.append(t)
             v[t] = v_rest
             last = t

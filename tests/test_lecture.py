@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo import backends
 from experiments.lecture_lif_exercises import (INPUT, REFRACTORY_STEPS, STEP_MS, STEPS, TAU_STEPS,
                                                exact_first_spike_ms, lecture_input, lecture_lif, zoo_parameters)
 
@@ -42,3 +43,21 @@ def test_the_zoo_lif_converges_to_the_exact_first_spike(simulator):
     euler = lecture_lif(lecture_input())[1][0] * STEP_MS
     assert euler < exact  # forward Euler overshoots the rise: V_t = 3(1 - 0.9^t) > 3(1 - e^(-t/10))
     assert TAU_STEPS * INPUT > 1  # the input drives V above threshold
+
+
+@pytest.mark.parametrize("simulator", runs("lif"))
+@pytest.mark.parametrize("refractory", [0, REFRACTORY_STEPS])
+def test_at_one_step_the_zoo_is_the_lecture_loop_with_its_own_step(simulator, refractory):
+    """With dt = one lecture step, every simulator gives the lecture's loop with its
+    forward-Euler step replaced by the step of the scheme it declares (same spikes, V in
+    mV = −65 + 10·V): the only difference from the lecture is the integration, and the
+    refractory mapping (T steps → tau_refrac = (T − 1) ms) is the lecture's rule."""
+    scheme = backends.backend_class(simulator).numerics["IF_curr_exp"].name
+    v, spikes = lecture_lif(lecture_input(), refractory=refractory, scheme=scheme)
+    result = zoo.run("lif", simulator, dt_ms=STEP_MS, duration_ms=STEPS * STEP_MS, trace_neurons=[0],
+                     **zoo_parameters(refractory))
+    assert result.spikes["t_ms"].tolist() == pytest.approx((spikes * STEP_MS).tolist())
+    traces = result.traces[result.traces["variable"] == "v"]
+    at_spike = np.isin(np.round(traces["t_ms"].to_numpy()), spikes * STEP_MS)
+    expected = -65.0 + 10.0 * v[np.round(traces["t_ms"].to_numpy() / STEP_MS).astype(int)]
+    np.testing.assert_allclose(traces["value"].to_numpy()[~at_spike], expected[~at_spike], atol=1e-9)
