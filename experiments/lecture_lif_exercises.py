@@ -77,3 +77,127 @@ def exact_first_spike_ms(amplitude: float = INPUT, on: int = ON) -> float:
     onset at (on − 1)·Δ, V∞ = τ·I/Δ in units; crossing at s = τ·ln(V∞/(V∞ − θ))."""
     v_inf = TAU_STEPS * amplitude
     return (on - 1) * STEP_MS + TAU_STEPS * STEP_MS * np.log(v_inf / (v_inf - THRESHOLD))
+
+
+#: Time steps of the convergence study (ms): the lecture's step and finer.
+CONVERGENCE_DT_MS = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
+
+
+def lecture_ramp(steps: int = STEPS, on: int = ON, off: int = OFF, peak: float = 2 * INPUT) -> np.ndarray:
+    """Exercise 3's ramp: I_t rising linearly from 0 at step ``on`` to ``peak`` at ``off``, then 0."""
+    t = np.arange(steps + 1)
+    return np.where((t >= on) & (t < off), peak * (t - on) / (off - on), 0.0)
+
+
+def lecture_spike_train(steps: int = STEPS, every: int = 3, weight: float = 0.4, start: int = 5) -> np.ndarray:
+    """Exercise 3's spike train: an input spike every ``every`` steps from ``start``, each
+    adding ``weight`` to V in its step (the lecture's Σ w_i x_i with x_i ∈ {0, 1})."""
+    t = np.arange(steps + 1)
+    return np.where((t >= start) & ((t - start) % every == 0), weight, 0.0)
+
+
+def convergence(simulators) -> "pd.DataFrame":
+    """First spike of exercise 1 on each simulator and step, and the lecture's forward
+    Euler with the same step (its loop with τ = 10 ms/dt steps), against the exact
+    crossing."""
+    import pandas as pd
+
+    import zoo
+
+    exact = exact_first_spike_ms()
+    rows = []
+    for dt in CONVERGENCE_DT_MS:
+        steps_per_unit = round(STEP_MS / dt)
+        inputs = np.repeat(lecture_input(), steps_per_unit)[steps_per_unit - 1:] / steps_per_unit
+        _, euler = lecture_lif(inputs, tau=TAU_STEPS * steps_per_unit)
+        rows.append({"method": "forward Euler (the lecture's loop)", "dt_ms": dt,
+                     "first_spike_ms": euler[0] * dt, "error_ms": abs(euler[0] * dt - exact)})
+        for simulator in simulators:
+            first = zoo.run("lif", simulator, dt_ms=dt, duration_ms=STEPS * STEP_MS, trace_neurons=[],
+                            **zoo_parameters()).spikes["t_ms"].min()
+            rows.append({"method": simulator, "dt_ms": dt, "first_spike_ms": first, "error_ms": abs(first - exact)})
+    return pd.DataFrame(rows)
+
+
+def exercise_runs(simulators, refractory: int) -> dict:
+    """Exercise 1 (or 2, with ``refractory`` steps) on every simulator at dt = one step:
+    {name: (t_ms, V in the lecture's units, spike times in ms)}, the lecture's loop first."""
+    import zoo
+
+    v, spikes = lecture_lif(lecture_input(), refractory=refractory)
+    found = {"lecture (forward Euler)": (np.arange(STEPS + 1) * STEP_MS, v, spikes * STEP_MS)}
+    for simulator in simulators:
+        result = zoo.run("lif", simulator, dt_ms=STEP_MS, duration_ms=STEPS * STEP_MS, trace_neurons=[0],
+                         **zoo_parameters(refractory))
+        traces = result.traces[result.traces["variable"] == "v"]
+        t = np.concatenate([[0.0], traces["t_ms"].to_numpy()])
+        units = np.concatenate([[0.0], (traces["value"].to_numpy() - V_REST_MV) / MV_PER_UNIT])
+        found[simulator] = (t, units, result.spikes["t_ms"].to_numpy())
+    return found
+
+
+def plot(runs_by_exercise: dict, steps: "pd.DataFrame", path) -> None:
+    """V and spikes for exercises 1 and 2 (lecture loop and every simulator), and the
+    first spike's error against dt."""
+    from explorer.plots import new_figure
+
+    fig = new_figure(figsize=(15, 4.2))
+    axes = fig.subplots(1, 3)
+    markers = "os^v"
+    for ax, (title, found) in zip(axes[:2], runs_by_exercise.items()):
+        for (name, (t, v, spikes)), marker in zip(found.items(), markers):
+            ax.step(t, v, where="post", label=name, linewidth=1.2)
+            ax.plot(spikes, np.full(len(spikes), 1.25 + 0.08 * list(found).index(name)), marker, ms=5,
+                    label=f"{name} spikes")
+        ax.axhline(THRESHOLD, color="0.5", linestyle=":", label="threshold θ = 1")
+        ax.axvspan((ON - 1) * STEP_MS, (OFF - 1) * STEP_MS, color="0.92", label="input I = 0.3 (steps 10-29)")
+        ax.set_xlabel("time (ms) = step × 1 ms")
+        ax.set_ylabel("V (lecture units; 1 = 10 mV above rest)")
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=6, ncol=2, loc="upper right")
+    ax = axes[2]
+    for (method, rows), marker in zip(steps.groupby("method", sort=False), markers):
+        ax.loglog(rows["dt_ms"], np.maximum(rows["error_ms"], 1e-6), marker + "-", label=method)
+    dts = np.array(CONVERGENCE_DT_MS)
+    ax.loglog(dts, dts, ":", color="0.5", label="dt (one step)")
+    ax.set_xlabel("time step dt (ms)")
+    ax.set_ylabel("|first spike − exact crossing| (ms)")
+    ax.set_title("Exercise 1: first spike against dt", fontsize=10)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def main(quick: bool = False, out="out/lecture_lif_exercises") -> dict:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from zoo import backends, registry
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    simulators = backends.available(registry.get("lif"))
+    runs_by_exercise = {"Exercise 1: LIF in discrete time": exercise_runs(simulators, 0),
+                        f"Exercise 2: refractory period T = {REFRACTORY_STEPS} steps":
+                            exercise_runs(simulators, REFRACTORY_STEPS)}
+    steps = convergence(simulators[:1] if quick else simulators)
+    spikes = pd.DataFrame([{"exercise": title, "method": name, "spike_times_ms": list(map(float, s))}
+                           for title, found in runs_by_exercise.items() for name, (_, _, s) in found.items()])
+    steps.to_parquet(out / "convergence.parquet", index=False)
+    spikes.to_parquet(out / "spikes.parquet", index=False)
+    plot(runs_by_exercise, steps, out / "exercises.png")
+    print(spikes.to_string(index=False))
+    print(steps.to_string(index=False))
+    print(f"wrote {out}/exercises.png, spikes.parquet, convergence.parquet")
+    return {"spikes": spikes, "convergence": steps}
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one simulator in the convergence study")
+    parser.add_argument("--out", default="out/lecture_lif_exercises")
+    args = parser.parse_args()
+    main(quick=args.quick, out=args.out)
