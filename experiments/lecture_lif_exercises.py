@@ -20,6 +20,7 @@ spike's own step; the zoo clamps for tau_refrac after the spike's step: 4 ms.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 #: The lecture's exercise 1 (dimensionless, in steps).
 THRESHOLD, V_REST, TAU_STEPS, INPUT, ON, OFF, STEPS = 1.0, 0.0, 10.0, 0.3, 10, 30, 50
@@ -96,26 +97,40 @@ def lecture_spike_train(steps: int = STEPS, every: int = 3, weight: float = 0.4,
     return np.where((t >= start) & ((t - start) % every == 0), weight, 0.0)
 
 
-def convergence(simulators) -> "pd.DataFrame":
-    """First spike of exercise 1 on each simulator and step, and the lecture's forward
-    Euler with the same step (its loop with τ = 10 ms/dt steps), against the exact
-    crossing."""
-    import pandas as pd
+def exact_rise(t_ms) -> np.ndarray:
+    """V(t) of exercise 1 in the lecture's units before the first spike: V∞·(1 − e^(−s/τ)),
+    s = t − (ON − 1)·Δ ≥ 0, V∞ = τ·I/Δ."""
+    s = np.clip(np.asarray(t_ms, dtype=float) - (ON - 1) * STEP_MS, 0.0, None)
+    return TAU_STEPS * INPUT * (1.0 - np.exp(-s / (TAU_STEPS * STEP_MS)))
 
+
+def convergence(simulators) -> pd.DataFrame:
+    """Exercise 1 against the exact solution at each step dt: the largest error of V
+    before the first spike (lecture units) and of the first spike's time (ms), for the
+    lecture's forward Euler (its loop with τ = 10 ms/dt steps and the input per step
+    scaled by dt) and for each simulator."""
     import zoo
 
     exact = exact_first_spike_ms()
     rows = []
     for dt in CONVERGENCE_DT_MS:
-        steps_per_unit = round(STEP_MS / dt)
-        inputs = np.repeat(lecture_input(), steps_per_unit)[steps_per_unit - 1:] / steps_per_unit
-        _, euler = lecture_lif(inputs, tau=TAU_STEPS * steps_per_unit)
+        per_step = round(STEP_MS / dt)
+        t = np.arange(STEPS * per_step + 1) * dt
+        inputs = np.where((t > (ON - 1) * STEP_MS + 1e-9) & (t <= (OFF - 1) * STEP_MS + 1e-9), INPUT / per_step, 0.0)
+        v, euler = lecture_lif(inputs, tau=TAU_STEPS * per_step)
+        rise = t < euler[0] * dt
         rows.append({"method": "forward Euler (the lecture's loop)", "dt_ms": dt,
-                     "first_spike_ms": euler[0] * dt, "error_ms": abs(euler[0] * dt - exact)})
+                     "v_error": float(np.max(np.abs(v[rise] - exact_rise(t[rise])))),
+                     "first_spike_ms": euler[0] * dt, "spike_error_ms": abs(euler[0] * dt - exact)})
         for simulator in simulators:
-            first = zoo.run("lif", simulator, dt_ms=dt, duration_ms=STEPS * STEP_MS, trace_neurons=[],
-                            **zoo_parameters()).spikes["t_ms"].min()
-            rows.append({"method": simulator, "dt_ms": dt, "first_spike_ms": first, "error_ms": abs(first - exact)})
+            result = zoo.run("lif", simulator, dt_ms=dt, duration_ms=STEPS * STEP_MS, trace_neurons=[0],
+                             **zoo_parameters())
+            first = result.spikes["t_ms"].min()
+            traces = result.traces[(result.traces["variable"] == "v") & (result.traces["t_ms"] < first - dt / 2)]
+            simulated = (traces["value"].to_numpy() - V_REST_MV) / MV_PER_UNIT
+            rows.append({"method": simulator, "dt_ms": dt,
+                         "v_error": float(np.max(np.abs(simulated - exact_rise(traces["t_ms"].to_numpy())))),
+                         "first_spike_ms": first, "spike_error_ms": abs(first - exact)})
     return pd.DataFrame(rows)
 
 
@@ -136,7 +151,7 @@ def exercise_runs(simulators, refractory: int) -> dict:
     return found
 
 
-def plot(runs_by_exercise: dict, steps: "pd.DataFrame", path) -> None:
+def plot(runs_by_exercise: dict, steps: pd.DataFrame, path) -> None:
     """V and spikes for exercises 1 and 2 (lecture loop and every simulator), and the
     first spike's error against dt."""
     from explorer.plots import new_figure
@@ -145,24 +160,27 @@ def plot(runs_by_exercise: dict, steps: "pd.DataFrame", path) -> None:
     axes = fig.subplots(1, 3)
     markers = "os^v"
     for ax, (title, found) in zip(axes[:2], runs_by_exercise.items()):
-        for (name, (t, v, spikes)), marker in zip(found.items(), markers):
-            ax.step(t, v, where="post", label=name, linewidth=1.2)
-            ax.plot(spikes, np.full(len(spikes), 1.25 + 0.08 * list(found).index(name)), marker, ms=5,
-                    label=f"{name} spikes")
+        for index, ((name, (t, v, spikes)), marker) in enumerate(zip(found.items(), markers)):
+            line, = ax.step(t, v, where="post", linewidth=2.2 - 0.5 * index, label=f"{name} (markers: spikes)")
+            ax.plot(spikes, np.full(len(spikes), 1.3 + 0.1 * index), marker, ms=5, color=line.get_color())
         ax.axhline(THRESHOLD, color="0.5", linestyle=":", label="threshold θ = 1")
         ax.axvspan((ON - 1) * STEP_MS, (OFF - 1) * STEP_MS, color="0.92", label="input I = 0.3 (steps 10-29)")
         ax.set_xlabel("time (ms) = step × 1 ms")
         ax.set_ylabel("V (lecture units; 1 = 10 mV above rest)")
         ax.set_title(title, fontsize=10)
-        ax.legend(fontsize=6, ncol=2, loc="upper right")
+        ax.set_ylim(-0.05, 1.75)
+        ax.legend(fontsize=6, loc="upper left")
     ax = axes[2]
     for (method, rows), marker in zip(steps.groupby("method", sort=False), markers):
-        ax.loglog(rows["dt_ms"], np.maximum(rows["error_ms"], 1e-6), marker + "-", label=method)
+        ax.loglog(rows["dt_ms"], np.maximum(rows["v_error"], 1e-16), marker + "-", label=method)
     dts = np.array(CONVERGENCE_DT_MS)
-    ax.loglog(dts, dts, ":", color="0.5", label="dt (one step)")
+    top = steps["v_error"].max()
+    for order in (1, 2):
+        ax.loglog(dts, top * (dts / dts.max()) ** order, ":", color="0.5")
+        ax.annotate(f"dt^{order}", (dts.min(), top * (dts.min() / dts.max()) ** order), fontsize=7, color="0.4")
     ax.set_xlabel("time step dt (ms)")
-    ax.set_ylabel("|first spike − exact crossing| (ms)")
-    ax.set_title("Exercise 1: first spike against dt", fontsize=10)
+    ax.set_ylabel("max |V − exact| before the first spike (lecture units)")
+    ax.set_title("Exercise 1: error of V against dt (0 drawn at 1e-16)", fontsize=10)
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -170,8 +188,6 @@ def plot(runs_by_exercise: dict, steps: "pd.DataFrame", path) -> None:
 
 def main(quick: bool = False, out="out/lecture_lif_exercises") -> dict:
     from pathlib import Path
-
-    import pandas as pd
 
     from zoo import backends, registry
 

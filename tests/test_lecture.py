@@ -61,3 +61,21 @@ def test_at_one_step_the_zoo_is_the_lecture_loop_with_its_own_step(simulator, re
     at_spike = np.isin(np.round(traces["t_ms"].to_numpy()), spikes * STEP_MS)
     expected = -65.0 + 10.0 * v[np.round(traces["t_ms"].to_numpy() / STEP_MS).astype(int)]
     np.testing.assert_allclose(traces["value"].to_numpy()[~at_spike], expected[~at_spike], atol=1e-9)
+
+
+def test_the_exercises_quick_mode_shows_each_order(tmp_path):
+    """The experiment's convergence table: V before the first spike is exact (round-off)
+    on a simulator declaring the exact scheme, and the lecture's forward Euler converges
+    at first order (its error halves with dt, to within the step's own second-order term)."""
+    from experiments import lecture_lif_exercises as lecture
+
+    tables = lecture.main(quick=True, out=tmp_path)
+    assert (tmp_path / "exercises.png").stat().st_size > 0 and (tmp_path / "convergence.parquet").exists()
+    steps = tables["convergence"]
+    euler = steps[steps["method"].str.startswith("forward Euler")].set_index("dt_ms")["v_error"]
+    order = np.log(euler[0.1] / euler[0.01]) / np.log(10.0)
+    assert 0.95 < order < 1.05
+    simulator = steps[~steps["method"].str.startswith("forward Euler")]
+    scheme = backends.backend_class(simulator["method"].iloc[0]).numerics["IF_curr_exp"]
+    if scheme.name == "exact":
+        assert simulator["v_error"].max() < 1e-9
