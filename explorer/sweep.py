@@ -90,6 +90,8 @@ def sweep(
     _check_out(out)
     if spec.protocol.max_population:
         batch_size = min(batch_size, spec.protocol.max_population)
+    if spec.trials is not None:
+        batch_size = 1  # a point's trials fill the population
     tasks = plan(model, registry.entry_point(model), points, spec.per_neuron_parameters, simulators, seeds, dt_ms,
                  duration_ms, batch_size)
     manifest = {"model": model, "simulators": simulators, "seeds": seeds, "dt_ms": dt_ms,

@@ -91,9 +91,11 @@ def run_task(task: Task) -> pd.DataFrame:
     result = run(task.model, simulator=task.simulator, duration_ms=task.duration_ms, dt_ms=task.dt_ms,
                  seed=task.seed, trace_neurons=0, progress=False, **params)  # the sweep has its bar
     info = result.info
-    rows = pd.concat([_provenance(task, info["pynn_version"]),
-                      result.summary.drop(columns="neuron").reset_index(drop=True)], axis=1)
-    rows["spike_times_ms"] = result.spike_trains_ms()
+    summary, trains = result.summary.drop(columns="neuron").reset_index(drop=True), result.spike_trains_ms()
+    if model.trials is not None:
+        summary, trains = pooled_trials(model, summary, trains)
+    rows = pd.concat([_provenance(task, info["pynn_version"]), summary], axis=1)
+    rows["spike_times_ms"] = trains
     rows["status"] = "ok"
     rows["error"] = None
     rows["wall_time_s"] = info["wall_time_s"]
@@ -103,6 +105,18 @@ def run_task(task: Task) -> pd.DataFrame:
         # so they are kept only for single-point tasks, where run and point are one
         rows.attrs["tables"] = dict(result.tables)
     return rows
+
+
+def pooled_trials(model, summary: pd.DataFrame, trains: list) -> tuple[pd.DataFrame, list]:
+    """One row for the trials of a point (a model of trials, ``Model.trials``): its
+    parameters and run-wide measures, the spike count of all trials (``n_spikes``),
+    the trials' mean of every other spike-train metric, and the trials' spikes pooled."""
+    row = summary.iloc[:1].copy()
+    for metric in model.metrics:
+        if metric.source == "spikes" and metric.name in row:
+            values = summary[metric.name].astype(float)
+            row[metric.name] = values.sum() if metric.name == "n_spikes" else values.mean()
+    return row.reset_index(drop=True), [np.sort(np.concatenate(trains)) if trains else np.zeros(0)]
 
 
 def failed_rows(task: Task, error: str) -> pd.DataFrame:

@@ -13,6 +13,8 @@ _ENTRY_POINTS: dict[str, str] = {
     "if_cond_exp": "zoo.models.if_cond_exp:MODEL",
     "lapicque": "zoo.models.lapicque:MODEL",
     "lif": "zoo.models.lif:MODEL",
+    "mainen_sejnowski1995": "zoo.models.mainen_sejnowski1995:MODEL",
+    "mainen_sejnowski1995_hh": "zoo.models.mainen_sejnowski1995.hh:MODEL",
     "masquelier2008": "zoo.models.masquelier2008:MODEL",
     "masquelier2008_srm": "zoo.models.masquelier2008.srm:MODEL",
 }

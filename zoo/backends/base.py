@@ -25,6 +25,10 @@ step, ceil(t/dt)·dt. A spike whose step ends at or after the end of the run, T,
 dropped when the source is created: it can reach no neuron within the run, yet NEST
 would still update a plastic weight with it while Brian2 never sends it.
 
+**Grid currents (all backends).** ``GridCurrentSource`` (:mod:`zoo.backends.grid_current`):
+the k-th value of a waveform starting at t0 acts during (t0 + k·dt, t0 + (k+1)·dt], as a
+constant current over that step, from t0 >= 2·dt on.
+
 **Numerics.** Each backend declares, per cell type, how it integrates it
 (:attr:`Backend.numerics`, :class:`zoo.declarations.numerics.Scheme`); tolerances are
 derived from these declarations.
@@ -43,6 +47,7 @@ import numpy as np
 
 from ..declarations.numerics import Scheme
 from . import multicompartment
+from .grid_current import grid_current_source_class
 
 #: Longest run accepted (ms): 1e8 ms is 28 hours of model time.
 MAX_DURATION_MS = 1e8
@@ -167,6 +172,7 @@ class Backend:
         names["Population"] = self._tracked_population_class()
         names["SpikeSourceArray"] = self._spike_source_class(names["SpikeSourceArray"])
         names["multicompartment"] = multicompartment
+        names["GridCurrentSource"] = grid_current_source_class(self)
         return SimpleNamespace(**names)
 
     def _spike_source_class(self, base_class) -> type:
@@ -210,6 +216,11 @@ class Backend:
         """The times to give the simulator so that it delivers source spikes at the end
         of their step (module docstring); NEST and Brian2 do so from the times as given."""
         return spike_times_ms
+
+    def _inject_grid_current(self, population, first_step: int, amplitudes: np.ndarray, dt_ms: float) -> None:
+        """Inject ``amplitudes[i, k]`` (nA) into neuron ``i`` during the step from
+        (first_step + k)·dt (:mod:`zoo.backends.grid_current`)."""
+        raise NotImplementedError(f"no GridCurrentSource on {self.name}")
 
     def _compartmental_population_class(self) -> type:
         """This backend's translation of :mod:`zoo.backends.multicompartment`."""

@@ -31,6 +31,8 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from ..declarations.numerics import Scheme
 from .base import PROGRESS_AFTER_S, PROGRESS_SLICE_S, Backend, silence_pynn_logger
 
@@ -244,6 +246,7 @@ class Brian2Backend(Backend):
                 bar.close()
 
     def end(self) -> None:
+        self._grid_currents = 0
         try:
             super().end()
         finally:
@@ -260,6 +263,29 @@ class Brian2Backend(Backend):
         finally:
             self._slot.release()
             self._slot = None
+
+    _grid_currents = 0
+
+    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms):
+        """A ``TimedArray`` of the waveforms (one column per neuron) read by generated
+        code at the start of each step, before the state update: no Python per step,
+        so standalone runs compile it too. It adds the step's change to ``i_inj``, so
+        PyNN's current sources, which also add to it, keep acting."""
+        import brian2
+
+        name = f"zoo_grid_current_{self._grid_currents}"  # stable names: the compile cache hits
+        self._grid_currents += 1
+        steps = amplitudes.shape[1]
+        values = np.zeros((first_step + steps + 1, population.size))
+        values[first_step:first_step + steps] = amplitudes.T
+        waveform = brian2.TimedArray(values * brian2.nA, dt=dt_ms * brian2.ms, name=name)
+        group = population.brian2_group
+        if group.namespace is None:  # an explicit namespace adds to the run's: the group finds its waveform
+            group.namespace = {}
+        group.namespace[name] = waveform
+        updater = group.run_regularly(f"i_inj += {name}(t, i) - {name}(t - dt, i)", when="start",
+                                      name=f"{name}_update")
+        self.pynn.simulator.state.network.add(updater)
 
     def _seed(self, seed: int) -> None:
         import brian2

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from ..declarations.numerics import Scheme
 from .base import Backend, silence_pynn_logger
 
@@ -64,6 +66,23 @@ class NestBackend(Backend):
 
     def _setup_kwargs(self, dt_ms: float, seed: int, threads: int = 1) -> dict:
         return {"spike_precision": "on_grid", "rng_seed": int(seed), "verbosity": "error", "threads": int(threads)}
+
+    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms):
+        """One ``step_current_generator`` per neuron. A generator's change at t reaches
+        its neuron through a connection of one step's delay, so each value is set one
+        step before the step it acts in; only changes are given (pA)."""
+        import nest
+
+        generators = nest.Create("step_current_generator", population.size)
+        steps = amplitudes.shape[1]
+        times = np.round((first_step - 1 + np.arange(steps + 1)) * dt_ms, 9)
+        settings = []
+        for row in amplitudes:
+            values = np.append(row, 0.0) * 1000.0
+            changed = np.flatnonzero(np.diff(values, prepend=0.0) != 0.0)
+            settings.append({"amplitude_times": times[changed].tolist(), "amplitude_values": values[changed].tolist()})
+        generators.set(settings)
+        nest.Connect(generators, population.node_collection, "one_to_one", syn_spec={"delay": dt_ms})
 
     @property
     def version(self) -> str:

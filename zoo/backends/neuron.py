@@ -113,10 +113,23 @@ class NeuronBackend(Backend):
         from neuron import h
 
         h.secondorder = 2
+        self._grid_clamps = []  # the IClamps and vectors of GridCurrentSources, kept alive for the run
         # rate functions computed exactly, not interpolated in 1 mV tables (neuron_cells)
         h.usetable_hh = 0
         h.usetable_hh_traub = 0
         return sim
+
+    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms):
+        """An ``IClamp`` per neuron whose amplitude NEURON sets from a vector at the start
+        of every step (``Vector.play`` with the step dt): ``vector[k]`` acts during step k."""
+        from neuron import h
+
+        for cell, row in zip(population.all_cells, amplitudes):
+            clamp = h.IClamp(cell._cell.source_section(0.5))
+            clamp.delay, clamp.dur = 0.0, 1e9
+            vector = h.Vector(np.concatenate([np.zeros(first_step), row, [0.0]]))
+            vector.play(clamp._ref_amp, dt_ms)
+            self._grid_clamps.append((clamp, vector))
 
     def end(self) -> None:
         """Also let NEURON free the run's cells. PyNN-NEURON keeps every population in its
@@ -126,6 +139,8 @@ class NeuronBackend(Backend):
         traverse: such a cell is never freed. Without this each run also simulated the
         cells of the runs before it (measured: 50, 100, 150 HH cells; 1.4, 2.0, 2.8 s)."""
         from .neuron_cells import forget
+
+        self._grid_clamps = []
 
         from pyNN.neuron import projections
 

@@ -158,7 +158,10 @@ class Model:
     validated (``validation``). ``relations`` and ``constraints`` restrict parameter
     values beyond their ranges; ``cell_types`` are the zoo cell types it builds with
     (a simulator that lacks one is refused before any simulation); ``revision`` is
-    bumped when results change for the same parameters (it is part of every sweep key)."""
+    bumped when results change for the same parameters (it is part of every sweep key).
+    ``trials`` names the parameter that sets how many trials a run repeats: each trial
+    is one neuron of the population (one simulation), all parameters then hold for the
+    whole population, and a sweep keeps one row per point (``explorer.tasks``)."""
 
     name: str
     summary: str
@@ -173,6 +176,7 @@ class Model:
     cell_types: tuple[str, ...] = ()
     revision: int = 1
     doc: str = ""
+    trials: str | None = None
 
     def __post_init__(self):
         names = [m.name for m in self.metrics]
@@ -186,6 +190,11 @@ class Model:
         if missing:
             raise ValueError(f"model {self.name!r}: compared metrics without an agreement tolerance: "
                              f"{', '.join(missing)}; declare one or mark them informational")
+        if self.trials is not None:
+            per_neuron = [p.name for p in self.parameters if p.per_neuron]
+            if self.trials not in {p.name for p in self.parameters} or per_neuron:
+                raise ValueError(f"model {self.name!r}: trials must name one of its parameters, and a model of "
+                                 f"trials has no per-neuron parameter (found: {', '.join(per_neuron) or 'none'})")
         closed = self.validation.closed_form
         if closed is not None and not set(closed.metrics) <= set(names):
             raise ValueError(f"model {self.name!r}: closed form of metrics it does not report")
@@ -230,5 +239,7 @@ class Model:
     def validate(self, params: Mapping[str, object], dt_ms: float | None = None
                  ) -> tuple[dict[str, np.ndarray | float], int]:
         """Values (defaults filled in) and population size; ValueError naming the
-        problem (see :func:`zoo.declarations.parameters.validate`)."""
-        return validate(self.name, self.parameters, params, dt_ms, self.relations, self.constraints)
+        problem (see :func:`zoo.declarations.parameters.validate`). A model of trials
+        has one neuron per trial."""
+        values, size = validate(self.name, self.parameters, params, dt_ms, self.relations, self.constraints)
+        return values, (int(values[self.trials]) if self.trials is not None else size)

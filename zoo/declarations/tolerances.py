@@ -74,7 +74,7 @@ def crossing_error_ms(rows, numerics: Numerics) -> np.ndarray:
     Rows need ``rate_hz_closed_form`` and the LIF's parameters (``tau_m``, ``cm``,
     ``i_offset``, ``v_rest``, ``v_reset``, ``v_thresh``) unless every scheme is exact."""
     numerics.require(*EXACT_UNDER_CURRENT_CLAMP, "adaptive_rkf45", *SCHEME_TIME_CONSTANT)
-    rate = np.asarray(rows["rate_hz_closed_form"], dtype=float)
+    rate = _closed_rate(rows)
     inexact = [s for s in numerics.schemes if s.name not in EXACT_UNDER_CURRENT_CLAMP]
     if not inexact:
         return np.zeros_like(rate)
@@ -194,7 +194,7 @@ def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
     """
     dt_ms, duration_ms = numerics.dt_ms, numerics.duration_ms
     crossing = crossing_error_ms(pairs, numerics)
-    closed = np.asarray(pairs["rate_hz_closed_form"], dtype=float)
+    closed = _closed_rate(pairs)
     t_ref = np.asarray(pairs["tau_refrac"], dtype=float)
     n = np.asarray(pairs["n_spikes"], dtype=float)
     mean_isi = np.asarray(pairs["mean_isi_ms"], dtype=float)
@@ -231,6 +231,14 @@ def grid_if_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
     tolerances = {name: np.where(bounded, value, np.nan) for name, value in tolerances.items()}
     tolerances[GRID_TIE_KEY] = reasons
     return tolerances
+
+
+def _closed_rate(rows) -> np.ndarray:
+    """``rate_hz_closed_form`` per row; NaN for a model without one (a noisy current:
+    its crossings have no bound, and every interval is treated as at a tie)."""
+    if "rate_hz_closed_form" in rows:
+        return np.asarray(rows["rate_hz_closed_form"], dtype=float)
+    return np.full(len(np.asarray(rows["n_spikes"])), np.nan)
 
 
 def _rate_window_ms(pairs, duration_ms: float) -> np.ndarray:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 #: The earliest step (in steps of dt) at which a current source may start.
 FIRST_ONSET_STEPS = 1
+#: The earliest step at which a waveform given step by step (``GridCurrentSource``,
+#: :mod:`zoo.backends.grid_current`) may start: NEST's ``step_current_generator``
+#: applies no change at t = 0, and its change at t reaches a neuron one step later.
+FIRST_GRID_ONSET_STEPS = 2
 
 
 def check_onset(name: str, start_ms: float, dt_ms: float, hint: str = "") -> None:

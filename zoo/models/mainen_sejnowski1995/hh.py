@@ -1,0 +1,43 @@
+"""Spike-timing reliability with the classic Hodgkin-Huxley cell instead of the LIF:
+a cell that generates its own spikes, closer to the paper's cortical neurons (Mainen &
+Sejnowski 1995). Same stimulus and measures as ``mainen_sejnowski1995``; the cell is
+``hh``'s (the 1952 squid-axon patch, rheobase 0.627 nA). Settings (the zoo's): a
+0.8 nA step (about 50 Hz, above the type-II onset), frozen noise of SD 0.5 nA over
+5 ms, intrinsic noise of 0.1 nA over 1 ms; dt 0.025 ms.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from ...declarations.metrics import SHAPED_TRAIN
+from ...declarations.model import CheckProtocol, Model, Protocol, Validation
+from ...declarations.tolerances import PEAK_DETECTION_AGREEMENT
+from ...stimuli import noisy_current
+from ..hh import PARAMETERS as HH_PARAMETERS
+from . import RELIABILITY_METRICS, simulation
+
+CELL_PARAMETERS = tuple(dataclasses.replace(p, per_neuron=False, default=0.0 if p.name == "i_offset" else p.default)
+                        for p in HH_PARAMETERS if p.name not in ("step_amplitude", "step_start", "step_stop"))
+STIMULUS_PARAMETERS = noisy_current.noisy_step_parameters(
+    step_amplitude=0.8, noise_sigma=0.5, noise_tau=5.0, intrinsic_sigma=0.1, intrinsic_tau=1.0, n_trials=25)
+DT_MS = 0.025
+
+MODEL = Model(
+    name="mainen_sejnowski1995_hh",
+    summary="spike-timing reliability (Mainen & Sejnowski 1995) with the classic Hodgkin-Huxley cell",
+    citation="Mainen & Sejnowski 1995, Science 268:1503; Hodgkin & Huxley 1952, J. Physiol. 117:500",
+    parameters=CELL_PARAMETERS + STIMULUS_PARAMETERS,
+    protocol=Protocol(stimulus="current step (A) or step plus frozen OU noise (B), intrinsic noise per trial",
+                      duration_ms=1000.0, dt_ms=DT_MS, traced_neurons=3),
+    metrics=tuple(m for m in SHAPED_TRAIN if m.source == "spikes") + RELIABILITY_METRICS,
+    simulation=simulation("HH_curr_alpha"),
+    validation=Validation(agreement=PEAK_DETECTION_AGREEMENT, protocols=(
+        CheckProtocol(params={"noise_sigma": 0.0}, duration_ms=1000.0, dt_ms=DT_MS),
+        CheckProtocol(params={}, duration_ms=1000.0, dt_ms=DT_MS)),
+        studies=("zoo.models.mainen_sejnowski1995.studies:reliability_checks_hh",)),
+    relations=noisy_current.RELATIONS,
+    constraints=noisy_current.CONSTRAINTS,
+    cell_types=("HH_curr_alpha",),
+    trials="n_trials",
+    doc=__doc__,
+)
