@@ -25,6 +25,7 @@ RULES = (
     ("zoo.declarations*", "declarations"),
     ("zoo.registry", "declarations"),
     ("zoo.stimuli*", "declarations"),
+    ("zoo.spike_plots", "declarations"),
     ("zoo.models*", "declarations"),
     ("zoo.backends*", "backends"),
     ("zoo.runner", "running"),

@@ -6,7 +6,8 @@
   closed form (an f-I curve), a raster with one row per neuron labelled by its value,
   and the potential of at most :data:`MAX_TRACES` neurons above the injected current.
 - One neuron (or identical neurons): its potential with spikes marked, above the
-  injected current.
+  injected current; more than :data:`RASTER_FROM_NEURONS` identical neurons add the
+  raster of all and their spike histogram (PSTH).
 
 Labels and units come from the model's declarations; the title names model,
 simulator and version, dt and duration.
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import registry
+from . import spike_plots
 
 #: Traces drawn at most in a population figure (more tangle).
 MAX_TRACES = 3
@@ -27,6 +29,8 @@ CURVE_POINTS = 400
 #: neuron (at least :data:`MIN_WINDOW_MS`), so that each spike can be seen.
 SPIKES_SHOWN = 10
 MIN_WINDOW_MS = 100.0
+#: A population of more neurons than this also gets a raster and a spike histogram.
+RASTER_FROM_NEURONS = 5
 
 
 def new_figure(**kwargs):
@@ -76,10 +80,16 @@ def parameter_label(model, name: str) -> str:
 
 def neuron_figure(result, model):
     """Potential (spikes marked) above the injected current, for one neuron or a
-    population of identical ones (the first traced neuron is drawn)."""
+    population of identical ones (the first traced neuron is drawn); a population of
+    more than :data:`RASTER_FROM_NEURONS` neurons adds its raster and spike histogram."""
     current = model.simulation.injected_current
-    fig = new_figure(figsize=(9, 6 if current else 4.5))
-    axes = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1)) if current else [fig.subplots()]
+    many = model.spiking and len(result.summary) > RASTER_FROM_NEURONS
+    heights = (3,) + ((1,) if current else ()) + ((2, 1) if many else ())
+    fig = new_figure(figsize=(9, 2.2 + 1.3 * sum(heights)))
+    axes = list(np.atleast_1d(fig.subplots(len(heights), 1, height_ratios=heights)))
+    if current:  # the current under the potential's window; raster and histogram span the run
+        axes[1].sharex(axes[0])
+        axes[0].tick_params(labelbottom=False)
     traced = sorted(result.traces["neuron"].unique())[:1]
     draw_traces(axes[0], result, traced, labels=False)
     recorded = bool(traced)
@@ -93,20 +103,50 @@ def neuron_figure(result, model):
         axes[0].set_xlim(0, float(result.info["duration_ms"]))
     if current:
         draw_current(axes[1], result, model, traced)
+    if many:
+        draw_population_spikes(axes[-2], axes[-1], result)
     if recorded:
         show_window(axes[0], result, model, traced)
-    axes[-1].set_xlabel("t (ms)")
+        if current:
+            axes[0].tick_params(labelbottom=False)
+    for ax in axes[1 if current else 0:]:
+        ax.set_xlabel("t (ms)")
     return fig
 
 
+def population_trains(result) -> list[np.ndarray]:
+    """Spike times (ms) of every neuron of the run, silent ones included."""
+    by_neuron = result.spikes.groupby("neuron")["t_ms"].apply(np.asarray)
+    return [np.asarray(by_neuron.get(n, np.zeros(0))) for n in result.summary["neuron"]]
+
+
+def draw_population_spikes(raster, histogram, result) -> None:
+    """The raster of every neuron and the population's spike histogram (1 ms bins, or
+    coarser for long runs: about 1000 bins)."""
+    duration = float(result.info["duration_ms"])
+    trains = population_trains(result)
+    spike_plots.draw_raster(raster, trains, duration)
+    raster.set_title(f"spikes of all {len(trains)} neurons")
+    bin_ms = max(1.0, float(10 ** np.ceil(np.log10(duration / 1000.0))))
+    spike_plots.draw_psth(histogram, trains, duration, bin_ms)
+    histogram.set_title("spike histogram (PSTH)")
+    histogram.tick_params(labelbottom=True)
+
+
 def population_figure(result, model):
-    """Metric against the varying parameter with the closed form; raster labelled by
-    value; a few traces above their injected currents."""
+    """Metric against the varying parameter with the closed form, above the population's
+    spike histogram; raster labelled by value; a few traces above their injected currents."""
     x = varying_parameters(result)[0]
     current = model.simulation.injected_current
     fig = new_figure(figsize=(13, 7))
     grid = fig.add_gridspec(3 if current else 2, 2, height_ratios=(2, 2, 1) if current else (1, 1))
-    curve = fig.add_subplot(grid[:, 0])
+    curve = fig.add_subplot(grid[:-1, 0])
+    histogram = fig.add_subplot(grid[-1, 0])
+    duration = float(result.info["duration_ms"])
+    spike_plots.draw_psth(histogram, population_trains(result), duration,
+                          max(1.0, float(10 ** np.ceil(np.log10(duration / 1000.0)))))
+    histogram.set_title("spike histogram of the population (PSTH)")
+    histogram.set_xlabel("t (ms)")
     raster = fig.add_subplot(grid[0, 1])
     traces = fig.add_subplot(grid[1, 1])
     draw_metric_curve(curve, result, model, x)

@@ -1,0 +1,53 @@
+"""Raster plots and spike histograms (PSTH) of spike trains, for any figure: a run's,
+a model's own (e.g. trials of ``mainen_sejnowski1995``), a sweep's (``explorer.spikes``).
+Trains are arrays of spike times (ms), one per neuron, trial or sweep row; the histogram
+is Elephant's ``time_histogram``."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def psth_table(trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float = 0.0) -> pd.DataFrame:
+    """The trains' spike histogram: ``t_ms`` (bin start), ``count`` and ``rate_hz``
+    (spikes per train per second), in bins of ``bin_ms`` from ``t_start_ms``."""
+    import neo
+    import quantities as pq
+    from elephant.statistics import time_histogram
+
+    if not bin_ms > 0:
+        raise ValueError(f"the PSTH's bin must be > 0 ms, got {bin_ms}")
+    if not len(trains):
+        raise ValueError("no spike train to make a PSTH of")
+    t_stop_ms = t_start_ms + bin_ms * max(1, int(np.floor((t_stop_ms - t_start_ms) / bin_ms + 1e-9)))
+    neo_trains = []
+    for times in trains:
+        times = np.asarray(times, dtype=float)
+        times = times[(times >= t_start_ms) & (times <= t_stop_ms)]
+        neo_trains.append(neo.SpikeTrain(times * pq.ms, t_start=t_start_ms * pq.ms, t_stop=t_stop_ms * pq.ms))
+    counts = time_histogram(neo_trains, bin_size=bin_ms * pq.ms, output="counts")
+    count = np.asarray(counts.magnitude).ravel()
+    starts = np.asarray(counts.times.rescale("ms").magnitude)
+    return pd.DataFrame({"t_ms": starts, "count": count, "rate_hz": count / len(trains) / (bin_ms / 1000.0)})
+
+
+def draw_raster(ax, trains, t_stop_ms: float, ylabel: str = "neuron", labels=None, t_start_ms: float = 0.0):
+    """One row per train, a tick per spike; ``labels`` names the rows."""
+    ax.eventplot([np.asarray(t, dtype=float) for t in trains], colors="k", linelengths=0.8,
+                 linewidths=max(0.5, min(1.2, 60 / max(1, len(trains)))))
+    ax.set_xlim(t_start_ms, t_stop_ms)
+    ax.set_ylim(-0.5, len(trains) - 0.5)
+    ax.set_ylabel(ylabel)
+    if labels is not None:
+        ax.set_yticks(range(len(trains)), labels)
+    return ax
+
+
+def draw_psth(ax, trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float = 0.0, per: str = "neuron"):
+    """The spike histogram (:func:`psth_table`) as a rate per train, in bins of ``bin_ms``."""
+    histogram = psth_table(trains, t_stop_ms, bin_ms, t_start_ms)
+    edges = np.append(histogram["t_ms"].to_numpy(), histogram["t_ms"].iloc[-1] + bin_ms)
+    ax.stairs(histogram["rate_hz"].to_numpy(), edges, fill=True, color="0.3")
+    ax.set_xlim(t_start_ms, t_stop_ms)
+    ax.set_ylabel(f"rate (Hz per {per},\n{bin_ms:g} ms bins)")
+    return ax
