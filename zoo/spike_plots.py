@@ -4,8 +4,27 @@ Trains are arrays of spike times (ms), one per neuron, trial or sweep row; the h
 is Elephant's ``time_histogram``."""
 from __future__ import annotations
 
+import contextlib
+import logging
+
 import numpy as np
 import pandas as pd
+
+
+@contextlib.contextmanager
+def quiet_binning():
+    """Elephant logs a warning each time it moves a spike that sits on a bin edge by
+    round-off into the next bin (grid times such as 88.00000000000001 ms); that is the
+    binning meant here, so the warning is kept off the user's terminal."""
+    import elephant.utils
+
+    logger = logging.getLogger(elephant.utils.__file__)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def psth_table(trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float = 0.0) -> pd.DataFrame:
@@ -25,7 +44,8 @@ def psth_table(trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float 
         times = np.asarray(times, dtype=float)
         times = times[(times >= t_start_ms) & (times <= t_stop_ms)]
         neo_trains.append(neo.SpikeTrain(times * pq.ms, t_start=t_start_ms * pq.ms, t_stop=t_stop_ms * pq.ms))
-    counts = time_histogram(neo_trains, bin_size=bin_ms * pq.ms, output="counts")
+    with quiet_binning():
+        counts = time_histogram(neo_trains, bin_size=bin_ms * pq.ms, output="counts")
     count = np.asarray(counts.magnitude).ravel()
     starts = np.asarray(counts.times.rescale("ms").magnitude)
     return pd.DataFrame({"t_ms": starts, "count": count, "rate_hz": count / len(trains) / (bin_ms / 1000.0)})

@@ -3,6 +3,7 @@ and the backend fixes (regression pins, measured with PyNN 0.13), whole-run
 compilation, and the zoo cell type ``SRM_curr_exp`` against its closed form."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import zoo
@@ -125,3 +126,16 @@ def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():
                       after_s=8.0)
     assert done.returncode == 130 and done.stdout == ""
     assert stderr_lines(done.stderr) == ["zoo: interrupted; nothing was written"]
+
+
+def test_grid_currents_compile_whole_with_brian2_standalone(monkeypatch):
+    """The waveforms of GridCurrentSource are read by generated code, not by Python at
+    each step, so a model made of them compiles whole: standalone and runtime runs of
+    the reliability model give the same trials."""
+    kwargs = dict(duration_ms=300.0, step_stop=250.0, n_trials=4, seed=SEED)
+    runs = {}
+    for device in ("runtime", "cpp_standalone"):
+        monkeypatch.setenv("ZOO_BRIAN2_DEVICE", device)
+        runs[device] = zoo.run("mainen_sejnowski1995", simulator="brian2", **kwargs).spikes
+    assert len(runs["runtime"]) > 10
+    pd.testing.assert_frame_equal(runs["cpp_standalone"], runs["runtime"])

@@ -42,10 +42,10 @@ def grid_current_source_class(backend) -> type:
                 raise ValueError(f"GridCurrentSource start ({self.start:g} ms) must be a whole number of time steps "
                                  f"(dt = {dt_ms:g} ms), at least {FIRST_ONSET_STEPS} steps "
                                  f"({FIRST_ONSET_STEPS * dt_ms:g} ms)")
-            amplitudes = np.broadcast_to(np.atleast_2d(self.amplitudes), (population.size, self.amplitudes.shape[-1]))
             if self.amplitudes.ndim == 2 and self.amplitudes.shape[0] != population.size:
                 raise ValueError(f"GridCurrentSource has {self.amplitudes.shape[0]} waveforms for a population of "
                                  f"{population.size} neurons")
+            amplitudes = np.broadcast_to(np.atleast_2d(self.amplitudes), (population.size, self.amplitudes.shape[-1]))
             backend._inject_grid_current(population, int(round(first_step)), np.ascontiguousarray(amplitudes), dt_ms)
 
     return GridCurrentSource

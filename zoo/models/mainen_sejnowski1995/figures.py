@@ -33,10 +33,13 @@ def condition_panels(axes, result, title: str) -> None:
     by_trial = result.spikes.groupby("neuron")["t_ms"].apply(np.asarray)
     trains = [np.asarray(by_trial.get(n, np.zeros(0))) for n in result.summary["neuron"]]
     draw_raster(raster, trains, duration, ylabel="trial")
-    for _, event in result.tables["events"].iterrows():
-        raster.axvspan(event["start_ms"], event["stop_ms"], color="tab:orange", alpha=0.25, lw=0)
+    events = result.tables["events"]
+    for _, event in events.iterrows():
+        raster.axvspan(event["start_ms"], event["stop_ms"], color="tab:orange", alpha=0.4, lw=0)
+    centres = (events["start_ms"] + events["stop_ms"]) / 2
+    raster.plot(centres, np.full(len(centres), len(trains) - 0.1), "v", color="tab:orange", ms=5, clip_on=False)
     raster.set_title(f"reliability {summary['reliability']:.2f}, precision {summary['precision_ms']:.2f} ms "
-                     f"({int(summary['n_events'])} events shaded)", fontsize="small")
+                     f"({int(summary['n_events'])} PSTH events, marked and shaded)", fontsize="small", pad=9)
     draw_psth(histogram, trains, duration, PSTH_BIN_MS, per="trial")
     histogram.set_xlabel("t (ms)")
     for ax in axes:

@@ -32,6 +32,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ...spike_plots import quiet_binning
+
 BIN_MS = 1.0
 SMOOTHING_MS = 1.0
 EVENT_THRESHOLD = 0.1
@@ -65,8 +67,10 @@ def find_events(trains: list, window: tuple[float, float]) -> list[tuple[float, 
     start, stop = window
     if stop - start < BIN_MS or not any(len(t) for t in trains):
         return []
-    histogram = time_histogram(trains, bin_size=BIN_MS * pq.ms, t_start=start * pq.ms,
-                               t_stop=(start + BIN_MS * np.floor((stop - start) / BIN_MS)) * pq.ms, output="counts")
+    with quiet_binning():
+        histogram = time_histogram(trains, bin_size=BIN_MS * pq.ms, t_start=start * pq.ms,
+                                   t_stop=(start + BIN_MS * np.floor((stop - start) / BIN_MS)) * pq.ms,
+                                   output="counts")
     counts = np.asarray(histogram.magnitude, dtype=float).ravel()
     smooth = gaussian_filter1d(counts, SMOOTHING_MS / BIN_MS, mode="constant")
     above = np.concatenate([[False], smooth >= EVENT_THRESHOLD * len(trains), [False]])
