@@ -97,6 +97,96 @@ def lecture_spike_train(steps: int = STEPS, every: int = 3, weight: float = 0.4,
     return np.where((t >= start) & ((t - start) % every == 0), weight, 0.0)
 
 
+#: Exercise 3 on the zoo: its time step (ms) and the input synapse's decay time (ms).
+EXERCISE3_DT_MS = 0.1
+SYNAPSE_TAU_MS = 1.0
+#: Exercise 3's inputs: the ramp's peak and the spike train's settings (lecture units, steps).
+RAMP_PEAK, TRAIN_EVERY, TRAIN_WEIGHT, TRAIN_START = 2 * INPUT, 3, 0.4, 5
+
+
+def exercise3_parameters(kind: str, dt_ms: float = EXERCISE3_DT_MS) -> dict:
+    """The zoo's ``lif`` parameters for exercise 3's ``kind`` of input ("ramp" or "spikes").
+
+    - Ramp: the lecture's I_t = peak·(t − on)/(off − on) acts over (t − 1, t]; the zoo's
+      ramp from (on − 1) ms to (off − 1) ms, sampled at each step's start, is the same
+      current at dt = 1 ms, and the continuous ramp as dt shrinks.
+    - Spikes: the lecture adds w = 0.4 to V in the spike's step, an instantaneous charge
+      C·(0.4 × 10 mV) = 4 pC. The zoo's input goes through an exponential current
+      synapse (the simulators have no delta synapse on IF_curr_exp), of decay
+      :data:`SYNAPSE_TAU_MS` and weight 4 pC / tau_syn: the same charge, spread over
+      about a millisecond; each spike reaches the neuron at the start of the lecture step
+      it belongs to (sent one step earlier, the synaptic delay)."""
+    params = {**zoo_parameters(), "step_amplitude": 0.0}
+    if kind == "ramp":
+        return {**params, "ramp_amplitude": CM_NF * RAMP_PEAK * MV_PER_UNIT / STEP_MS,
+                "ramp_start": (ON - 1) * STEP_MS, "ramp_stop": (OFF - 1) * STEP_MS}
+    charge_pc = CM_NF * TRAIN_WEIGHT * MV_PER_UNIT
+    return {**params, "tau_syn_E": SYNAPSE_TAU_MS, "input_weight": charge_pc / SYNAPSE_TAU_MS,
+            "input_interval": TRAIN_EVERY * STEP_MS, "input_start": (TRAIN_START - 1) * STEP_MS - dt_ms}
+
+
+def exercise3_runs(simulators) -> dict:
+    """Exercise 3: {kind: {name: (t_ms, V in lecture units, spike times in ms)}}, the
+    lecture's loop (forward Euler, one step) first, then the zoo's LIF on every simulator
+    at dt = :data:`EXERCISE3_DT_MS`."""
+    import zoo
+
+    inputs = {"ramp": lecture_ramp(peak=RAMP_PEAK),
+              "spikes": lecture_spike_train(every=TRAIN_EVERY, weight=TRAIN_WEIGHT, start=TRAIN_START)}
+    found = {}
+    for kind, lecture_inputs in inputs.items():
+        v, spikes = lecture_lif(lecture_inputs)
+        found[kind] = {"lecture (forward Euler)": (np.arange(STEPS + 1) * STEP_MS, v, spikes * STEP_MS)}
+        for simulator in simulators:
+            result = zoo.run("lif", simulator, dt_ms=EXERCISE3_DT_MS, duration_ms=STEPS * STEP_MS,
+                             trace_neurons=[0], **exercise3_parameters(kind))
+            traces = result.traces[result.traces["variable"] == "v"]
+            found[kind][simulator] = (traces["t_ms"].to_numpy(), (traces["value"].to_numpy() - V_REST_MV) / MV_PER_UNIT,
+                                      result.spikes["t_ms"].to_numpy())
+    return found
+
+
+def plot_exercise3(found: dict, path) -> None:
+    """V and spikes under exercise 3's ramp and spike train: the lecture's loop and the
+    zoo's LIF on every simulator, with the input drawn below."""
+    from explorer.plots import new_figure
+
+    fig = new_figure(figsize=(13, 5.5))
+    axes = fig.subplots(2, 2, sharex=True, height_ratios=(3, 1))
+    inputs = {"ramp": lecture_ramp(peak=RAMP_PEAK),
+              "spikes": lecture_spike_train(every=TRAIN_EVERY, weight=TRAIN_WEIGHT, start=TRAIN_START)}
+    titles = {"ramp": f"Exercise 3a: a ramp to I = {RAMP_PEAK:g} (steps {ON}-{OFF - 1})",
+              "spikes": f"Exercise 3b: an input spike every {TRAIN_EVERY} steps from step {TRAIN_START}, "
+                        f"w = {TRAIN_WEIGHT:g}"}
+    for column, (kind, runs) in enumerate(found.items()):
+        ax = axes[0, column]
+        for index, (name, (t, v, spikes)) in enumerate(runs.items()):
+            # the lecture's V_t is the potential at the end of step t: points at t, joined
+            line, = ax.plot(t, v, ".-" if index == 0 else "-", linewidth=2.2 - 0.5 * index, ms=4,
+                            label=f"{name}: V_t at t" if index == 0 else f"{name}, zoo lif, dt {EXERCISE3_DT_MS:g} ms")
+            ax.plot(spikes, np.full(len(spikes), 1.3 + 0.1 * index), "osv^"[index % 4], ms=5, color=line.get_color())
+        ax.axhline(THRESHOLD, color="0.5", linestyle=":", label="threshold θ = 1")
+        ax.set_ylim(-0.05, 1.75)
+        ax.set_ylabel("V (lecture units)")
+        ax.set_title(titles[kind], fontsize=10)
+        ax.legend(fontsize=6, loc="upper left")
+        below = axes[1, column]
+        steps = np.arange(STEPS + 1) * STEP_MS
+        if kind == "ramp":  # I_t acts over (t - 1, t]
+            below.step(steps, inputs[kind], where="pre", color="0.3")
+            below.set_ylabel("I_t per step")
+        else:
+            below.stem(steps[inputs[kind] > 0], inputs[kind][inputs[kind] > 0], linefmt="0.3", markerfmt=".",
+                       basefmt=" ")
+            below.set_ylabel("w per input spike")
+        below.set_xlabel("time (ms) = step × 1 ms")
+    axes[1, 1].set_title(f"zoo: exponential synapse, tau_syn {SYNAPSE_TAU_MS:g} ms, the lecture's charge per spike; "
+                         f"NEURON integrates it at half steps: {np.exp(EXERCISE3_DT_MS / (2 * SYNAPSE_TAU_MS)):.3f} "
+                         "times that charge (declared)", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
 def exact_rise(t_ms) -> np.ndarray:
     """V(t) of exercise 1 in the lecture's units before the first spike: V∞·(1 − e^(−s/τ)),
     s = t − (ON − 1)·Δ ≥ 0, V∞ = τ·I/Δ."""
@@ -203,9 +293,15 @@ def main(quick: bool = False, out="out/lecture_lif_exercises") -> dict:
     steps.to_parquet(out / "convergence.parquet", index=False)
     spikes.to_parquet(out / "spikes.parquet", index=False)
     plot(runs_by_exercise, steps, out / "exercises.png")
+    third = exercise3_runs(simulators)
+    plot_exercise3(third, out / "exercise3.png")
+    spikes = pd.concat([spikes, pd.DataFrame([
+        {"exercise": f"Exercise 3: {kind}", "method": name, "spike_times_ms": list(map(float, s))}
+        for kind, found in third.items() for name, (_, _, s) in found.items()])], ignore_index=True)
+    spikes.to_parquet(out / "spikes.parquet", index=False)
     print(spikes.to_string(index=False))
     print(steps.to_string(index=False))
-    print(f"wrote {out}/exercises.png, spikes.parquet, convergence.parquet")
+    print(f"wrote {out}/exercises.png, exercise3.png, spikes.parquet, convergence.parquet")
     return {"spikes": spikes, "convergence": steps}
 
 

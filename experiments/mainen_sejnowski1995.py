@@ -84,32 +84,39 @@ def peaks(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_sweep(table: pd.DataFrame, path: Path) -> None:
-    fig = new_figure(figsize=(12, 4.5))
+    """Reliability and precision against noise_tau: a colour per noise SD, a line style
+    per simulator (identical runs overlap), mean over seeds and their range."""
+    from matplotlib.lines import Line2D
+
+    fig = new_figure(figsize=(12, 4.8))
     left, right = fig.subplots(1, 2)
-    styles = dict(zip(sorted(table["simulator"].unique()), ("-", "--", ":")))
+    simulators = sorted(table["simulator"].unique())
+    styles = dict(zip(simulators, ("-", "--", ":")))
+    sigmas = sorted(table["noise_sigma"].unique())
+    colours = dict(zip(sigmas, ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple")))
     for (simulator, sigma), frame in table.groupby(["simulator", "noise_sigma"]):
         stats = frame.groupby("noise_tau")[["reliability", "precision_ms"]].agg(["mean", "min", "max"])
         taus = stats.index.to_numpy()
         for ax, measure in ((left, "reliability"), (right, "precision_ms")):
-            line, = ax.plot(taus, stats[(measure, "mean")], styles[simulator], marker="o", ms=3,
-                            label=f"SD {sigma:g} nA, {simulator}")
-            ax.fill_between(taus, stats[(measure, "min")], stats[(measure, "max")], color=line.get_color(),
-                            alpha=0.12, lw=0)
+            ax.plot(taus, stats[(measure, "mean")], styles[simulator], marker="o", ms=3, color=colours[sigma])
+            if simulator == simulators[0]:
+                ax.fill_between(taus, stats[(measure, "min")], stats[(measure, "max")], color=colours[sigma],
+                                alpha=0.12, lw=0)
     for ax in (left, right):
         ax.set_xscale("log")
-        ax.set_xlabel("noise correlation time noise_tau (ms)")
+        ax.set_xlabel("noise correlation time noise_tau (ms, log scale)")
         ax.axvspan(2.0, 5.0, color="0.9", zorder=0)
     left.set_ylabel("reliability (fraction of spikes in events)")
     left.set_ylim(0, 1.02)
-    left.set_title("reliability: peak for fluctuations of a few ms (grey: 2-5 ms, Galán et al. 2008)",
-                   fontsize="medium")
+    left.set_title("reliability (grey: 2-5 ms, where Galán et al. 2008 found its peak)", fontsize="medium")
     right.set_ylabel("precision: spike-time SD in events (ms)")
     right.axhline(1.0, color="k", lw=0.6, ls=":")
     right.set_title("precision (dotted: 1 ms, Mainen & Sejnowski 1995)", fontsize="medium")
-    left.legend(fontsize="x-small", ncol=2)
-    seeds = table["seed"].nunique()
-    fig.suptitle(f"{MODEL}: mean step 0.2 nA + frozen OU noise; mean over {seeds} seeds (band: range), "
-                 f"25 trials each")
+    handles = [Line2D([], [], color=colours[s], marker="o", ms=3, label=f"noise_sigma {s:g} nA") for s in sigmas]
+    handles += [Line2D([], [], color="0.3", ls=styles[s], label=s) for s in simulators]
+    left.legend(handles=handles, fontsize="x-small", loc="lower right")
+    fig.suptitle(f"{MODEL}: step 0.2 nA + frozen OU noise, 25 trials; mean over {table['seed'].nunique()} seeds "
+                 "(band: their range)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

@@ -81,3 +81,28 @@ def test_masquelier2008_short(tmp_path, capsys):
         assert (tmp_path / f"masquelier2008_seed1_{simulator}.png").stat().st_size > 0
     again = masquelier2008.run_seeds([1, 2], duration_ms=3000.0, out=tmp_path, scheduler="inline")
     assert again.attrs["counts"]["cached"] == 4
+
+
+def test_mainen_sejnowski1995_quick(tmp_path):
+    """Figure 1 on every simulator, the measures per condition, and the noise sweep: the
+    same measures on every simulator (the same stimulus and trials), reliable under
+    frozen noise only, and fast noise (1 ms, filtered away by the 30 ms membrane: its
+    voltage SD is R·sigma·sqrt(tau/(tau + tau_m)), 0.18 vs 0.38 of R·sigma at 5 ms) less
+    reliable than noise of a few ms."""
+    from experiments import mainen_sejnowski1995 as experiment
+    from zoo.models.mainen_sejnowski1995 import studies
+
+    simulators = runs(experiment.MODEL)
+    tables = experiment.main(quick=True, out=tmp_path)
+    for name in [f"fig1_{s}.png" for s in simulators] + ["reliability.parquet", "noise_sweep.parquet",
+                                                         "noise_sweep.png", "peaks.parquet"]:
+        assert (tmp_path / name).stat().st_size > 0
+    measures = tables["reliability"].set_index(["simulator", "condition"])
+    for simulator in simulators:
+        assert measures.loc[(simulator, "B: frozen noise"), "reliability"] >= studies.RELIABLE_AT_LEAST
+        assert measures.loc[(simulator, "B: frozen noise"), "precision_ms"] < studies.PRECISION_BELOW_MS
+        assert measures.loc[(simulator, "A: constant step"), "reliability"] <= studies.UNRELIABLE_AT_MOST
+    by = {s: measures.loc[s, "reliability"] for s in simulators}
+    np.testing.assert_array_equal(by["nest"], by["brian2"])
+    sweep = tables["noise_sweep"].groupby("noise_tau")["reliability"].mean()
+    assert sweep[5.0] > sweep[1.0]

@@ -70,7 +70,10 @@ def test_the_exercises_quick_mode_shows_each_order(tmp_path):
     from experiments import lecture_lif_exercises as lecture
 
     tables = lecture.main(quick=True, out=tmp_path)
-    assert (tmp_path / "exercises.png").stat().st_size > 0 and (tmp_path / "convergence.parquet").exists()
+    for name in ("exercises.png", "exercise3.png", "convergence.parquet", "spikes.parquet"):
+        assert (tmp_path / name).stat().st_size > 0
+    third = tables["spikes"][tables["spikes"]["exercise"].str.startswith("Exercise 3")]
+    assert set(third["exercise"]) == {"Exercise 3: ramp", "Exercise 3: spikes"} and len(third) == 2 * 4
     steps = tables["convergence"]
     euler = steps[steps["method"].str.startswith("forward Euler")].set_index("dt_ms")["v_error"]
     order = np.log(euler[0.1] / euler[0.01]) / np.log(10.0)
@@ -79,3 +82,45 @@ def test_the_exercises_quick_mode_shows_each_order(tmp_path):
     scheme = backends.backend_class(simulator["method"].iloc[0]).numerics["IF_curr_exp"]
     if scheme.name == "exact":
         assert simulator["v_error"].max() < 1e-9
+
+
+@pytest.mark.parametrize("simulator", runs("lif"))
+def test_exercise_3_ramp_at_one_step_is_the_lecture_ramp(simulator):
+    """The zoo's ramp, sampled at each step's start, is the lecture's I_t = peak·(t − on)/
+    (off − on) over (t − 1, t] at dt = one step: the zoo gives the lecture's loop with the
+    declared scheme's step, spike for spike."""
+    from experiments.lecture_lif_exercises import RAMP_PEAK, exercise3_parameters, lecture_ramp
+
+    scheme = backends.backend_class(simulator).numerics["IF_curr_exp"].name
+    v, spikes = lecture_lif(lecture_ramp(peak=RAMP_PEAK), scheme=scheme)
+    result = zoo.run("lif", simulator, dt_ms=STEP_MS, duration_ms=STEPS * STEP_MS, trace_neurons=[0],
+                     **exercise3_parameters("ramp", dt_ms=STEP_MS))
+    assert len(spikes) >= 3
+    assert result.spikes["t_ms"].tolist() == pytest.approx((spikes * STEP_MS).tolist())
+
+
+@pytest.mark.parametrize("simulator", runs("lif"))
+def test_exercise_3_input_spike_delivers_the_lecture_charge(simulator):
+    """One input spike of the lecture's weight w = 0.4 through the zoo's exponential synapse
+    (tau_s = 1 ms, weight 4 pC / tau_s) reaching the neuron at t0 gives, s ms later,
+    V(s) = w·tau_m/(tau_m − tau_s)·(exp(−s/tau_m) − exp(−s/tau_s)) (lecture units): the
+    lecture's jump w, spread over the synapse's decay. Exact on a simulator that declares
+    the exact scheme; on NEURON the declared charge factor exp(dt/(2·tau_s)) applies and
+    its Crank-Nicolson step errs by O((dt/tau_s)²) (1e-2 relative at dt 0.1 ms)."""
+    from experiments.lecture_lif_exercises import (EXERCISE3_DT_MS, SYNAPSE_TAU_MS, TRAIN_START, TRAIN_WEIGHT,
+                                                   exercise3_parameters)
+
+    params = {**exercise3_parameters("spikes"), "input_stop": (TRAIN_START - 1) * STEP_MS}  # one spike
+    result = zoo.run("lif", simulator, dt_ms=EXERCISE3_DT_MS, duration_ms=30.0, trace_neurons=[0], **params)
+    traces = result.traces[result.traces["variable"] == "v"]
+    arrival = (TRAIN_START - 1) * STEP_MS
+    s = traces["t_ms"].to_numpy() - arrival
+    tau_m, tau_s = TAU_STEPS * STEP_MS, SYNAPSE_TAU_MS
+    expected = np.where(s > 0, TRAIN_WEIGHT * tau_m / (tau_m - tau_s) * (np.exp(-s / tau_m) - np.exp(-s / tau_s)), 0)
+    simulated = (traces["value"].to_numpy() + 65.0) / 10.0
+    backend = backends.backend_class(simulator)
+    if backend.numerics["IF_curr_exp"].name == "exact":
+        np.testing.assert_allclose(simulated, expected, atol=1e-9)
+    else:
+        factor = backends.load(simulator).synaptic_charge_factor(tau_s, EXERCISE3_DT_MS)
+        np.testing.assert_allclose(simulated, factor * expected, atol=0.01 * TRAIN_WEIGHT)

@@ -5,7 +5,9 @@
 Reference: Lapicque (1907) J. Physiol. Pathol. Gén. 9:620; Gerstner, Kistler, Naud &
 Paninski (2014) *Neuronal Dynamics*, eqs. (1.5)–(1.12) (rate under constant current).
 Defaults are PyNN's ``IF_curr_exp`` defaults (no synaptic input is connected), except
-the current: 1 nA (PyNN's 0 would leave the default run silent), 36 Hz.
+the current: 1 nA (PyNN's 0 would leave the default run silent), 36 Hz. A step, a ramp
+and a train of input spikes may be added (:mod:`zoo.stimuli.current_clamp`; the
+lecture's exercise 3 uses the last two).
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from ..declarations.metrics import TRAIN
 from ..declarations.model import ClosedForm, Model, Validation
 from ..declarations.parameters import Parameter
 from ..declarations.tolerances import GRID_IF_AGREEMENT, grid_rate_closed_form_tolerance
-from ..stimuli.current_clamp import (CURRENT_RANGE_CHECK, STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS,
-                                     current_clamp_simulation,
-                                     current_clamp_protocol, has_step)
+from ..stimuli.current_clamp import (CURRENT_RANGE_CHECK, INPUT_TRAIN_PARAMETERS, RAMP_PARAMETERS, RAMP_RELATIONS,
+                                     STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, check_ramp,
+                                     current_clamp_simulation, current_clamp_protocol, has_input_train, has_ramp,
+                                     has_step)
 
 PARAMETERS = (
     Parameter("cm", "nF", 1.0, "(0, inf)", "membrane capacitance"),
@@ -27,7 +30,8 @@ PARAMETERS = (
     Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold"),
     Parameter("tau_refrac", "ms", 0.1, "[0, inf)", "refractory period (whole time steps)", on_time_grid=True),
     Parameter("i_offset", "nA", 1.0, "(-inf, inf)", "constant injected current (rheobase 0.75 nA at the defaults)"),
-) + STEP_PARAMETERS
+    Parameter("tau_syn_E", "ms", 5.0, "(0, inf)", "decay time of the excitatory synaptic current (input spikes)"),
+) + STEP_PARAMETERS + RAMP_PARAMETERS + INPUT_TRAIN_PARAMETERS
 
 
 def rate_hz(p: dict) -> np.ndarray:
@@ -52,8 +56,8 @@ def rate_hz(p: dict) -> np.ndarray:
 
 
 def closed_forms(p: dict) -> dict:
-    """{"rate_hz": :func:`rate_hz`}; NaN under a step current, where it does not apply."""
-    return {"rate_hz": rate_hz(p) if not has_step(p) else np.nan}
+    """{"rate_hz": :func:`rate_hz`}; NaN under a step, a ramp or input spikes, where it does not apply."""
+    return {"rate_hz": rate_hz(p) if not (has_step(p) or has_ramp(p) or has_input_train(p)) else np.nan}
 
 
 MODEL = Model(
@@ -70,8 +74,8 @@ MODEL = Model(
         agreement=GRID_IF_AGREEMENT,
         protocols=(CURRENT_RANGE_CHECK,),
     ),
-    relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
-    constraints=STEP_CONSTRAINTS,
+    relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS + RAMP_RELATIONS,
+    constraints=STEP_CONSTRAINTS + (check_ramp,),
     cell_types=("IF_curr_exp",),
     revision=2,  # 2: the default i_offset is 1 nA
     doc=__doc__,

@@ -1,9 +1,18 @@
-"""Current clamp of point neurons: a constant current through the soma, plus a step.
+"""Current clamp of point neurons: a constant current through the soma, plus a step,
+and for models that declare them a ramp and a train of input spikes.
 
 The constant current is ``i_offset`` (nA) for the whole run; a step current
 (``step_amplitude`` nA from ``step_start`` to ``step_stop`` ms) may be added through
 PyNN's ``DCSource``, which on every simulator acts on the potential from one time
-step after ``step_start`` (see :func:`zoo.stimuli.check_onset`). Speaks PyNN only.
+step after ``step_start`` (see :func:`zoo.stimuli.check_onset`).
+
+A **ramp** (:data:`RAMP_PARAMETERS`) rises linearly from 0 at ``ramp_start`` to
+``ramp_amplitude`` (nA) at ``ramp_stop``, then stops: during the step (t, t + dt] the
+neuron receives its value at t (a ``GridCurrentSource``, from 2·dt on). An **input
+spike train** (:data:`INPUT_TRAIN_PARAMETERS`) is a spike every ``input_interval`` ms
+from ``input_start`` until ``input_stop``, through one excitatory current synapse of
+weight ``input_weight`` (nA, decaying with the cell's ``tau_syn_E``) and a delay of
+one time step. Speaks PyNN only.
 """
 from __future__ import annotations
 
@@ -22,6 +31,56 @@ STEP_PARAMETERS = (
 )
 STEP_NAMES = tuple(p.name for p in STEP_PARAMETERS)
 STEP_RELATIONS = (("step_start", "<", "step_stop"),)
+
+RAMP_PARAMETERS = (
+    Parameter("ramp_amplitude", "nA", 0.0, "(-inf, inf)", "current a ramp reaches at ramp_stop (0: no ramp)",
+              per_neuron=False),
+    Parameter("ramp_start", "ms", 10.0, "[0, inf)", "time the ramp starts from 0 nA (whole time steps, >= 2 dt)",
+              per_neuron=False, on_time_grid=True),
+    Parameter("ramp_stop", "ms", 30.0, "[0, inf)", "time the ramp reaches ramp_amplitude and stops",
+              per_neuron=False, on_time_grid=True),
+)
+INPUT_TRAIN_PARAMETERS = (
+    Parameter("input_weight", "nA", 0.0, "[0, inf)", "weight of the input spikes' excitatory current synapse "
+                                                     "(0: no input train)", per_neuron=False),
+    Parameter("input_interval", "ms", 3.0, "(0, inf)", "time between input spikes", per_neuron=False),
+    Parameter("input_start", "ms", 5.0, "[0, inf)", "time of the first input spike", per_neuron=False),
+    Parameter("input_stop", "ms", float("inf"), "[0, inf]", "no input spike at or after this time",
+              per_neuron=False),
+)
+STIMULUS_NAMES = STEP_NAMES + tuple(p.name for p in RAMP_PARAMETERS + INPUT_TRAIN_PARAMETERS)
+RAMP_RELATIONS = (("ramp_start", "<", "ramp_stop"),)
+
+
+def has_ramp(params: dict) -> bool:
+    return float(params.get("ramp_amplitude", 0.0)) != 0.0
+
+
+def has_input_train(params: dict) -> bool:
+    return float(params.get("input_weight", 0.0)) != 0.0
+
+
+def check_ramp(values: dict, dt_ms: float) -> None:
+    """A ramp starts where a waveform can (``GridCurrentSource``: two steps)."""
+    from . import FIRST_GRID_ONSET_STEPS
+
+    if has_ramp(values) and values["ramp_start"] < FIRST_GRID_ONSET_STEPS * dt_ms - 1e-9 * dt_ms:
+        raise ValueError(f"ramp_start must be at least {FIRST_GRID_ONSET_STEPS} time steps "
+                         f"({FIRST_GRID_ONSET_STEPS * dt_ms:g} ms)")
+
+
+def ramp_values(params: dict, dt_ms: float, duration_ms: float) -> np.ndarray:
+    """The ramp's current (nA) per step from ``ramp_start``: its value at each step's start."""
+    start, stop = float(params["ramp_start"]), float(min(params["ramp_stop"], duration_ms))
+    t = start + np.arange(int(round((stop - start) / dt_ms))) * dt_ms
+    return params["ramp_amplitude"] * (t - start) / (float(params["ramp_stop"]) - start)
+
+
+def input_spike_times(params: dict, duration_ms: float) -> np.ndarray:
+    """Times (ms) of the input spikes within the run."""
+    stop = min(float(params["input_stop"]), duration_ms)
+    count = max(0, int(np.ceil((stop - params["input_start"]) / params["input_interval"] - 1e-9)))
+    return params["input_start"] + np.arange(count) * params["input_interval"]
 
 
 def check_step(values: dict, dt_ms: float) -> None:
@@ -49,11 +108,16 @@ def step_window(params: dict, duration_ms: float) -> tuple[float, float]:
 
 def injected_current(params: dict, t_ms: np.ndarray) -> np.ndarray:
     """The current the neuron receives at times ``t_ms`` (nA): ``i_offset``, plus the
-    step over (step_start, step_stop], where it acts on the potential."""
+    step over (step_start, step_stop], where it acts on the potential, plus the ramp
+    (drawn continuous; the neuron receives it held over each step)."""
     t_ms = np.asarray(t_ms, dtype=float)
     current = np.full(t_ms.shape, float(params["i_offset"]))
     if has_step(params):
         current += params["step_amplitude"] * ((t_ms > params["step_start"]) & (t_ms <= params["step_stop"]))
+    if has_ramp(params):
+        start, stop = float(params["ramp_start"]), float(params["ramp_stop"])
+        inside = (t_ms > start) & (t_ms <= stop)
+        current += np.where(inside, params["ramp_amplitude"] * (t_ms - start) / (stop - start), 0.0)
     return current
 
 
@@ -84,7 +148,7 @@ def current_clamp_population(cell_type: str, fixed: dict | None = None):
     """
 
     def build(sim, params: dict, size: int, duration_ms: float, seed: int) -> Network:
-        cell_params = {name: value for name, value in params.items() if name not in STEP_NAMES}
+        cell_params = {name: value for name, value in params.items() if name not in STIMULUS_NAMES}
         cell_params.update(fixed or {})
         initial = {"v": params["v_rest"]} if "v_rest" in params else {}
         cells = sim.Population(size, getattr(sim, cell_type)(**cell_params), initial_values=initial)
@@ -94,6 +158,17 @@ def current_clamp_population(cell_type: str, fixed: dict | None = None):
                 start=params["step_start"],
                 stop=min(params["step_stop"], duration_ms),
             ).inject_into(cells)
-        return Network(cells)
+        dt_ms = float(sim.get_time_step())
+        if has_ramp(params) and params["ramp_start"] < duration_ms:
+            sim.GridCurrentSource(start=params["ramp_start"],
+                                  amplitudes=ramp_values(params, dt_ms, duration_ms)).inject_into(cells)
+        state = {}
+        if has_input_train(params):
+            times = input_spike_times(params, duration_ms)
+            source = sim.Population(1, sim.SpikeSourceArray(spike_times=times))
+            state["input"] = sim.Projection(source, cells, sim.AllToAllConnector(),
+                                            sim.StaticSynapse(weight=params["input_weight"], delay=dt_ms),
+                                            receptor_type="excitatory")
+        return Network(cells, state=state)
 
     return build
