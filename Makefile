@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.zoo-installed
 
-.PHONY: setup demo test bench conformance clean
+.PHONY: setup demo test bench conformance gallery clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,7 @@ demo: setup
 	$(BIN)/zoo check if_cond_exp
 	$(BIN)/zoo check cable
 	$(BIN)/zoo check masquelier2008
+	$(BIN)/zoo check mainen_sejnowski1995
 
 # A worker per core, one test file at a time per worker: a file's module fixtures (a
 # sweep, the 75 s STDP runs) are computed once.
@@ -38,6 +39,10 @@ test: setup
 conformance: setup
 	rm -rf .conformance
 	$(BIN)/zoo conformance --out .conformance --report docs/conformance.md
+
+# docs/gallery.md and its figures: every experiment in its full mode (about 15 minutes on 2 cores)
+gallery: setup
+	$(BIN)/python -m experiments.gallery
 
 bench: setup
 	$(BIN)/python benchmarks/lif_population.py

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import explorer
@@ -40,7 +39,7 @@ MEASURES = ["reliability", "precision_ms", "event_reliability", "n_events", "cor
 def sweep_grid(quick: bool) -> tuple[dict, list[int], list[str]]:
     """(grid, seeds, simulators) of the noise sweep."""
     if quick:
-        return {"noise_sigma": [0.1], "noise_tau": [1.0, 5.0, 50.0]}, [1, 2, 3], ["nest"]
+        return {"noise_sigma": [0.1], "noise_tau": [1.0, 5.0, 50.0]}, [1, 2, 3], [zoo.backends.DEFAULT]
     return ({"noise_sigma": [0.05, 0.1, 0.2], "noise_tau": [0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0]},
             [1, 2, 3, 4, 5], zoo.backends.available(zoo.registry.get(MODEL)))
 
@@ -143,7 +142,8 @@ def main(quick: bool = False, out: str | Path = "out/mainen_sejnowski1995") -> d
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one cell, a 3-point sweep on NEST (what the tests run)")
+    parser.add_argument("--quick", action="store_true",
+                        help="one cell, a 3-point sweep on the default simulator (what the tests run)")
     parser.add_argument("--out", default="out/mainen_sejnowski1995")
     args = parser.parse_args()
     tables = main(quick=args.quick, out=args.out)

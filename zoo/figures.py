@@ -89,7 +89,6 @@ def neuron_figure(result, model):
     axes = list(np.atleast_1d(fig.subplots(len(heights), 1, height_ratios=heights)))
     if current:  # the current under the potential's window; raster and histogram span the run
         axes[1].sharex(axes[0])
-        axes[0].tick_params(labelbottom=False)
     traced = sorted(result.traces["neuron"].unique())[:1]
     draw_traces(axes[0], result, traced, labels=False)
     recorded = bool(traced)
@@ -107,8 +106,6 @@ def neuron_figure(result, model):
         draw_population_spikes(axes[-2], axes[-1], result)
     if recorded:
         show_window(axes[0], result, model, traced)
-        if current:
-            axes[0].tick_params(labelbottom=False)
     for ax in axes[1 if current else 0:]:
         ax.set_xlabel("t (ms)")
     return fig

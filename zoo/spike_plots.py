@@ -27,9 +27,23 @@ def quiet_binning():
         logger.setLevel(level)
 
 
+#: How far before its reported time a spike is binned (ms): spikes are reported at the end
+#: of their step, so a spike at a bin's right edge belongs to that bin. More than Elephant's
+#: binning tolerance (1e-8 of a bin), which would move it back; far less than any dt.
+EDGE_MS = 1e-6
+
+
+def ends_of_steps(times, t_start_ms: float, t_stop_ms: float) -> np.ndarray:
+    """Spike times (ms) within (t_start, t_stop], moved :data:`EDGE_MS` earlier so that
+    Elephant's bins [a, b) count them as (a, b]: a spike of the run's last step is kept."""
+    times = np.asarray(times, dtype=float)
+    times = times[(times > t_start_ms) & (times <= t_stop_ms + EDGE_MS)]
+    return np.maximum(times - EDGE_MS, t_start_ms)
+
+
 def psth_table(trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float = 0.0) -> pd.DataFrame:
     """The trains' spike histogram: ``t_ms`` (bin start), ``count`` and ``rate_hz``
-    (spikes per train per second), in bins of ``bin_ms`` from ``t_start_ms``."""
+    (spikes per train per second), in bins (a, b] of ``bin_ms`` from ``t_start_ms``."""
     import neo
     import quantities as pq
     from elephant.statistics import time_histogram
@@ -39,11 +53,8 @@ def psth_table(trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float 
     if not len(trains):
         raise ValueError("no spike train to make a PSTH of")
     t_stop_ms = t_start_ms + bin_ms * max(1, int(np.floor((t_stop_ms - t_start_ms) / bin_ms + 1e-9)))
-    neo_trains = []
-    for times in trains:
-        times = np.asarray(times, dtype=float)
-        times = times[(times >= t_start_ms) & (times <= t_stop_ms)]
-        neo_trains.append(neo.SpikeTrain(times * pq.ms, t_start=t_start_ms * pq.ms, t_stop=t_stop_ms * pq.ms))
+    neo_trains = [neo.SpikeTrain(ends_of_steps(times, t_start_ms, t_stop_ms) * pq.ms, t_start=t_start_ms * pq.ms,
+                                 t_stop=t_stop_ms * pq.ms) for times in trains]
     with quiet_binning():
         counts = time_histogram(neo_trains, bin_size=bin_ms * pq.ms, output="counts")
     count = np.asarray(counts.magnitude).ravel()

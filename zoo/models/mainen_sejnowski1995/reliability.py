@@ -32,7 +32,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ...spike_plots import quiet_binning
+from ...spike_plots import ends_of_steps, quiet_binning
 
 BIN_MS = 1.0
 SMOOTHING_MS = 1.0
@@ -43,17 +43,19 @@ EVENT_COLUMNS = ["event", "start_ms", "stop_ms", "trials", "reliability", "sd_ms
 
 
 def neo_trains(spikes: pd.DataFrame, n_trials: int, window: tuple[float, float]) -> list:
-    """One ``neo.SpikeTrain`` per trial over ``window`` (ms), from a (neuron, t_ms) table."""
+    """One ``neo.SpikeTrain`` per trial over ``window`` (ms), from a (neuron, t_ms) table:
+    the spikes in (start, stop], each moved 1e-6 ms earlier so that Elephant's bins [a, b)
+    hold the spikes reported at their right edge (:func:`zoo.spike_plots.ends_of_steps`)."""
     import neo
     import quantities as pq
 
     start, stop = window
-    inside = spikes[(spikes["t_ms"] > start) & (spikes["t_ms"] <= stop)]
-    by_trial = inside.groupby("neuron")["t_ms"]
+    by_trial = spikes.groupby("neuron")["t_ms"]
     trains = []
     for trial in range(n_trials):
         times = by_trial.get_group(trial).to_numpy() if trial in by_trial.groups else np.array([])
-        times = np.round(times, 9)  # grid times, so that every simulator's fall in the same bins
+        # grid times (every simulator's in the same bins), binned as (a, b]
+        times = ends_of_steps(np.round(times, 9), start, stop)
         trains.append(neo.SpikeTrain(times * pq.ms, t_start=start * pq.ms, t_stop=stop * pq.ms))
     return trains
 
@@ -67,10 +69,9 @@ def find_events(trains: list, window: tuple[float, float]) -> list[tuple[float, 
     start, stop = window
     if stop - start < BIN_MS or not any(len(t) for t in trains):
         return []
+    t_stop = start + BIN_MS * np.floor((stop - start) / BIN_MS)
     with quiet_binning():
-        histogram = time_histogram(trains, bin_size=BIN_MS * pq.ms, t_start=start * pq.ms,
-                                   t_stop=(start + BIN_MS * np.floor((stop - start) / BIN_MS)) * pq.ms,
-                                   output="counts")
+        histogram = time_histogram(trains, bin_size=BIN_MS * pq.ms, t_stop=t_stop * pq.ms, output="counts")
     counts = np.asarray(histogram.magnitude, dtype=float).ravel()
     smooth = gaussian_filter1d(counts, SMOOTHING_MS / BIN_MS, mode="constant")
     above = np.concatenate([[False], smooth >= EVENT_THRESHOLD * len(trains), [False]])
