@@ -40,7 +40,7 @@ conformance: setup
 	rm -rf .conformance
 	$(BIN)/zoo conformance --out .conformance --report docs/conformance.md
 
-# docs/gallery.md and its figures: every experiment in its full mode (about 15 minutes on 2 cores)
+# docs/gallery.md and its figures: every experiment in its full mode (about 5 minutes on 2 cores)
 gallery: setup
 	$(BIN)/python -m experiments.gallery
 

@@ -56,7 +56,8 @@ def figure_one(model: str, simulator: str, path: Path) -> pd.DataFrame:
     for ax in axes[3]:
         ax.set_ylim(0, top)
     info = results["B: frozen noise"].info
-    fig.suptitle(f"{model} on {simulator} {info['simulator_version']}: 25 trials, dt = {info['dt_ms']:g} ms, "
+    trials = len(results["B: frozen noise"].summary)
+    fig.suptitle(f"{model} on {simulator} {info['simulator_version']}: {trials} trials, dt = {info['dt_ms']:g} ms, "
                  f"seed {info['seed']} (Mainen & Sejnowski 1995, fig. 1)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -114,8 +115,9 @@ def plot_sweep(table: pd.DataFrame, path: Path) -> None:
     handles = [Line2D([], [], color=colours[s], marker="o", ms=3, label=f"noise_sigma {s:g} nA") for s in sigmas]
     handles += [Line2D([], [], color="0.3", ls=styles[s], label=s) for s in simulators]
     left.legend(handles=handles, fontsize="x-small", loc="lower right")
-    fig.suptitle(f"{MODEL}: step 0.2 nA + frozen OU noise, 25 trials; mean over {table['seed'].nunique()} seeds "
-                 "(band: their range)")
+    first = table.iloc[0]
+    fig.suptitle(f"{MODEL}: step {first['step_amplitude']:g} nA + frozen OU noise, {first['n_trials']:g} trials; mean "
+                 f"over {table['seed'].nunique()} seeds (band: their range)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

@@ -115,12 +115,27 @@ def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS + ["failed", "setting"])
 
 
+def _per_trial_tolerances(model, agreement, left, numerics) -> dict:
+    """A model of trials keeps one row per point (``explorer.tasks.pooled_trials``): its
+    spike-train metrics are trial means, ``n_spikes`` the trials' total. Tolerances made
+    for one neuron apply to each trial, so they are computed from a trial's count and
+    hold for the means; the total's is n_trials times a trial's. The distances compare
+    the pooled trains, with the pooled count (the tolerances as computed for the row)."""
+    trials = left[model.trials].to_numpy(float)
+    per_trial = left.assign(n_spikes=left["n_spikes"].to_numpy(float) / trials)
+    tolerances = dict(agreement.tolerances(per_trial, numerics))
+    return {m.name: np.asarray(tolerances[m.name], dtype=float) * (trials if m.name == "n_spikes" else 1.0)
+            for m in model.metrics if m.source == "spikes" and m.name in tolerances}
+
+
 def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> pd.DataFrame:
     agreement = model.validation.agreement
     tolerances = {}
     if agreement is not None:
         numerics = backends.numerics([a, b], model.cell_types[0], dt_ms, duration_ms)
         tolerances = dict(agreement.tolerances(left, numerics))
+        if model.trials is not None:
+            tolerances.update(_per_trial_tolerances(model, agreement, left, numerics))
     # per point, why its spike steps are uncertain ("" where they are not)
     ties = np.broadcast_to(np.asarray(tolerances.pop(GRID_TIE_KEY, ""), dtype=object), (len(left),))
     parameters = left[model.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()

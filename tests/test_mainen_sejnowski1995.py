@@ -26,8 +26,8 @@ def test_frozen_noise_is_reliable_and_precise_a_constant_step_is_not(simulator):
     assert control["reliability"] <= studies.UNRELIABLE_AT_MOST
     # the first spikes of the step align (events exist), the later ones do not
     assert a["n_events"] >= 1 and a["reliability"] < b["reliability"]
-    # trial-to-trial correlation (Elephant) tells the conditions apart too
-    assert b["correlation"] > 4 * max(a["correlation"], control["correlation"])
+    # trial-to-trial correlation (Elephant) orders the conditions the same way
+    assert b["correlation"] > a["correlation"] > control["correlation"]
 
 
 @pytest.mark.parametrize("simulator", runs(f"{MODEL}_hh"))
@@ -90,3 +90,9 @@ def test_a_sweep_keeps_one_row_per_point_with_its_trials_pooled(tmp_path):
         assert row["reliability"] == pytest.approx(single.summary["reliability"].iloc[0])
         assert row["n_spikes"] == len(single.spikes) == len(row["spike_times_ms"])
         assert row["rate_hz"] == pytest.approx(single.summary["rate_hz"].mean())
+
+
+def test_a_run_that_ends_before_the_step_has_no_spikes_and_says_why():
+    result = zoo.run(MODEL, "nest", duration_ms=40.0)  # the step starts at 50 ms
+    assert result.spikes.empty and np.isnan(result.summary["reliability"]).all()
+    assert result.notes and "no PSTH event" in result.notes[0]

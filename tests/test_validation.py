@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import backends
+from zoo import backends, registry
 
 CASES = [
     (dict(name="lyf"), r"unknown model 'lyf'; valid models: cable, hh, hh_traub, "),
@@ -48,3 +48,14 @@ def test_bad_input_raises_clear_value_error(kwargs, message):
 def test_arrays_broadcast_with_scalars_into_one_population():
     values, size = zoo.get("lif").validate({"i_offset": np.linspace(0, 1, 4), "tau_m": 10.0})
     assert size == 4 and values["tau_m"] == 10.0 and values["i_offset"].shape == (4,)
+
+
+def test_the_lif_ramp_is_checked_only_when_there_is_one():
+    """A ramp's times must sit on the grid where a ramp is asked for; without one, any dt
+    the LIF takes is still accepted."""
+    lif = registry.get("lif")
+    lif.validate({"tau_refrac": 0.03}, dt_ms=0.03)  # ramp_start 10 ms is not on a 0.03 ms grid: no ramp, fine
+    with pytest.raises(ValueError, match="'ramp_start' = 10 ms must be a whole number of time steps"):
+        lif.validate({"tau_refrac": 0.03, "ramp_amplitude": 1.0}, dt_ms=0.03)
+    with pytest.raises(ValueError, match="ramp_start must be at least 2 time steps"):
+        lif.validate({"ramp_amplitude": 1.0, "ramp_start": 0.1}, dt_ms=0.1)

@@ -113,8 +113,7 @@ def neuron_figure(result, model):
 
 def population_trains(result) -> list[np.ndarray]:
     """Spike times (ms) of every neuron of the run, silent ones included."""
-    by_neuron = result.spikes.groupby("neuron")["t_ms"].apply(np.asarray)
-    return [np.asarray(by_neuron.get(n, np.zeros(0))) for n in result.summary["neuron"]]
+    return spike_plots.trains_of(result.spikes, result.summary["neuron"])
 
 
 def draw_population_spikes(raster, histogram, result) -> None:
@@ -124,8 +123,7 @@ def draw_population_spikes(raster, histogram, result) -> None:
     trains = population_trains(result)
     spike_plots.draw_raster(raster, trains, duration)
     raster.set_title(f"spikes of all {len(trains)} neurons")
-    bin_ms = max(1.0, float(10 ** np.ceil(np.log10(duration / 1000.0))))
-    spike_plots.draw_psth(histogram, trains, duration, bin_ms)
+    spike_plots.draw_psth(histogram, trains, duration, spike_plots.readable_bin_ms(duration))
     histogram.set_title("spike histogram (PSTH)")
     histogram.tick_params(labelbottom=True)
 
@@ -140,8 +138,7 @@ def population_figure(result, model):
     curve = fig.add_subplot(grid[:-1, 0])
     histogram = fig.add_subplot(grid[-1, 0])
     duration = float(result.info["duration_ms"])
-    spike_plots.draw_psth(histogram, population_trains(result), duration,
-                          max(1.0, float(10 ** np.ceil(np.log10(duration / 1000.0)))))
+    spike_plots.draw_psth(histogram, population_trains(result), duration, spike_plots.readable_bin_ms(duration))
     histogram.set_title("spike histogram of the population (PSTH)")
     histogram.set_xlabel("t (ms)")
     raster = fig.add_subplot(grid[0, 1])

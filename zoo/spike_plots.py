@@ -41,9 +41,25 @@ def ends_of_steps(times, t_start_ms: float, t_stop_ms: float) -> np.ndarray:
     return np.maximum(times - EDGE_MS, t_start_ms)
 
 
-def psth_table(trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float = 0.0) -> pd.DataFrame:
+def trains_of(spikes: pd.DataFrame, neurons) -> list[np.ndarray]:
+    """Spike times (ms) of each of ``neurons`` (silent ones: empty) from a spike table
+    (``neuron``, ``t_ms``)."""
+    by_neuron = spikes.groupby("neuron")["t_ms"].apply(np.asarray)
+    return [np.asarray(by_neuron.get(n, np.zeros(0)), dtype=float) for n in neurons]
+
+
+def readable_bin_ms(duration_ms: float) -> float:
+    """A PSTH bin for a run of ``duration_ms``: 1 ms, or a power of ten giving at most
+    about 1000 bins."""
+    return max(1.0, float(10 ** np.ceil(np.log10(duration_ms / 1000.0))))
+
+
+def psth_table(trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float = 0.0,
+               sources: int | None = None) -> pd.DataFrame:
     """The trains' spike histogram: ``t_ms`` (bin start), ``count`` and ``rate_hz``
-    (spikes per train per second), in bins (a, b] of ``bin_ms`` from ``t_start_ms``."""
+    (spikes per source per second), in bins (a, b] of ``bin_ms`` from ``t_start_ms``.
+    ``sources``: how many neurons or trials the trains hold (default: one each; a sweep
+    row of a model of trials pools its trials)."""
     import neo
     import quantities as pq
     from elephant.statistics import time_histogram
@@ -59,7 +75,8 @@ def psth_table(trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float 
         counts = time_histogram(neo_trains, bin_size=bin_ms * pq.ms, output="counts")
     count = np.asarray(counts.magnitude).ravel()
     starts = np.asarray(counts.times.rescale("ms").magnitude)
-    return pd.DataFrame({"t_ms": starts, "count": count, "rate_hz": count / len(trains) / (bin_ms / 1000.0)})
+    sources = len(trains) if sources is None else sources
+    return pd.DataFrame({"t_ms": starts, "count": count, "rate_hz": count / sources / (bin_ms / 1000.0)})
 
 
 def draw_raster(ax, trains, t_stop_ms: float, ylabel: str = "neuron", labels=None, t_start_ms: float = 0.0):
@@ -74,9 +91,10 @@ def draw_raster(ax, trains, t_stop_ms: float, ylabel: str = "neuron", labels=Non
     return ax
 
 
-def draw_psth(ax, trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float = 0.0, per: str = "neuron"):
-    """The spike histogram (:func:`psth_table`) as a rate per train, in bins of ``bin_ms``."""
-    histogram = psth_table(trains, t_stop_ms, bin_ms, t_start_ms)
+def draw_psth(ax, trains, t_stop_ms: float, bin_ms: float = 1.0, t_start_ms: float = 0.0, per: str = "neuron",
+              sources: int | None = None):
+    """The spike histogram (:func:`psth_table`) as a rate per source, in bins of ``bin_ms``."""
+    histogram = psth_table(trains, t_stop_ms, bin_ms, t_start_ms, sources)
     edges = np.append(histogram["t_ms"].to_numpy(), histogram["t_ms"].iloc[-1] + bin_ms)
     ax.stairs(histogram["rate_hz"].to_numpy(), edges, fill=True, color="0.3")
     ax.set_xlim(t_start_ms, t_stop_ms)

@@ -90,9 +90,11 @@ def validate(model: str, parameters: Sequence[Parameter], params: Mapping[str, o
             raise ValueError(f"parameter {name!r} must be a number or a 1-D array, got shape {array.shape}")
         if array.ndim == 1:
             if not spec.per_neuron:
+                per_neuron = [p.name for p in parameters if p.per_neuron]
                 raise ValueError(
                     f"parameter {name!r} is set for the whole population and takes one number; "
-                    f"per-neuron parameters of {model!r}: {', '.join(p.name for p in parameters if p.per_neuron)}"
+                    + (f"per-neuron parameters of {model!r}: {', '.join(per_neuron)}" if per_neuron else
+                       f"{model!r} has no per-neuron parameter (sweep values with zoo sweep --grid)")
                 )
             if array.size == 0:
                 raise ValueError(f"parameter {name!r} was given an empty array")

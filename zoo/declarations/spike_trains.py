@@ -43,7 +43,7 @@ def spike_train_metrics(neuron: np.ndarray, t_ms: np.ndarray, size: int, duratio
         {
             "neuron": np.arange(size),
             "n_spikes": counts,
-            "rate_hz": inside / ((stop - start) / 1000.0),
+            "rate_hz": inside / ((stop - start) / 1000.0) if stop > start else np.full(size, np.nan),  # no window
             "late_rate_hz": late / (duration_ms / 2000.0),
             "first_spike_ms": first,
             "mean_isi_ms": mean_isi,

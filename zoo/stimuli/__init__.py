@@ -11,16 +11,18 @@ from __future__ import annotations
 
 #: The earliest step (in steps of dt) at which a current source may start.
 FIRST_ONSET_STEPS = 1
-#: The earliest step at which a waveform given step by step (``GridCurrentSource``,
-#: :mod:`zoo.backends.grid_current`) may start: NEST's ``step_current_generator``
-#: applies no change at t = 0, and its change at t reaches a neuron one step later.
+#: The earliest step at which a waveform given step by step (``GridCurrentSource``) may
+#: start on every simulator (:mod:`zoo.backends.grid_current` says why).
 FIRST_GRID_ONSET_STEPS = 2
 
 
-def check_onset(name: str, start_ms: float, dt_ms: float, hint: str = "") -> None:
+def check_onset(name: str, start_ms: float, dt_ms: float, hint: str = "", steps: int = FIRST_ONSET_STEPS) -> None:
     """ValueError unless the stimulus parameter ``name`` (ms) starts at or after the
-    first step every simulator can honour."""
-    earliest = FIRST_ONSET_STEPS * dt_ms
+    first step every simulator can honour (``steps``: :data:`FIRST_ONSET_STEPS` for a
+    current source, :data:`FIRST_GRID_ONSET_STEPS` for a waveform)."""
+    earliest = steps * dt_ms
     if start_ms < earliest - 1e-9 * dt_ms:
-        raise ValueError(f"{name} must be at least one time step ({earliest:g} ms): a current source "
-                         f"cannot act in the first step on every simulator" + (f"; {hint}" if hint else ""))
+        at_least = "one time step" if steps == 1 else f"{steps} time steps"
+        what = "a current source cannot act in the first step" if steps == 1 else "a waveform cannot act earlier"
+        raise ValueError(f"{name} must be at least {at_least} ({earliest:g} ms): {what} on every simulator"
+                         + (f"; {hint}" if hint else ""))

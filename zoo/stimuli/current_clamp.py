@@ -6,9 +6,11 @@ The constant current is ``i_offset`` (nA) for the whole run; a step current
 PyNN's ``DCSource``, which on every simulator acts on the potential from one time
 step after ``step_start`` (see :func:`zoo.stimuli.check_onset`).
 
-A **ramp** (:data:`RAMP_PARAMETERS`) rises linearly from 0 at ``ramp_start`` to
-``ramp_amplitude`` (nA) at ``ramp_stop``, then stops: during the step (t, t + dt] the
-neuron receives its value at t (a ``GridCurrentSource``, from 2·dt on). An **input
+A **ramp** (:data:`RAMP_PARAMETERS`) rises linearly from 0 at ``ramp_start`` towards
+``ramp_amplitude`` (nA) at ``ramp_stop``, where it stops: during the step (t, t + dt] the
+neuron receives its value at t (a ``GridCurrentSource``, from 2·dt on), so the last
+step carries ramp_amplitude·(1 − dt/(ramp_stop − ramp_start)) and the held current
+converges to the line as dt shrinks (the lecture's ramp is this at dt = one step). An **input
 spike train** (:data:`INPUT_TRAIN_PARAMETERS`) is a spike every ``input_interval`` ms
 from ``input_start`` until ``input_stop``, through one excitatory current synapse of
 weight ``input_weight`` (nA, decaying with the cell's ``tau_syn_E``) and a delay of
@@ -33,12 +35,12 @@ STEP_NAMES = tuple(p.name for p in STEP_PARAMETERS)
 STEP_RELATIONS = (("step_start", "<", "step_stop"),)
 
 RAMP_PARAMETERS = (
-    Parameter("ramp_amplitude", "nA", 0.0, "(-inf, inf)", "current a ramp reaches at ramp_stop (0: no ramp)",
-              per_neuron=False),
+    Parameter("ramp_amplitude", "nA", 0.0, "(-inf, inf)", "slope times duration: the current the ramp would reach "
+                                                         "at ramp_stop (0: no ramp)", per_neuron=False),
     Parameter("ramp_start", "ms", 10.0, "[0, inf)", "time the ramp starts from 0 nA (whole time steps, >= 2 dt)",
-              per_neuron=False, on_time_grid=True),
-    Parameter("ramp_stop", "ms", 30.0, "[0, inf)", "time the ramp reaches ramp_amplitude and stops",
-              per_neuron=False, on_time_grid=True),
+              per_neuron=False),
+    Parameter("ramp_stop", "ms", 30.0, "[0, inf)", "time the ramp would reach ramp_amplitude, and stops (whole "
+                                                    "time steps)", per_neuron=False),
 )
 INPUT_TRAIN_PARAMETERS = (
     Parameter("input_weight", "nA", 0.0, "[0, inf)", "weight of the input spikes' excitatory current synapse "
@@ -61,12 +63,18 @@ def has_input_train(params: dict) -> bool:
 
 
 def check_ramp(values: dict, dt_ms: float) -> None:
-    """A ramp starts where a waveform can (``GridCurrentSource``: two steps)."""
+    """A ramp, where there is one, starts and stops on the time grid, and where a
+    waveform can start (``GridCurrentSource``: two steps)."""
+    from ..declarations.parameters import on_time_grid
     from . import FIRST_GRID_ONSET_STEPS
 
-    if has_ramp(values) and values["ramp_start"] < FIRST_GRID_ONSET_STEPS * dt_ms - 1e-9 * dt_ms:
-        raise ValueError(f"ramp_start must be at least {FIRST_GRID_ONSET_STEPS} time steps "
-                         f"({FIRST_GRID_ONSET_STEPS * dt_ms:g} ms)")
+    if not has_ramp(values):
+        return
+    for name in ("ramp_start", "ramp_stop"):
+        if not np.all(on_time_grid(values[name], dt_ms)):
+            raise ValueError(f"parameter {name!r} = {values[name]:g} ms must be a whole number of time steps "
+                             f"(dt = {dt_ms:g} ms)")
+    check_onset("ramp_start", values["ramp_start"], dt_ms, steps=FIRST_GRID_ONSET_STEPS)
 
 
 def ramp_values(params: dict, dt_ms: float, duration_ms: float) -> np.ndarray:
@@ -109,7 +117,8 @@ def step_window(params: dict, duration_ms: float) -> tuple[float, float]:
 def injected_current(params: dict, t_ms: np.ndarray) -> np.ndarray:
     """The current the neuron receives at times ``t_ms`` (nA): ``i_offset``, plus the
     step over (step_start, step_stop], where it acts on the potential, plus the ramp
-    (drawn continuous; the neuron receives it held over each step)."""
+    as the line it samples (the neuron receives its value at each step's start, held
+    over the step: at most one step's rise below the line)."""
     t_ms = np.asarray(t_ms, dtype=float)
     current = np.full(t_ms.shape, float(params["i_offset"]))
     if has_step(params):

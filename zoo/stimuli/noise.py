@@ -11,7 +11,8 @@ starting from its stationary distribution, x[0] ~ N(0, sigma²). Each value is t
 held for one step. The samples are exact at any dt; the held current converges to
 the continuous process as dt/tau -> 0.
 
-Streams: every draw comes from ``numpy.random.SeedSequence([seed, stream, ...])``.
+Streams: every draw comes from ``numpy.random.SeedSequence([seed, stream, index])``, one
+stream per kind of noise (so no two kinds can share a key).
 The frozen noise of a seed is one waveform, whatever the number of trials. Trial i's
 intrinsic noise depends only on (seed, i), so adding trials keeps the first ones.
 """
@@ -42,7 +43,7 @@ def ornstein_uhlenbeck(rng: np.random.Generator, steps: int, dt_ms: float, tau_m
 
 def frozen_noise(seed: int, steps: int, dt_ms: float, tau_ms: float, sigma_na: float) -> np.ndarray:
     """The frozen noise of ``seed``: one OU waveform (nA), replayed on every trial."""
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), FROZEN_STREAM]))
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), FROZEN_STREAM, 0]))
     return ornstein_uhlenbeck(rng, steps, dt_ms, tau_ms, sigma_na)
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..declarations.model import Network
 from ..declarations.parameters import Parameter
-from . import FIRST_GRID_ONSET_STEPS
+from . import FIRST_GRID_ONSET_STEPS, check_onset
 from .noise import CONTROL_STREAM, frozen_noise, intrinsic_noise, trial_noise
 
 
@@ -67,18 +67,17 @@ def check_stimulus(values: dict, dt_ms: float) -> None:
     for name in ("n_trials", "noise_frozen"):
         if float(values[name]) != round(float(values[name])):
             raise ValueError(f"parameter {name!r} must be a whole number, got {values[name]:g}")
-    earliest = FIRST_GRID_ONSET_STEPS * dt_ms
-    if values["step_start"] < earliest - 1e-9 * dt_ms:
-        raise ValueError(f"step_start must be at least {FIRST_GRID_ONSET_STEPS} time steps ({earliest:g} ms): a "
-                         "waveform cannot act earlier on every simulator")
+    check_onset("step_start", values["step_start"], dt_ms, steps=FIRST_GRID_ONSET_STEPS)
 
 
 CONSTRAINTS = (check_stimulus,)
 
 
 def step_window(params: dict, duration_ms: float) -> tuple[float, float]:
-    """The step (start, stop] within the run (ms): where rates and reliability are measured."""
-    return float(params["step_start"]), float(min(params["step_stop"], duration_ms))
+    """The step (start, stop] within the run (ms): where rates and reliability are measured
+    (empty, stop = start, when the run ends before the step starts)."""
+    start = float(params["step_start"])
+    return start, max(start, float(min(params["step_stop"], duration_ms)))
 
 
 def step_drive(params: dict, seed: int, dt_ms: float, duration_ms: float) -> np.ndarray:

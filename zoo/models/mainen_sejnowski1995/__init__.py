@@ -13,7 +13,7 @@ tau 30 ms, R 0.12 mV/pA (so cm = tau/R = 0.25 nF), rest -70 mV, threshold -53 mV
 reset -80 mV, and its step from 50 to 950 ms of a 1 s run. The step is 0.2 nA, not
 the course's 150 pA: in this LIF 150 pA sits 1 mV above threshold (rheobase 141.7
 pA), where even the first spike's time spreads over tens of ms between trials; 0.2 nA
-puts V_inf 7 mV above threshold (18 Hz), so the first spikes align and the later ones
+puts V_inf 7 mV above threshold (21 Hz: intervals of 30·ln(34/7) + 0.5 = 47.9 ms), so the first spikes align and the later ones
 drift apart, as in the paper's fig. 1A. The noise settings are the zoo's: fluctuations
 of SD 0.2 nA and 5 ms correlation time (reliability is highest for inputs correlated
 over 2-5 ms: Galán, Ermentrout & Urban 2008, J. Neurophysiol. 99:277) and intrinsic

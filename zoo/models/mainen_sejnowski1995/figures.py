@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...spike_plots import draw_psth, draw_raster
+from ...spike_plots import draw_psth, draw_raster, trains_of
 
 #: Bin of the PSTH drawn (ms): the events' own bin (``reliability.BIN_MS``) is too fine to read.
 PSTH_BIN_MS = 2.0
@@ -30,8 +30,7 @@ def condition_panels(axes, result, title: str) -> None:
     traces.set_ylabel("v (mV)")
     if len(v):
         traces.legend(fontsize="x-small", loc="lower right", ncol=3)
-    by_trial = result.spikes.groupby("neuron")["t_ms"].apply(np.asarray)
-    trains = [np.asarray(by_trial.get(n, np.zeros(0))) for n in result.summary["neuron"]]
+    trains = trains_of(result.spikes, result.summary["neuron"])
     draw_raster(raster, trains, duration, ylabel="trial")
     events = result.tables["events"]
     for _, event in events.iterrows():
@@ -50,5 +49,7 @@ def draw(result, fig) -> None:
     """``zoo run mainen_sejnowski1995 --plot``: the run's condition in four panels."""
     fig.set_size_inches(9, 10)
     axes = fig.subplots(4, 1, sharex=True, height_ratios=(1, 2, 2, 1))
-    condition = "A: constant step" if result.summary["noise_sigma"].iloc[0] == 0 else "B: step with noise"
+    first = result.summary.iloc[0]
+    condition = ("A: constant step" if first["noise_sigma"] == 0 else
+                 "B: step with frozen noise" if first["noise_frozen"] else "control: noise drawn per trial")
     condition_panels(axes, result, condition)

@@ -31,7 +31,7 @@ def agreement_tolerances(pairs, numerics) -> dict:
     Under the constant step (``noise_sigma`` = 0) the trials' spike times amplify any
     perturbation, which is the unreliability the model shows, so two schemes' integration
     errors grow apart from spike to spike: shown, not judged (measured at dt 0.1 ms: 1190
-    spikes with Brian2's RK4 substeps, 1195 with NEST's RKF45)."""
+    spikes with RK4 substeps of 0.01 ms, 1195 with adaptive RKF45)."""
     tolerances = dict(peak_detection_tolerances(pairs, numerics))
     unstable = np.asarray(pairs["noise_sigma"], dtype=float) == 0.0
     for name in PEAK_DETECTION_AGREEMENT.covers:

@@ -9,7 +9,9 @@ threshold could not be read, so the settings below are the zoo's, stated here):
 - **Event**: a run of bins where the smoothed PSTH holds at least
   :data:`EVENT_THRESHOLD` × the number of trials per bin: a fraction of the trials
   firing together (a perfectly aligned event peaks at 0.38 × trials per bin; spikes
-  spread evenly at rate f give f·1 ms per trial per bin, 0.01 at 10 Hz).
+  spread evenly at rate f give f·1 ms per trial per bin, 0.01 at 10 Hz). With fewer than
+  about ten trials two coincident spikes already make an event: the measures are meant
+  for the paper's 25 trials or more.
 - **Reliability** (``reliability``): the fraction of the step's spikes that fall in an
   event, counting at most one per trial and event: 1 when every spike belongs to an
   event that trials share, 0 when no trials fire together. Mainen & Sejnowski's own
