@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 
 
 from zoo.backends import DEFAULT
@@ -72,9 +71,14 @@ def _mainen_text(tables: dict) -> str:
     peaks = tables["peaks"][tables["peaks"]["simulator"] == DEFAULT]
     peak_text = ", ".join(f"{p.peak_tau_ms:g} ms at SD {p.noise_sigma:g} nA ({p.peak_reliability:.2f})"
                           for p in peaks.itertuples())
-    by_simulator = tables["reliability"].groupby("simulator")[["reliability", "precision_ms"]]
-    first = next(iter(by_simulator))[1].to_numpy()
-    same = all(np.allclose(frame.to_numpy(), first, equal_nan=True) for _, frame in by_simulator)
+    agreement = []
+    for model, cell in (("mainen_sejnowski1995", "LIF"), ("mainen_sejnowski1995_hh", "Hodgkin-Huxley cell")):
+        frame = tables["reliability"][tables["reliability"]["model"] == model]
+        spread = frame.groupby("condition")["reliability"].agg(lambda r: r.max() - r.min())
+        differ = [f"{c} ({frame.loc[frame['condition'] == c, 'reliability'].min():.3f}-"
+                  f"{frame.loc[frame['condition'] == c, 'reliability'].max():.3f})" for c in spread.index if spread[c] > 0]
+        agreement.append(f"the {cell}'s reliability is the same on every simulator" if not differ else
+                         f"the {cell}'s differs between simulators under {', '.join(differ)}")
     return (
         "Mainen & Sejnowski (1995), Figure 1: 25 trials of the same 0.9 s current step, each with its own "
         "intrinsic noise. Under the constant step (A) the first spikes line up and the later ones drift apart: "
@@ -85,10 +89,8 @@ def _mainen_text(tables: dict) -> str:
         f"{lif.loc['B: frozen noise', 'precision_ms']:.2f} and {hh.loc['B: frozen noise', 'precision_ms']:.2f} ms "
         "(the paper: reproducible to less than 1 ms). Noise drawn anew on every trial gives "
         f"{lif.loc['control: noise drawn per trial', 'reliability']:.2f}. Every simulator receives the same "
-        "stimulus and trials; "
-        + ("the measures are the same on every simulator. " if same else
-           "the measures differ between simulators (see `reliability.parquet`). ")
-        + "The sweep (through the explorer, over seeds) draws reliability and precision against the noise's "
+        f"stimulus and trials; {'; '.join(agreement)}. "
+        "The sweep (through the explorer, over seeds) draws reliability and precision against the noise's "
         f"time constant; the highest mean reliability is at {peak_text} (Galán, Ermentrout & Urban 2008 found "
         "reliability highest for inputs correlated over 2-5 ms). Tables: `reliability.parquet`, "
         "`noise_sweep.parquet`, `peaks.parquet`.")

@@ -92,7 +92,7 @@ def plot(fi: pd.DataFrame, path: Path) -> None:
 
     fig = new_figure(figsize=(6, 4))
     ax = fig.subplots()
-    for (simulator, frame), marker in zip(fi.groupby("simulator"), ("o", "x")):
+    for (simulator, frame), marker in zip(fi.groupby("simulator"), ("o", "x", "+", "s")):
         ax.plot(frame["i_ua_cm2"], frame["late_rate_hz"], marker, ms=4, label=simulator)
     ax.axvspan(*RHEOBASE_UA_CM2, color="0.8", label="published rheobase")
     ax.set_xlabel("current density (µA/cm²)")

@@ -169,7 +169,7 @@ def plot_exercise3(found: dict, path) -> None:
         ax.set_ylim(-0.05, 1.75)
         ax.set_ylabel("V (lecture units)")
         ax.set_title(titles[kind], fontsize=10)
-        ax.legend(fontsize=6, loc="upper left")
+        ax.legend(fontsize=6, loc="upper right")
         below = axes[1, column]
         steps = np.arange(STEPS + 1) * STEP_MS
         if kind == "ramp":  # I_t acts over (t - 1, t]
