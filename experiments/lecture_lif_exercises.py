@@ -169,7 +169,7 @@ def plot_exercise3(found: dict, path) -> None:
         ax.set_ylim(-0.05, 1.75)
         ax.set_ylabel("V (lecture units)")
         ax.set_title(titles[kind], fontsize=10)
-        ax.legend(fontsize=6, loc="upper right")
+        ax.legend(fontsize=6, loc="upper left")
         below = axes[1, column]
         steps = np.arange(STEPS + 1) * STEP_MS
         if kind == "ramp":  # I_t acts over (t - 1, t]
@@ -259,7 +259,7 @@ def plot(runs_by_exercise: dict, steps: pd.DataFrame, path) -> None:
         ax.set_ylabel("V (lecture units; 1 = 10 mV above rest)")
         ax.set_title(title, fontsize=10)
         ax.set_ylim(-0.05, 1.75)
-        ax.legend(fontsize=6, loc="upper left")
+        ax.legend(fontsize=6, loc="upper right")
     ax = axes[2]
     for (method, rows), marker in zip(steps.groupby("method", sort=False), markers):
         ax.loglog(rows["dt_ms"], np.maximum(rows["v_error"], 1e-16), marker + "-", label=method)
