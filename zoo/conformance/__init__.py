@@ -41,7 +41,8 @@ from . import differences
 #: The time steps of the full matrix (ms), coarsest first.
 TIME_STEPS_MS = (0.1, 0.05, 0.025, 0.01)
 #: The quick matrix (``--quick``, part of ``make test``): two time steps, at most
-#: :data:`QUICK_POINTS` values per swept parameter, no studies.
+#: :data:`QUICK_POINTS` values per swept parameter, no studies but those of a model that
+#: only its studies judge on each simulator (``mainen_sejnowski1995``).
 QUICK_TIME_STEPS_MS = (0.1, 0.025)
 QUICK_POINTS = 6
 #: ``poor``: the error exceeds the tolerance by at most this factor.
@@ -139,9 +140,11 @@ def _model_rows(name, simulators, quick, out, address, say) -> list[dict]:
         table = pd.concat(parts, ignore_index=True)
         tables[dt] = table
         rows += _judged_rows(model, table, runnable, dt)
-    if model.validation.closed_form is None:
+    if model.validation.closed_form is None and model.validation.same_run_at_every_dt:
         rows += _convergence_rows(model, tables, runnable)
-    if not quick:
+    # the quick matrix skips studies, except where they are all that judges a simulator alone
+    # (no closed form, and no convergence across time steps that draw different noise)
+    if not quick or not model.validation.same_run_at_every_dt:
         for entry_point in model.validation.studies:
             study = registry.load(entry_point)
             for simulator in runnable:

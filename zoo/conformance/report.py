@@ -204,6 +204,10 @@ def _model_section(table, model, figure) -> str:
     if figure is not None:
         lines.append(f"\n![{model}: error against dt]({figure.as_posix()})\n")
         lines.append(FIGURE_CAPTION)
+    if not spec.validation.same_run_at_every_dt:
+        lines.append("\nNo error against dt is drawn: the model's input noise is drawn per time step, so runs at "
+                     "two time steps are two different experiments; each is judged on its own (studies, and the "
+                     "simulators against each other at the same dt).\n")
     published = mine[mine["kind"] == "published"]
     if len(published):
         lines.append("Published values and benchmarks (each study runs at the time steps its rows state):\n")

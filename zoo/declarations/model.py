@@ -144,12 +144,16 @@ class Validation:
     """How the model is validated: ``closed_form`` against theory, ``agreement``
     between simulators, the ``protocols`` that ``zoo check`` sweeps, and ``studies``:
     ``"module:function"`` entry points, each ``(simulator) -> list of verdict rows``
-    against published or derived values (imported only by the checks)."""
+    against published or derived values (imported only by the checks).
+    ``same_run_at_every_dt``: False when the model's input is drawn on the time grid (noise
+    sampled per step), so runs at two time steps are two different experiments and
+    nothing converges as dt shrinks (the conformance matrix then measures no order)."""
 
     closed_form: ClosedForm | None = None
     agreement: Agreement | None = None
     protocols: tuple[CheckProtocol, ...] = ()
     studies: tuple[str, ...] = ()
+    same_run_at_every_dt: bool = True
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ MODEL = Model(
     metrics=METRICS,
     simulation=simulation("IF_curr_exp"),
     validation=Validation(agreement=GRID_IF_AGREEMENT, protocols=CHECK_PROTOCOLS,
-                          studies=("zoo.models.mainen_sejnowski1995.studies:reliability_checks",)),
+                          studies=("zoo.models.mainen_sejnowski1995.studies:reliability_checks",),
+                          same_run_at_every_dt=False),  # the noise is drawn per time step
     relations=(("v_reset", "<", "v_thresh"),) + noisy_current.RELATIONS,
     constraints=noisy_current.CONSTRAINTS,
     cell_types=("IF_curr_exp",),

@@ -56,7 +56,8 @@ MODEL = Model(
     validation=Validation(agreement=AGREEMENT, protocols=(
         CheckProtocol(params={"noise_sigma": 0.0}, duration_ms=1000.0, dt_ms=DT_MS),
         CheckProtocol(params={}, duration_ms=1000.0, dt_ms=DT_MS)),
-        studies=("zoo.models.mainen_sejnowski1995.studies:reliability_checks_hh",)),
+        studies=("zoo.models.mainen_sejnowski1995.studies:reliability_checks_hh",),
+        same_run_at_every_dt=False),  # the noise is drawn per time step
     relations=noisy_current.RELATIONS,
     constraints=noisy_current.CONSTRAINTS,
     cell_types=("HH_curr_alpha",),
