@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	# PyNN's NEURON mechanisms, compiled once (pyNN.neuron cannot import without them)
 	cd "$$($(BIN)/python -c 'import os, pyNN; print(os.path.dirname(pyNN.__file__))')/neuron/nmodl" && \
 		{ test -f x86_64/libnrnmech.so || $(abspath $(BIN))/nrnivmodl > /dev/null; }
+	# Debian's Chromium for the browser tests of zoo explore (Playwright cannot download its own here)
+	test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
 	touch $(STAMP)
 
 demo: setup

@@ -35,6 +35,7 @@ RULES = (
     ("explorer*", "explorer"),
     ("experiments*", "interface"),
     ("zoo.cli", "interface"),
+    ("zoo.web*", "interface"),
     ("zoo", "interface"),  # the package's __init__: the facade (zoo.run, zoo.check, ...)
 )
 #: Packages that are simulators, or a simulator's PyNN backend.

@@ -213,6 +213,18 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def cmd_explore(args) -> int:
+    """Serve the explorer's page on localhost (or ``--host``) until Ctrl-C."""
+    from pathlib import Path
+
+    from .web.app import serve
+
+    if not 0 < args.port < 65536:
+        raise ValueError(f"--port must be in 1-65535, got {args.port}")
+    serve(args.port, args.host, Path(args.data), show=args.show)
+    return 0
+
+
 def _read_sweep(directory: str) -> pd.DataFrame:
     from pathlib import Path
 
@@ -396,6 +408,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE.parquet", help="write the full comparison table")
     p.add_argument("--verbose", action="store_true", help="print each row's whole setting")
     p.set_defaults(verb=cmd_compare)
+
+    p = verbs.add_parser("explore", help="the parameter explorer in the browser: run, sweep, compare")
+    p.add_argument("--port", type=int, default=5006)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    p.add_argument("--data", default="zoo-data", help="folder of the page's sweeps (default: ./zoo-data)")
+    p.add_argument("--show", action="store_true", help="open the page in a browser")
+    p.set_defaults(verb=cmd_explore)
 
     p = verbs.add_parser("plot", help="plot a sweep: metric vs parameter with the closed form, or heatmaps")
     p.add_argument("directory")
