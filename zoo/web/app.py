@@ -407,6 +407,14 @@ class SweepTab:
                 heat = ok.groupby(["simulator"] + varying[:2])[metric].mean().reset_index()
                 objects += [pn.pane.Markdown(f"**{metric}** behind the heatmaps (mean over seeds)"),
                             pn.pane.DataFrame(_format(heat), index=False, css_classes=["zoo-sweep-table"])]
+        if ok["simulator"].nunique() > 1:
+            try:
+                verdicts = explorer.verdicts(explorer.compare(table)).drop(columns=["pass"])
+                objects += [pn.pane.Markdown("**The simulators against each other** (`zoo compare`)"),
+                            pn.pane.DataFrame(_format(verdicts), index=False, css_classes=["zoo-sweep-verdicts"],
+                                              sizing_mode="stretch_width")]
+            except ValueError as error:
+                objects.append(pn.pane.Markdown(f"No comparison: {error}"))
         objects += [pn.pane.DataFrame(_format(shown), index=False, max_height=300, sizing_mode="stretch_width",
                                       css_classes=["zoo-sweep-rows"]),
                     _table_downloads(shown, Path(folder).name),
