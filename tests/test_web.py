@@ -144,6 +144,7 @@ def test_bad_input_shows_the_command_line_message_and_nothing_runs(page):
     cli = subprocess.run([ZOO, "run", "lif", "--set", "i_offset=1.5x"], capture_output=True, text=True)
     assert cli.returncode == 2 and text_of(page, ".zoo-message") == cli.stderr.strip()
     assert text_of(page, ".zoo-status").startswith("Nothing was run.")
+    assert text_of(page, ".zoo-error-i_offset") == cli.stderr.strip()  # under the field it is about
     assert page.locator(".zoo-summary").count() == 0
     shot(page, "web-bad-input")
 
@@ -219,3 +220,23 @@ def test_the_conformance_matrix_is_browsable(page):
     page.locator(".zoo-caption").first.get_by_text("lif").wait_for()
     assert text_of(page, ".zoo-caption").startswith("lif: error against the time step")
     shot(page, "web-conformance")
+
+
+def test_two_tabs_run_at_once_and_each_gets_its_own_result(server, browser):
+    """Runs queue in one worker (PyNN's state is global): two tabs clicking together each
+    get the rate of their own parameters."""
+    url, _ = server
+    pages = [browser.new_page(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    for page, current in zip(pages, ("0.9", "1.8")):
+        page.goto(url)
+        page.get_by_role("button", name="Run", exact=True).wait_for()
+        tick_only(page, ["nest"])
+        field(page, "i_offset (nA)").fill(current)
+        field(page, "i_offset (nA)").press("Enter")
+    for page in pages:
+        page.get_by_role("button", name="Run", exact=True).click()
+    for page, current in zip(pages, (0.9, 1.8)):
+        page.locator(".zoo-summary table").wait_for(timeout=120_000)
+        expected = zoo.run("lif", "nest", i_offset=current).summary["rate_hz"]
+        assert table_of(page, ".zoo-summary")["rate_hz"].tolist() == [f"{v:.6g}" for v in expected]
+        page.close()

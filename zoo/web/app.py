@@ -117,18 +117,27 @@ class Explorer:
     def _model_changed(self, *_):
         spec = registry.get(self.model.value)
         self.about.object = f"**{spec.summary}**  \n_{spec.citation}_"
-        self.widgets = {}
+        self.widgets, self.errors = {}, {}
         for p in spec.parameters:
             hint = f"{p.doc}; {p.interval} {p.unit}" + ("; a list or START:STOP:NUM makes a population"
                                                        if p.per_neuron and spec.trials is None else "")
             self.widgets[p.name] = pn.widgets.TextInput(name=f"{p.name} ({p.unit})", value=_value_text(p.default),
                                                         description=hint, width=260)
-        self.parameters.objects = list(self.widgets.values())
+            self.errors[p.name] = pn.pane.HTML("", css_classes=["zoo-message", f"zoo-error-{p.name}"], width=260,
+                                               visible=False)
+        self.parameters.objects = [item for name in self.widgets for item in (self.widgets[name], self.errors[name])]
         can, cannot = jobs.available(self.model.value)
         self.simulators.options = can
         self.simulators.value = can
         self.unavailable.object = "\n".join(f"- ~~{s}~~: {why}" for s, why in cannot.items())
         self.message.object = ""
+
+    def _show_error(self, text: str) -> None:
+        """The command line's message, at the top of the form and under each parameter it names."""
+        self.message.object = text
+        for name, pane in self.errors.items():
+            named = f"'{name}'" in text or f"{name}=" in text or text.startswith(f"zoo: error: {name} ")
+            pane.object, pane.visible = (text, True) if named else ("", False)
 
     def changed_parameters(self) -> dict[str, str]:
         spec = registry.get(self.model.value)
@@ -171,9 +180,11 @@ class Explorer:
         try:
             params, settings, changed = self.checked_request()
         except ValueError as error:
-            self.message.object = f"zoo: error: {error}"
+            self._show_error(f"zoo: error: {error}")
             self.status.object = f"**Nothing was run.** zoo: error: {error}"
             return
+        for pane in self.errors.values():
+            pane.object, pane.visible = "", False
         self.message.object = ""
         model, simulators = self.model.value, list(self.simulators.value)
         self.output.objects = []  # the last result goes, so that no old number passes for the new one
@@ -308,8 +319,11 @@ class SweepTab:
         self.message = pn.pane.HTML("", css_classes=["zoo-message"])
         self.stored = pn.widgets.Select(name="stored sweeps", width=320)
         self.open_button = pn.widgets.Button(name="Open", width=80)
+        self.metric = pn.widgets.Select(name="metric drawn", width=200)
         self.output = pn.Column(sizing_mode="stretch_width")
         self.job: jobs.SweepJob | None = None
+        self.shown_folder: Path | None = None
+        self.metric.param.watch(lambda _: self._open(self.shown_folder) if self.shown_folder else None, "value")
         self._poll = None
         page.model.param.watch(self._model_changed, "value")
         self.start_button.on_click(self._start)
@@ -318,7 +332,10 @@ class SweepTab:
         self._model_changed()
 
     def _model_changed(self, *_):
-        names = registry.get(self.page.model.value).parameter_names
+        spec = registry.get(self.page.model.value)
+        names = spec.parameter_names
+        self.metric.options = spec.metric_names
+        self.metric.value = "rate_hz" if "rate_hz" in spec.metric_names else spec.metric_names[0]
         self.x.options = names
         self.x.value = "i_offset" if "i_offset" in names else names[0]
         self.y.options = [""] + names
@@ -392,6 +409,7 @@ class SweepTab:
     def _open(self, folder: Path):
         import explorer
 
+        self.shown_folder = Path(folder)
         table = jobs.read_sweep(folder)
         if table.empty:
             self.output.objects = [pn.pane.Markdown("No point stored yet.")]
@@ -401,8 +419,8 @@ class SweepTab:
         varying = [p for p in registry.get(table["model"].iloc[0]).parameter_names if table[p].nunique() > 1]
         ok = table[table["status"] == "ok"]
         if len(ok):
-            metric = explorer.plots.default_metric(table)
-            objects.append(_figure_pane(explorer.sweep_figure(table), Path(folder).name))
+            metric = self.metric.value if self.metric.value in table else explorer.plots.default_metric(table)
+            objects.append(_figure_pane(explorer.sweep_figure(table, metric), Path(folder).name))
             if len(varying) >= 2:
                 heat = ok.groupby(["simulator"] + varying[:2])[metric].mean().reset_index()
                 objects += [pn.pane.Markdown(f"**{metric}** behind the heatmaps (mean over seeds)"),
@@ -419,7 +437,11 @@ class SweepTab:
                                       css_classes=["zoo-sweep-rows"]),
                     _table_downloads(shown, Path(folder).name),
                     pn.pane.Markdown("```bash\n" + " ".join(shlex.quote(w) for w in ["zoo"] + self._cli_words())
-                                     + "\n```")]
+                                     + "\n```"),
+                    pn.pane.Markdown("```python\nimport pandas as pd\nimport explorer\n\n"
+                                     f"table = pd.read_parquet({str(folder)!r})  # or rerun it: explorer.sweep(...)\n"
+                                     f"explorer.plot_sweep(table, 'sweep.png', metric={metric if len(ok) else None!r})"
+                                     "\nexplorer.verdicts(explorer.compare(table))  # two simulators or more\n```")]
         self.output.objects = objects
 
     def _cli_words(self) -> list[str]:
@@ -434,7 +456,8 @@ class SweepTab:
                              "ticked there; points are stored in the data folder as `zoo sweep` stores them, and a "
                              "stopped sweep resumes where it stopped."),
             pn.Row(self.x, self.x_values), pn.Row(self.y, self.y_values),
-            pn.Row(self.seeds, self.start_button, self.cancel_button), self.progress, self.status, self.message,
+            pn.Row(self.seeds, self.metric), pn.Row(self.start_button, self.cancel_button), self.progress,
+            self.status, self.message,
             pn.Row(self.stored, self.open_button), self.output, sizing_mode="stretch_width")
 
 
