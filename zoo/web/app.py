@@ -472,14 +472,19 @@ class ConformanceTab:
         self.figure = pn.Column()
         self.model.param.watch(self._show, "value")
 
-    def _matrix(self) -> str:
+    def _matrix(self) -> pd.DataFrame:
+        """The report's matrix (its first Markdown table) as a table."""
         report = self.folder / "conformance.md"
-        if not report.exists():
-            return "No report found."
-        text = report.read_text()
-        start = text.find("| model |")
-        end = text.find("\n\n", start)
-        return text[start:end] if start >= 0 else text[:2000]
+        lines = [line for line in (report.read_text().splitlines() if report.exists() else [])]
+        start = next((i for i, line in enumerate(lines) if line.startswith("| model |")), None)
+        if start is None:
+            return pd.DataFrame({"model": []})
+        rows = []
+        for line in lines[start:]:
+            if not line.startswith("|"):
+                break
+            rows.append([cell.strip() for cell in line.strip("|").split("|")])
+        return pd.DataFrame([r for r in rows[2:]], columns=rows[0])
 
     def _show(self, *_):
         path = self.folder / "conformance" / f"{self.model.value}.png"
@@ -496,10 +501,19 @@ class ConformanceTab:
         if figures:
             self.model.value = figures[0]
             self._show()
+        matrix = self._matrix()
+        table = pn.widgets.Tabulator(matrix, show_index=False, disabled=True, selectable=False,
+                                     css_classes=["zoo-matrix"], sizing_mode="stretch_width")
+
+        def clicked(event):  # a cell of a model's row shows that model's figure
+            model = matrix.iloc[event.row]["model"]
+            if model in self.model.options:
+                self.model.value = model
+
+        table.on_click(clicked)
         return pn.Column(pn.pane.Markdown(f"From `{self.folder / 'conformance.md'}` (`make conformance` "
-                                          "regenerates it):"),
-                         pn.pane.Markdown(self._matrix(), css_classes=["zoo-matrix"]), self.model, self.figure,
-                         sizing_mode="stretch_width")
+                                          "regenerates it); click a row for its model's figure:"),
+                         table, self.model, self.figure, sizing_mode="stretch_width")
 
 
 def serve(port: int, host: str, data: Path, show: bool = False) -> None:
