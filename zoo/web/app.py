@@ -102,8 +102,6 @@ class Explorer:
         self.seed = pn.widgets.TextInput(name="seed", placeholder="the model's protocol", width=125)
         self.run_button = pn.widgets.Button(name="Run", button_type="primary", width=125)
         self.message = pn.pane.HTML("", css_classes=["zoo-message"], width=260)
-        self.top_message = pn.pane.HTML("", css_classes=["zoo-message"], width=260)  # seen without scrolling
-        self.message.param.watch(lambda e: setattr(self.top_message, "object", e.new), "object")
         self.status = pn.pane.Markdown("Choose a model and press **Run**.", css_classes=["zoo-status"])
         self.output = pn.Column(sizing_mode="stretch_width")
         self.widgets: dict[str, pn.widgets.TextInput] = {}
@@ -239,10 +237,10 @@ class Explorer:
         self.output.objects = objects
 
     def view(self) -> pn.template.BaseTemplate:
-        sidebar = pn.Column(self.model, self.about, pn.pane.Markdown("**Parameters** (PyNN units)"),
-                            self.parameters, pn.pane.Markdown("**Simulators**"), self.simulators, self.unavailable,
-                            pn.Row(self.duration, self.dt), pn.Row(self.seed, self.run_button), self.message)
-        sidebar.insert(1, self.top_message)
+        # what to run on, and the Run button, before the (long) list of parameters
+        sidebar = pn.Column(self.model, self.about, pn.pane.Markdown("**Simulators**"), self.simulators,
+                            self.unavailable, pn.Row(self.duration, self.dt), pn.Row(self.seed, self.run_button),
+                            self.message, pn.pane.Markdown("**Parameters** (PyNN units)"), self.parameters)
         tabs = pn.Tabs(("Run", pn.Column(self.status, self.output, sizing_mode="stretch_width")),
                        ("Sweep", self.sweep.view()), ("Conformance", self.conformance.view()), dynamic=False)
         return pn.template.FastListTemplate(title="Spiking model zoo: explorer", sidebar=[sidebar], main=[tabs],
