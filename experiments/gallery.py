@@ -11,6 +11,7 @@ so its numbers are the figures' own.
 from __future__ import annotations
 
 import argparse
+import importlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,20 +27,20 @@ OUT = Path("out/gallery")
 
 @dataclass(frozen=True)
 class Entry:
-    """One experiment: how to run it (``run(out) -> tables``), its figures (file names in
-    ``out``), and its paragraph from the tables (markdown)."""
+    """One experiment (``experiments.<name>``): its figures (file names in its output
+    folder), its paragraph from the tables (markdown), and how to run it (``run(out) ->
+    tables``; None: its ``main`` in full mode)."""
 
     name: str
     title: str
-    run: Callable[[Path], dict]
     figures: tuple[str, ...]
     paragraph: Callable[[dict], str]
+    run: Callable[[Path], dict] | None = None
 
-
-def _lecture(out: Path) -> dict:
-    from experiments import lecture_lif_exercises
-
-    return lecture_lif_exercises.main(quick=False, out=out)
+    def tables(self, out: Path) -> dict:
+        if self.run is not None:
+            return self.run(out)
+        return importlib.import_module(f"experiments.{self.name}").main(quick=False, out=out)
 
 
 def _lecture_text(tables: dict) -> str:
@@ -56,12 +57,6 @@ def _lecture_text(tables: dict) -> str:
         f"({euler.iloc[0]:.3g} at dt {euler.index[0]:g} ms, {euler.iloc[-1]:.2g} at {euler.index[-1]:g} ms, "
         "lecture units), while NEST and Brian2 are exact to round-off and NEURON's Crank-Nicolson step is "
         "second order. Tables: `convergence.parquet`, `spikes.parquet`.")
-
-
-def _mainen(out: Path) -> dict:
-    from experiments import mainen_sejnowski1995
-
-    return mainen_sejnowski1995.main(quick=False, out=out)
 
 
 def _mainen_text(tables: dict) -> str:
@@ -96,12 +91,6 @@ def _mainen_text(tables: dict) -> str:
         "`noise_sweep.parquet`, `peaks.parquet`.")
 
 
-def _hh(out: Path) -> dict:
-    from experiments import hodgkin_huxley_fi
-
-    return hodgkin_huxley_fi.main(quick=False, out=out)
-
-
 def _hh_text(tables: dict) -> str:
     found = tables["rheobase"]
     return (
@@ -110,12 +99,6 @@ def _hh_text(tables: dict) -> str:
         + ", ".join(f"{r.simulator} {r.low_ua_cm2:.3f}-{r.high_ua_cm2:.3f} µA/cm²" for r in found.itertuples())
         + " (published: 6.2649-6.2716, Rinzel & Miller 1980). Tables: `fi.parquet`, `rheobase.parquet`, "
         "`convergence.parquet`.")
-
-
-def _cable(out: Path) -> dict:
-    from experiments import cable_attenuation
-
-    return cable_attenuation.main(quick=False, out=out)
 
 
 def _cable_text(tables: dict) -> str:
@@ -145,14 +128,13 @@ def _masquelier_text(tables: dict) -> str:
 
 
 ENTRIES = (
-    Entry("lecture_lif_exercises", "The lecture's LIF exercises", _lecture, ("exercises.png", "exercise3.png"),
-          _lecture_text),
-    Entry("mainen_sejnowski1995", "Spike-timing reliability (Mainen & Sejnowski 1995)", _mainen,
+    Entry("lecture_lif_exercises", "The lecture's LIF exercises", ("exercises.png", "exercise3.png"), _lecture_text),
+    Entry("mainen_sejnowski1995", "Spike-timing reliability (Mainen & Sejnowski 1995)",
           (f"fig1_{DEFAULT}.png", f"fig1_hh_{DEFAULT}.png", "noise_sweep.png"), _mainen_text),
-    Entry("hodgkin_huxley_fi", "Hodgkin-Huxley f-I curve", _hh, ("fi.png",), _hh_text),
-    Entry("cable_attenuation", "Cable attenuation and propagation", _cable, ("cable.png",), _cable_text),
-    Entry("masquelier2008", "STDP pattern detection (Masquelier et al. 2008)", _masquelier,
-          (f"masquelier2008_seed1_{DEFAULT}.png",), _masquelier_text),
+    Entry("hodgkin_huxley_fi", "Hodgkin-Huxley f-I curve", ("fi.png",), _hh_text),
+    Entry("cable_attenuation", "Cable attenuation and propagation", ("cable.png",), _cable_text),
+    Entry("masquelier2008", "STDP pattern detection (Masquelier et al. 2008)",
+          (f"masquelier2008_seed1_{DEFAULT}.png",), _masquelier_text, run=_masquelier),
 )
 
 
@@ -164,7 +146,7 @@ def build(only=None) -> Path:
         if only and entry.name not in only:
             continue
         out = OUT / entry.name
-        tables = entry.run(out)
+        tables = entry.tables(out)
         target.mkdir(parents=True, exist_ok=True)
         for figure in entry.figures:
             shutil.copyfile(out / figure, target / figure)

@@ -277,12 +277,13 @@ def overlay_figure(results: dict):
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     offset = 0
     ticks = []
-    for simulator, result in results.items():
+    for index, (simulator, result) in enumerate(results.items()):
         traces = result.traces[result.traces["variable"] == "v"]
         if len(traces):
             neuron = traces["neuron"].iloc[0]
             mine = traces[traces["neuron"] == neuron]
-            top.plot(mine["t_ms"], mine["value"], lw=1, label=f"{simulator}, neuron {neuron}")
+            # widest first, so that traces that coincide stay visible under one another
+            top.plot(mine["t_ms"], mine["value"], lw=max(0.8, 3.0 - 1.0 * index), label=f"{simulator}, neuron {neuron}")
         trains = trains_of(result.spikes, result.summary["neuron"])
         bottom.eventplot([t for t in trains], lineoffsets=np.arange(len(trains)) + offset, linelengths=0.8,
                          colors=top.lines[-1].get_color() if top.lines else "k", linewidths=0.8)

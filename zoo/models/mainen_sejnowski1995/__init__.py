@@ -73,34 +73,35 @@ def analyse(recording) -> Analysis:
                     notes=notes)
 
 
-#: ``zoo check``: conditions A and B at the defaults, one simulation each.
-CHECK_PROTOCOLS = (
-    CheckProtocol(params={"noise_sigma": 0.0}, duration_ms=1000.0, dt_ms=0.1),
-    CheckProtocol(params={}, duration_ms=1000.0, dt_ms=0.1),
-)
-
-
 def simulation(cell_type: str) -> Simulation:
     return Simulation(build=noisy_current.noisy_step_population(cell_type), analyse=analyse,
                       rate_window=noisy_current.step_window, whole_run_compilation=True,
                       figure="zoo.models.mainen_sejnowski1995.figures:draw")
 
 
-MODEL = Model(
-    name="mainen_sejnowski1995",
-    summary="spike-timing reliability over repeated trials: a current step vs. the same step with frozen noise",
-    citation="Mainen & Sejnowski 1995, Science 268:1503, fig. 1",
-    parameters=CELL_PARAMETERS + STIMULUS_PARAMETERS,
-    protocol=Protocol(stimulus="current step (A) or step plus frozen OU noise (B), intrinsic noise per trial",
-                      duration_ms=1000.0, dt_ms=0.1, traced_neurons=3),
-    metrics=METRICS,
-    simulation=simulation("IF_curr_exp"),
-    validation=Validation(agreement=GRID_IF_AGREEMENT, protocols=CHECK_PROTOCOLS,
-                          studies=("zoo.models.mainen_sejnowski1995.studies:reliability_checks",),
-                          same_run_at_every_dt=False),  # the noise is drawn per time step
-    relations=(("v_reset", "<", "v_thresh"),) + noisy_current.RELATIONS,
-    constraints=noisy_current.CONSTRAINTS,
-    cell_types=("IF_curr_exp",),
-    trials="n_trials",
-    doc=__doc__,
-)
+def reliability_model(name: str, summary: str, citation: str, cell_type: str, parameters, metrics, agreement,
+                      dt_ms: float, study: str, relations=(), doc: str = "") -> Model:
+    """A reliability model on ``cell_type``: the noisy step's protocol at ``dt_ms``, trials
+    as neurons, ``zoo check`` of conditions A and B at the defaults (one simulation each)
+    and the bounds of ``studies.<study>``. Its noise is drawn per time step, so runs at two
+    time steps are two experiments (``same_run_at_every_dt``)."""
+    checks = tuple(CheckProtocol(params=params, duration_ms=1000.0, dt_ms=dt_ms)
+                   for params in ({"noise_sigma": 0.0}, {}))
+    return Model(
+        name=name, summary=summary, citation=citation, parameters=parameters,
+        protocol=Protocol(stimulus="current step (A) or step plus frozen OU noise (B), intrinsic noise per trial",
+                          duration_ms=1000.0, dt_ms=dt_ms, traced_neurons=3),
+        metrics=metrics, simulation=simulation(cell_type),
+        validation=Validation(agreement=agreement, protocols=checks,
+                              studies=(f"zoo.models.mainen_sejnowski1995.studies:{study}",),
+                              same_run_at_every_dt=False),
+        relations=tuple(relations) + noisy_current.RELATIONS, constraints=noisy_current.CONSTRAINTS,
+        cell_types=(cell_type,), trials="n_trials", doc=doc)
+
+
+MODEL = reliability_model(
+    "mainen_sejnowski1995",
+    "spike-timing reliability over repeated trials: a current step vs. the same step with frozen noise",
+    "Mainen & Sejnowski 1995, Science 268:1503, fig. 1", "IF_curr_exp", CELL_PARAMETERS + STIMULUS_PARAMETERS,
+    METRICS, GRID_IF_AGREEMENT, dt_ms=0.1, study="reliability_checks", relations=(("v_reset", "<", "v_thresh"),),
+    doc=__doc__)

@@ -12,12 +12,12 @@ import dataclasses
 import numpy as np
 
 from ...declarations.metrics import SHAPED_TRAIN
-from ...declarations.model import Agreement, CheckProtocol, Model, Protocol, Validation
+from ...declarations.model import Agreement
 from ...declarations.tolerances import (GRID_TIE_KEY, INTEGRATION_ERROR, PEAK_DETECTION_AGREEMENT,
                                         peak_detection_tolerances)
 from ...stimuli import noisy_current
 from ..hh import PARAMETERS as HH_PARAMETERS
-from . import RELIABILITY_METRICS, simulation
+from . import RELIABILITY_METRICS, reliability_model
 
 CELL_PARAMETERS = tuple(dataclasses.replace(p, per_neuron=False, default=0.0 if p.name == "i_offset" else p.default)
                         for p in HH_PARAMETERS if p.name not in ("step_amplitude", "step_start", "step_stop"))
@@ -44,23 +44,9 @@ def agreement_tolerances(pairs, numerics) -> dict:
 AGREEMENT = Agreement(covers=PEAK_DETECTION_AGREEMENT.covers, tolerances=agreement_tolerances,
                       doc="peak-detected HH spikes within one step under frozen noise; the constant step shown only")
 
-MODEL = Model(
-    name="mainen_sejnowski1995_hh",
-    summary="spike-timing reliability (Mainen & Sejnowski 1995) with the classic Hodgkin-Huxley cell",
-    citation="Mainen & Sejnowski 1995, Science 268:1503; Hodgkin & Huxley 1952, J. Physiol. 117:500",
-    parameters=CELL_PARAMETERS + STIMULUS_PARAMETERS,
-    protocol=Protocol(stimulus="current step (A) or step plus frozen OU noise (B), intrinsic noise per trial",
-                      duration_ms=1000.0, dt_ms=DT_MS, traced_neurons=3),
-    metrics=tuple(m for m in SHAPED_TRAIN if m.source == "spikes") + RELIABILITY_METRICS,
-    simulation=simulation("HH_curr_alpha"),
-    validation=Validation(agreement=AGREEMENT, protocols=(
-        CheckProtocol(params={"noise_sigma": 0.0}, duration_ms=1000.0, dt_ms=DT_MS),
-        CheckProtocol(params={}, duration_ms=1000.0, dt_ms=DT_MS)),
-        studies=("zoo.models.mainen_sejnowski1995.studies:reliability_checks_hh",),
-        same_run_at_every_dt=False),  # the noise is drawn per time step
-    relations=noisy_current.RELATIONS,
-    constraints=noisy_current.CONSTRAINTS,
-    cell_types=("HH_curr_alpha",),
-    trials="n_trials",
-    doc=__doc__,
-)
+MODEL = reliability_model(
+    "mainen_sejnowski1995_hh",
+    "spike-timing reliability (Mainen & Sejnowski 1995) with the classic Hodgkin-Huxley cell",
+    "Mainen & Sejnowski 1995, Science 268:1503; Hodgkin & Huxley 1952, J. Physiol. 117:500", "HH_curr_alpha",
+    CELL_PARAMETERS + STIMULUS_PARAMETERS, tuple(m for m in SHAPED_TRAIN if m.source == "spikes") + RELIABILITY_METRICS,
+    AGREEMENT, dt_ms=DT_MS, study="reliability_checks_hh", doc=__doc__)
