@@ -29,6 +29,36 @@ def test_nest_threads_change_speed_not_results():
         zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, threads=0)
 
 
+def test_spike_sources_given_their_times_at_the_run_keep_every_change_made_before_it():
+    """The backend hands a SpikeSourceArray's times to NEST when the run starts (a
+    query of the nodes' status before then would copy every spike); what is read or
+    set before the run, through the population or a view, is still what runs."""
+    backend = backends.load("nest")
+    with backend.quiet():
+        sim = backend.setup(0.1, SEED, duration_ms=50.0)
+        try:
+            given = [[1.0, 2.0], [3.0], [], [4.5]]
+
+            def sources():
+                population = sim.Population(4, sim.SpikeSourceArray(spike_times=[sim.Sequence(t) for t in given]))
+                population.record("spikes")
+                return population
+
+            read, whole, by_view, by_cell, untouched = sources(), sources(), sources(), sources(), sources()
+            read_times = [np.ravel(s.value).tolist() for s in read.get("spike_times")]
+            whole.set(spike_times=sim.Sequence([6.0]))
+            by_view[1:2].set(spike_times=sim.Sequence([7.0, 8.0]))
+            by_cell[3].spike_times = sim.Sequence([9.0])
+            backend.run(50.0)
+            trains = {name: [list(np.asarray(t.magnitude)) for t in population.get_data().segments[0].spiketrains]
+                      for name, population in [("read", read), ("whole", whole), ("by_view", by_view),
+                                               ("by_cell", by_cell), ("untouched", untouched)]}
+        finally:
+            backend.end()
+    assert read_times == given
+    assert trains == {"read": given, "untouched": given, "whole": [[6.0]] * 4, "by_view": [[1.0, 2.0], [7.0, 8.0], [], [4.5]],
+                      "by_cell": [[1.0, 2.0], [3.0], [], [9.0]]}
+
 
 def test_nest_is_refused_before_any_simulation_with_the_reason():
     with pytest.raises(ValueError, match=r"cannot run on nest.*NESTML.*valid simulators for 'masquelier2008_srm': brian2"):

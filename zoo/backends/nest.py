@@ -49,6 +49,69 @@ class NestBackend(Backend):
 
         return pyNN.nest
 
+    def _tracked_population_class(self):
+        """PyNN's Population, whose spike sources receive their spike times just before
+        the first run.
+
+        PyNN creates a ``SpikeSourceArray`` with its spike times, then reads the nodes'
+        ``local`` flags and IDs, and a Projection reads the IDs again; NEST answers each
+        such query with the nodes' whole status, spike times included: 14 s for the 57
+        million input spikes of a 450 s ``masquelier2008`` run (measured). Created empty,
+        the sources get the same times at once when the run starts, through the hook
+        PyNN's ``run`` calls for the populations it must finish then (its parrot
+        connections)."""
+        from pyNN.parameters import Sequence
+
+        from .nest_cells import SpikeSourceArray
+
+        class Population(super()._tracked_population_class()):
+            __doc__ = self.pynn.Population.__doc__
+
+            def _create_cells(self):
+                if not isinstance(self.celltype, SpikeSourceArray):
+                    return super()._create_cells()
+                space = self.celltype.parameter_space
+                space.shape = (self.size,)
+                space.evaluate(simplify=False)
+                given = space["spike_times"]
+                space.update(spike_times=self.celltype.default_parameters["spike_times"])
+                try:
+                    super()._create_cells()
+                finally:
+                    space.update(spike_times=given)
+                    space.evaluate(simplify=False)
+                trains = [given] * self.size if isinstance(given, Sequence) else list(given)
+                self._zoo_spike_times = [np.asarray(times.value, dtype=float) for times in trains]
+                self._deferred_parrot_connections = True   # PyNN's run calls the hook below
+
+            def _connect_parrot_neurons(self):
+                pending = getattr(self, "_zoo_spike_times", None)
+                if pending is None:
+                    return super()._connect_parrot_neurons()
+                self.node_collection.set([{"spike_times": times} for times in pending])
+                self._zoo_spike_times = None
+                self._deferred_parrot_connections = False
+
+            # what reads or sets parameters before the run (the population, or a view, which
+            # a cell's parameters go through) sees the given times first
+            def _flush_spike_times(self):
+                if getattr(self, "_zoo_spike_times", None) is not None:
+                    self._connect_parrot_neurons()
+
+            def _get_parameters(self, *names):
+                self._flush_spike_times()
+                return super()._get_parameters(*names)
+
+            def _set_parameters(self, parameter_space):
+                self._flush_spike_times()
+                return super()._set_parameters(parameter_space)
+
+            def _get_view(self, selector, label=None):
+                self._flush_spike_times()
+                return super()._get_view(selector, label)
+
+        return Population
+
     def _compartmental_population_class(self) -> type:
         from .nest_multicompartment import NestCompartmentalPopulation
 
