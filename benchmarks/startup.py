@@ -11,6 +11,12 @@ spike count printed. The native scripts use the simulator's own API only:
 - NEURON: the section and point processes PyNN-NEURON builds for IF_curr_exp (PyNN's
   compiled ``ResetRefrac``, a passive membrane, an ``IClamp``), Crank-Nicolson.
 
+Then a cold sweep: ``zoo sweep lif --grid i_offset=0:2:2000`` on NEST and Brian2 in a
+fresh process, Dask's local cluster started and closed included (target: 5 s), against
+plain PyNN simulating the same 2000-neuron population in a fresh process per
+simulator, both at once (``lif_population.plain_pynn``): what any design that runs
+each simulator in its own process at least pays.
+
 Caches on disk (Cython's, Brian2's and the zoo's state updaters, compiled mechanisms)
 are warm for both: one untimed round first. Each command is then timed ``--repeats``
 times, alternately; medians are compared. ``zoo list`` and ``import zoo`` are shown for
@@ -21,13 +27,17 @@ scale. Ratios > 1 mean the zoo is slower.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+HERE = Path(__file__).parent
+SWEEP_SIMULATORS = ("nest", "brian2")
 
 NATIVE = {
     "nest": """
@@ -119,6 +129,28 @@ def timed(command: list[str]) -> tuple[float, str]:
     return elapsed, done.stdout
 
 
+def cold_sweep() -> float:
+    out = tempfile.mkdtemp(prefix="zoo-cold-sweep-")
+    try:
+        command = [str(BIN / "zoo"), "sweep", "lif", "--grid", "i_offset=0:2:2000", "--out", out]
+        for simulator in SWEEP_SIMULATORS:
+            command += ["--simulator", simulator]
+        return timed(command)[0]
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def plain_populations_in_parallel() -> float:
+    """Plain PyNN, one fresh process per simulator, all at once (s until the last ends)."""
+    code = "import sys; sys.path.insert(0, {!r}); from lif_population import plain_pynn; plain_pynn({!r})"
+    started = time.perf_counter()
+    children = [subprocess.Popen([sys.executable, "-c", code.format(str(HERE), simulator)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for simulator in SWEEP_SIMULATORS]
+    if any(child.wait() for child in children):
+        raise RuntimeError("a plain PyNN population failed")
+    return time.perf_counter() - started
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -131,12 +163,15 @@ def main(argv=None) -> None:
         commands[f"native {simulator} script"] = [python, "-c", NATIVE[simulator]]
     for command in commands.values():  # warm the caches on disk, untimed
         timed(command)
-    times = {name: [] for name in commands}
+    cold_sweep(), plain_populations_in_parallel()
+    times = {name: [] for name in [*commands, "cold sweep", "plain"]}
     outputs = {}
     for _ in range(args.repeats):
         for name, command in commands.items():
             seconds, outputs[name] = timed(command)
             times[name].append(seconds)
+        times["cold sweep"].append(cold_sweep())
+        times["plain"].append(plain_populations_in_parallel())
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"cold processes, median of {args.repeats} (s)")
     print(f"  import zoo: {median['import zoo']:.2f}   zoo list: {median['zoo list']:.2f}")
@@ -145,6 +180,9 @@ def main(argv=None) -> None:
         spikes = outputs[f"native {simulator} script"].split()[-1]
         print(f"  {simulator}: zoo run lif {ours:.2f}, native script {native:.2f} ({spikes} spikes), "
               f"zoo/native {ours / native:.2f}")
+    sweep, plain = median["cold sweep"], median["plain"]
+    print(f"  zoo sweep lif, 2000 points on {' and '.join(SWEEP_SIMULATORS)}, cold: {sweep:.2f} (target 5); "
+          f"plain PyNN, a fresh process per simulator in parallel: {plain:.2f}, zoo/plain {sweep / plain:.2f}")
 
 
 if __name__ == "__main__":

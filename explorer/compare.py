@@ -20,9 +20,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import quantities as pq
-from elephant.spike_train_dissimilarity import van_rossum_distance, victor_purpura_distance
-from neo import SpikeTrain
 
 from zoo import backends, registry
 from zoo.declarations.metrics import (COINCIDENCE_WINDOW_MS, SPIKE_TRAIN_DISTANCES, VAN_ROSSUM_TAU_MS,
@@ -197,6 +194,11 @@ def _rows(parameters, metric, value_a, value_b, difference, tolerance, setting, 
 
 
 def _distances(trains_a, trains_b, duration_ms) -> dict[str, np.ndarray]:
+    # imported here: Elephant brings SciPy's statistics (0.6 s), which a sweep does not need
+    import quantities as pq
+    from elephant.spike_train_dissimilarity import van_rossum_distance, victor_purpura_distance
+    from neo import SpikeTrain
+
     tau = VAN_ROSSUM_TAU_MS * pq.ms
     cost = VICTOR_PURPURA_COST_PER_MS / pq.ms
     van_rossum, victor, gamma = [], [], []

@@ -145,9 +145,8 @@ def read_tables(directory: str | Path, key: str) -> dict[str, pd.DataFrame]:
 
 
 def _point_tables(rows: pd.DataFrame) -> dict[str, dict]:
-    """``{key: tables}`` for rows of a single-point task that carry tables."""
-    tables = rows.attrs.get("tables")
-    return {rows["key"].iloc[0]: tables} if tables and len(rows) == 1 else {}
+    """``{key: tables}`` of the rows' points that carry tables (``tasks.run_task``)."""
+    return dict(rows.attrs.get("tables") or {})
 
 
 def _fsync(path: Path) -> None:

@@ -18,10 +18,11 @@ import pandas as pd
 
 from zoo import backends, registry
 from zoo.declarations.parameters import check_seed
+from zoo.runner import MEMORY_BUDGET_GIB
 
 from . import points as pts
 from .store import Store
-from .tasks import Task, failed_rows, plan, run_task
+from .tasks import Task, batch_seeds, failed_rows, plan, run_task
 
 DEFAULT_BATCH = 1000
 
@@ -108,6 +109,8 @@ def sweep(
             stored = stored[stored["status"] != "failed"]
         done = set(stored["key"])
         pending = [t for t in (_without(task, done) for task in tasks) if t is not None]
+        parallel = 1 if scheduler == INLINE else (workers or os.cpu_count() or 1)
+        pending = batch_seeds(spec, pending, batch_size, parallel, MEMORY_BUDGET_GIB)
         counts = {"ok": 0, "failed": 0, "cached": len(done), "total": len(all_keys)}
         started = time.perf_counter()
         if pending:
@@ -213,9 +216,15 @@ class _ClientScope:
         import dask
         from distributed import Client, LocalCluster
 
+        from .workers import IgnoreInterrupts
+
         self.cluster = None
         if scheduler is None:
             with dask.config.set({
+                # Workers forked from this process start with its imports (zoo, pandas, Dask:
+                # 0.3 s of a cold 5 s sweep); spawned instead once a simulator is loaded
+                # here, whose state and threads a fork would copy.
+                "distributed.worker.multiprocessing-method": "spawn" if backends.any_imported() else "fork",
                 # A point that crashes its worker fails at once instead of killing three more ...
                 "distributed.scheduler.allowed-failures": 0,
                 # ... and only the task that was running is blamed: a worker holds one task at a time.
@@ -229,10 +238,8 @@ class _ClientScope:
                     # `zoo conformance` beside a sweep) warned that it was in use: any free port
                     self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                                 processes=True, dashboard_address=":0",
-                                                silence_logs=logging.CRITICAL)
+                                                silence_logs=logging.CRITICAL, plugins={IgnoreInterrupts()})
             self.client = Client(self.cluster)
-            # a worker the nanny restarts (after a point crashed it) must ignore Ctrl-C too
-            self.client.register_plugin(_ignore_interrupts_plugin(), name="zoo-ignore-sigint")
         else:
             try:
                 self.client = Client(scheduler, timeout="5s")
@@ -246,24 +253,6 @@ class _ClientScope:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
-
-
-def _ignore_interrupts_plugin():
-    """A Dask worker plugin: the worker process ignores SIGINT (this process handles Ctrl-C)."""
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    class IgnoreInterrupts(WorkerPlugin):
-        def setup(self, worker) -> None:
-            _ignore_sigint()
-
-    return IgnoreInterrupts()
-
-
-def _ignore_sigint() -> None:
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the process's main thread: the inherited setting stays
-        pass
 
 
 @contextlib.contextmanager

@@ -74,22 +74,111 @@ def plan(model: str, entry_point: str, points: list[dict], per_neuron: set[str],
     return tasks
 
 
-def run_task(task: Task) -> pd.DataFrame:
+@dataclass(frozen=True)
+class SeedBatch:
+    """Tasks that differ only in their seed, run as one simulation (``zoo.run_seeds``):
+    for a model whose seed only selects its input, on a simulator that runs copies of a
+    network together faster than one after another. Splits into halves of seeds."""
+
+    tasks: tuple[Task, ...]
+
+    @property
+    def model(self) -> str:
+        return self.tasks[0].model
+
+    @property
+    def entry_point(self) -> str:
+        return self.tasks[0].entry_point
+
+    @property
+    def simulator(self) -> str:
+        return self.tasks[0].simulator
+
+    @property
+    def points(self) -> tuple[dict, ...]:
+        return tuple(point for task in self.tasks for point in task.points)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(key for task in self.tasks for key in task.keys)
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha1("".join(self.keys).encode()).hexdigest()[:16]
+
+    def split(self) -> tuple:
+        half = len(self.tasks) // 2
+        return tuple(SeedBatch(part) if len(part) > 1 else part[0] for part in (self.tasks[:half], self.tasks[half:]))
+
+
+def batch_seeds(model, tasks: list[Task], batch_size: int, parallel: int, memory_gib: float) -> list:
+    """Gather the tasks of a model whose seed only selects its input
+    (``Model.seed_selects_input``) that differ only in their seed into
+    :class:`SeedBatch` es, where the simulator gains from it (``Backend.batches_seeds``).
+
+    A batch holds at most ``batch_size`` neurons and as many seeds as ``memory_gib``
+    allows (each seed's copy of the network estimated as ``zoo.run`` does), and the
+    seeds of a group are spread over at least ``parallel`` batches where there are
+    enough, so every worker gets one. Other tasks are returned as they are.
+    """
+    from zoo.runner import memory_estimate_gib, prepare
+
+    if not model.seed_selects_input:
+        return list(tasks)
+    groups: dict[tuple, list[Task]] = {}
+    for task in tasks:
+        signature = (task.simulator, task.dt_ms, task.duration_ms, tuple(tuple(sorted(p.items())) for p in task.points))
+        groups.setdefault(signature, []).append(task)
+    batched = []
+    for (simulator, dt_ms, duration_ms, _), members in groups.items():
+        if len(members) == 1 or not backends.backend_class(simulator).batches_seeds(
+                dt_ms, duration_ms, model.simulation.whole_run_compilation):
+            batched.extend(members)
+            continue
+        first = members[0]
+        params = {name: np.array([p[name] for p in first.points], dtype=float) for name in first.points[0]}
+        params = {name: v if model.parameter(name).per_neuron else float(v[0]) for name, v in params.items()}
+        per_seed = memory_estimate_gib(prepare(model.name, simulator, duration_ms, dt_ms, first.seed, 0, params))
+        by_memory = int(memory_gib // per_seed) if per_seed > 0 else len(members)
+        largest = max(1, min(by_memory, batch_size // max(1, len(first.points)), len(members)))
+        count = max(-(-len(members) // largest), min(parallel, len(members)))
+        for part in np.array_split(np.arange(len(members)), count):
+            chosen = tuple(members[i] for i in part)
+            batched.append(SeedBatch(chosen) if len(chosen) > 1 else chosen[0])
+    return batched
+
+
+def run_task(task) -> pd.DataFrame:
     """Run one task (in a worker process) and return its rows. Raises on failure.
 
     A single-point task of a model that makes further tables returns them in
-    ``rows.attrs["tables"]`` (name -> DataFrame); the store keeps them by point key.
+    ``rows.attrs["tables"]`` (point key -> name -> DataFrame); the store keeps them by
+    point key. A :class:`SeedBatch` runs its seeds in one simulation and returns each
+    task's rows as that task alone would.
     """
-    from zoo.runner import run
+    from zoo.runner import run, run_seeds
 
     registry.ensure(task.model, task.entry_point)
     model = registry.get(task.model)
+    first = task if isinstance(task, Task) else task.tasks[0]
     params = {}
-    for name in task.points[0]:
-        values = np.array([p[name] for p in task.points], dtype=float)
+    for name in first.points[0]:
+        values = np.array([p[name] for p in first.points], dtype=float)
         params[name] = values if model.parameter(name).per_neuron else float(values[0])
-    result = run(task.model, simulator=task.simulator, duration_ms=task.duration_ms, dt_ms=task.dt_ms,
-                 seed=task.seed, trace_neurons=0, progress=False, **params)  # the sweep has its bar
+    settings = dict(simulator=first.simulator, duration_ms=first.duration_ms, dt_ms=first.dt_ms, trace_neurons=0,
+                    progress=False)  # the sweep has its bar
+    if isinstance(task, Task):
+        return _rows(task, model, run(task.model, seed=task.seed, **settings, **params))
+    results = run_seeds(task.model, [t.seed for t in task.tasks], **settings, **params)
+    parts = [_rows(member, model, result) for member, result in zip(task.tasks, results)]
+    tables = {key: frames for part in parts for key, frames in part.attrs.get("tables", {}).items()}
+    rows = pd.concat(parts, ignore_index=True)
+    rows.attrs = {"tables": tables} if tables else {}
+    return rows
+
+
+def _rows(task: Task, model, result) -> pd.DataFrame:
+    """The rows of ``task`` from its run's result."""
     info = result.info
     summary, trains = result.summary.drop(columns="neuron").reset_index(drop=True), result.spike_trains_ms()
     if model.trials is not None:
@@ -103,7 +192,7 @@ def run_task(task: Task) -> pd.DataFrame:
     if len(task.points) == 1 and result.tables:
         # a model's further tables (weights, pattern onsets, ...) describe the whole run,
         # so they are kept only for single-point tasks, where run and point are one
-        rows.attrs["tables"] = dict(result.tables)
+        rows.attrs["tables"] = {task.keys[0]: dict(result.tables)}
     return rows
 
 

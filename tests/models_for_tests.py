@@ -4,6 +4,8 @@
   negative capacitance reaches NEST, which rejects it (BadProperty).
 - ``lif_crashing``: the LIF whose build kills its own process with SIGSEGV when any
   ``i_offset`` equals CRASH_CURRENT_NA: a real crash of a real worker.
+- ``masquelier2008_failing_seed``: the Masquelier network, whose build raises for seed
+  FAILING_SEED alone.
 """
 import dataclasses
 import os
@@ -11,7 +13,7 @@ import signal
 
 import numpy as np
 
-from zoo.models import lif
+from zoo.models import lif, masquelier2008
 
 CRASH_CURRENT_NA = 13.0
 
@@ -32,3 +34,19 @@ def _build_or_crash(sim, params, size, duration_ms, seed):
 
 lif_crashing = dataclasses.replace(lif.MODEL, name="lif_crashing",
                                    simulation=dataclasses.replace(lif.MODEL.simulation, build=_build_or_crash))
+
+
+#: ``masquelier2008_failing_seed``: the Masquelier network, whose build fails for this
+#: seed alone (a seed whose input cannot be drawn); its seed only selects its input.
+FAILING_SEED = 13
+
+
+def _build_or_fail_on_seed(sim, params, size, duration_ms, seed):
+    if seed == FAILING_SEED:
+        raise RuntimeError(f"no input for seed {seed}")
+    return masquelier2008.MODEL.simulation.build(sim, params, size, duration_ms, seed)
+
+
+masquelier2008_failing_seed = dataclasses.replace(
+    masquelier2008.MODEL, name="masquelier2008_failing_seed",
+    simulation=dataclasses.replace(masquelier2008.MODEL.simulation, build=_build_or_fail_on_seed))

@@ -12,11 +12,11 @@ nothing inside the zoo imports it.
 """
 from .declarations import zoo_version
 from .registry import get, list_models
-from .runner import run
+from .runner import run, run_seeds
 
 __version__ = zoo_version()
 
-__all__ = ["get", "list_models", "run", "check", "__version__"]
+__all__ = ["get", "list_models", "run", "run_seeds", "check", "__version__"]
 
 
 def check(name: str, **kwargs):

@@ -91,11 +91,12 @@ def memory_estimate_gib(plan: dict) -> float:
     return (recorded + inputs * BYTES_PER_INPUT_SPIKE) / 2**30
 
 
-def check_memory(plan: dict, max_memory_gib: float | None) -> None:
-    """ValueError, before any simulation, if the run would record more than allowed."""
+def check_memory(plan: dict, max_memory_gib: float | None, copies: int = 1) -> None:
+    """ValueError, before any simulation, if the run (``copies`` of its network, one per
+    seed) would record more than allowed."""
     if max_memory_gib is None:
         return
-    needed = memory_estimate_gib(plan)
+    needed = memory_estimate_gib(plan) * copies
     if needed > float(max_memory_gib):
         raise ValueError(
             f"this run would need about {needed:.3g} GiB (recorded membrane potential and input spikes), more "
@@ -129,45 +130,99 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) ->
 
 
 def execute(plan: dict) -> Result:
+    return _execute(plan, [plan["seed"]])[0]
+
+
+def run_seeds(
+    name: str,
+    seeds: Iterable[int],
+    simulator: str = backends.DEFAULT,
+    duration_ms: float | None = None,
+    dt_ms: float | None = None,
+    trace_neurons: int | Iterable[int] | None = None,
+    spike_shape: bool = True,
+    threads: int = 1,
+    max_memory_gib: float | None = MEMORY_BUDGET_GIB,
+    progress: bool | None = None,
+    **params,
+) -> list[Result]:
+    """Run model ``name`` once per seed, all seeds in one simulation; return one
+    :class:`Result` per seed, in order, each as :func:`run` gives for that seed alone.
+
+    Only for models whose seed only selects their input (``Model.seed_selects_input``):
+    each seed builds its own copy of the network (its own input, neurons and
+    synapses) beside the others, and one simulation loop, one code generation and
+    one set-up serve them all. Arguments as for :func:`run`; the memory estimate is
+    that of one seed times the number of seeds.
+    """
+    plan = prepare(name, simulator, duration_ms, dt_ms, None, trace_neurons, params)
+    model = plan["model"]
+    if not model.seed_selects_input:
+        raise ValueError(f"model {name!r} does not declare that its seed only selects its input "
+                         "(seed_selects_input), so its seeds cannot share one simulation; run each seed alone")
+    seeds = [check_seed(seed) for seed in seeds]
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be one or more distinct seeds, got {seeds}")
+    plan["spike_shape"] = bool(spike_shape)
+    plan["threads"] = backends.backend_class(simulator).check_threads(threads)
+    plan["progress"] = sys.stderr.isatty() if progress is None else bool(progress)
+    check_memory(plan, max_memory_gib, copies=len(seeds))
+    return _execute(plan, seeds)
+
+
+def _execute(plan: dict, seeds: list[int]) -> list[Result]:
+    """Build the model once per seed in one simulation, run it once, and collect each
+    seed's tables (a single seed: an ordinary run)."""
     model, size, dt_ms, duration_ms = plan["model"], plan["size"], plan["dt_ms"], plan["duration_ms"]
     started = time.perf_counter()
     backend = backends.load(plan["simulator"])
     needs_shape = plan.get("spike_shape", True) and _has_shape_metrics(model)
     v_everywhere = _records_v_everywhere(model, plan.get("spike_shape", True))
-    with _session(backend, dt_ms, plan["seed"], plan.get("threads", 1), duration_ms,
+    collected = []
+    with _session(backend, dt_ms, seeds[0], plan.get("threads", 1), duration_ms,
                   model.simulation.whole_run_compilation) as sim:
-        network = model.simulation.build(sim, plan["values"], size, duration_ms, plan["seed"])
-        if not isinstance(network, Network):
-            raise TypeError(f"model {model.name!r}: build must return a zoo Network, got {type(network).__name__}")
-        cells = network.neurons
-        if model.spiking:
-            cells.record("spikes")
-        if v_everywhere:
-            cells.record("v")
-        elif len(plan["traced"]):
-            cells[list(plan["traced"])].record("v")
+        networks = []
+        for seed in seeds:
+            network = model.simulation.build(sim, plan["values"], size, duration_ms, seed)
+            if not isinstance(network, Network):
+                raise TypeError(f"model {model.name!r}: build must return a zoo Network, got {type(network).__name__}")
+            cells = network.neurons
+            if model.spiking:
+                cells.record("spikes")
+            if v_everywhere:
+                cells.record("v")
+            elif len(plan["traced"]):
+                cells[list(plan["traced"])].record("v")
+            networks.append(network)
         backend.run(duration_ms, plan.get("progress", False))
-        block = cells.get_data()
-        segment = block.segments[0]
-        backend.report_spikes(segment, dt_ms)
-        spikes = _spike_table(cells, segment, duration_ms)
-        v = _signal(segment, "v") if v_everywhere else None
-        analysis = Analysis()
-        if model.simulation.analyse is not None:
-            analysis = model.simulation.analyse(Recording(spikes=spikes, v=v, params=plan["values"],
-                                                          duration_ms=duration_ms, state=network.state))
-    summary = _summary(model, plan["values"], size, spikes, duration_ms, analysis.metrics)
-    if needs_shape:
-        for name, values in zip(("spike_peak_mv", "spike_half_width_ms"), _first_spike_shapes(v, summary)):
-            summary[name] = values
-    meta = pd.DataFrame([{
-        "model": model.name, "simulator": backend.name, "simulator_version": backend.version,
-        "pynn_version": backend.pynn_version, "zoo_version": zoo_version(), "python_version": platform.python_version(),
-        "dt_ms": dt_ms, "duration_ms": duration_ms, "seed": plan["seed"], "n_neurons": size,
-        "wall_time_s": time.perf_counter() - started,
-    }])
-    return Result(spikes=spikes, traces=_trace_table(segment, plan["traced"]), summary=summary, meta=meta,
-                  tables=dict(analysis.tables), block=block, notes=list(analysis.notes))
+        for network in networks:
+            cells = network.neurons
+            block = cells.get_data()
+            segment = block.segments[0]
+            backend.report_spikes(segment, dt_ms)
+            spikes = _spike_table(cells, segment, duration_ms)
+            v = _signal(segment, "v") if v_everywhere else None
+            analysis = Analysis()
+            if model.simulation.analyse is not None:
+                analysis = model.simulation.analyse(Recording(spikes=spikes, v=v, params=plan["values"],
+                                                              duration_ms=duration_ms, state=network.state))
+            collected.append((block, segment, spikes, v, analysis))
+    wall_time_s = time.perf_counter() - started
+    results = []
+    for seed, (block, segment, spikes, v, analysis) in zip(seeds, collected):
+        summary = _summary(model, plan["values"], size, spikes, duration_ms, analysis.metrics)
+        if needs_shape:
+            for name, values in zip(("spike_peak_mv", "spike_half_width_ms"), _first_spike_shapes(v, summary)):
+                summary[name] = values
+        meta = pd.DataFrame([{
+            "model": model.name, "simulator": backend.name, "simulator_version": backend.version,
+            "pynn_version": backend.pynn_version, "zoo_version": zoo_version(),
+            "python_version": platform.python_version(), "dt_ms": dt_ms, "duration_ms": duration_ms, "seed": seed,
+            "n_neurons": size, "wall_time_s": wall_time_s,
+        }])
+        results.append(Result(spikes=spikes, traces=_trace_table(segment, plan["traced"]), summary=summary,
+                              meta=meta, tables=dict(analysis.tables), block=block, notes=list(analysis.notes)))
+    return results
 
 
 @contextlib.contextmanager

@@ -88,6 +88,15 @@ def version(name: str) -> str:
     return metadata.version(backend_class(name).distribution)
 
 
+def any_imported() -> bool:
+    """Whether this process has imported a simulator (or PyNN's module for one): a
+    process that has not can be forked safely (no simulator state or thread pool to
+    copy)."""
+    import sys
+
+    return any(module in sys.modules for name in SIMULATORS for module in backend_class(name).modules)
+
+
 def load(name: str) -> Backend:
     """The backend instance for ``name`` (one per process)."""
     if name not in _loaded:

@@ -59,6 +59,8 @@ class Backend:
     name: str = ""
     #: The simulator's PyPI distribution (its version is read without importing it).
     distribution: str = ""
+    #: Python modules whose import means this simulator is loaded in the process.
+    modules: tuple[str, ...] = ()
     #: Steps to add to the simulator's recorded spike times to report them at the end
     #: of the detection step (see module docstring).
     spike_report_offset_steps: int = 0
@@ -137,6 +139,17 @@ class Backend:
     @classmethod
     def check_settings(cls) -> None:
         """Raise ValueError for a bad backend setting in the environment."""
+
+    @classmethod
+    def batches_seeds(cls, dt_ms: float, duration_ms: float, whole_run: bool) -> bool:
+        """Whether copies of a network (one per seed of a model whose seed only selects
+        its input) run in one simulation faster than one after another, for a run of
+        ``duration_ms`` at ``dt_ms`` (``whole_run``: the model allows whole-run
+        compilation); the explorer then batches a sweep's seeds. Measured per backend
+        (``benchmarks/seeds.py``); by default no: on NEST, 8000 source nodes cost 13
+        times what 2000 cost per step (not 4), and Brian2's runtime loop slows
+        likewise."""
+        return False
 
     @classmethod
     def check_threads(cls, threads) -> int:

@@ -23,6 +23,7 @@ _RKF45 = Scheme("adaptive_rkf45", step_error_mv=1e-3, note="GSL RKF45 within eac
 class NestBackend(Backend):
     name = "nest"
     distribution = "nest-simulator"
+    modules = ("nest", "pyNN.nest")
     spike_report_offset_steps = 0
     time_grid_ms = 0.001  # NEST's default tic: the resolution must be a multiple of it
     # cm_default restarts its solution at every Simulate call: a 300 ms cable run in

@@ -40,6 +40,7 @@ _CRANK_NICOLSON_GATES = Scheme("crank_nicolson", order=2,
 class NeuronBackend(Backend):
     name = "neuron"
     distribution = "neuron"
+    modules = ("neuron", "pyNN.neuron")
     spike_report_offset_steps = 0
     # NEURON's t is a sum of dt: a spike at step 683 reads 68.30000000000173 ms
     spike_times_accumulate_round_off = True

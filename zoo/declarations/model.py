@@ -165,7 +165,11 @@ class Model:
     bumped when results change for the same parameters (it is part of every sweep key).
     ``trials`` names the parameter that sets how many trials a run repeats: each trial
     is one neuron of the population (one simulation), all parameters then hold for the
-    whole population, and a sweep keeps one row per point (``explorer.tasks``)."""
+    whole population, and a sweep keeps one row per point (``explorer.tasks``).
+    ``seed_selects_input``: the seed only draws the model's inputs (its network and
+    its simulator's own random numbers do not depend on it), so several seeds can run
+    as independent copies of the network in one simulation (``zoo.run_seeds``), each
+    as it would alone; the explorer then batches a sweep's seeds."""
 
     name: str
     summary: str
@@ -181,6 +185,7 @@ class Model:
     revision: int = 1
     doc: str = ""
     trials: str | None = None
+    seed_selects_input: bool = False
 
     def __post_init__(self):
         names = [m.name for m in self.metrics]

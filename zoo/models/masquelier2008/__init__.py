@@ -168,4 +168,5 @@ MODEL = Model(
     cell_types=("IF_curr_exp", "SpikeSourceArray", "ReducedNearestNeighbourRule"),
     revision=2,  # 2: no input spike on the run's last grid point
     doc=__doc__,
+    seed_selects_input=True,  # the seed draws the afferents' spikes; nothing else is random
 )
