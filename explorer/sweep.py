@@ -56,6 +56,7 @@ def sweep(
     retry_failed: bool = False,
     sample_seed: int = 0,
     progress: bool | None = None,
+    seed_batches: bool = True,
 ) -> pd.DataFrame:
     """Sweep ``model`` over a grid and/or random samples on each simulator and seed.
 
@@ -73,6 +74,10 @@ def sweep(
     one row per (point, simulator, seed): parameters, metrics, provenance,
     ``status`` (ok/failed), ``error``, ``wall_time_s``; ``.attrs["counts"]`` has the
     ok/failed/cached counts. Raises ValueError before any task for bad input.
+
+    A model whose seed only selects its input runs several seeds in one simulation
+    where the simulator gains from it (``tasks.batch_seeds``); ``seed_batches=False``
+    runs every seed alone. Rows are the same either way.
     """
     spec = registry.get(model)
     duration_ms = float(spec.protocol.duration_ms if duration_ms is None else duration_ms)
@@ -110,7 +115,8 @@ def sweep(
         done = set(stored["key"])
         pending = [t for t in (_without(task, done) for task in tasks) if t is not None]
         parallel = 1 if scheduler == INLINE else (workers or os.cpu_count() or 1)
-        pending = batch_seeds(spec, pending, batch_size, parallel, MEMORY_BUDGET_GIB)
+        if seed_batches:
+            pending = batch_seeds(spec, pending, batch_size, parallel, MEMORY_BUDGET_GIB)
         counts = {"ok": 0, "failed": 0, "cached": len(done), "total": len(all_keys)}
         started = time.perf_counter()
         if pending:

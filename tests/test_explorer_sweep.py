@@ -110,3 +110,14 @@ def test_duplicate_points_are_run_and_stored_once(tmp_path):
     again = explorer.sweep("lif", grid={"i_offset": [1.0, 1.5]}, simulators=(SIMULATORS[0],), out=tmp_path,
                            scheduler="inline", duration_ms=100.0)
     assert again.attrs["counts"]["cached"] == 2 and again.attrs["counts"]["ok"] == 0
+
+
+def test_a_sweep_process_starts_light_and_forks_workers_only_before_any_simulator():
+    """``import explorer`` leaves Elephant (SciPy's statistics, 0.6 s) for ``compare``;
+    local workers are forked only while no simulator is loaded (a fork would copy its
+    state and threads), which ``backends.any_imported`` tells."""
+    code = ("import sys, explorer, zoo; from zoo import backends; "
+            "print('elephant' in sys.modules, backends.any_imported()); "
+            "zoo.run('lif', duration_ms=10.0); print(backends.any_imported())")
+    lines = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert lines[:2] == ["False False", "True"]

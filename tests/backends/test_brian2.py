@@ -82,6 +82,21 @@ def test_brian2_standalone_and_runtime_give_the_same_run(monkeypatch):
         zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
 
 
+def test_consecutive_standalone_runs_in_one_process_generate_the_same_code(monkeypatch):
+    """The second of two runs in one process (a sweep worker's next seed) names its
+    groups as the first did, so only the input's arrays are rebuilt, not every file."""
+    from zoo.backends.brian2 import cache_root
+
+    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "cpp_standalone")
+    makefiles = []  # the list of generated files, named after the groups
+    for seed in (SEED, SEED + 1):
+        zoo.run("masquelier2008", simulator="brian2", duration_ms=200.0, seed=seed)
+        latest = max(cache_root().glob("slot-*/makefile"), key=lambda path: path.stat().st_mtime)
+        makefiles.append(latest.read_text())
+    assert "neurongroup_stateupdater_codeobject" in makefiles[0]
+    assert "neurongroup_1" not in makefiles[1] and makefiles[1] == makefiles[0]
+
+
 def after_spike_closed_form(s_ms, p):
     """v (mV) a time s after the spike with no input: v(0) = v_reset, the pending synaptic
     current discarded, the after-potential a(s) = exp(−s/tau_ahp) driving v_ahp·a/tau_ahp."""

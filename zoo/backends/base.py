@@ -415,8 +415,9 @@ PROGRESS_AFTER_S = 3.0
 PROGRESS_SLICE_S = 0.5
 #: Without a bar, slices only keep Ctrl-C answered, and each costs PyNN's bookkeeping
 #: around the simulator's call (about 50 ms a slice for NEST late in a 450 s
-#: masquelier2008 run: 5 s of 65 at 0.5 s slices, measured): they last about this long (s).
-QUIET_SLICE_S = 5.0
+#: masquelier2008 run: 5 s of 65 at 0.5 s slices, measured; 1 s at 2 s slices): they
+#: last about this long (s).
+QUIET_SLICE_S = 2.0
 
 
 def silence_pynn_logger() -> None:

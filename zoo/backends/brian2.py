@@ -84,6 +84,11 @@ def use_standalone(dt_ms: float, duration_ms: float | None, whole_run: bool) -> 
     return duration_ms is not None and duration_ms / dt_ms >= STANDALONE_MIN_STEPS
 
 
+def cache_root() -> Path:
+    """Where the standalone build slots live."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zoo" / "brian2-standalone"
+
+
 class _BuildSlot:
     """A standalone build directory that no other process uses meanwhile (a flock),
     kept between runs so unchanged code is not compiled again."""
@@ -91,7 +96,7 @@ class _BuildSlot:
     def __init__(self):
         import fcntl
 
-        cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zoo" / "brian2-standalone"
+        cache = cache_root()
         cache.mkdir(parents=True, exist_ok=True)
         index = 0
         while True:
@@ -207,15 +212,27 @@ class Brian2Backend(Backend):
         # ran on a different grid (and a source spiking twice in 0.1 ms was refused)
         brian2.defaultclock.dt = dt_ms * brian2.ms
         if not use_standalone(dt_ms, duration_ms, whole_run):
-            return super().setup(dt_ms, seed, threads, duration_ms, whole_run)
+            return self._fresh(super().setup(dt_ms, seed, threads, duration_ms, whole_run))
         self._slot = _BuildSlot()
         try:
             brian2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{os.cpu_count() or 1}"]
             brian2.set_device("cpp_standalone", build_on_run=False, directory=str(self._slot.directory))
-            return super().setup(dt_ms, seed, threads, duration_ms, whole_run)
+            return self._fresh(super().setup(dt_ms, seed, threads, duration_ms, whole_run))
         except BaseException:
             self._leave_standalone()
             raise
+
+    @staticmethod
+    def _fresh(sim):
+        """``sim``, once the previous simulation's Brian2 objects are gone. PyNN lets go
+        of them only when it sets up the next network, and until Python collects them
+        their names stay taken: the next groups were named ``neurongroup_1``, ...,
+        which is other code, so a C++ standalone run recompiled whole (5.5 s of a 450 s
+        masquelier2008 seed, then a 3.6 s rebuild of the arrays' file alone; measured)."""
+        import gc
+
+        gc.collect()
+        return sim
 
     def run(self, duration_ms: float, progress: bool = False) -> None:
         if self._slot is None:
