@@ -85,10 +85,13 @@ def failing_seed_model():
 
 def test_batched_sweep_rows_are_each_seed_alone_and_a_failing_seed_fails_alone(tmp_path, failing_seed_model,
                                                                                monkeypatch):
-    """On Brian2 compiled whole the three seeds go as one batch; the failing seed is
-    isolated by halving (the other two then run together), their rows and tables are
-    those of each seed's own run, and the same sweep again runs nothing."""
-    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "cpp_standalone")
+    """The three seeds go as one batch; the failing seed is isolated by halving (the
+    other two then run together), their rows and tables are those of each seed's own
+    run, and the same sweep again runs nothing. Brian2 batches seeds only in runs
+    compiled whole; the policy is switched on here for a 1 s run in runtime mode, whose
+    two-copy code the test above has compiled (a standalone build of it would cost a
+    fresh machine most of a minute)."""
+    monkeypatch.setattr(backends.backend_class("brian2"), "batches_seeds", classmethod(lambda cls, *args: True))
     seeds = [FAILING_SEED, 2, 1]
     kwargs = dict(grid={"w_init": [0.475]}, simulators=["brian2"], duration_ms=SHORT_MS, out=tmp_path,
                   scheduler=explorer.INLINE)
@@ -97,7 +100,6 @@ def test_batched_sweep_rows_are_each_seed_alone_and_a_failing_seed_fails_alone(t
     assert table.loc[FAILING_SEED, "status"] == "failed"
     assert f"no input for seed {FAILING_SEED}" in table.loc[FAILING_SEED, "error"]
     assert table.loc[2, "wall_time_s"] == table.loc[1, "wall_time_s"]  # one simulation
-    monkeypatch.delenv("ZOO_BRIAN2_DEVICE")  # runtime mode alone: the same spikes (tests/backends/test_brian2.py)
     for seed in (2, 1):
         alone = zoo.run(failing_seed_model, "brian2", duration_ms=SHORT_MS, seed=seed)
         row = table.loc[seed]
