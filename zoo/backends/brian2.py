@@ -212,7 +212,7 @@ class Brian2Backend(Backend):
         # ran on a different grid (and a source spiking twice in 0.1 ms was refused)
         brian2.defaultclock.dt = dt_ms * brian2.ms
         if not use_standalone(dt_ms, duration_ms, whole_run):
-            return self._fresh(super().setup(dt_ms, seed, threads, duration_ms, whole_run))
+            return super().setup(dt_ms, seed, threads, duration_ms, whole_run)
         self._slot = _BuildSlot()
         try:
             brian2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{os.cpu_count() or 1}"]
@@ -228,7 +228,9 @@ class Brian2Backend(Backend):
         of them only when it sets up the next network, and until Python collects them
         their names stay taken: the next groups were named ``neurongroup_1``, ...,
         which is other code, so a C++ standalone run recompiled whole (5.5 s of a 450 s
-        masquelier2008 seed, then a 3.6 s rebuild of the arrays' file alone; measured)."""
+        masquelier2008 seed, then a 3.6 s rebuild of the arrays' file alone; measured).
+        Runtime mode keeps each variant's compiled code in Cython's cache, and a full
+        collection before every short run would cost more than it saves."""
         import gc
 
         gc.collect()
