@@ -1,13 +1,13 @@
 """Seeds of masquelier2008: several in one simulation against one task per seed, and
 the paper's 20-run statistics per simulator.
 
-1. ``SEEDS`` seeds of ``--duration`` ms on Brian2 compiled whole (C++ standalone, where
-   the backend batches seeds: ``Backend.batches_seeds``) through ``explorer.sweep`` in
-   this process (``scheduler="inline"``, so batching is the only difference), with seed
-   batches and with ``seed_batches=False``; each seed's rows must be identical. The
-   build directory is warmed for both first (one untimed sweep of other seeds each).
-   NEST does not batch (8000 source nodes cost 13 times what 2000 cost per step,
-   measured); its batched run is shown for the record with ``--nest``.
+1. ``--seeds`` seeds of ``--duration`` ms on Brian2 (compiled whole from 50 s) through
+   ``explorer.sweep`` in this process (``scheduler="inline"``, so batching is the only
+   difference), with the batching policy (``Backend.batches_seeds``) switched on and
+   with ``seed_batches=False``; each seed's rows must be identical. The build directory
+   is warmed for both first (one untimed sweep of other seeds each). With ``--nest``,
+   NEST's seeds in one simulation (``zoo.run_seeds``) against one by one. These
+   measurements are why no backend batches seeds.
 2. ``--full``: 20 seeds of the 450 s protocol per simulator through ``zoo sweep`` on
    the default local cluster (a fresh process, as a user runs it), against the
    targets (Brian2 5 min, NEST 15 min).
@@ -47,6 +47,9 @@ def sweep_seconds(simulator: str, seeds, duration_ms: float, batches: bool):
 
 
 def compare_batching(simulator: str, n_seeds: int, duration_ms: float) -> None:
+    from zoo import backends
+
+    backends.backend_class(simulator).batches_seeds = classmethod(lambda cls, *args: True)
     seeds = list(range(1, n_seeds + 1))
     for batches in (True, False):  # warm the build directory for each structure, untimed
         sweep_seconds(simulator, [s + 100 for s in seeds], duration_ms, batches)
@@ -76,7 +79,7 @@ def full_protocol(simulator: str) -> None:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--duration", type=float, default=60_000.0, help="ms (Brian2 compiles whole from 50 s)")
     parser.add_argument("--nest", action="store_true", help="also run NEST's seeds together (slower)")
     parser.add_argument("--full", action="store_true", help="20 seeds of 450 s per simulator (about 25 min)")

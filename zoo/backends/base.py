@@ -145,10 +145,11 @@ class Backend:
         """Whether copies of a network (one per seed of a model whose seed only selects
         its input) run in one simulation faster than one after another, for a run of
         ``duration_ms`` at ``dt_ms`` (``whole_run``: the model allows whole-run
-        compilation); the explorer then batches a sweep's seeds. Measured per backend
-        (``benchmarks/seeds.py``); by default no: on NEST, 8000 source nodes cost 13
-        times what 2000 cost per step (not 4), and Brian2's runtime loop slows
-        likewise."""
+        compilation); the explorer then batches a sweep's seeds. No backend does, as
+        measured on masquelier2008 (``benchmarks/seeds.py``, 4 seeds of 60 s): NEST took
+        2.8 times as long together (8000 source nodes cost 13 times what 2000 cost per
+        step, not 4), Brian2 compiled whole 1.3 times, Brian2's runtime loop 2.4 times
+        (4 seeds of 5 s). A backend that gains overrides this."""
         return False
 
     @classmethod

@@ -195,14 +195,6 @@ class Brian2Backend(Backend):
     def check_settings(cls) -> None:
         device_choice()
 
-    @classmethod
-    def batches_seeds(cls, dt_ms: float, duration_ms: float, whole_run: bool) -> bool:
-        """Runs compiled whole share one build and one C++ loop: 4 seeds of 20 s of
-        masquelier2008 in one run took 0.85 of their time one by one (measured). Runtime
-        mode does not gain: its per-step loop over 4 copies' code objects took 2.4 times
-        as long as 4 runs."""
-        return use_standalone(dt_ms, duration_ms, whole_run)
-
     def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None,
               whole_run: bool = False):
         import brian2
