@@ -151,9 +151,10 @@ def run_seeds(
 
     Only for models whose seed only selects their input (``Model.seed_selects_input``):
     each seed builds its own copy of the network (its own input, neurons and
-    synapses) beside the others, and one simulation loop, one code generation and
-    one set-up serve them all. Arguments as for :func:`run`; the memory estimate is
-    that of one seed times the number of seeds.
+    synapses) beside the others, and one simulation serves them all. Arguments as for
+    :func:`run`; the memory estimate is that of one seed times the number of seeds.
+    Measured on masquelier2008, it is not faster than seed after seed on NEST or Brian2
+    (``Backend.batches_seeds``, ``benchmarks/seeds.py``).
     """
     plan = prepare(name, simulator, duration_ms, dt_ms, None, trace_neurons, params)
     model = plan["model"]
