@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from ..declarations.numerics import Scheme
+from . import nestml_build
 from .base import Backend, silence_pynn_logger
 
 _EXACT = Scheme("exact", note="exact propagator of the linear subthreshold dynamics (Rotter & Diesmann 1999)")
@@ -29,13 +30,16 @@ class NestBackend(Backend):
     # cm_default restarts its solution at every Simulate call: a 300 ms cable run in
     # slices differs by up to 1.35 mV from one run (measured; tests/test_progress.py)
     slicing_changes_compartments = True
-    unavailable_cell_types = {
-        "SRM_curr_exp": "NEST 3.10 has no built-in neuron whose spike discards the pending synaptic currents "
-                        "(the EPSPs in flight); it would need a neuron model compiled with NESTML",
+    #: SRM_curr_exp comes from NESTML (``nestml_build``), when NESTML is installed
+    unavailable_cell_types = {} if nestml_build.available() else {
+        "SRM_curr_exp": "NEST has no built-in neuron whose spike discards the pending synaptic currents "
+                        "(the EPSPs in flight); the zoo builds one with NESTML, which is not installed here "
+                        "(make setup installs it)",
     }
 
     numerics = {
         "IF_curr_exp": _EXACT,
+        "SRM_curr_exp": Scheme("exact", note="NESTML's exact propagator of the linear equations"),
         "IF_cond_exp": Scheme("adaptive_rkf45", step_error_mv=1e-3, note="iaf_cond_exp: GSL RKF45, abs. error 1e-3"),
         "HH_curr_alpha": _RKF45,
         "HH_cond_exp": _RKF45,
@@ -112,6 +116,17 @@ class NestBackend(Backend):
                 return super()._get_view(selector, label)
 
         return Population
+
+    def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None,
+              whole_run: bool = False):
+        """PyNN's setup resets NEST's kernel, which unloads modules, and NEST loads one only
+        before any node exists: the zoo's NESTML neurons are installed at once (built
+        first if not yet cached)."""
+        sim = super().setup(dt_ms, seed, threads, duration_ms, whole_run)
+        if nestml_build.available():
+            with self.quiet():
+                nestml_build.install()
+        return sim
 
     def _compartmental_population_class(self) -> type:
         from .nest_multicompartment import NestCompartmentalPopulation

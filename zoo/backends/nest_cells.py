@@ -43,4 +43,28 @@ class SpikeSourceArray(pynn_nest.SpikeSourceArray):
     always_local = True
 
 
-CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha, "SpikeSourceArray": SpikeSourceArray}
+class SRM_curr_exp(celltypes.SRM_curr_exp):
+    __doc__ = celltypes.SRM_curr_exp.__doc__ + """
+    On NEST: ``zoo_srm_curr_exp_neuron``, written in NESTML (``zoo/backends/nestml``) and
+    built at set-up (``zoo.backends.nestml_build``)."""
+    translations = build_translations(
+        ("cm", "C_m", 1000.0),  # nF -> pF
+        ("tau_m", "tau_m"),
+        ("tau_syn_E", "tau_syn_exc"),
+        ("tau_syn_I", "tau_syn_inh"),
+        ("v_rest", "E_L"),
+        ("v_thresh", "V_th"),
+        ("v_reset", "V_reset"),
+        ("v_ahp", "V_ahp"),
+        ("tau_ahp", "tau_ahp"),
+        ("tau_refrac", "refr_T"),
+        ("i_offset", "I_e", 1000.0),  # nA -> pA
+    )
+    variable_map = {"v": "V_m", "isyn_exc": "I_syn_exc", "isyn_inh": "I_syn_inh", "a": "a"}
+    scale_factors = {"v": 1, "isyn_exc": 0.001, "isyn_inh": 0.001, "a": 1}
+    nest_name = {"on_grid": "zoo_srm_curr_exp_neuron", "off_grid": "zoo_srm_curr_exp_neuron"}
+    standard_receptor_type = True  # inhibitory weights negative, as for iaf_psc_exp
+    nestml = True
+
+
+CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha, "SpikeSourceArray": SpikeSourceArray, "SRM_curr_exp": SRM_curr_exp}
