@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml
 		{ test -f x86_64/libnrnmech.so || $(abspath $(BIN))/nrnivmodl > /dev/null; }
 	# Debian's Chromium for the browser tests of zoo explore (Playwright cannot download its own here)
 	test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
+	# NEST's extension modules include ltdl.h; then the zoo's NESTML neurons, built once (cached)
+	test -f /usr/include/ltdl.h || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libltdl-dev > /dev/null; }
+	$(BIN)/python -c 'from zoo.backends import nestml_build; nestml_build.build()'
 	touch $(STAMP)
 
 demo: setup

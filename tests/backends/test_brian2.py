@@ -1,13 +1,12 @@
 """Brian2-specific behaviour of the Brian2 backend: what plain PyNN-Brian2 gets wrong
-and the backend fixes (regression pins, measured with PyNN 0.13), whole-run
-compilation, and the zoo cell type ``SRM_curr_exp`` against its closed form."""
+and the backend fixes (regression pins, measured with PyNN 0.13), and whole-run
+compilation (``SRM_curr_exp``'s closed form, on every simulator: tests/test_srm.py)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import zoo
-from zoo import backends
 
 from ..conftest import ZOO, press_ctrl_c, stderr_lines
 
@@ -95,44 +94,6 @@ def test_consecutive_standalone_runs_in_one_process_generate_the_same_code(monke
         makefiles.append(latest.read_text())
     assert "neurongroup_stateupdater_codeobject" in makefiles[0]
     assert "neurongroup_1" not in makefiles[1] and makefiles[1] == makefiles[0]
-
-
-def after_spike_closed_form(s_ms, p):
-    """v (mV) a time s after the spike with no input: v(0) = v_reset, the pending synaptic
-    current discarded, the after-potential a(s) = exp(−s/tau_ahp) driving v_ahp·a/tau_ahp."""
-    tau_m, tau_a = p["tau_m"], p["tau_ahp"]
-    u0 = p["v_reset"] - p["v_rest"]
-    drive = p["v_ahp"] / tau_a * (np.exp(-s_ms / tau_a) - np.exp(-s_ms / tau_m)) / (1 / tau_m - 1 / tau_a)
-    return p["v_rest"] + u0 * np.exp(-s_ms / tau_m) + drive
-
-
-def test_the_spike_jumps_up_discards_the_epsps_and_starts_the_after_potential():
-    """One strong input current drives the cell over threshold; from the step after the
-    spike v must follow the closed form *without* the 5 nA still pending in the synapse
-    (with it, v would rise by ~20 mV/ms and fire again after the refractory ms)."""
-    backend = backends.load("brian2")
-    sim = backend.setup(DT_MS, 1)
-    try:
-        params = dict(sim.SRM_curr_exp.default_parameters)
-        source = sim.Population(1, sim.SpikeSourceArray(spike_times=[1.0]))
-        cell = sim.Population(1, sim.SRM_curr_exp(**params), initial_values={"v": params["v_rest"]})
-        sim.Projection(source, cell, sim.AllToAllConnector(), sim.StaticSynapse(weight=5.0, delay=DT_MS),
-                       receptor_type="excitatory")
-        cell.record(["spikes", "v"])
-        backend.run(30.0)
-        segment = cell.get_data().segments[0]
-    finally:
-        backend.end()
-    spikes = np.asarray(segment.spiketrains[0].magnitude)
-    assert spikes.size == 1, f"one spike expected, got {spikes}"
-    v = segment.analogsignals[0]
-    t = np.asarray(v.times.rescale("ms").magnitude)
-    v = np.asarray(v.magnitude)[:, 0]
-    after = t >= spikes[0] + DT_MS - 1e-9           # Brian2 stamps the spike at the start of its step
-    s = t[after] - t[after][0]
-    np.testing.assert_allclose(v[after], after_spike_closed_form(s, params), atol=1e-6)
-    assert v[after][0] == pytest.approx(params["v_reset"])
-    assert v[after].min() < params["v_rest"] - 5.0   # the after-potential pulls v below rest
 
 
 def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():

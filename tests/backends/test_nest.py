@@ -60,13 +60,13 @@ def test_spike_sources_given_their_times_at_the_run_keep_every_change_made_befor
                       "by_cell": [[1.0, 2.0], [3.0], [], [9.0]]}
 
 
-def test_nest_is_refused_before_any_simulation_with_the_reason():
-    with pytest.raises(ValueError, match=r"cannot run on nest.*NESTML.*valid simulators for 'masquelier2008_srm': brian2"):
-        zoo.run("masquelier2008_srm", simulator="nest", duration_ms=1000.0)
-    with pytest.raises(ValueError, match="cannot run on nest"):
-        explorer.sweep("masquelier2008_srm", grid={"w_init": [0.475]}, simulators=["nest", "brian2"],
+def test_the_srm_runs_on_nest_through_nestml_and_neuron_refuses_it_with_the_reason():
+    assert backends.available(zoo.registry.get("masquelier2008_srm")) == ["nest", "brian2"]
+    with pytest.raises(ValueError, match=r"cannot run on neuron.*valid simulators for 'masquelier2008_srm': nest, brian2"):
+        zoo.run("masquelier2008_srm", simulator="neuron", duration_ms=1000.0)
+    with pytest.raises(ValueError, match="cannot run on neuron"):
+        explorer.sweep("masquelier2008_srm", grid={"w_init": [0.475]}, simulators=["neuron", "brian2"],
                        duration_ms=1000.0, scheduler=explorer.INLINE)
-    assert backends.available(zoo.registry.get("masquelier2008_srm")) == ["brian2"]
 
 
 def test_ctrl_c_ends_a_long_nest_run_with_one_line():
