@@ -32,6 +32,7 @@ demo: setup
 	$(BIN)/zoo check if_cond_exp
 	$(BIN)/zoo check cable
 	$(BIN)/zoo check masquelier2008
+	$(BIN)/zoo check masquelier2008_srm
 	$(BIN)/zoo check mainen_sejnowski1995
 
 # A worker per core, one test file at a time per worker: a file's module fixtures (a
