@@ -1,12 +1,26 @@
 """The paper's own neuron (``SRM_curr_exp``, model ``masquelier2008_srm``): pattern
 finding on every simulator that provides the cell type; its spike against the closed
 form and the refusal on a backend that lacks it are tested with the backends."""
+import numpy as np
 import pytest
 
 import zoo
 from zoo import backends
 
+from .conftest import pair_ids, pairs_of
+
 SIMULATORS = backends.available(zoo.get("masquelier2008_srm"))
+
+
+@pytest.mark.parametrize("pair", pairs_of("masquelier2008_srm"), ids=pair_ids(pairs_of("masquelier2008_srm")))
+def test_with_learning_same_spikes_and_same_weights(pair):
+    """The same input, 4 s of learning: the NESTML neuron on NEST and the equations on
+    Brian2 fire the same train and end with the same weights, as the LIF variant does."""
+    a, b = [zoo.run("masquelier2008_srm", simulator=s, duration_ms=4_000.0, seed=1) for s in pair]
+    assert len(a.spikes) > 100
+    np.testing.assert_allclose(b.spikes["t_ms"], a.spikes["t_ms"], atol=1e-9)
+    assert (np.abs(a.weights["weight"] - 0.475) > 1e-6).mean() > 0.9  # learning happened
+    np.testing.assert_allclose(b.weights["weight"], a.weights["weight"], atol=1e-9)
 
 
 @pytest.mark.parametrize("simulator", SIMULATORS)
