@@ -3,9 +3,9 @@ the paper's 20-run statistics per simulator.
 
 1. ``--seeds`` seeds of ``--duration`` ms on Brian2 (compiled whole from 50 s) through
    ``explorer.sweep`` in this process (``scheduler="inline"``, so batching is the only
-   difference), with the batching policy (``Backend.batches_seeds``) switched on and
-   with ``seed_batches=False``; each seed's rows must be identical. The build directory
-   is warmed for both first (one untimed sweep of other seeds each). With ``--nest``,
+   difference), with ``seed_batches=True`` (batched whatever the backend's policy,
+   ``Backend.batches_seeds``) and ``seed_batches=False``; each seed's rows must be
+   identical. The build directory is warmed for both first (one untimed sweep of other seeds each). With ``--nest``,
    NEST's seeds in one simulation (``zoo.run_seeds``) against one by one. These
    measurements are why no backend batches seeds.
 2. ``--full``: 20 seeds of the 450 s protocol per simulator through ``zoo sweep`` on
@@ -47,9 +47,6 @@ def sweep_seconds(simulator: str, seeds, duration_ms: float, batches: bool):
 
 
 def compare_batching(simulator: str, n_seeds: int, duration_ms: float) -> None:
-    from zoo import backends
-
-    backends.backend_class(simulator).batches_seeds = classmethod(lambda cls, *args: True)
     seeds = list(range(1, n_seeds + 1))
     for batches in (True, False):  # warm the build directory for each structure, untimed
         sweep_seconds(simulator, [s + 100 for s in seeds], duration_ms, batches)

@@ -56,7 +56,7 @@ def sweep(
     retry_failed: bool = False,
     sample_seed: int = 0,
     progress: bool | None = None,
-    seed_batches: bool = True,
+    seed_batches: bool | None = None,
 ) -> pd.DataFrame:
     """Sweep ``model`` over a grid and/or random samples on each simulator and seed.
 
@@ -75,9 +75,10 @@ def sweep(
     ``status`` (ok/failed), ``error``, ``wall_time_s``; ``.attrs["counts"]`` has the
     ok/failed/cached counts. Raises ValueError before any task for bad input.
 
-    A model whose seed only selects its input runs several seeds in one simulation
-    where the simulator gains from it (``tasks.batch_seeds``); ``seed_batches=False``
-    runs every seed alone. Rows are the same either way.
+    ``seed_batches``: for a model whose seed only selects its input
+    (``Model.seed_selects_input``), run several seeds in one simulation where the
+    simulator gains from it (None; today none does, by measurement), on every simulator
+    (True), or never (False). Rows are the same either way (``tasks.batch_seeds``).
     """
     spec = registry.get(model)
     duration_ms = float(spec.protocol.duration_ms if duration_ms is None else duration_ms)
@@ -90,6 +91,9 @@ def sweep(
         raise ValueError("no seed given")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if seed_batches and not spec.seed_selects_input:
+        raise ValueError(f"seed_batches=True: model {model!r} does not declare that its seed only selects its "
+                         "input (seed_selects_input), so its seeds cannot share one simulation")
     grid = {name: _floats(name, values) for name, values in (grid or {}).items()}
     points = pts.expand(grid, samples, n_samples, sample_seed)
     pts.validate(model, points, simulators, dt_ms, duration_ms)
@@ -115,8 +119,8 @@ def sweep(
         done = set(stored["key"])
         pending = [t for t in (_without(task, done) for task in tasks) if t is not None]
         parallel = 1 if scheduler == INLINE else (workers or os.cpu_count() or 1)
-        if seed_batches:
-            pending = batch_seeds(spec, pending, batch_size, parallel, MEMORY_BUDGET_GIB)
+        if seed_batches is not False:
+            pending = batch_seeds(spec, pending, batch_size, parallel, MEMORY_BUDGET_GIB, always=bool(seed_batches))
         counts = {"ok": 0, "failed": 0, "cached": len(done), "total": len(all_keys)}
         started = time.perf_counter()
         if pending:

@@ -111,10 +111,12 @@ class SeedBatch:
         return tuple(SeedBatch(part) if len(part) > 1 else part[0] for part in (self.tasks[:half], self.tasks[half:]))
 
 
-def batch_seeds(model, tasks: list[Task], batch_size: int, parallel: int, memory_gib: float) -> list:
+def batch_seeds(model, tasks: list[Task], batch_size: int, parallel: int, memory_gib: float,
+                always: bool = False) -> list:
     """Gather the tasks of a model whose seed only selects its input
     (``Model.seed_selects_input``) that differ only in their seed into
-    :class:`SeedBatch` es, where the simulator gains from it (``Backend.batches_seeds``).
+    :class:`SeedBatch` es, where the simulator gains from it (``Backend.batches_seeds``),
+    or on every simulator with ``always``.
 
     A batch holds at most ``batch_size`` neurons and as many seeds as ``memory_gib``
     allows (each seed's copy of the network estimated as ``zoo.run`` does), and the
@@ -131,8 +133,9 @@ def batch_seeds(model, tasks: list[Task], batch_size: int, parallel: int, memory
         groups.setdefault(signature, []).append(task)
     batched = []
     for (simulator, dt_ms, duration_ms, _), members in groups.items():
-        if len(members) == 1 or not backends.backend_class(simulator).batches_seeds(
-                dt_ms, duration_ms, model.simulation.whole_run_compilation):
+        gains = always or backends.backend_class(simulator).batches_seeds(
+            dt_ms, duration_ms, model.simulation.whole_run_compilation)
+        if len(members) == 1 or not gains:
             batched.extend(members)
             continue
         first = members[0]

@@ -52,36 +52,30 @@ def _tasks(model, simulators, seeds, duration_ms, points=({},)):
                 simulators, seeds, 0.1, duration_ms, 1000)
 
 
-def _batching_on(monkeypatch, simulator="brian2"):
-    """The batching policy switched on for ``simulator``: no backend gains from it today
-    (``Backend.batches_seeds``, measured), so the explorer's batching is tested so."""
-    monkeypatch.setattr(backends.backend_class(simulator), "batches_seeds", classmethod(lambda cls, *args: True))
-
-
-def test_no_backend_batches_seeds_since_none_gains(monkeypatch):
+def test_no_backend_batches_seeds_since_none_gains():
     tasks = _tasks(MODEL, backends.available(registry.get(MODEL)), range(1, 5), 75_000.0)
     assert batch_seeds(registry.get(MODEL), tasks, 1000, 2, 8.0) == tasks
 
 
-def test_seeds_are_batched_within_memory_and_spread_over_the_workers(monkeypatch):
+def test_seeds_are_batched_within_memory_and_spread_over_the_workers():
+    """Asked for (``always``, as ``explorer.sweep(seed_batches=True)`` asks)."""
     model = registry.get(MODEL)
-    _batching_on(monkeypatch)
-    tasks = _tasks(MODEL, ["nest", "brian2"], range(1, 21), 75_000.0)
-    batched = batch_seeds(model, tasks, batch_size=1000, parallel=2, memory_gib=8.0)
-    on = {s: [t for t in batched if t.simulator == s] for s in ("nest", "brian2")}
-    assert len(on["nest"]) == 20 and not any(isinstance(t, SeedBatch) for t in on["nest"])
+    tasks = _tasks(MODEL, ["brian2"], range(1, 21), 75_000.0)
+    on = {"brian2": batch_seeds(model, tasks, batch_size=1000, parallel=2, memory_gib=8.0, always=True)}
     # 75 s of input is about 1 GiB a seed, so at most 8 seeds a batch
     sizes = sorted(len(t.tasks) if isinstance(t, SeedBatch) else 1 for t in on["brian2"])
     assert sizes == [6, 7, 7]
     assert sorted(t.seed for b in on["brian2"] for t in b.tasks) == list(range(1, 21))
     # few seeds: each worker still gets a batch; the inline scheduler takes them in one
     two = _tasks(MODEL, ["brian2"], [1, 2, 3, 4], 5_000.0)
-    assert [len(b.tasks) for b in batch_seeds(model, two, 1000, 2, 8.0)] == [2, 2]
-    assert [len(b.tasks) for b in batch_seeds(model, two, 1000, 1, 8.0)] == [4]
+    assert [len(b.tasks) for b in batch_seeds(model, two, 1000, 2, 8.0, always=True)] == [2, 2]
+    assert [len(b.tasks) for b in batch_seeds(model, two, 1000, 1, 8.0, always=True)] == [4]
     # batch_size bounds the neurons of a batch; a model without the declaration is untouched
-    assert [len(b.tasks) for b in batch_seeds(model, two, 3, 1, 8.0)] == [2, 2]
+    assert [len(b.tasks) for b in batch_seeds(model, two, 3, 1, 8.0, always=True)] == [2, 2]
     lif_tasks = _tasks("lif", ["brian2"], [1, 2, 3], 100.0)
-    assert batch_seeds(registry.get("lif"), lif_tasks, 1000, 1, 8.0) == lif_tasks
+    assert batch_seeds(registry.get("lif"), lif_tasks, 1000, 1, 8.0, always=True) == lif_tasks
+    with pytest.raises(ValueError, match="seed_selects_input"):
+        explorer.sweep("lif", grid={"i_offset": [1.0]}, seeds=[1, 2], seed_batches=True, scheduler=explorer.INLINE)
 
 
 @pytest.fixture(scope="module")
@@ -90,16 +84,14 @@ def failing_seed_model():
     return "masquelier2008_failing_seed"
 
 
-def test_batched_sweep_rows_are_each_seed_alone_and_a_failing_seed_fails_alone(tmp_path, failing_seed_model,
-                                                                               monkeypatch):
-    """With batching switched on, the three seeds go as one batch; the failing seed is
-    isolated by halving (the other two then run together), their rows and tables are
-    those of each seed's own run, and the same sweep again runs nothing. (A 1 s run:
-    runtime mode, whose two-copy code the joint-run test above has compiled.)"""
-    _batching_on(monkeypatch)
+def test_batched_sweep_rows_are_each_seed_alone_and_a_failing_seed_fails_alone(tmp_path, failing_seed_model):
+    """Asked for (``seed_batches=True``), the three seeds go as one batch; the failing
+    seed is isolated by halving (the other two then run together), their rows and tables
+    are those of each seed's own run, and the same sweep again runs nothing. (A 1 s
+    run: runtime mode, whose two-copy code the joint-run test above has compiled.)"""
     seeds = [FAILING_SEED, 2, 1]
     kwargs = dict(grid={"w_init": [0.475]}, simulators=["brian2"], duration_ms=SHORT_MS, out=tmp_path,
-                  scheduler=explorer.INLINE)
+                  scheduler=explorer.INLINE, seed_batches=True)
     table = explorer.sweep(failing_seed_model, seeds=seeds, **kwargs).set_index("seed")
     assert table.attrs["counts"]["ok"] == 2 and table.attrs["counts"]["failed"] == 1
     assert table.loc[FAILING_SEED, "status"] == "failed"

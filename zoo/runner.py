@@ -69,12 +69,18 @@ def run(
     Raises ValueError, before any simulator is imported, for an unknown model,
     simulator or parameter and for out-of-range values.
     """
-    plan = prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params)
-    plan["spike_shape"] = bool(spike_shape)
-    plan["threads"] = backends.backend_class(simulator).check_threads(threads)
-    plan["progress"] = sys.stderr.isatty() if progress is None else bool(progress)
+    plan = _run_settings(prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params), spike_shape,
+                         threads, progress)
     check_memory(plan, max_memory_gib)
     return execute(plan)
+
+
+def _run_settings(plan: dict, spike_shape: bool, threads: int, progress: bool | None) -> dict:
+    """The prepared run with how it runs: spike shapes, threads (checked), progress bar."""
+    plan["spike_shape"] = bool(spike_shape)
+    plan["threads"] = backends.backend_class(plan["simulator"]).check_threads(threads)
+    plan["progress"] = sys.stderr.isatty() if progress is None else bool(progress)
+    return plan
 
 
 def memory_estimate_gib(plan: dict) -> float:
@@ -164,9 +170,7 @@ def run_seeds(
     seeds = [check_seed(seed) for seed in seeds]
     if not seeds or len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must be one or more distinct seeds, got {seeds}")
-    plan["spike_shape"] = bool(spike_shape)
-    plan["threads"] = backends.backend_class(simulator).check_threads(threads)
-    plan["progress"] = sys.stderr.isatty() if progress is None else bool(progress)
+    _run_settings(plan, spike_shape, threads, progress)
     check_memory(plan, max_memory_gib, copies=len(seeds))
     return _execute(plan, seeds)
 

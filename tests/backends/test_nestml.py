@@ -51,10 +51,10 @@ def test_every_setup_installs_the_nestml_neurons_again():
 
 
 def test_a_broken_nestml_model_is_a_clear_error_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the failed build's files stay there
     sources = tmp_path / "nestml"
     sources.mkdir()
     (sources / "broken.nestml").write_text("model zoo_broken_neuron:\n    state:\n        V_m mV = undefined_name\n")
-    monkeypatch.setattr(nestml_build, "SOURCES", sources)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with pytest.raises(nestml_build.NestmlBuildError, match="zoo_broken_neuron"):
-        nestml_build.build()
+        nestml_build.build(sources)
+    assert not nestml_build.module_file(nestml_build.cache_directory(sources)).exists()

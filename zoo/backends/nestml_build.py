@@ -46,16 +46,17 @@ def available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("pynestml", "boost_headers"))
 
 
-def models() -> list[str]:
+def models(sources: Path | None = None) -> list[str]:
     """The neuron models the sources declare, by NEST name."""
     names = []
-    for path in sorted(SOURCES.glob("*.nestml")):
+    for path in sorted((sources or SOURCES).glob("*.nestml")):
         names += [line.split()[1].rstrip(":") for line in path.read_text().splitlines() if line.startswith("model ")]
     return names
 
 
-def cache_directory() -> Path:
-    sources = b"".join(path.read_bytes() for path in sorted(SOURCES.glob("*.nestml")))
+def cache_directory(sources: Path | None = None) -> Path:
+    """Where the module built from ``sources`` (default: the zoo's) is kept."""
+    sources = b"".join(path.read_bytes() for path in sorted((sources or SOURCES).glob("*.nestml")))
     versions = f"nest {metadata.version('nest-simulator')} nestml {metadata.version('nestml')}".encode()
     digest = hashlib.sha1(sources + versions).hexdigest()[:12]
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
@@ -95,9 +96,11 @@ generate_nest_target(input_path=sys.argv[1], target_path=sys.argv[2], module_nam
 """
 
 
-def build(directory: Path | None = None) -> Path:
-    """The built module (built now if the cache lacks it); NestmlBuildError if it fails."""
-    directory = directory or cache_directory()
+def build(sources: Path | None = None) -> Path:
+    """The module built from ``sources`` (a folder of .nestml files, default: the zoo's),
+    built now if the cache lacks it; NestmlBuildError if it fails."""
+    sources = sources or SOURCES
+    directory = cache_directory(sources)
     target = module_file(directory)
     if target.exists():
         return target
@@ -107,12 +110,12 @@ def build(directory: Path | None = None) -> Path:
         if target.exists():
             return target
         nest_config(directory)
-        done = subprocess.run([sys.executable, "-c", _BUILD, str(SOURCES), str(target.parent), MODULE,
+        done = subprocess.run([sys.executable, "-c", _BUILD, str(sources), str(target.parent), MODULE,
                                str(directory)], capture_output=True, text=True)
         if not target.exists():
             log = (done.stdout + done.stderr).strip().splitlines()
-            raise NestmlBuildError(f"NESTML could not build the NEST neuron model(s) {', '.join(models())} "
-                                   f"from {SOURCES}: " + " | ".join(log[-12:]))
+            raise NestmlBuildError(f"NESTML could not build the NEST neuron model(s) {', '.join(models(sources))} "
+                                   f"from {sources}: " + " | ".join(log[-12:]))
     return target
 
 
