@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
-import signal
-import sys
-import threading
 import tempfile
 import time
 from typing import Mapping, Sequence
@@ -20,7 +16,8 @@ from zoo import backends, registry
 from zoo.declarations.parameters import check_seed
 from zoo.runner import MEMORY_BUDGET_GIB
 
-from . import points as pts
+from . import cluster, points as pts
+from .progress import progress_bar
 from .store import Store
 from .tasks import Task, batch_seeds, failed_rows, plan, run_task
 
@@ -124,14 +121,14 @@ def sweep(
         counts = {"ok": 0, "failed": 0, "cached": len(done), "total": len(all_keys)}
         started = time.perf_counter()
         if pending:
-            with contextlib.nullcontext() if scheduler == INLINE else _client(scheduler, workers) as client:
-                bar = _progress_bar(sum(len(t.points) for t in pending), progress)
+            with contextlib.nullcontext() if scheduler == INLINE else cluster.client(scheduler, workers) as client:
+                bar = progress_bar(sum(len(t.points) for t in pending), progress)
                 record = _recorder(store, counts, bar)
                 try:
                     if client is None:
                         _execute_inline(pending, record)
                     else:
-                        _execute_dask(client, pending, record)
+                        cluster.execute(client, pending, record)
                 except KeyboardInterrupt:
                     bar.close()
                     raise SweepInterrupted(counts, out) from None
@@ -147,20 +144,13 @@ def summary_line(counts: Mapping) -> str:
             f"(of {counts['total']}), {counts['wall_time_s']:.1f} s")
 
 
-def _progress_bar(total: int, progress: bool | None):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="pt", desc="sweep", file=sys.stderr, dynamic_ncols=True,
-                disable=(not sys.stderr.isatty()) if progress is None else not progress)
-
-
 def _recorder(store: Store, counts: dict, bar):
     """Store a finished task's rows at once (so a kill loses nothing finished) and count them."""
 
     def record(rows: pd.DataFrame) -> None:
         # Ctrl-C waits until the rows are both stored and counted: between the two, the
         # message would have counted fewer points than the store holds
-        with _sigint_deferred():
+        with cluster.sigint_deferred():
             store.write(rows)
             ok = int((rows["status"] == "ok").sum())
             counts["ok"] += ok
@@ -169,31 +159,6 @@ def _recorder(store: Store, counts: dict, bar):
         bar.set_postfix(failed=counts["failed"], refresh=False)
 
     return record
-
-
-def _execute_dask(client, pending: list[Task], record) -> None:
-    """Run tasks on Dask; a failed batch is split in halves until the failing points
-    stand alone, and those become failed rows."""
-    from distributed import as_completed
-
-    futures = {client.submit(run_task, task, pure=False, key=f"zoo-{task.key}-{len(task.points)}"): task
-               for task in pending}
-    queue = as_completed(list(futures))
-    for future in queue:
-        task = futures.pop(future)
-        try:
-            rows = future.result()
-        except Exception as error:  # noqa: BLE001 - any failure of a point is recorded, the sweep goes on
-            if len(task.points) > 1:
-                for half in task.split():
-                    new = client.submit(run_task, half, pure=False, key=f"zoo-{half.key}-{len(half.points)}")
-                    futures[new] = half
-                    queue.add(new)
-                continue
-            rows = failed_rows(task, _describe(error))
-        finally:
-            future.release()
-        record(rows)
 
 
 def _execute_inline(pending: list[Task], record) -> None:
@@ -207,103 +172,8 @@ def _execute_inline(pending: list[Task], record) -> None:
             if len(task.points) > 1:
                 queue[:0] = task.split()
                 continue
-            rows = failed_rows(task, _describe(error))
+            rows = failed_rows(task, cluster.describe(error))
         record(rows)
-
-
-def _describe(error: BaseException) -> str:
-    from distributed.scheduler import KilledWorker
-
-    if isinstance(error, KilledWorker):
-        return f"the worker process died while running this point (crash or kill): {error}"
-    return f"{type(error).__name__}: {error}"
-
-
-class _ClientScope:
-    """A Dask client on a LocalCluster (closed afterwards) or on a given scheduler."""
-
-    def __init__(self, scheduler: str | None, workers: int | None):
-        import dask
-        from distributed import Client, LocalCluster
-
-        from .workers import IgnoreInterrupts
-
-        self.cluster = None
-        if scheduler is None:
-            with dask.config.set({
-                # Workers forked from this process start with its imports (zoo, pandas, Dask:
-                # 0.3 s of a cold 5 s sweep); spawned instead once a simulator is loaded
-                # here, whose state and threads a fork would copy.
-                "distributed.worker.multiprocessing-method": "spawn" if backends.any_imported() else "fork",
-                # A point that crashes its worker fails at once instead of killing three more ...
-                "distributed.scheduler.allowed-failures": 0,
-                # ... and only the task that was running is blamed: a worker holds one task at a time.
-                "distributed.scheduler.worker-saturation": 1.0,
-            }):
-                # Failures are reported as rows; Dask's own log lines about them would only be noise.
-                # The workers ignore Ctrl-C (inherited): this process alone stops the sweep, and
-                # closing the cluster ends them, without a traceback from each.
-                with _sigint_ignored():
-                    # dashboard_address=None still takes port 8787, and a second sweep (or
-                    # `zoo conformance` beside a sweep) warned that it was in use: any free port
-                    self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                                processes=True, dashboard_address=":0",
-                                                silence_logs=logging.CRITICAL, plugins={IgnoreInterrupts()})
-            self.client = Client(self.cluster)
-        else:
-            try:
-                self.client = Client(scheduler, timeout="5s")
-            except (OSError, TimeoutError) as error:
-                raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {error}") from None
-
-    def __enter__(self):
-        return self.client
-
-    def __exit__(self, *exc):
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-@contextlib.contextmanager
-def _sigint_deferred():
-    """SIGINT held back (not lost) in this thread until the block ends."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-@contextlib.contextmanager
-def _sigint_ignored():
-    """SIGINT ignored while processes are started (they inherit it), in the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-@contextlib.contextmanager
-def local_cluster(workers: int | None = None):
-    """A Dask LocalCluster for several sweeps (its address, to pass as ``scheduler``):
-    worker processes start once, and keep their simulators imported and their code
-    generated, instead of once per sweep."""
-    scope = _client(None, workers)
-    try:
-        yield scope.cluster.scheduler_address
-    finally:
-        scope.__exit__(None, None, None)
-
-
-def _client(scheduler, workers) -> _ClientScope:
-    if workers is not None and workers < 1:
-        raise ValueError(f"workers must be >= 1, got {workers}")
-    return _ClientScope(scheduler, workers)
 
 
 def _without(task: Task, done: set[str]) -> Task | None:

@@ -1,0 +1,136 @@
+"""Where a sweep's tasks run: a Dask cluster (a local one of single-threaded worker
+processes, or a given scheduler) and the handling of Ctrl-C and crashed workers
+around it. Process plumbing only: which points run, and what becomes of their
+rows, is :mod:`explorer.sweep`'s."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+
+from zoo import backends
+
+from .tasks import Task, failed_rows, run_task
+
+
+def execute(client, pending: list[Task], record) -> None:
+    """Run tasks on Dask; a failed batch is split in halves until the failing points
+    stand alone, and those become failed rows."""
+    from distributed import as_completed
+
+    futures = {client.submit(run_task, task, pure=False, key=f"zoo-{task.key}-{len(task.points)}"): task
+               for task in pending}
+    queue = as_completed(list(futures))
+    for future in queue:
+        task = futures.pop(future)
+        try:
+            rows = future.result()
+        except Exception as error:  # noqa: BLE001 - any failure of a point is recorded, the sweep goes on
+            if len(task.points) > 1:
+                for half in task.split():
+                    new = client.submit(run_task, half, pure=False, key=f"zoo-{half.key}-{len(half.points)}")
+                    futures[new] = half
+                    queue.add(new)
+                continue
+            rows = failed_rows(task, describe(error))
+        finally:
+            future.release()
+        record(rows)
+
+
+def describe(error: BaseException) -> str:
+    """The ``error`` column of a point that failed: a crashed worker said in words."""
+    from distributed.scheduler import KilledWorker
+
+    if isinstance(error, KilledWorker):
+        return f"the worker process died while running this point (crash or kill): {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+class ClientScope:
+    """A Dask client on a LocalCluster (closed afterwards) or on a given scheduler."""
+
+    def __init__(self, scheduler: str | None, workers: int | None):
+        import dask
+        from distributed import Client, LocalCluster
+
+        from .workers import IgnoreInterrupts
+
+        self.cluster = None
+        if scheduler is None:
+            with dask.config.set({
+                # Workers forked from this process start with its imports (zoo, pandas, Dask:
+                # 0.3 s of a cold 5 s sweep); spawned instead once a simulator is loaded
+                # here, whose state and threads a fork would copy.
+                "distributed.worker.multiprocessing-method": "spawn" if backends.any_imported() else "fork",
+                # A point that crashes its worker fails at once instead of killing three more ...
+                "distributed.scheduler.allowed-failures": 0,
+                # ... and only the task that was running is blamed: a worker holds one task at a time.
+                "distributed.scheduler.worker-saturation": 1.0,
+            }):
+                # Failures are reported as rows; Dask's own log lines about them would only be noise.
+                # The workers ignore Ctrl-C (inherited): this process alone stops the sweep, and
+                # closing the cluster ends them, without a traceback from each.
+                with _sigint_ignored():
+                    # dashboard_address=None still takes port 8787, and a second sweep (or
+                    # `zoo conformance` beside a sweep) warned that it was in use: any free port
+                    self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                                processes=True, dashboard_address=":0",
+                                                silence_logs=logging.CRITICAL, plugins={IgnoreInterrupts()})
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(scheduler, timeout="5s")
+            except (OSError, TimeoutError) as error:
+                raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {error}") from None
+
+    def __enter__(self):
+        return self.client
+
+    def __exit__(self, *exc):
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+@contextlib.contextmanager
+def sigint_deferred():
+    """SIGINT held back (not lost) in this thread until the block ends."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """SIGINT ignored while processes are started (they inherit it), in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int | None = None):
+    """A Dask LocalCluster for several sweeps (its address, to pass as ``scheduler``):
+    worker processes start once, and keep their simulators imported and their code
+    generated, instead of once per sweep."""
+    scope = client(None, workers)
+    try:
+        yield scope.cluster.scheduler_address
+    finally:
+        scope.__exit__(None, None, None)
+
+
+def client(scheduler, workers) -> ClientScope:
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    return ClientScope(scheduler, workers)
