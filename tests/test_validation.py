@@ -19,6 +19,10 @@ CASES = [
     (dict(i_offset=[]), r"empty array"),
     (dict(step_amplitude=[1.0, 2.0]), r"set for the whole population and takes one number"),
     (dict(v_reset=-40.0), r"v_reset < v_thresh"),
+    # per-neuron values: one neuron breaking the relation is enough
+    (dict(v_reset=[-80.0, -70.0, -45.0]), r"v_reset < v_thresh"),
+    (dict(v_thresh=[-40.0, -66.0], v_reset=-65.0), r"v_reset < v_thresh"),
+    (dict(v_reset=[-70.0, -50.0]), r"v_reset < v_thresh"),  # equal is not below
     (dict(step_amplitude=1.0, step_start=50.0, step_stop=10.0), r"step_start < step_stop"),
     (dict(dt_ms=0.0), r"dt must be a finite number > 0 ms"),
     (dict(dt_ms=-0.1), r"dt must be a finite number > 0 ms"),

@@ -1,0 +1,163 @@
+"""A row's key names everything that determines it, and a resumed sweep reruns
+exactly what changed: a key per field, a resume per run setting.
+
+A key that missed a field would let a sweep rerun with that field changed return the
+old rows as cached (a sweep at another duration silently gave the old table)."""
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import explorer
+from explorer import points
+from explorer.tasks import plan
+from zoo import backends, registry
+
+#: The zoo's models (other tests register their own in this process).
+MODELS = [m for m in registry.list_models() if registry.entry_point(m).startswith("zoo.")]
+#: Keys are hashes of strings: any simulator and version names serve.
+BASE = dict(model="lif", params={"i_offset": 1.0}, simulator="sim-a", version="1.0.0", dt_ms=0.1, seed=1,
+            duration_ms=1000.0)
+
+#: The judging and bookkeeping code handles the NaN and inf it expects without a
+#: floating-point warning (a user would see it on every comparison).
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+
+def key(**changes) -> str:
+    return points.point_key(**{**BASE, **changes})
+
+
+def other_value(parameter) -> float:
+    """A valid value of ``parameter`` other than its default."""
+    bounds = parameter.interval
+    for candidate in (parameter.default * 1.5 + 0.5, parameter.default - 0.5, parameter.default + 0.5,
+                      (bounds.low + bounds.high) / 2 if np.isfinite(bounds.high) else bounds.low + 1.0):
+        if candidate != parameter.default and bool(bounds.contains(np.asarray(candidate))):
+            return float(candidate)
+    raise AssertionError(f"no other value for {parameter.name}")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_parameter_of_every_model_is_in_the_key(model):
+    """Changing any one parameter changes the key; giving a default explicitly does not."""
+    spec = registry.get(model)
+    base = points.point_key(model, {}, "sim-a", "v", 0.1, 1, 100.0)
+    seen = {base}
+    for parameter in spec.parameters:
+        assert points.point_key(model, {parameter.name: parameter.default}, "sim-a", "v", 0.1, 1, 100.0) == base
+        changed = points.point_key(model, {parameter.name: other_value(parameter)}, "sim-a", "v", 0.1, 1, 100.0)
+        assert changed not in seen, parameter.name
+        seen.add(changed)
+
+
+@pytest.mark.parametrize("field, value", [("model", "lapicque"), ("simulator", "sim-b"), ("version", "1.0.1"),
+                                          ("dt_ms", 0.05), ("seed", 2), ("duration_ms", 2000.0)])
+def test_every_run_setting_changes_the_key(field, value):
+    assert key() == key()
+    assert key(**{field: value}) != key()
+
+
+def test_the_pair_key_is_shared_across_simulators_and_nothing_else():
+    pair = key(simulator=None, version=None)
+    assert pair != key()
+    for field, value in [("dt_ms", 0.05), ("seed", 2), ("duration_ms", 2000.0), ("params", {"i_offset": 1.5})]:
+        assert key(simulator=None, version=None, **{field: value}) != pair, field
+
+
+def test_the_model_revision_and_the_zoo_version_are_in_the_key(monkeypatch):
+    before = key()
+    revised = dataclasses.replace(registry.get("lif"), revision=registry.get("lif").revision + 1)
+    monkeypatch.setitem(registry._models, "lif", revised)
+    after_revision = key()
+    assert after_revision != before
+    monkeypatch.setattr(points, "zoo_version", lambda: "0.0.0-another")
+    assert key() not in (before, after_revision)
+
+
+def test_planned_tasks_key_each_point_with_its_simulator_version_and_the_shared_pair_key():
+    grid = [{"i_offset": 0.5}, {"i_offset": 1.0}]
+    tasks = plan("lif", registry.entry_point("lif"), grid, {"i_offset"}, [FIRST, OTHER], [1, 2], 0.1, 50.0, 1000)
+    assert len(tasks) == 4
+    for task in tasks:
+        version = backends.version(task.simulator)
+        assert task.simulator_version == version
+        for point, point_key, pair_key in zip(task.points, task.keys, task.pair_keys):
+            assert point_key == points.point_key("lif", point, task.simulator, version, 0.1, task.seed, 50.0)
+            assert pair_key == points.point_key("lif", point, None, None, 0.1, task.seed, 50.0)
+    by_pair = {}
+    for task in tasks:
+        for pair_key in task.pair_keys:
+            by_pair.setdefault(pair_key, set()).add(task.simulator)
+    assert len(by_pair) == 4 and all(v == {FIRST, OTHER} for v in by_pair.values())
+
+
+# ---- resuming a sweep after a change: it reruns what changed, and tables never mix ----
+
+FIRST = backends.DEFAULT
+OTHER = next(s for s in reversed(backends.available(registry.get("lif"))) if s != FIRST)
+SWEEP = dict(grid={"i_offset": [1.0, 1.5]}, simulators=(FIRST,), seeds=(1,), scheduler="inline", duration_ms=60.0)
+
+
+def sweep(out, **changes):
+    return explorer.sweep("lif", out=out, **{**SWEEP, **changes})
+
+
+def assert_reran(table, n_new: int, n_cached: int):
+    counts = table.attrs["counts"]
+    assert (counts["ok"], counts["cached"]) == (n_new, n_cached), counts
+
+
+@pytest.mark.parametrize("change, expected", [
+    (dict(seeds=(2,)), {"seed": {2}}),
+    (dict(simulators=(OTHER,)), {"simulator": {OTHER}}),
+    (dict(grid={"i_offset": [1.0, 1.5], "tau_m": [15.0]}), {"tau_m": {15.0}}),
+])
+def test_a_resume_with_a_changed_setting_reruns_and_returns_only_its_own_rows(tmp_path, change, expected):
+    first = sweep(tmp_path)
+    assert_reran(first, 2, 0)
+    again = sweep(tmp_path)
+    assert_reran(again, 0, 2)
+    pd.testing.assert_frame_equal(again, first)
+    changed = sweep(tmp_path, **change)
+    assert_reran(changed, 2, 0)
+    assert len(changed) == 2
+    for column, values in expected.items():
+        assert set(changed[column]) == values
+    assert len(pd.read_parquet(tmp_path)) == 4  # both kept in the folder
+    assert_reran(sweep(tmp_path), 0, 2)  # and the first still resumes
+
+
+@pytest.mark.parametrize("setting, value, message", [("duration_ms", 80.0, "duration_ms = 60 ms, not 80 ms"),
+                                                     ("dt_ms", 0.05, "dt_ms = 0.1 ms, not 0.05 ms")])
+def test_a_resume_at_another_protocol_is_refused_before_any_task(tmp_path, setting, value, message):
+    """A folder holds one protocol; a sweep at another duration or step would mix two
+    in one table: refused, naming both, and the folder is left as it was."""
+    sweep(tmp_path)
+    before = pd.read_parquet(tmp_path)
+    with pytest.raises(ValueError, match=message):
+        sweep(tmp_path, **{setting: value})
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path), before)
+    elsewhere = sweep(tmp_path / "other", **{setting: value})
+    assert_reran(elsewhere, 2, 0)
+    assert set(elsewhere[setting]) == {value}
+
+
+def test_a_resume_after_the_model_changed_reruns(tmp_path, monkeypatch):
+    """A new model revision (its equations or protocol changed) makes new keys, so
+    old rows are not returned as if the new model had made them."""
+    first = sweep(tmp_path)
+    revised = dataclasses.replace(registry.get("lif"), revision=registry.get("lif").revision + 1)
+    monkeypatch.setitem(registry._models, "lif", revised)
+    again = sweep(tmp_path)
+    assert_reran(again, 2, 0)
+    assert set(again["key"]).isdisjoint(first["key"])
+
+
+def test_a_resume_after_the_zoo_version_changed_reruns(tmp_path, monkeypatch):
+    first = sweep(tmp_path)
+    monkeypatch.setattr(points, "zoo_version", lambda: "0.0.0-another")
+    again = sweep(tmp_path)
+    assert_reran(again, 2, 0)
+    assert set(again["key"]).isdisjoint(first["key"])
