@@ -9,6 +9,7 @@ counts, every spike within one step dt.
 import numpy as np
 import pytest
 
+import explorer
 import zoo
 from zoo import backends
 from zoo.declarations.numerics import ACCURATE_WITHIN_STEP
@@ -26,7 +27,11 @@ def test_published_behaviour(simulator):
     rheobase = rows["rheobase (uA/cm2)"]
     assert rheobase["pass"], rheobase
     low, high = (float(x) for x in rheobase["worst_at"].split("[")[1].split("]")[0].split(","))
-    assert high - low <= hh.RHEOBASE_PRECISION_UA_CM2
+    # the bracket is what it claims, checked apart from the bisection that found it: at
+    # its low end the cell falls silent, at its high end it fires to the end of the run
+    ends = zoo.run("hh", simulator, duration_ms=studies.RHEOBASE_RUN_MS, spike_shape=False,
+                   i_offset=[hh.ua_per_cm2_to_na(low), hh.ua_per_cm2_to_na(high)]).summary
+    assert ends["late_rate_hz"].tolist()[0] == 0 and ends["late_rate_hz"].tolist()[1] >= hh.ONSET_RATE_HZ_AT_LEAST
     assert rows["onset rate (Hz)"]["value"] >= hh.ONSET_RATE_HZ_AT_LEAST  # type II: no slow firing
     assert rows["spike_peak_mv"]["pass"] and rows["spike_half_width_ms"]["pass"]
 
@@ -86,3 +91,20 @@ def test_spike_times_converge_as_dt_shrinks():
         assert errors[0] >= errors[1] >= errors[2]
         for error, dt in zip(errors, steps):
             assert error <= 2 * dt + 2 * 0.005 + 1e-9
+
+
+#: The share of the peak tolerance (10 × the schemes' declared per-step voltage error)
+#: that NEST and Brian2 reach for Traub-Miles over its check protocol at dt = 0.1 ms
+#: (measured 0.79: its peaks are sharper than the classic cell's, 0.07).
+PEAK_TIGHT = 0.5
+
+
+@pytest.mark.parametrize("pair", ACCURATE_PAIRS, ids=pair_ids(ACCURATE_PAIRS))
+def test_the_peak_tolerance_is_reached(pair):
+    (protocol,) = zoo.get("hh_traub").validation.protocols
+    table = explorer.sweep("hh_traub", grid=protocol.params, simulators=pair, dt_ms=0.1,
+                           duration_ms=protocol.duration_ms, scheduler="inline")
+    comparison = explorer.compare(table, distances=False)
+    assert explorer.verdicts(comparison)["pass"].all()
+    peak = comparison[(comparison["metric"] == "spike_peak_mv") & (comparison["judged"] == "judged")]
+    assert (peak["abs_difference"] / peak["tolerance"]).max() >= PEAK_TIGHT

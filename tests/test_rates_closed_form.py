@@ -15,6 +15,12 @@ from zoo.declarations.tolerances import grid_rate_tolerance_hz
 
 from .conftest import CURRENTS_NA, DT_MS, DURATION_MS
 
+#: The share of its tolerance the largest error reaches over the 50 currents (measured:
+#: 0.93 for the LIF on every simulator and for IF_cond_exp on Brian2 and NEURON, 0.83 for
+#: Lapicque, 0.60 for IF_cond_exp on NEST, whose RKF45 widens the bound by its declared
+#: crossing error). A bound loosened by more than 1/share fails the test.
+TIGHT = {"lif": 0.9, "lapicque": 0.8, "if_cond_exp": 0.55}
+
 
 @pytest.mark.parametrize("model", ["lif", "lapicque", "if_cond_exp"])
 def test_rate_matches_closed_form_over_50_currents(model, simulator):
@@ -38,6 +44,8 @@ def test_rate_matches_closed_form_over_50_currents(model, simulator):
         assert np.all(tolerance >= grid)
     error = np.abs(summary["rate_hz"] - reference)
     assert np.all(error <= tolerance), summary.loc[error > tolerance, ["i_offset", "rate_hz", "rate_hz_closed_form"]]
+    # and it is tight: somewhere in the range the error uses most of it
+    assert np.max(error / tolerance) >= TIGHT[model]
     # the range spans silence and fast firing, so the check is not vacuous
     assert (summary["n_spikes"] == 0).any() and summary["rate_hz"].max() > 100
 
