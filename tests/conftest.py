@@ -70,3 +70,37 @@ def pairs_of(model: str) -> tuple[tuple[str, str], ...]:
 
 def pair_ids(pairs) -> list[str]:
     return [f"{a}-{b}" for a, b in pairs]
+
+
+#: Set by ``make mutate`` (mutation/run.py): a folder where :func:`swept` keeps each
+#: table the unmutated code made, so that a mutant's test session reads it instead of
+#: simulating again. Unset (``make test``), every table is simulated.
+TABLES_ENV = "ZOO_MUTATION_TABLES"
+
+
+def swept(model: str, **kwargs):
+    """``explorer.sweep(model, scheduler="inline", **kwargs)``: a real sweep table for
+    tests of what is computed from tables (comparison, tolerances). Under ``make mutate``
+    the first session (mutmut's run of the unmutated code) stores it with plain pandas,
+    and later sessions read it, so that each mutant of the judging code is judged on
+    the same real table without a simulation per mutant."""
+    import hashlib
+    import json
+
+    import pandas as pd
+
+    import explorer
+
+    folder = os.environ.get(TABLES_ENV)
+    if not folder:
+        return explorer.sweep(model, scheduler="inline", **kwargs)
+    name = hashlib.sha1(json.dumps([model, kwargs], sort_keys=True, default=repr).encode()).hexdigest()[:16]
+    path = Path(folder) / f"{model}-{name}.pickle"
+    if path.exists():
+        return pd.read_pickle(path)
+    table = explorer.sweep(model, scheduler="inline", **kwargs)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    table.to_pickle(temporary)
+    os.replace(temporary, path)
+    return table

@@ -29,3 +29,20 @@ def test_readme_quick_start_is_the_two_make_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_mutation_setup_names_files_that_exist_and_the_tests_that_kill_the_known_bugs():
+    """``make mutate`` mutates the modules and runs the tests that pyproject.toml names:
+    a renamed file would silently drop out of the run."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    for module in config["only_mutate"]:
+        assert (ROOT / module).is_file(), module
+    selection = config["pytest_add_cli_args_test_selection"]
+    for test in selection:
+        path, _, name = test.partition("::")
+        assert (ROOT / path).is_file(), path
+        assert not name or f"def {name}(" in (ROOT / path).read_text(), test
+    # the four bugs that once went unnoticed are each killed by a test in the selection
+    for killer in ("test_tolerance_formulas.py", "test_keys_and_resume.py", "test_compare_edge_cases.py",
+                   "test_parameters.py"):
+        assert any(killer in test for test in selection), killer

@@ -1,0 +1,1 @@
+"""Mutation testing of the zoo's bookkeeping and judging code (``make mutate``)."""
