@@ -49,7 +49,9 @@ def run_mutmut(children: int, log: Path) -> float:
     shutil.rmtree(tables, ignore_errors=True)
     if process.returncode != 0:
         sys.exit(f"mutmut failed (exit {process.returncode}); see {log}")
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    (ROOT / "mutants" / "wall_time_s").write_text(f"{wall:.1f}")
+    return wall
 
 
 def outcomes() -> dict[str, dict[str, str]]:
@@ -138,6 +140,8 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="report on the existing mutants/ without running mutmut")
     args = parser.parse_args(argv)
     wall = None if args.keep else run_mutmut(args.children, ROOT / "out" / "mutation" / "mutmut.log")
+    if wall is None and (ROOT / "mutants" / "wall_time_s").exists():  # the run being reported on
+        wall = float((ROOT / "mutants" / "wall_time_s").read_text())
     equivalent = tomllib.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
     text, score, unexplained = report(outcomes(), equivalent, wall)
     Path(args.report).write_text(text + "\n")

@@ -6,6 +6,7 @@
   ``i_offset`` equals CRASH_CURRENT_NA: a real crash of a real worker.
 - ``masquelier2008_failing_seed``: the Masquelier network, whose build raises for seed
   FAILING_SEED alone.
+- ``lif_short_agreement``: the LIF whose agreement returns fewer tolerances than it covers.
 """
 import dataclasses
 import os
@@ -50,3 +51,17 @@ def _build_or_fail_on_seed(sim, params, size, duration_ms, seed):
 masquelier2008_failing_seed = dataclasses.replace(
     masquelier2008.MODEL, name="masquelier2008_failing_seed",
     simulation=dataclasses.replace(masquelier2008.MODEL.simulation, build=_build_or_fail_on_seed))
+
+
+def _without_cv(pairs, numerics):
+    from zoo.declarations.tolerances import grid_if_tolerances
+
+    return {k: v for k, v in grid_if_tolerances(pairs, numerics).items() if k != "cv_isi"}
+
+
+#: ``lif_short_agreement``: the LIF whose agreement declares that it covers ``cv_isi`` but
+#: returns no tolerance for it (a broken declaration that ``compare`` must refuse).
+lif_short_agreement = dataclasses.replace(
+    lif.MODEL, name="lif_short_agreement",
+    validation=dataclasses.replace(lif.MODEL.validation, agreement=dataclasses.replace(
+        lif.MODEL.validation.agreement, tolerances=_without_cv)))

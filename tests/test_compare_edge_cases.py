@@ -137,7 +137,7 @@ def test_no_status_row_when_both_ran(table):
 
 
 def test_a_table_with_repeated_keys_is_refused(table):
-    with pytest.raises(ValueError, match="repeated keys"):
+    with pytest.raises(ValueError, match="^the table has repeated keys; read a sweep directory written by explorer.sweep$"):
         explorer.compare(pd.concat([table, table.iloc[:1]], ignore_index=True))
 
 
@@ -282,6 +282,8 @@ def test_only_varying_parameters_name_the_worst_point(table):
     assert explorer.verdicts(single)["worst_at"].tolist()[0] == "default (worst of 1)"
     rows = explorer.verdicts(explorer.compare(table))
     assert rows["worst_at"].str.startswith("i_offset=").all()
+    two = explorer.verdicts(explorer.compare(table[~np.isclose(table["i_offset"], 0.0)]))
+    assert two["worst_at"].str.startswith("i_offset=").all()  # two values vary too
     assert not rows["worst_at"].str.contains("tau_m").any()
     # a table without its model column is summed up without naming points
     bare = explorer.compare(table).drop(columns="model")
@@ -314,3 +316,46 @@ def test_a_model_of_trials_is_judged_with_one_trials_tolerances():
         assert row["tolerance"] == pytest.approx(1000.0 / (stop - start), rel=1e-6)
     shown = comparison[comparison["metric"] == "reliability"]
     assert set(shown["judged"]) == {INFORMATION} and shown["tolerance"].isna().all()
+
+
+def test_the_distances_use_their_stated_settings(table):
+    """One spike moved by 1 ms: van Rossum (τ = 10 ms) sqrt(2(1 − e^(−1/10))), Victor-Purpura
+    (q = 1/ms) q·1 ms = 1, and that spike no longer within the coincidence window (±2 ms)
+    once moved by 3 ms."""
+    edited = table.copy()
+    index = row_of(edited, B, 1.0)
+    train = np.asarray(edited.loc[index, "spike_times_ms"], dtype=float).copy()
+    assert len(train) >= 2
+    train[0] += 1.0
+    edited.at[index, "spike_times_ms"] = train
+    row, _ = compared(edited, "van_rossum", 1.0)
+    assert row["abs_difference"] == pytest.approx(np.sqrt(2 * (1 - np.exp(-0.1))), rel=1e-9) and not row["pass"]
+    row, _ = compared(edited, "victor_purpura", 1.0)
+    assert row["abs_difference"] == pytest.approx(1.0, rel=1e-9)
+    row, _ = compared(edited, "coincidence_factor", 1.0)
+    assert row["abs_difference"] == pytest.approx(0.0, abs=1e-12)  # still within ±2 ms
+    train[0] += 2.0
+    edited.at[index, "spike_times_ms"] = train
+    row, _ = compared(edited, "coincidence_factor", 1.0)
+    assert row["abs_difference"] > 0.1 and not row["pass"]
+
+
+def test_relative_differences(table):
+    edited = table.copy()
+    index = row_of(edited, B, 1.0)
+    edited.loc[index, "n_spikes"] = edited.loc[row_of(edited, A, 1.0), "n_spikes"] + 1
+    row, _ = compared(edited, "n_spikes", 1.0)
+    assert row["rel_difference"] == pytest.approx(1.0 / row["value_a"]) and row["value_a"] > 1
+    silent, _ = compared(table, "n_spikes", 0.0)
+    assert silent["value_a"] == 0 and np.isnan(silent["rel_difference"])
+    distance, _ = compared(table, "van_rossum", 1.0)
+    assert np.isnan(distance["rel_difference"])  # no value of its own to be relative to
+
+
+def test_an_agreement_that_returns_fewer_tolerances_than_it_covers_is_refused(table):
+    from zoo import registry
+
+    registry.ensure("lif_short_agreement", "tests.models_for_tests:lif_short_agreement")
+    with pytest.raises(ValueError, match="^model 'lif_short_agreement': its agreement returned no tolerance for "
+                                         "cv_isi$"):
+        explorer.compare(table.assign(model="lif_short_agreement"))

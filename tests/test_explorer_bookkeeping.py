@@ -130,7 +130,7 @@ def test_drop_keeps_the_other_rows_of_a_part(tmp_path):
 def test_a_folder_of_another_model_is_refused(tmp_path):
     explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(FIRST,), out=tmp_path, scheduler="inline",
                    duration_ms=50.0)
-    with pytest.raises(ValueError, match="holds a sweep of model 'lif', not 'lapicque'; choose another --out"):
+    with pytest.raises(ValueError, match="holds a sweep of model 'lif', not 'lapicque'; choose another --out$"):
         explorer.sweep("lapicque", grid={"i_offset": [1.0]}, simulators=(FIRST,), out=tmp_path, scheduler="inline",
                        duration_ms=50.0)
 
@@ -148,18 +148,18 @@ def test_a_points_tables_are_stored_beside_its_row(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(seeds=()), "no seed given"),
-    (dict(seeds=(-1,)), "seed must be an integer"),
-    (dict(batch_size=0), "batch_size must be >= 1, got 0"),
-    (dict(grid={"i_offset": []}), "grid 'i_offset' must be a non-empty list of numbers"),
-    (dict(grid={"i_offset": ["a"]}), "grid 'i_offset': values must be numbers"),
-    (dict(grid={"i_offset": [[1.0, 2.0]]}), "must be a non-empty list of numbers"),
-    (dict(simulators=()), "no simulator given; valid simulators: "),
+    (dict(seeds=()), "^no seed given$"),
+    (dict(seeds=(-1,)), "^seed must be an integer"),
+    (dict(batch_size=0), "^batch_size must be >= 1, got 0$"),
+    (dict(grid={"i_offset": []}), "^grid 'i_offset' must be a non-empty list of numbers$"),
+    (dict(grid={"i_offset": ["a"]}), "^grid 'i_offset': values must be numbers"),
+    (dict(grid={"i_offset": [[1.0, 2.0]]}), "^grid 'i_offset' must be a non-empty list of numbers$"),
+    (dict(simulators=()), "^no simulator given; valid simulators: "),
     (dict(simulators=("nestor",)), "unknown simulator 'nestor'"),
-    (dict(grid={"i_offset": [1.0]}, samples={"i_offset": (0.0, 1.0)}, n_samples=2), "both in the grid and randomly"),
-    (dict(grid=None, samples={"tau_m": (5.0, 10.0)}, n_samples=0), "random sampling needs samples >= 1"),
-    (dict(seed_batches=True), "does not declare that its seed only selects its input"),
-    (dict(workers=0, scheduler=None), "workers must be >= 1, got 0"),
+    (dict(grid={"i_offset": [1.0]}, samples={"i_offset": (0.0, 1.0)}, n_samples=2), "^parameter 'i_offset' is both in the grid and randomly sampled; choose one$"),
+    (dict(grid=None, samples={"tau_m": (5.0, 10.0)}, n_samples=0), "^random sampling needs samples >= 1$"),
+    (dict(seed_batches=True), "^seed_batches=True: model 'lif' does not declare that its seed only selects its input"),
+    (dict(workers=0, scheduler=None), "^workers must be >= 1, got 0$"),
 ])
 def test_bad_sweep_input_is_refused_before_any_task(tmp_path, kwargs, message):
     arguments = dict(grid={"i_offset": [1.0]}, simulators=(FIRST,), out=tmp_path / "never", scheduler="inline",
@@ -302,3 +302,38 @@ def test_drop_removes_keys_from_every_part(tmp_path):
     assert len(target.parts()) == 2
     target.drop({tasks_[0].keys[0], tasks_[1].keys[1]})
     assert sorted(target.read()["key"]) == sorted([tasks_[0].keys[1], tasks_[1].keys[0]])
+
+
+def test_a_seed_batch_splits_into_halves_of_seeds():
+    tasks_ = lif_plan([{"i_offset": 1.0}], seeds=(1, 2, 3))
+    batch = tasks.SeedBatch(tuple(tasks_))
+    assert batch.simulator == FIRST and batch.model == "lif" and batch.entry_point == EP
+    assert batch.keys == tuple(t.keys[0] for t in tasks_) and len(batch.points) == 3
+    first, second = batch.split()
+    assert first == tasks_[0]  # one seed left: a plain task
+    assert isinstance(second, tasks.SeedBatch) and second.tasks == tuple(tasks_[1:])
+    assert tasks.SeedBatch(tuple(tasks_[:2])).split() == (tasks_[0], tasks_[1])
+    assert len({batch.key, second.key}) == 2
+
+
+def test_halves_keep_how_to_run_them():
+    (task,) = lif_plan([{"i_offset": 0.1}, {"i_offset": 0.2}])
+    for half in task.split():
+        assert (half.entry_point, half.simulator_version) == (EP, task.simulator_version)
+
+
+def test_failed_rows_are_typed_like_ok_rows():
+    from importlib import metadata
+
+    (task,) = lif_plan([{"i_offset": 0.5}])
+    rows = failed_rows(task, "x")
+    assert rows["pynn_version"].tolist() == [metadata.version("PyNN")]
+    assert rows["wall_time_s"].dtype == float and rows["spike_times_ms"][0].dtype == float
+
+
+def test_pooled_trials_keep_the_summary_columns():
+    model = registry.get("mainen_sejnowski1995")
+    summary = pd.DataFrame({"noise_sigma": [0.2, 0.2], "n_spikes": [2, 4], "rate_hz": [2, 4]}, index=[5, 6])
+    row, _ = pooled_trials(model, summary, [np.array([1.0]), np.array([2.0])])
+    assert list(row.columns) == list(summary.columns) and row.index.tolist() == [0]
+    assert row["rate_hz"].iloc[0] == 3.0  # integer counts averaged as floats

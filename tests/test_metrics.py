@@ -156,3 +156,45 @@ def test_the_coincidence_factor_of_nothing_is_undefined_quietly():
         assert np.isinf(gamma_from_counts(np.array([1]), np.array([0]), np.array([0]), 2.0, 1000.0))[0]
         # at 250 Hz the chance level 2νΔ is 1 and Γ has no normalisation
         assert not np.isfinite(gamma_from_counts(1, 1, 250, 2.0, 1000.0))
+
+
+def test_metric_declarations_are_checked_and_derived():
+    from zoo.declarations.metrics import SOURCES, Metric, analysed, informational
+
+    with pytest.raises(ValueError, match="^metric 'x': source 'elsewhere' is not one of " + ", ".join(SOURCES) + "$"):
+        Metric("x", "1", "doc", source="elsewhere")
+    with pytest.raises(ValueError, match="^metric 'x': dtype must be float64 or int64, got 'int32'$"):
+        Metric("x", "1", "doc", dtype="int32")
+    assert Metric("x", "1", "doc", dtype="int64").dtype == "int64"
+    base = Metric("rate", "Hz", "doc", title="firing rate")
+    assert informational(base) == Metric("rate", "Hz", "doc", title="firing rate", compared=False)
+    assert analysed(base, informational(base)) == (Metric("rate", "Hz", "doc", title="firing rate", source="analysis"),
+                                                    Metric("rate", "Hz", "doc", title="firing rate", source="analysis",
+                                                           compared=False))
+    assert base.label == "firing rate, rate (Hz)" and Metric("cv", "1", "d").label == "cv"
+
+
+def test_spike_shape_edges_of_the_trace_and_of_the_population():
+    """The half height is measured from the trace's first sample; a spike that rises from
+    the first sample or falls back at the last is measured; a neuron that cannot be
+    measured leaves the others measured."""
+    t = np.arange(0.0, 5.0, 0.5)  # 10 samples
+    v = np.full((len(t), 4), -65.0)
+    v[:, 0] = [-70.0, 0.0, 20.0, 0.0, -65.0, -65.0, -65.0, -65.0, -65.0, -65.0]  # rises from the first sample
+    v[:, 1] = [-65.0] * 7 + [0.0, 20.0, -65.0]  # falls back at the last sample
+    v[:, 2] = [-65.0] * 8 + [20.0, 20.0]  # still up at the end: not measured
+    v[:, 3] = [-65.0, -65.0, -65.0, 20.0, -65.0, -65.0, -65.0, -65.0, -65.0, -65.0]
+    first = np.array([1.0, 4.0, 4.0, 1.5])
+    peaks, widths = spike_shape(t, v, first)
+    half0 = 0.5 * (-70.0 + 20.0)  # -25 mV
+    up0 = 0.0 + (half0 + 70.0) / 70.0 * 0.5
+    down0 = 1.5 + (half0 - 0.0) / (-65.0 - 0.0) * 0.5
+    assert peaks[0] == 20.0 and widths[0] == pytest.approx(down0 - up0)
+    half1 = 0.5 * (-65.0 + 20.0)
+    up1 = 3.0 + (half1 + 65.0) / 65.0 * 0.5
+    down1 = 4.0 + (half1 - 20.0) / (-85.0) * 0.5
+    assert peaks[1] == 20.0 and widths[1] == pytest.approx(down1 - up1)
+    assert np.isnan(peaks[2]) and np.isnan(widths[2])
+    assert peaks[3] == 20.0 and widths[3] == pytest.approx(0.5)
+    beyond = spike_shape(t, v[:, [3, 0]], np.array([50.0, 1.0]))  # no sample near the first: the next still counts
+    assert np.isnan(beyond[0][0]) and beyond[0][1] == 20.0

@@ -184,7 +184,7 @@ def test_grid_if_tolerances_where_the_scheme_or_the_stimulus_blurs_the_step():
 
 def test_voltage_and_peak_tolerances_by_hand():
     assert voltage_tolerance_mv(Numerics(0.1, 1000.0, (RKF45, RK4))) == PEAK_ERROR_FACTOR * 1e-3 == 0.01
-    with pytest.raises(ValueError, match="no scheme declares its voltage error"):
+    with pytest.raises(ValueError, match="^no scheme declares its voltage error; the peak tolerance cannot be derived$"):
         voltage_tolerance_mv(Numerics(0.1, 1000.0, (RK4, RK4)))
     numerics = Numerics(0.1, 1000.0, (RKF45, RK4))
     t = peak_detection_tolerances({"n_spikes": [10.0, 1.0, 0.0], "mean_isi_ms": [20.0, np.nan, np.nan],
@@ -208,6 +208,7 @@ def test_voltage_and_peak_tolerances_by_hand():
 
 def test_identical_semantics_tolerances_by_hand():
     agreement = identical_semantics_agreement(TRAIN)
+    assert agreement.doc == "one declared semantics on every backend: identical trains"
     assert agreement.covers == ("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi", "van_rossum",
                                 "victor_purpura", "coincidence_factor")
     t = agreement.tolerances({"n_spikes": [4.0, 0.0], "rate_hz": [40.0, 0.0], "first_spike_ms": [12.5, np.nan],
@@ -272,3 +273,32 @@ def test_peak_thresholds_on_spike_counts():
     assert t["van_rossum"][0] == 2 * np.sqrt(2 * (1 - np.exp(-step / 10.0))) + 1e-7 * 3
     assert t["victor_purpura"][0] == 2 * 1.0 * step + FLOAT_SLACK * 3
     assert t["coincidence_factor"].tolist() == [FLOAT_SLACK * 10] * 2
+
+
+def test_counts_round_up_at_the_edge():
+    """The drift ⌈n·s·f/1000⌉ just above and just below a whole number of spikes."""
+    on, dt = 1000.0 / 20.1, 0.1
+    # 2.001 spikes of drift round up to 3 (a per-mille error in n or in f would give 2)
+    duration = 2.001e6 / (on * on * dt)
+    assert cross_count_tolerance(on, 0.1, dt, duration) == 3.0
+    rows = dict(LIF_2NA, rate_hz_closed_form=[on], n_spikes=[100.0], mean_isi_ms=[20.1])
+    assert grid_if_tolerances(rows, Numerics(dt, duration, (EXACT, EXACT)))["n_spikes"].tolist() == [3.0]
+    # without a closed form the rate is the count over the window: 100 spikes, ⌈100²·s/W⌉
+    exact = Numerics(dt, 1000.0, (EXACT, EXACT))
+    for drift, expected in ((2.001, 3.0), (1.9995, 2.0)):
+        window = 100.0**2 * dt * (1 + FLOAT_SLACK) / drift
+        step = dict(step_amplitude=[1.0], step_start=[10.0], step_stop=[10.0 + window])
+        t = grid_if_tolerances({"tau_refrac": [0.1], "n_spikes": [100.0], "mean_isi_ms": [5.0], **step}, exact)
+        assert t["n_spikes"].tolist() == [expected], drift
+
+
+def test_degenerate_intervals_are_bounded_quietly():
+    """A mean ISI equal to the slip (CV bound infinite) or twice the step (peak CV bound
+    infinite) gives no floating-point warning (the tests turn warnings into errors)."""
+    on = 1000.0 / 20.1
+    step = 0.1 * (1 + FLOAT_SLACK)
+    t = grid_if_tolerances(pairs([on], [50.0], [step]), Numerics(0.1, 1000.0, (EXACT, EXACT)))
+    assert t["cv_isi"][0] > 1e300
+    peak = peak_detection_tolerances({"n_spikes": [5.0], "mean_isi_ms": [2 * step], "cv_isi": [0.0]},
+                                     Numerics(0.1, 1000.0, (RKF45, RK4)))
+    assert peak["cv_isi"][0] > 1e300
