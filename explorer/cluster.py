@@ -12,7 +12,35 @@ import threading
 
 from zoo import backends
 
-from .tasks import Task, failed_rows, run_task
+from .progress import progress_bar
+from .tasks import Task, failed_rows, run_inline, run_task
+
+#: ``scheduler=INLINE`` runs tasks in this process, without Dask (small sweeps, ``zoo check``).
+INLINE = "inline"
+
+
+def run(pending: list, record, scheduler: str | None, workers: int | None, progress: bool | None) -> None:
+    """Run the pending tasks: inline, on a local Dask cluster (``scheduler=None``) or on the
+    scheduler at that address; each finished task's rows go to ``record`` at once, with a
+    progress bar over the points. Ctrl-C closes the bar and raises KeyboardInterrupt."""
+    with contextlib.nullcontext() if scheduler == INLINE else client(scheduler, workers) as dask_client:
+        bar = progress_bar(sum(len(t.points) for t in pending), progress)
+        failed = 0
+
+        def recorded(rows) -> None:
+            nonlocal failed
+            record(rows)
+            failed += int((rows["status"] != "ok").sum())
+            bar.update(len(rows))
+            bar.set_postfix(failed=failed, refresh=False)
+
+        try:
+            if dask_client is None:
+                run_inline(pending, recorded, describe)
+            else:
+                execute(dask_client, pending, recorded)
+        finally:
+            bar.close()
 
 
 def execute(client, pending: list[Task], record) -> None:

@@ -17,9 +17,9 @@ from zoo.declarations.parameters import check_seed
 from zoo.runner import MEMORY_BUDGET_GIB
 
 from . import cluster, points as pts
-from .progress import progress_bar
+from .cluster import INLINE
 from .store import Store
-from .tasks import Task, batch_seeds, failed_rows, plan, run_task
+from .tasks import Task, batch_seeds, plan
 
 DEFAULT_BATCH = 1000
 
@@ -33,8 +33,6 @@ class SweepInterrupted(KeyboardInterrupt):
         where = f"kept in {out}; the same command resumes" if out else "lost: the sweep had no --out folder"
         super().__init__(f"sweep interrupted: {finished} of {counts['total'] - counts['cached']} pending points "
                          f"finished ({counts['cached']} were stored before), {where}")
-#: ``scheduler=INLINE`` runs tasks in this process, without Dask (small sweeps, ``zoo check``).
-INLINE = "inline"
 
 
 def sweep(
@@ -121,18 +119,10 @@ def sweep(
         counts = {"ok": 0, "failed": 0, "cached": len(done), "total": len(all_keys)}
         started = time.perf_counter()
         if pending:
-            with contextlib.nullcontext() if scheduler == INLINE else cluster.client(scheduler, workers) as client:
-                bar = progress_bar(sum(len(t.points) for t in pending), progress)
-                record = _recorder(store, counts, bar)
-                try:
-                    if client is None:
-                        _execute_inline(pending, record)
-                    else:
-                        cluster.execute(client, pending, record)
-                except KeyboardInterrupt:
-                    bar.close()
-                    raise SweepInterrupted(counts, out) from None
-                bar.close()
+            try:
+                cluster.run(pending, _recorder(store, counts), scheduler, workers, progress)
+            except KeyboardInterrupt:
+                raise SweepInterrupted(counts, out) from None
         counts["wall_time_s"] = time.perf_counter() - started
         table = store.read(all_keys)
     table.attrs["counts"] = counts
@@ -144,7 +134,7 @@ def summary_line(counts: Mapping) -> str:
             f"(of {counts['total']}), {counts['wall_time_s']:.1f} s")
 
 
-def _recorder(store: Store, counts: dict, bar):
+def _recorder(store: Store, counts: dict):
     """Store a finished task's rows at once (so a kill loses nothing finished) and count them."""
 
     def record(rows: pd.DataFrame) -> None:
@@ -155,25 +145,8 @@ def _recorder(store: Store, counts: dict, bar):
             ok = int((rows["status"] == "ok").sum())
             counts["ok"] += ok
             counts["failed"] += len(rows) - ok
-        bar.update(len(rows))
-        bar.set_postfix(failed=counts["failed"], refresh=False)
 
     return record
-
-
-def _execute_inline(pending: list[Task], record) -> None:
-    """The same, one task after another in this process (no isolation from crashes)."""
-    queue = list(pending)
-    while queue:
-        task = queue.pop(0)
-        try:
-            rows = run_task(task)
-        except Exception as error:  # noqa: BLE001
-            if len(task.points) > 1:
-                queue[:0] = task.split()
-                continue
-            rows = failed_rows(task, cluster.describe(error))
-        record(rows)
 
 
 def _without(task: Task, done: set[str]) -> Task | None:

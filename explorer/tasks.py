@@ -235,3 +235,20 @@ def _provenance(task: Task, pynn_version: str) -> pd.DataFrame:
         "simulator_version": task.simulator_version, "pynn_version": pynn_version, "zoo_version": zoo_version(),
         "dt_ms": task.dt_ms, "duration_ms": task.duration_ms, "seed": task.seed,
     }, columns=PROVENANCE)
+
+
+def run_inline(pending: list, record, describe) -> None:
+    """Run tasks one after another in this process (no isolation from crashes), each
+    task's rows handed to ``record``; a failed batch is split in halves until the failing
+    points stand alone, and those become failed rows (``describe(error)`` their text)."""
+    queue = list(pending)
+    while queue:
+        task = queue.pop(0)
+        try:
+            rows = run_task(task)
+        except Exception as error:  # noqa: BLE001
+            if len(task.points) > 1:
+                queue[:0] = task.split()
+                continue
+            rows = failed_rows(task, describe(error))
+        record(rows)

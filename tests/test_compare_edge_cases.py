@@ -307,6 +307,7 @@ def test_a_model_of_trials_is_judged_with_one_trials_tolerances():
 
     trials = swept("mainen_sejnowski1995", grid={"noise_sigma": [0.0, 0.2], "n_trials": [4.0]},
                    simulators=(A, B), duration_ms=300.0)
+    assert set(trials["batch_size"]) == {1}  # a point's trials fill its population
     comparison = explorer.compare(trials, distances=False)
     assert explorer.verdicts(comparison)["pass"].all()
     start, stop = step_window(trials.iloc[0].to_dict(), 300.0)

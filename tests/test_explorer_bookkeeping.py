@@ -337,3 +337,17 @@ def test_pooled_trials_keep_the_summary_columns():
     row, _ = pooled_trials(model, summary, [np.array([1.0]), np.array([2.0])])
     assert list(row.columns) == list(summary.columns) and row.index.tolist() == [0]
     assert row["rate_hz"].iloc[0] == 3.0  # integer counts averaged as floats
+
+
+def test_inline_seed_batches_run_every_seed_in_one_simulation():
+    """A model whose seed only selects its input, asked for seed batches inline: its seeds
+    share one simulation (one wall time); without, one simulation per seed."""
+    kwargs = dict(simulators=(FIRST,), seeds=(1, 2, 3), duration_ms=30.0, scheduler="inline")
+    batched = explorer.sweep("masquelier2008", seed_batches=True, **kwargs)
+    single = explorer.sweep("masquelier2008", seed_batches=False, **kwargs)
+    assert (batched["status"] == "ok").all() and batched["seed"].tolist() == [1, 2, 3]
+    assert batched["wall_time_s"].nunique() == 1 and single["wall_time_s"].nunique() == 3
+    for column in ("n_spikes", "rate_hz"):
+        assert batched[column].tolist() == single[column].tolist()
+    assert [np.asarray(t).tolist() for t in batched["spike_times_ms"]] == [
+        np.asarray(t).tolist() for t in single["spike_times_ms"]]
