@@ -61,15 +61,16 @@ def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.
 
 
 def _status_rows(spec, table, a, b) -> pd.DataFrame:
-    """A failing ``status`` row for every point that is ok on one simulator only
-    (failed or missing on the other): such a pair cannot be compared and must not pass."""
+    """A failing ``status`` row for every point that is not ok on both simulators (failed
+    on one or both, or missing on one): such a pair cannot be compared and must not pass."""
     status = table.pivot_table(index="pair_key", columns="simulator", values="status", aggfunc="first")
     for simulator in (a, b):
         if simulator not in status:
             status[simulator] = np.nan
-    # ok on one side only, or failed on both: neither can be compared, and neither passes
-    one_sided = status[((status[a] == "ok") != (status[b] == "ok"))
-                       | ((status[a] == "failed") & (status[b] == "failed"))]
+    # run on either simulator but not ok on both (failed, or missing on one side): it
+    # cannot be compared, and it must not pass
+    present = status[a].notna() | status[b].notna()
+    one_sided = status[present & ~((status[a] == "ok") & (status[b] == "ok"))]
     if one_sided.empty:
         return pd.DataFrame()
     first = table.drop_duplicates("pair_key").set_index("pair_key").loc[one_sided.index]
@@ -79,8 +80,9 @@ def _status_rows(spec, table, a, b) -> pd.DataFrame:
     frame.insert(2, "simulator_b", b)
     frame.insert(3, "model", spec.name)
     frame["metric"] = "status"
-    frame["value_a"] = frame["value_b"] = frame["difference"] = frame["tolerance"] = 0.0
+    frame["value_a"] = frame["value_b"] = frame["difference"] = 0.0  # in _rows' column order
     frame["abs_difference"] = frame["rel_difference"] = np.inf
+    frame["tolerance"] = 0.0
     frame["pass"] = False
     frame["judged"] = JUDGED
     frame["setting"] = [f"{a}: {status.at[k, a]}, {b}: {status.at[k, b]}" for k in one_sided.index]

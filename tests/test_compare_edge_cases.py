@@ -2,6 +2,7 @@
 both, a failed or missing row beside an ok one, a grid tie, an error at and just
 beyond its tolerance. Tables come from a real sweep (NEST and NEURON); each case
 edits one value of it to what a simulator could have returned."""
+import itertools
 import warnings
 
 import numpy as np
@@ -209,11 +210,13 @@ def test_the_judge_takes_missing_values_and_integers_quietly():
         warnings.simplefilter("error")
         np.testing.assert_array_equal(errors([None, 3, 1.0], [None, 1, None]), [0.0, 2.0, np.inf])
         np.testing.assert_array_equal(passes([0, 1, np.inf], [None, 1, 2]), [True, True, False])
+        np.testing.assert_array_equal(passes([None, 0.5], [1.0, 1.0]), [False, True])
+        np.testing.assert_array_equal(errors([np.inf, np.inf], [np.inf, 1.0]), [np.inf, np.inf])
         row = worst_row("b vs a", "n_spikes", [3, None, 5], [3, None, 4], [0, 0, None], lambda i: f"p{i}",
                         error=[0, 0, 1], why_not=[INFORMATION, INFORMATION, GRID_TIE])
         assert (row["judged"], row["pass"], row["value"]) == (2, True, 3.0)
         assert np.isnan(worst_row("x", "m", [np.nan], [1.0], [0.0], str)["value"])
-        assert worst_row("x", "m", [1.0, np.inf], [0.0, 0.0], [np.nan, np.nan], str)["error"] == 1.0
+        assert worst_row("x", "m", [0.5, np.inf], [0.0, 0.0], [np.nan, np.nan], str)["error"] == 0.5
 
 
 def test_verdict_rows_have_the_declared_columns():
@@ -238,7 +241,7 @@ def test_the_reasons_of_unjudged_points_are_named_together():
 
 
 COMPARISON_COLUMNS = ["simulators", "simulator_a", "simulator_b", "model", "pair_key"]
-RESULT_COLUMNS = ["metric", "value_a", "value_b", "difference", "tolerance", "abs_difference", "rel_difference",
+RESULT_COLUMNS = ["metric", "value_a", "value_b", "difference", "abs_difference", "rel_difference", "tolerance",
                   "pass", "judged", "setting"]
 
 
@@ -360,3 +363,73 @@ def test_an_agreement_that_returns_fewer_tolerances_than_it_covers_is_refused(ta
     with pytest.raises(ValueError, match="^model 'lif_short_agreement': its agreement returned no tolerance for "
                                          "cv_isi$"):
         explorer.compare(table.assign(model="lif_short_agreement"))
+
+
+def test_a_point_failed_on_one_simulator_and_missing_on_the_other_fails(table):
+    edited = table.drop(index=row_of(table, B, 1.0))
+    edited.loc[row_of(edited, A, 1.0), "status"] = "failed"
+    status = explorer.compare(edited).query("metric == 'status'")
+    assert len(status) == 1 and status["setting"].iloc[0] == f"{A}: failed, {B}: nan" and not status["pass"].iloc[0]
+
+
+def test_a_simulator_absent_from_the_table_fails_every_point(table):
+    only = table[table["simulator"] == A]
+    assert explorer.compare(only).empty  # nothing to pair
+    status = explorer.compare(only, simulators=[A, B])
+    assert set(status["metric"]) == {"status"} and len(status) == 3
+    assert set(status["setting"]) == {f"{A}: ok, {B}: nan"}
+
+
+def test_the_layout_of_a_comparison_without_failures(table):
+    """The same columns in the same order as with a failed point (they once differed)."""
+    from zoo import registry
+
+    parameters = registry.get("lif").parameter_names + ["seed", "dt_ms", "duration_ms"]
+    comparison = explorer.compare(table)
+    assert list(comparison.columns) == COMPARISON_COLUMNS + parameters + RESULT_COLUMNS
+    assert comparison.index.tolist() == list(range(len(comparison)))
+
+
+def test_relative_differences_at_zero_and_below_one(table):
+    edited = table.copy()
+    edited.loc[row_of(edited, B, 0.0), "n_spikes"] = 1  # one spike against none: no relative size
+    row, _ = compared(edited, "n_spikes", 0.0)
+    assert np.isnan(row["rel_difference"]) and row["abs_difference"] == 1.0
+    small, _ = compared(table, "cv_isi", 1.0)
+    assert 0 < abs(small["value_a"]) < 1 and np.isfinite(small["rel_difference"])
+
+
+def test_an_undefined_coincidence_factor_is_shown_not_judged(table):
+    """At 250 Hz the coincidence factor's chance level 2νΔ is 1: the measure is undefined
+    there, shown with its reason, and neither passes nor fails the pair."""
+    edited = table.copy()
+    index = row_of(edited, B, 1.0)
+    edited.at[index, "spike_times_ms"] = np.arange(25) * 4.0 + 1.0  # 25 spikes in 100 ms
+    row, summary = compared(edited, "coincidence_factor", 1.0)
+    assert np.isnan(row["tolerance"]) and row["judged"] == "undefined measure" and row["pass"]
+    assert summary.loc["coincidence_factor", "judged"] == 1  # the silent point, still judged
+
+
+def test_identical_trains_are_compared_quietly(table):
+    """Elephant's van Rossum distance of identical trains can come out as a tiny negative
+    square, which it reports with a warning; the comparison expects it (its tolerance
+    allows for the round-off) and raises none."""
+    edited = table.copy()
+    train = np.sort(np.random.default_rng(1).uniform(0.0, 100.0, 10))
+    for simulator in (A, B):
+        edited.at[row_of(edited, simulator, 1.0), "spike_times_ms"] = train
+    row, _ = compared(edited, "van_rossum", 1.0)
+    assert row["pass"] and row["abs_difference"] < 1e-6
+
+
+def test_a_pair_with_nothing_in_common_does_not_stop_the_others():
+    """With three simulators, a first pair that shares no ok point leaves the later pairs
+    compared."""
+    three = swept("lif", grid={"i_offset": [1.0, 1.5]}, simulators=tuple(backends.names()), duration_ms=50.0)
+    first = backends.names()[0]
+    edited = three.copy()
+    edited.loc[edited["simulator"] == first, "status"] = "failed"
+    comparison = explorer.compare(edited)
+    others = [f"{b} vs {a}" for a, b in itertools.combinations(backends.names()[1:], 2)]
+    for pair in others:
+        assert (comparison.loc[comparison["simulators"] == pair, "metric"] == "n_spikes").any(), pair

@@ -22,9 +22,9 @@ CN = Scheme("crank_nicolson", order=2)
 IMPLICIT = Scheme("implicit_euler", order=1)
 RK4 = Scheme("rk4_substeps", order=4, substep_ms=0.01)
 
-#: The LIF of 0.5 nF at 1 nA: V∞ − v_rest = τ·I/C = 40 mV, 15 mV to threshold, τ = 20 ms,
+#: The LIF of 0.25 nF at 0.5 nA: V∞ − v_rest = τ·I/C = 40 mV, 15 mV to threshold, τ = 20 ms,
 #: t_ref = 0.1 ms.
-LIF_2NA = dict(tau_m=[20.0], cm=[0.5], i_offset=[1.0], v_rest=[-65.0], v_reset=[-65.0], v_thresh=[-50.0],
+LIF_2NA = dict(tau_m=[20.0], cm=[0.25], i_offset=[0.5], v_rest=[-65.0], v_reset=[-65.0], v_thresh=[-50.0],
                tau_refrac=[0.1])
 F_2NA = 1000.0 / (0.1 + 20.0 * math.log(40.0 / 25.0))
 
@@ -68,6 +68,9 @@ def test_cross_count_tolerance_by_hand():
     assert cross_count_tolerance(on, 0.1, 0.1, 100_000.0) == 25.0
     # a crossing error of 0.12 ms makes each slip ⌈2c/dt⌉ = 3 steps: ⌈74.3⌉ = 75
     assert cross_count_tolerance(on, 0.1, 0.1, 100_000.0, crossing_ms=0.12) == 75.0
+    # 0.3 steps off a tie, within a crossing error of 0.05 ms: treated as a tie
+    near = 1000.0 / 20.13
+    assert cross_count_tolerance(near, 0.1, 0.1, 1000.0, crossing_ms=0.05) == 1.0
 
 
 def test_crossing_error_by_scheme():
