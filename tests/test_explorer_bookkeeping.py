@@ -2,6 +2,7 @@
 splits, what a failed row holds, what the store accepts and refuses, and the sweep's
 input checks. Real sweeps where a run is needed (NEST, tens of ms)."""
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -154,7 +155,8 @@ def test_a_points_tables_are_stored_beside_its_row(tmp_path):
     (dict(grid={"i_offset": []}), "^grid 'i_offset' must be a non-empty list of numbers$"),
     (dict(grid={"i_offset": ["a"]}), "^grid 'i_offset': values must be numbers"),
     (dict(grid={"i_offset": [[1.0, 2.0]]}), "^grid 'i_offset' must be a non-empty list of numbers$"),
-    (dict(simulators=()), "^no simulator given; valid simulators: "),
+    (dict(simulators=()), "^no simulator given; valid simulators: " + ", ".join(backends.names()) + "$"),
+    (dict(grid={"tau_refrac": [0.15]}), "^parameter 'tau_refrac' = 0.15 ms must be a whole number of time steps"),
     (dict(simulators=("nestor",)), "unknown simulator 'nestor'"),
     (dict(grid={"i_offset": [1.0]}, samples={"i_offset": (0.0, 1.0)}, n_samples=2), "^parameter 'i_offset' is both in the grid and randomly sampled; choose one$"),
     (dict(grid=None, samples={"tau_m": (5.0, 10.0)}, n_samples=0), "^random sampling needs samples >= 1$"),
@@ -171,9 +173,10 @@ def test_bad_sweep_input_is_refused_before_any_task(tmp_path, kwargs, message):
 
 def test_an_out_path_that_cannot_be_a_folder_is_refused(tmp_path):
     (tmp_path / "file").write_text("x")
-    for out, message in ((tmp_path / "file", "exists and is not a directory"),
-                         (tmp_path / "file" / "below", "is not a directory")):
-        with pytest.raises(ValueError, match=message):
+    file = str(tmp_path / "file")
+    for out, message in ((tmp_path / "file", f"--out '{file}' exists and is not a directory"),
+                         (tmp_path / "file" / "below", f"--out '{file}/below': '{file}' is not a directory")):
+        with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
             explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(FIRST,), out=out, scheduler="inline")
 
 
@@ -198,7 +201,7 @@ def test_counts_and_the_summary_line(tmp_path):
                            scheduler="inline", duration_ms=50.0)
     counts = first.attrs["counts"]
     assert {k: counts[k] for k in ("ok", "failed", "cached", "total")} == {"ok": 2, "failed": 0, "cached": 0, "total": 2}
-    assert counts["wall_time_s"] > 0
+    assert 0 < counts["wall_time_s"] < 60
     line = explorer.summary_line({**counts, "wall_time_s": 1.25})
     assert line == "sweep: 2 ok, 0 failed, 0 already stored (of 2), 1.2 s"
     message = str(explorer.SweepInterrupted({"ok": 3, "failed": 1, "cached": 2, "total": 10}, tmp_path))
@@ -216,6 +219,8 @@ def test_a_pending_task_keeps_only_its_unfinished_points():
     assert rest.keys == (task.keys[0], task.keys[2]) and rest.pair_keys == (task.pair_keys[0], task.pair_keys[2])
     assert [p["i_offset"] for p in rest.points] == [1.0, 3.0] and rest.seed == task.seed
     assert isinstance(rest, Task) and rest.simulator_version == task.simulator_version
+    assert (rest.model, rest.entry_point, rest.simulator, rest.dt_ms, rest.duration_ms) == (
+        task.model, task.entry_point, task.simulator, task.dt_ms, task.duration_ms)
 
 
 def test_the_manifest_records_the_sweep(tmp_path):
@@ -260,7 +265,9 @@ def test_inline_failures_split_until_the_failing_points_stand_alone(tmp_path, li
                              simulators=(FIRST,), out=tmp_path, scheduler="inline", duration_ms=50.0,
                              retry_failed=True)
     assert (retried.attrs["counts"]["cached"], retried.attrs["counts"]["failed"]) == (2, 2)
-    assert len(pd.read_parquet(tmp_path)) == 4
+    stored = pd.read_parquet(tmp_path)  # the ok rows kept, the failed ones replaced: one row per key
+    assert len(stored) == 4 and stored["key"].is_unique and sorted(stored["status"]) == ["failed"] * 2 + ["ok"] * 2
+    assert sorted(retried["status"]) == ["failed"] * 2 + ["ok"] * 2
 
 
 def test_counts_add_up_over_tasks(tmp_path):
@@ -351,3 +358,8 @@ def test_inline_seed_batches_run_every_seed_in_one_simulation():
         assert batched[column].tolist() == single[column].tolist()
     assert [np.asarray(t).tolist() for t in batched["spike_times_ms"]] == [
         np.asarray(t).tolist() for t in single["spike_times_ms"]]
+
+
+def test_validating_no_points_is_refused():
+    with pytest.raises(ValueError, match="^the sweep has no points$"):
+        points.validate("lif", [], [FIRST], 0.1, 100.0)
