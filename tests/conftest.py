@@ -76,6 +76,11 @@ def pair_ids(pairs) -> list[str]:
 #: table the unmutated code made, so that a mutant's test session reads it instead of
 #: simulating again. Unset (``make test``), every table is simulated.
 TABLES_ENV = "ZOO_MUTATION_TABLES"
+if os.environ.get(TABLES_ENV):
+    # mutmut forks each mutant's session from a process that has collected the tests:
+    # loading the simulators here (0.3 s) spares every session that sweeps the import
+    for _name in backends.names():
+        backends.load(_name)
 
 
 def swept(model: str, **kwargs):
