@@ -113,7 +113,7 @@ def sweep(
             stored = stored[stored["status"] != "failed"]
         done = set(stored["key"])
         pending = [t for t in (_without(task, done) for task in tasks) if t is not None]
-        parallel = 1 if scheduler == INLINE else (workers or os.cpu_count() or 1)
+        parallel = _parallel(scheduler, workers)
         if seed_batches is not False:
             pending = batch_seeds(spec, pending, batch_size, parallel, MEMORY_BUDGET_GIB, always=bool(seed_batches))
         counts = {"ok": 0, "failed": 0, "cached": len(done), "total": len(all_keys)}
@@ -147,6 +147,11 @@ def _recorder(store: Store, counts: dict):
             counts["failed"] += len(rows) - ok
 
     return record
+
+
+def _parallel(scheduler: str | None, workers: int | None) -> int:
+    """How many tasks run at once: one inline, else one per worker (default: per core)."""
+    return 1 if scheduler == INLINE else (workers or os.cpu_count() or 1)
 
 
 def _without(task: Task, done: set[str]) -> Task | None:

@@ -65,3 +65,18 @@ lif_short_agreement = dataclasses.replace(
     lif.MODEL, name="lif_short_agreement",
     validation=dataclasses.replace(lif.MODEL.validation, agreement=dataclasses.replace(
         lif.MODEL.validation.agreement, tolerances=_without_cv)))
+
+
+#: ``lif_interrupted``: the LIF whose build is interrupted (Ctrl-C, as a user would) when
+#: its step amplitude equals INTERRUPT_STEP_NA.
+INTERRUPT_STEP_NA = 0.15
+
+
+def _build_or_interrupt(sim, params, size, duration_ms, seed):
+    if float(params["step_amplitude"]) == INTERRUPT_STEP_NA:
+        raise KeyboardInterrupt
+    return lif.MODEL.simulation.build(sim, params, size, duration_ms, seed)
+
+
+lif_interrupted = dataclasses.replace(lif.MODEL, name="lif_interrupted",
+                                      simulation=dataclasses.replace(lif.MODEL.simulation, build=_build_or_interrupt))

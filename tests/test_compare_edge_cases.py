@@ -14,7 +14,7 @@ from zoo.declarations.tolerances import FLOAT_SLACK, GRID_TIE, grid_ties
 from zoo.declarations.verdicts import COLUMNS, GRID_TIE as VERDICT_GRID_TIE, INFORMATION, errors, passes, \
     point_labels, verdict_row, worst_row
 
-from zoo import backends
+from zoo import backends, registry
 
 from .conftest import pairs_of, swept
 
@@ -248,8 +248,6 @@ RESULT_COLUMNS = ["metric", "value_a", "value_b", "difference", "abs_difference"
 def test_the_comparison_table_and_its_summary_have_one_layout(table):
     """One layout for ok and failed points alike: pair, model, the point's parameters and
     run settings, then the metric's row; the summary in order of first appearance."""
-    from zoo import registry
-
     edited = table.copy()
     edited.loc[row_of(edited, B, 1.0), "status"] = "failed"
     comparison = explorer.compare(edited)
@@ -357,8 +355,6 @@ def test_relative_differences(table):
 
 
 def test_an_agreement_that_returns_fewer_tolerances_than_it_covers_is_refused(table):
-    from zoo import registry
-
     registry.ensure("lif_short_agreement", "tests.models_for_tests:lif_short_agreement")
     with pytest.raises(ValueError, match="^model 'lif_short_agreement': its agreement returned no tolerance for "
                                          "cv_isi$"):
@@ -382,8 +378,6 @@ def test_a_simulator_absent_from_the_table_fails_every_point(table):
 
 def test_the_layout_of_a_comparison_without_failures(table):
     """The same columns in the same order as with a failed point (they once differed)."""
-    from zoo import registry
-
     parameters = registry.get("lif").parameter_names + ["seed", "dt_ms", "duration_ms"]
     comparison = explorer.compare(table)
     assert list(comparison.columns) == COMPARISON_COLUMNS + parameters + RESULT_COLUMNS
@@ -415,7 +409,7 @@ def test_identical_trains_are_compared_quietly(table):
     square, which it reports with a warning; the comparison expects it (its tolerance
     allows for the round-off) and raises none."""
     edited = table.copy()
-    train = np.sort(np.random.default_rng(1).uniform(0.0, 100.0, 10))
+    train = np.sort(np.random.default_rng(0).uniform(0.0, 100.0, 5))  # one that Elephant warns about
     for simulator in (A, B):
         edited.at[row_of(edited, simulator, 1.0), "spike_times_ms"] = train
     row, _ = compared(edited, "van_rossum", 1.0)
@@ -433,3 +427,19 @@ def test_a_pair_with_nothing_in_common_does_not_stop_the_others():
     others = [f"{b} vs {a}" for a, b in itertools.combinations(backends.names()[1:], 2)]
     for pair in others:
         assert (comparison.loc[comparison["simulators"] == pair, "metric"] == "n_spikes").any(), pair
+
+
+def test_an_undefined_measure_is_named_where_the_agreement_marks_no_ties():
+    """Peak-detected HH spikes (an agreement without grid ties): an undefined coincidence
+    factor still says why it is not judged."""
+    from zoo.declarations.numerics import ACCURATE_WITHIN_STEP
+
+    accurate = [s for s in backends.available(registry.get("hh"))
+                if backends.backend_class(s).numerics["HH_curr_alpha"].name in ACCURATE_WITHIN_STEP]
+    hh = swept("hh", grid={"i_offset": [1.0]}, simulators=tuple(accurate[:2]), duration_ms=100.0)
+    edited = hh.copy()
+    edited.at[edited.index[edited["simulator"] == accurate[1]][0], "spike_times_ms"] = np.arange(25) * 4.0 + 1.0
+    comparison = explorer.compare(edited)
+    row = comparison[comparison["metric"] == "coincidence_factor"].iloc[0]
+    assert row["judged"] == "undefined measure" and np.isnan(row["tolerance"])
+    assert set(comparison.loc[comparison["metric"] == "n_spikes", "judged"]) == {"judged"}

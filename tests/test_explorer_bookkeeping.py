@@ -2,6 +2,7 @@
 splits, what a failed row holds, what the store accepts and refuses, and the sweep's
 input checks. Real sweeps where a run is needed (NEST, tens of ms)."""
 import json
+import os
 import re
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 import explorer
 from explorer import points, store, tasks
-from explorer.sweep import _without
+from explorer.sweep import _parallel, _without
 from explorer.tasks import Task, failed_rows, plan, pooled_trials
 from zoo import backends, registry
 
@@ -108,6 +109,8 @@ def test_the_store_refuses_columns_the_model_does_not_declare(tmp_path):
         target.write(rows.assign(surprise=1.0))
     part = target.write(rows)
     assert part.name.startswith("part-") and part.suffix == ".parquet"
+    import pyarrow.parquet as pq
+    assert pq.read_schema(part).remove_metadata() == store.schema(spec)  # typed even with no value, no index
     assert json.loads((tmp_path / store.MANIFEST).read_text())["model"] == "lif"
     assert [p.name for p in target.parts()] == [part.name] and not list(tmp_path.glob(".*"))
     back = target.read()
@@ -363,3 +366,84 @@ def test_inline_seed_batches_run_every_seed_in_one_simulation():
 def test_validating_no_points_is_refused():
     with pytest.raises(ValueError, match="^the sweep has no points$"):
         points.validate("lif", [], [FIRST], 0.1, 100.0)
+
+
+def test_how_many_tasks_run_at_once():
+    assert _parallel("inline", 4) == 1 and _parallel(None, 3) == 3 and _parallel("tcp://x:1", 5) == 5
+    assert _parallel(None, None) == os.cpu_count()
+
+
+def test_a_model_of_trials_runs_one_point_per_population():
+    table = explorer.sweep("mainen_sejnowski1995", grid={"noise_sigma": [0.1, 0.2], "n_trials": [2.0]},
+                           simulators=(FIRST,), duration_ms=60.0, scheduler="inline")
+    assert table["batch_size"].tolist() == [1, 1]
+
+
+def test_a_sweep_creates_its_nested_folder_and_shows_its_bar_when_asked(tmp_path, capfd):
+    out = tmp_path / "a" / "b" / "c"
+    explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(FIRST,), out=out, scheduler="inline",
+                   duration_ms=30.0, progress=True)
+    assert (out / store.MANIFEST).exists()
+    assert "sweep: 100%" in capfd.readouterr().err
+
+
+def test_an_unwritable_out_is_refused_before_any_task():
+    """/proc takes no files, even from root: the folder, and a folder to be made in it."""
+    with pytest.raises(ValueError, match=r"^--out '/proc': the folder '/proc' is not writable \("):
+        explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(FIRST,), out="/proc", scheduler="inline")
+    with pytest.raises(ValueError, match=r"^--out '/proc/zoo': cannot create '/proc/zoo' in '/proc' is not writable \("):
+        explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(FIRST,), out="/proc/zoo", scheduler="inline")
+
+
+def test_ctrl_c_in_an_inline_sweep_keeps_what_finished(tmp_path):
+    registry.ensure("lif_interrupted", "tests.models_for_tests:lif_interrupted")
+    grid = {"step_amplitude": [0.05, 0.1, 0.15], "step_start": [10.0]}
+    with pytest.raises(explorer.SweepInterrupted) as caught:
+        explorer.sweep("lif_interrupted", grid=grid, simulators=(FIRST,), out=tmp_path, scheduler="inline",
+                       duration_ms=30.0)
+    assert str(caught.value) == (f"sweep interrupted: 2 of 3 pending points finished (0 were stored before), kept in "
+                                 f"{tmp_path}; the same command resumes")
+    assert sorted(pd.read_parquet(tmp_path)["step_amplitude"]) == [0.05, 0.1]
+
+
+def test_an_empty_store_has_its_columns():
+    assert list(store.Store("/nonexistent/zoo", registry.get("lif"), {}).status().columns) == ["key", "status", "part"]
+
+
+def test_drop_goes_through_every_part(tmp_path):
+    """Parts are visited in name order; one with nothing to drop does not end the visit."""
+    target = store.Store(tmp_path, registry.get("lif"), {"model": "lif", "dt_ms": 0.1, "duration_ms": 50.0})
+    tasks_ = lif_plan([{"i_offset": 1.0}], seeds=(1, 2, 3))
+    for number, task in enumerate(tasks_):
+        target.write(failed_rows(task, "x")).rename(tmp_path / f"part-{number}.parquet")
+    target.drop({tasks_[1].keys[0], tasks_[2].keys[0]})
+    assert target.read()["key"].tolist() == [tasks_[0].keys[0]]
+    target.drop({tasks_[0].keys[0]})
+    assert target.read().empty
+
+
+def test_expand_edges():
+    with pytest.raises(ValueError, match="^grid 'i_offset' is empty$"):
+        points.expand({"i_offset": []}, None, None, 0)
+    assert len(points.expand(None, {"tau_m": (5.0, 10.0)}, 1, 0)) == 1
+    for bad in (0, -1, None):
+        with pytest.raises(ValueError, match="^random sampling needs samples >= 1$"):
+            points.expand(None, {"tau_m": (5.0, 10.0)}, bad, 0)
+
+
+def test_seed_batches_fill_the_memory_budget_exactly():
+    """Batches hold as many seeds as the budget allows at the estimate of an untraced run
+    (a sweep records no trace): three estimates' worth takes three seeds, a group of two
+    still makes one batch."""
+    from zoo.runner import memory_estimate_gib, prepare
+
+    model = registry.get("masquelier2008")
+    defaults = model.defaults()
+    tasks_ = plan("masquelier2008", registry.entry_point("masquelier2008"), [defaults], model.per_neuron_parameters,
+                  [FIRST], [1, 2, 3], 0.1, 5_000.0, 1000)
+    per_seed = memory_estimate_gib(prepare("masquelier2008", FIRST, 5_000.0, 0.1, 1, 0, defaults))
+    (batch,) = tasks.batch_seeds(model, tasks_, 1000, 1, 3 * per_seed, always=True)
+    assert len(batch.tasks) == 3
+    (pair,) = tasks.batch_seeds(model, tasks_[:2], 1000, 1, 8.0, always=True)
+    assert isinstance(pair, tasks.SeedBatch) and len(pair.tasks) == 2
+    assert tasks.batch_seeds(model, tasks_[:1], 1000, 1, 8.0, always=True) == tasks_[:1]

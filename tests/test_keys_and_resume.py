@@ -136,7 +136,8 @@ def test_a_resume_at_another_protocol_is_refused_before_any_task(tmp_path, setti
     in one table: refused, naming both, and the folder is left as it was."""
     sweep(tmp_path)
     before = pd.read_parquet(tmp_path)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=f"^{tmp_path} holds a sweep at {message}: one table, one protocol; choose "
+                                         "another --out$"):
         sweep(tmp_path, **{setting: value})
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path), before)
     elsewhere = sweep(tmp_path / "other", **{setting: value})
@@ -161,3 +162,19 @@ def test_a_resume_after_the_zoo_version_changed_reruns(tmp_path, monkeypatch):
     again = sweep(tmp_path)
     assert_reran(again, 2, 0)
     assert set(again["key"]).isdisjoint(first["key"])
+
+
+def test_the_key_is_the_documented_hash():
+    """A key is the first 16 hex digits of the SHA-1 of its fields as sorted JSON: the format
+    is part of every stored sweep (a change would silently rerun them all)."""
+    import hashlib
+    import json
+
+    from zoo.declarations import zoo_version
+
+    spec = registry.get("lif")
+    params = {k: repr(float(v)) for k, v in sorted({**spec.defaults(), "i_offset": 1.0}.items())}
+    payload = json.dumps({"model": "lif", "revision": spec.revision, "zoo": zoo_version(), "params": params,
+                          "simulator": "sim-a", "version": "1.0.0", "dt_ms": repr(0.1), "seed": 1,
+                          "duration_ms": repr(1000.0)}, sort_keys=True)
+    assert key() == hashlib.sha1(payload.encode()).hexdigest()[:16]
