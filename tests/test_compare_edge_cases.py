@@ -71,6 +71,16 @@ def test_the_real_pair_passes_and_its_tie_uses_its_whole_tolerance(table):
     assert off_tie["judged"] == "judged" and off_tie["tolerance"] < 1e-6
 
 
+def test_at_a_tie_a_measure_without_enough_spikes_says_why(table):
+    """Two spikes at a tie may lose one to the drift: no interval is sure to remain, so
+    the mean ISI is shown, not judged, with the tie as the reason."""
+    edited = table.copy()
+    for simulator in (A, B):
+        edited.loc[row_of(edited, simulator, TIE_NA), "n_spikes"] = 2
+    row, _ = compared(edited, "mean_isi_ms", TIE_NA)
+    assert np.isnan(row["tolerance"]) and row["judged"] == GRID_TIE and row["pass"]
+
+
 def test_one_step_more_at_the_tie_fails(table):
     edited = table.copy()
     first = edited.loc[row_of(edited, A, TIE_NA), "first_spike_ms"]

@@ -84,6 +84,8 @@ def test_run_task_rows_are_each_points_in_order():
     assert rows["n_spikes"].tolist()[0] == 0 and rows["n_spikes"].tolist()[1] < rows["n_spikes"].tolist()[2]
     assert [len(t) for t in rows["spike_times_ms"]] == rows["n_spikes"].tolist()
     assert set(rows["status"]) == {"ok"} and rows["error"].isna().all() and set(rows["batch_size"]) == {3}
+    from importlib import metadata
+    assert set(rows["pynn_version"]) == {metadata.version("PyNN")} and list(rows.columns[:10]) == tasks.PROVENANCE
     assert (rows["wall_time_s"] > 0).all() and set(rows["seed"]) == {1}
 
 
@@ -349,12 +351,20 @@ def test_pooled_trials_keep_the_summary_columns():
     assert row["rate_hz"].iloc[0] == 3.0  # integer counts averaged as floats
 
 
-def test_inline_seed_batches_run_every_seed_in_one_simulation():
+def test_inline_seed_batches_run_every_seed_in_one_simulation(tmp_path):
     """A model whose seed only selects its input, asked for seed batches inline: its seeds
-    share one simulation (one wall time); without, one simulation per seed."""
-    kwargs = dict(simulators=(FIRST,), seeds=(1, 2, 3), duration_ms=30.0, scheduler="inline")
-    batched = explorer.sweep("masquelier2008", seed_batches=True, **kwargs)
-    single = explorer.sweep("masquelier2008", seed_batches=False, **kwargs)
+    share one simulation (one wall time); without, one simulation per seed. Each seed's
+    row keeps its own tables (weights, pattern onsets, discharges)."""
+    kwargs = dict(grid={"tau_m": [12.0]}, simulators=(FIRST,), seeds=(1, 2, 3), duration_ms=30.0,
+                  scheduler="inline")
+    batched = explorer.sweep("masquelier2008", seed_batches=True, out=tmp_path / "b", **kwargs)
+    single = explorer.sweep("masquelier2008", seed_batches=False, out=tmp_path / "s", **kwargs)
+    assert (batched["status"] == "ok").all() and (single["status"] == "ok").all()
+    for key in batched["key"]:
+        mine, alone = explorer.read_tables(tmp_path / "b", key), explorer.read_tables(tmp_path / "s", key)
+        assert set(mine) == {"weights", "patterns", "discharges"} and set(mine) == set(alone)
+        for name in mine:
+            pd.testing.assert_frame_equal(mine[name], alone[name])
     assert (batched["status"] == "ok").all() and batched["seed"].tolist() == [1, 2, 3]
     assert batched["wall_time_s"].nunique() == 1 and single["wall_time_s"].nunique() == 3
     for column in ("n_spikes", "rate_hz"):
@@ -376,7 +386,8 @@ def test_how_many_tasks_run_at_once():
 def test_a_model_of_trials_runs_one_point_per_population():
     table = explorer.sweep("mainen_sejnowski1995", grid={"noise_sigma": [0.1, 0.2], "n_trials": [2.0]},
                            simulators=(FIRST,), duration_ms=60.0, scheduler="inline")
-    assert table["batch_size"].tolist() == [1, 1]
+    assert table["batch_size"].tolist() == [1, 1] and (table["status"] == "ok").all()
+    assert [len(t) for t in table["spike_times_ms"]] == table["n_spikes"].tolist()  # the trials' spikes, pooled
 
 
 def test_a_sweep_creates_its_nested_folder_and_shows_its_bar_when_asked(tmp_path, capfd):
@@ -444,6 +455,24 @@ def test_seed_batches_fill_the_memory_budget_exactly():
     per_seed = memory_estimate_gib(prepare("masquelier2008", FIRST, 5_000.0, 0.1, 1, 0, defaults))
     (batch,) = tasks.batch_seeds(model, tasks_, 1000, 1, 3 * per_seed, always=True)
     assert len(batch.tasks) == 3
+    assert tasks.batch_seeds(model, tasks_, 1000, 1, per_seed, always=True) == tasks_  # one seed's worth each
+    assert tasks.batch_seeds(model, tasks_, 1000, 3, 8.0, always=True) == tasks_  # three workers, one seed each
     (pair,) = tasks.batch_seeds(model, tasks_[:2], 1000, 1, 8.0, always=True)
     assert isinstance(pair, tasks.SeedBatch) and len(pair.tasks) == 2
     assert tasks.batch_seeds(model, tasks_[:1], 1000, 1, 8.0, always=True) == tasks_[:1]
+
+
+def test_a_task_runs_on_its_own_simulator_and_step():
+    """A task's rows are its own simulator's run at its own time step (at this current,
+    a grid tie, the simulators differ at 0.1 ms and one simulator's steps differ too)."""
+    import zoo
+
+    tie = 15.0 * np.e / (np.e - 1.0) / 20.0
+
+    def first_spike(simulator, dt_ms):
+        return zoo.run("lif", simulator, dt_ms=dt_ms, duration_ms=60.0, i_offset=[tie]).summary["first_spike_ms"][0]
+
+    assert first_spike(OTHER, 0.1) != first_spike(FIRST, 0.1) and first_spike(FIRST, 0.05) != first_spike(FIRST, 0.1)
+    for simulator, dt_ms in ((OTHER, 0.1), (FIRST, 0.05)):
+        (task,) = plan("lif", EP, [{"i_offset": tie}], {"i_offset"}, [simulator], [1], dt_ms, 60.0, 1000)
+        assert tasks.run_task(task)["first_spike_ms"].tolist() == [first_spike(simulator, dt_ms)]
