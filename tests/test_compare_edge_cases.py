@@ -364,8 +364,8 @@ def test_relative_differences(table):
     assert np.isnan(distance["rel_difference"])  # no value of its own to be relative to
 
 
-def test_an_agreement_that_returns_fewer_tolerances_than_it_covers_is_refused(table):
-    registry.ensure("lif_short_agreement", "tests.models_for_tests:lif_short_agreement")
+def test_an_agreement_that_returns_fewer_tolerances_than_it_covers_is_refused(table, monkeypatch):
+    monkeypatch.setitem(registry._ENTRY_POINTS, "lif_short_agreement", "tests.models_for_tests:lif_short_agreement")
     with pytest.raises(ValueError, match="^model 'lif_short_agreement': its agreement returned no tolerance for "
                                          "cv_isi$"):
         explorer.compare(table.assign(model="lif_short_agreement"))

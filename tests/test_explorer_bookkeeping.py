@@ -246,8 +246,9 @@ def test_random_samples_default_to_sample_seed_0():
 
 
 @pytest.fixture
-def lif_unchecked():
-    registry.ensure("lif_unchecked", "tests.models_for_tests:lif_unchecked")
+def lif_unchecked(monkeypatch):
+    """A test model, registered for this test only (other tests list the zoo's models)."""
+    monkeypatch.setitem(registry._ENTRY_POINTS, "lif_unchecked", "tests.models_for_tests:lif_unchecked")
     return "lif_unchecked"
 
 
@@ -406,8 +407,8 @@ def test_an_unwritable_out_is_refused_before_any_task():
         explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(FIRST,), out="/proc/zoo", scheduler="inline")
 
 
-def test_ctrl_c_in_an_inline_sweep_keeps_what_finished(tmp_path):
-    registry.ensure("lif_interrupted", "tests.models_for_tests:lif_interrupted")
+def test_ctrl_c_in_an_inline_sweep_keeps_what_finished(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry._ENTRY_POINTS, "lif_interrupted", "tests.models_for_tests:lif_interrupted")
     grid = {"step_amplitude": [0.05, 0.1, 0.15], "step_start": [10.0]}
     with pytest.raises(explorer.SweepInterrupted) as caught:
         explorer.sweep("lif_interrupted", grid=grid, simulators=(FIRST,), out=tmp_path, scheduler="inline",

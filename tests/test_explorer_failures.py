@@ -21,8 +21,11 @@ ZOO = str(Path(sys.executable).with_name("zoo"))
 
 @pytest.fixture(scope="module", autouse=True)
 def test_models():
-    zoo.registry.ensure("lif_unchecked", "tests.models_for_tests:lif_unchecked")
-    zoo.registry.ensure("lif_crashing", "tests.models_for_tests:lif_crashing")
+    """Registered for this module only: other tests list the zoo's own models."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(zoo.registry._ENTRY_POINTS, "lif_unchecked", "tests.models_for_tests:lif_unchecked")
+        patch.setitem(zoo.registry._ENTRY_POINTS, "lif_crashing", "tests.models_for_tests:lif_crashing")
+        yield
 
 
 def test_a_value_only_the_simulator_rejects_becomes_one_failed_row(tmp_path):

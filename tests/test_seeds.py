@@ -80,8 +80,11 @@ def test_seeds_are_batched_within_memory_and_spread_over_the_workers():
 
 @pytest.fixture(scope="module")
 def failing_seed_model():
-    registry.ensure("masquelier2008_failing_seed", "tests.models_for_tests:masquelier2008_failing_seed")
-    return "masquelier2008_failing_seed"
+    """Registered for this module only: other tests list the zoo's own models."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(registry._ENTRY_POINTS, "masquelier2008_failing_seed",
+                      "tests.models_for_tests:masquelier2008_failing_seed")
+        yield "masquelier2008_failing_seed"
 
 
 def test_batched_sweep_rows_are_each_seed_alone_and_a_failing_seed_fails_alone(tmp_path, failing_seed_model):
