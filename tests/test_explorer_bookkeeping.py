@@ -75,6 +75,8 @@ def test_a_failed_row_keeps_its_provenance_and_parameters():
     assert rows["wall_time_s"].isna().all() and all(len(t) == 0 for t in rows["spike_times_ms"])
     assert set(rows["simulator_version"]) == {backends.version(FIRST)}
     assert list(rows.columns[:len(tasks.PROVENANCE)]) == tasks.PROVENANCE
+    from zoo.declarations import zoo_version
+    assert set(rows["model"]) == {"lif"} and set(rows["zoo_version"]) == {zoo_version()}
 
 
 def test_run_task_rows_are_each_points_in_order():
@@ -386,7 +388,8 @@ def test_how_many_tasks_run_at_once():
 
 def test_a_model_of_trials_runs_one_point_per_population():
     table = explorer.sweep("mainen_sejnowski1995", grid={"noise_sigma": [0.1, 0.2], "n_trials": [2.0]},
-                           simulators=(FIRST,), duration_ms=60.0, scheduler="inline")
+                           simulators=(FIRST,), duration_ms=150.0, scheduler="inline")
+    assert (table["n_spikes"] > 0).all()
     assert table["batch_size"].tolist() == [1, 1] and (table["status"] == "ok").all()
     assert [len(t) for t in table["spike_times_ms"]] == table["n_spikes"].tolist()  # the trials' spikes, pooled
 
