@@ -55,7 +55,6 @@ def test_every_parameter_of_every_model_is_in_the_key(model):
 @pytest.mark.parametrize("field, value", [("model", "lapicque"), ("simulator", "sim-b"), ("version", "1.0.1"),
                                           ("dt_ms", 0.05), ("seed", 2), ("duration_ms", 2000.0)])
 def test_every_run_setting_changes_the_key(field, value):
-    assert key() == key()
     assert key(**{field: value}) != key()
 
 

@@ -128,12 +128,17 @@ def test_crank_nicolson_beyond_twice_tau_bounds_nothing():
 
 
 def test_the_closed_form_rate_tolerance_is_the_grid_bound_with_the_crossing():
+    """By hand: RKF45's crossing error over one interval, (1000/f/dt steps × 1e-3 mV) over
+    the slope at threshold (25 mV / 20 ms), widens the grid step of the rate bound."""
     rows = dict(LIF_2NA, rate_hz_closed_form=[F_2NA])
-    numerics = Numerics(0.1, 1000.0, (RKF45,))
-    expected = grid_rate_tolerance_hz(F_2NA, 0.1, 1000.0, crossing_error_ms(rows, numerics))
-    assert grid_rate_closed_form_tolerance(rows, numerics)["rate_hz"] == pytest.approx(expected)
+    crossing = (1000.0 / F_2NA / 0.1) * 1e-3 / (25.0 / 20.0)
+    grid_s = (0.1 + crossing) / 1000.0
+    by_hand = 1.0 + F_2NA**2 * grid_s / (1 - F_2NA * grid_s) + 1e-9 * F_2NA
+    assert grid_rate_closed_form_tolerance(rows, Numerics(0.1, 1000.0, (RKF45,)))["rate_hz"][0] == pytest.approx(
+        by_hand, rel=1e-12)
+    exact = 1.0 + F_2NA**2 * 1e-4 / (1 - F_2NA * 1e-4) + 1e-9 * F_2NA
     assert grid_rate_closed_form_tolerance(rows, Numerics(0.1, 1000.0, (EXACT,)))["rate_hz"][0] == pytest.approx(
-        grid_rate_tolerance_hz(F_2NA, 0.1, 1000.0))
+        exact, rel=1e-12)
 
 
 def pairs(rate, n, mean_isi, **extra):
