@@ -59,7 +59,7 @@ def stderr_lines(stderr: str) -> list[str]:
 
 def runs(model: str) -> tuple[str, ...]:
     """The simulators that can run ``model``; every other one refuses it with its reason
-    before simulating (tests/test_registry.py)."""
+    before simulating (tests/zoo/test_registry.py)."""
     return tuple(backends.available(registry.get(model)))
 
 

@@ -43,6 +43,6 @@ def test_the_mutation_setup_names_files_that_exist_and_the_tests_that_kill_the_k
         assert (ROOT / path).is_file(), path
         assert not name or f"def {name}(" in (ROOT / path).read_text(), test
     # the four bugs that once went unnoticed are each killed by a test in the selection
-    for killer in ("test_tolerance_formulas.py", "test_keys_and_resume.py", "test_compare_edge_cases.py",
-                   "test_parameters.py"):
+    for killer in ("declarations/test_tolerances.py", "test_keys_and_resume.py", "explorer/test_compare.py",
+                   "declarations/test_parameters.py"):
         assert any(killer in test for test in selection), killer

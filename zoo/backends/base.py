@@ -281,7 +281,7 @@ class Backend:
         """Run for ``duration_ms``, in slices of simulated time: Ctrl-C is answered
         between slices (a simulator's own loop may not check for it), and with
         ``progress`` a bar on stderr shows runs predicted to last longer than
-        :data:`PROGRESS_AFTER_S`. Slicing changes no result (``tests/test_progress.py``),
+        :data:`PROGRESS_AFTER_S`. Slicing changes no result (``tests/zoo/backends/test_progress.py``),
         except where a backend declares it does (``slicing_changes_compartments``).
         A backend may run ``steps_past_end`` more steps (what follows is dropped)."""
         duration_ms = duration_ms + self.steps_past_end * float(self.pynn.get_time_step())

@@ -28,7 +28,7 @@ class NestBackend(Backend):
     spike_report_offset_steps = 0
     time_grid_ms = 0.001  # NEST's default tic: the resolution must be a multiple of it
     # cm_default restarts its solution at every Simulate call: a 300 ms cable run in
-    # slices differs by up to 1.35 mV from one run (measured; tests/test_progress.py)
+    # slices differs by up to 1.35 mV from one run (measured; tests/zoo/backends/test_progress.py)
     slicing_changes_compartments = True
     #: SRM_curr_exp comes from NESTML (``nestml_build``), when NESTML is installed
     unavailable_cell_types = {} if nestml_build.available() else {

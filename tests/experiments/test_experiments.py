@@ -1,0 +1,111 @@
+"""Experiments run in their quick mode (the full mode runs on demand)."""
+import numpy as np
+
+import zoo
+
+from experiments import hodgkin_huxley_fi
+from zoo.models.hh import RHEOBASE_UA_CM2
+
+from tests.conftest import pairs_of, runs
+
+SIMULATORS, PAIRS = runs("hh"), pairs_of("hh")
+
+
+def test_hodgkin_huxley_fi_quick(tmp_path):
+    tables = hodgkin_huxley_fi.main(quick=True, out=tmp_path)
+    for name in ("fi.parquet", "rheobase.parquet", "convergence.parquet", "fi.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    fi = tables["fi"]
+    by = {s: fi[fi["simulator"] == s].reset_index(drop=True) for s in SIMULATORS}
+    for a, b in PAIRS:
+        np.testing.assert_array_equal(by[a]["n_spikes"], by[b]["n_spikes"])
+    first = by[SIMULATORS[0]]
+    silent = first["i_ua_cm2"] < RHEOBASE_UA_CM2[0]
+    assert (first.loc[silent, "late_rate_hz"] == 0).all()
+    assert first.loc[~silent, "late_rate_hz"].min() >= 40  # type II: the curve jumps
+    for _, row in tables["rheobase"].iterrows():
+        assert row["low_ua_cm2"] <= RHEOBASE_UA_CM2[1] and row["high_ua_cm2"] >= RHEOBASE_UA_CM2[0]
+    steps = tables["convergence"]
+    bounded = steps["bound_ms"].notna()
+    assert (steps.loc[bounded, "max_abs_error_ms"] <= steps.loc[bounded, "bound_ms"] + 1e-9).all()
+    # a fixed-step second-order scheme: its O(dt²) drift on top of the peak rule's
+    # first-order grid makes the error shrink faster than dt (measured: order 1.49)
+    unbounded = steps[~bounded & steps["observed_order"].notna()]
+    assert (unbounded["observed_order"] > 1.0).all()
+
+
+def test_cable_attenuation_quick(tmp_path):
+    from experiments import cable_attenuation
+    from zoo.models.cable import theory as cable_theory
+
+    SIMULATORS, PAIRS = runs("cable"), pairs_of("cable")
+
+    tables = cable_attenuation.main(quick=True, out=tmp_path)
+    for name in ("profiles.parquet", "convergence.parquet", "velocity.parquet", "cable.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    profiles = tables["profiles"]
+    # every simulator draws the same V(x), within 1e-6 of each other and 2(dx/lambda)^2 of the closed form
+    by = {s: profiles[profiles["simulator"] == s].reset_index(drop=True) for s in SIMULATORS}
+    for a, b in PAIRS:
+        assert np.allclose(by[a]["v_final_mv"], by[b]["v_final_mv"], atol=1e-6)
+    first = by[SIMULATORS[0]]
+    deflection = first["v_final_mv"] + 65.0
+    closed = first["v_steady_closed_form_mv"] + 65.0
+    assert (np.abs(deflection - closed) / closed).max() < 2 * (10.0 / 1000.0) ** 2
+    errors = tables["convergence"].sort_values("n_compartments")
+    for _, frame in errors.groupby("simulator"):
+        assert frame["abs_error"].is_monotonic_decreasing
+    velocity = tables["velocity"].pivot(index="diameter", columns="simulator", values="velocity_m_per_s")
+    for a, b in PAIRS:
+        assert np.all(np.abs(velocity[a] - velocity[b]) <= 2 * cable_theory.VELOCITY_ERROR_PER_MS * 0.025 * velocity[a])
+    exponent = np.log(velocity.loc[4.0] / velocity.loc[1.0]) / np.log(4.0)
+    assert np.all(np.abs(exponent - 0.5) < 0.02)
+
+
+def test_masquelier2008_short(tmp_path, capsys):
+    """Two seeds, 3 s, both simulators, through the explorer: the table, each run's
+    stored tables, the seed-by-seed agreement, the figures; a rerun is all cached."""
+    import explorer
+    from experiments import masquelier2008
+
+    argv = ["--seeds", "1-2", "--duration", "3000", "--scheduler", "inline", "--out", str(tmp_path)]
+    table = masquelier2008.main(argv)
+    assert (table["status"] == "ok").all() and len(table) == 4
+    printed = capsys.readouterr().out
+    assert "2 of 2 runs give identical output spike trains" in printed and "replication" in printed
+    for key in table["key"]:
+        tables = explorer.read_tables(tmp_path / "runs", key)
+        assert set(tables) == {"patterns", "weights", "discharges"}
+        assert len(tables["weights"]) == 2000
+    seeds = masquelier2008.agreement(table, runs=tmp_path / "runs")
+    assert seeds["identical"].all() and (seeds["max_weight_difference"] < 1e-9).all()
+    for simulator in runs("masquelier2008"):
+        assert (tmp_path / f"masquelier2008_seed1_{simulator}.png").stat().st_size > 0
+    again = masquelier2008.run_seeds([1, 2], duration_ms=3000.0, out=tmp_path, scheduler="inline")
+    assert again.attrs["counts"]["cached"] == 4
+
+
+def test_mainen_sejnowski1995_quick(tmp_path):
+    """Figure 1 on every simulator, the measures per condition, and the noise sweep: the
+    same measures on every simulator (the same stimulus and trials), reliable under
+    frozen noise only, and fast noise (1 ms, filtered away by the 30 ms membrane: its
+    voltage SD is R·sigma·sqrt(tau/(tau + tau_m)), 0.18 vs 0.38 of R·sigma at 5 ms) less
+    reliable than noise of a few ms."""
+    from experiments import mainen_sejnowski1995 as experiment
+    from zoo.models.mainen_sejnowski1995 import studies
+
+    simulators = runs(experiment.MODEL)
+    tables = experiment.main(quick=True, out=tmp_path)
+    for name in [f"fig1_{s}.png" for s in simulators] + ["reliability.parquet", "noise_sweep.parquet",
+                                                         "noise_sweep.png", "peaks.parquet"]:
+        assert (tmp_path / name).stat().st_size > 0
+    measures = tables["reliability"].set_index(["simulator", "condition"])
+    for simulator in simulators:
+        assert measures.loc[(simulator, "B: frozen noise"), "reliability"] >= studies.RELIABLE_AT_LEAST
+        assert measures.loc[(simulator, "B: frozen noise"), "precision_ms"] < studies.PRECISION_BELOW_MS
+        assert measures.loc[(simulator, "A: constant step"), "reliability"] <= studies.UNRELIABLE_AT_MOST
+    exact = [s for s in simulators if zoo.backends.backend_class(s).numerics["IF_curr_exp"].name == "exact"]
+    for simulator in exact[1:]:  # identical trials, identical measures
+        np.testing.assert_array_equal(measures.loc[simulator, "reliability"], measures.loc[exact[0], "reliability"])
+    sweep = tables["noise_sweep"].groupby("noise_tau")["reliability"].mean()
+    assert sweep[5.0] > sweep[1.0]

@@ -1,0 +1,129 @@
+"""Failures: a point the simulator rejects, a point that crashes its worker, a killed
+sweep, bad input. The sweep goes on and loses nothing."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import explorer
+import zoo
+from zoo import backends
+
+from tests.models_for_tests import CRASH_CURRENT_NA
+
+ZOO = str(Path(sys.executable).with_name("zoo"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def test_models():
+    """Registered for this module only: other tests list the zoo's own models."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(zoo.registry._ENTRY_POINTS, "lif_unchecked", "tests.models_for_tests:lif_unchecked")
+        patch.setitem(zoo.registry._ENTRY_POINTS, "lif_crashing", "tests.models_for_tests:lif_crashing")
+        yield
+
+
+def test_a_value_only_the_simulator_rejects_becomes_one_failed_row(tmp_path):
+    """The default simulator (NEST) rejects a negative capacitance, which only the
+    test model lets through."""
+    cm = [1.0, 0.5, -1.0, 2.0, 1.5]
+    table = explorer.sweep("lif_unchecked", grid={"cm": cm, "i_offset": [2.0]}, simulators=(backends.DEFAULT,),
+                           out=tmp_path, workers=1, duration_ms=200.0)
+    assert len(table) == 5
+    failed = table[table["status"] == "failed"]
+    assert failed["cm"].tolist() == [-1.0]
+    assert "Capacitance must be strictly positive" in failed["error"].iloc[0]
+    ok = table[table["status"] == "ok"]
+    assert len(ok) == 4 and (ok["n_spikes"] > 0).all()
+    assert table.attrs["counts"]["failed"] == 1 and table.attrs["counts"]["ok"] == 4
+
+
+def test_failed_points_are_rerun_only_with_retry_failed(tmp_path):
+    grid = {"cm": [1.0, -1.0], "i_offset": [1.0]}
+    kwargs = dict(simulators=(backends.DEFAULT,), out=tmp_path, scheduler="inline", duration_ms=100.0)
+    explorer.sweep("lif_unchecked", grid=grid, **kwargs)
+    again = explorer.sweep("lif_unchecked", grid=grid, **kwargs)
+    assert again.attrs["counts"]["cached"] == 2 and again.attrs["counts"]["failed"] == 0
+    retried = explorer.sweep("lif_unchecked", grid=grid, retry_failed=True, **kwargs)
+    assert retried.attrs["counts"] == {**retried.attrs["counts"], "cached": 1, "failed": 1, "ok": 0}
+    assert len(pd.read_parquet(tmp_path)) == 2 and pd.read_parquet(tmp_path)["key"].is_unique
+
+
+def test_a_point_that_crashes_its_worker_becomes_a_failed_row(tmp_path):
+    table = explorer.sweep("lif_crashing", grid={"i_offset": [0.9, CRASH_CURRENT_NA, 1.2, 1.5]},
+                           simulators=(backends.DEFAULT,), out=tmp_path, workers=1, duration_ms=100.0)
+    assert len(table) == 4
+    failed = table[table["status"] == "failed"]
+    assert failed["i_offset"].tolist() == [CRASH_CURRENT_NA]
+    assert "worker process died" in failed["error"].iloc[0]
+    assert (table[table["status"] == "ok"]["n_spikes"] > 0).all()
+
+
+def test_sigkill_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
+    """Points that change the protocol (step_amplitude is population-level) are
+    separate tasks; kill the whole sweep (driver and workers) once some are stored."""
+    out = tmp_path / "killed"
+    args = [ZOO, "sweep", "lif", "--simulator", backends.DEFAULT, "--grid", "step_amplitude=0.0:1.0:60", "--grid", "step_start=100",
+            "--grid", "i_offset=0.5,1.0", "--duration", "3000", "--workers", "1", "--out", str(out)]
+    sweep = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(out.glob("part-*.parquet"))) < 5:
+        time.sleep(0.05)
+    os.killpg(sweep.pid, signal.SIGKILL)
+    sweep.wait()
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*.parquet")}
+    finished = pd.read_parquet(out)
+    assert 5 <= len(before) and len(finished) < 120, "the sweep must be killed part-way"
+    assert finished["key"].is_unique
+
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    table = pd.read_parquet(out)
+    assert len(table) == 120 and table["key"].is_unique and (table["status"] == "ok").all()
+    assert f"{len(finished)} already stored" in done.stdout
+    after = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*.parquet")}
+    assert all(after.get(name) == mtime for name, mtime in before.items()), "finished parts were rewritten"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--grid", "i_offset=0:1"], "expected a number, V1,V2,... or START:STOP:NUM"),
+        (["--grid", "i_offset=0:1:0"], "START:STOP:NUM with NUM >= 1"),
+        (["--grid", "i_offset="], "is empty"),
+        (["--grid", "i_offset=a,b"], "expected a number"),
+        (["--grid", "tau=1,2"], "unknown parameter 'tau' for model 'lif'; valid parameters:"),
+        (["--grid", "tau_m=-1,2"], "'tau_m' = -1 ms is out of range"),
+        (["--random", "i_offset=2:1", "--samples", "3"], "LOW below HIGH"),
+        (["--random", "i_offset=0:1"], "--random needs --samples N"),
+        (["--grid", "i_offset=1", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
+    ],
+)
+def test_bad_input_exits_2_before_any_task(args, message, tmp_path, capsys):
+    """In this process, through the CLI's main (tests/zoo/test_cli.py runs the real command)."""
+    from tests.zoo.test_cli import run_in_process
+
+    out = tmp_path / "never"
+    code = run_in_process(["sweep", "lif", "--out", str(out), *args])
+    stdout, stderr = capsys.readouterr()
+    assert code == 2, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], stderr
+    assert not out.exists()
+
+
+def test_a_point_failed_on_one_simulator_fails_the_comparison(tmp_path):
+    """The default simulator rejects cm = -1, another runs it. The pair cannot be
+    compared and must not pass."""
+    other = next(s for s in backends.names() if s != backends.DEFAULT)
+    table = explorer.sweep("lif_unchecked", grid={"cm": [1.0, -1.0], "i_offset": [2.0]},
+                           simulators=(backends.DEFAULT, other),
+                           out=tmp_path, scheduler="inline", duration_ms=100.0)
+    verdicts = explorer.verdicts(explorer.compare(table))
+    status = verdicts[verdicts["metric"] == "status"]
+    assert len(status) == 1 and status["failed"].iloc[0] == 1 and not verdicts["pass"].all()
+    assert verdicts[verdicts["metric"] != "status"]["pass"].all()

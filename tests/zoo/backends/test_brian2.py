@@ -1,0 +1,117 @@
+"""Brian2-specific behaviour of the Brian2 backend: what plain PyNN-Brian2 gets wrong
+and the backend fixes (regression pins, measured with PyNN 0.13), and whole-run
+compilation (``SRM_curr_exp``'s closed form, on every simulator: tests/zoo/backends/test_srm_cell.py)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import zoo
+
+from tests.conftest import ZOO, press_ctrl_c, stderr_lines
+
+DT_MS = 0.1
+DURATION_MS = 1000.0
+SHORT_MS = 4_000.0
+SEED = 1
+
+
+def test_plain_pynn_brian2_fires_early_which_the_backend_fixes():
+    """Regression pin: PyNN's own Brian2 IF_curr_exp stamps a spike at the start of
+    its step and clamps one step short, so its ISIs are shorter than the closed form
+    and than NEST's (measured: 38,643 vs 38,478 spikes for 1000 neurons, 0–2 nA, 1 s).
+    The zoo's Brian2 cell type matches NEST."""
+    import pyNN.brian2 as sim
+
+    currents = np.linspace(0.8, 2.0, 100)
+    sim.setup(timestep=DT_MS)
+    cells = sim.Population(len(currents), sim.IF_curr_exp(i_offset=currents, tau_refrac=2.0))
+    cells.record("spikes")
+    sim.run(DURATION_MS)
+    plain = np.array([len(st) for st in cells.get_data().segments[0].spiketrains])
+    sim.end()
+    for cell in cells.all_cells:  # free the population (PyNN leaks it) so later Brian2 runs keep their names
+        cell.parent = None
+    nest = zoo.run("lif", simulator="nest", i_offset=currents, tau_refrac=2.0).summary["n_spikes"].to_numpy()
+    fixed = zoo.run("lif", simulator="brian2", i_offset=currents, tau_refrac=2.0).summary["n_spikes"].to_numpy()
+    assert plain.sum() > nest.sum()
+    np.testing.assert_array_equal(fixed, nest)
+
+
+
+def test_plain_pynn_hh_on_brian2_counts_every_step_which_the_backend_fixes():
+    """Regression pin (measured with PyNN 0.13): pyNN.brian2's HH_cond_exp fires on
+    v > -40 mV with no refractoriness, so each step above -40 mV counts as a spike;
+    for 21 cells at 0-1 nA over 1 s it gave 1,138-10,392 spikes against NEST's 0-128.
+    The zoo's Brian2 cell type uses NEST's peak rule and agrees with NEST."""
+    import pyNN.brian2 as sim
+
+    currents = np.linspace(0.0, 1.0, 21)
+    sim.setup(timestep=0.01)
+    cells = sim.Population(len(currents), sim.HH_cond_exp(i_offset=currents))
+    cells.record("spikes")
+    sim.run(300.0)
+    plain = np.array([len(st) for st in cells.get_data().segments[0].spiketrains])
+    sim.end()
+    for cell in cells.all_cells:  # free the population (PyNN leaks it)
+        cell.parent = None
+    kwargs = dict(duration_ms=300.0, spike_shape=False, trace_neurons=0, i_offset=currents)
+    nest = zoo.run("hh_traub", "nest", **kwargs).summary["n_spikes"].to_numpy()
+    fixed = zoo.run("hh_traub", "brian2", **kwargs).summary["n_spikes"].to_numpy()
+    assert plain.sum() > 10 * nest.sum() > 0
+    np.testing.assert_array_equal(fixed, nest)
+
+
+def test_brian2_standalone_and_runtime_give_the_same_run(monkeypatch):
+    """Long Brian2 runs are compiled whole (C++ standalone); forcing either mode on a
+    short run gives the same spikes and weights."""
+    runs = {}
+    for device in ("runtime", "cpp_standalone"):
+        monkeypatch.setenv("ZOO_BRIAN2_DEVICE", device)
+        runs[device] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
+    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "runtime")   # and runtime mode works again afterwards
+    runs["runtime again"] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
+    runtime = runs["runtime"]
+    assert len(runtime.spikes) > 100
+    for other in (runs["cpp_standalone"], runs["runtime again"]):
+        np.testing.assert_array_equal(other.spikes["t_ms"], runtime.spikes["t_ms"])
+        np.testing.assert_allclose(other.weights["weight"], runtime.weights["weight"], atol=1e-12)
+    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "gpu")
+    with pytest.raises(ValueError, match="valid values: auto, runtime, cpp_standalone"):
+        zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
+
+
+def test_consecutive_standalone_runs_in_one_process_generate_the_same_code(monkeypatch):
+    """The second of two runs in one process (a sweep worker's next seed) names its
+    groups as the first did, so only the input's arrays are rebuilt, not every file."""
+    from zoo.backends.brian2 import cache_root
+
+    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "cpp_standalone")
+    makefiles = []  # the list of generated files, named after the groups
+    for seed in (SEED, SEED + 1):
+        zoo.run("masquelier2008", simulator="brian2", duration_ms=200.0, seed=seed)
+        latest = max(cache_root().glob("slot-*/makefile"), key=lambda path: path.stat().st_mtime)
+        makefiles.append(latest.read_text())
+    assert "neurongroup_stateupdater_codeobject" in makefiles[0]
+    assert "neurongroup_1" not in makefiles[1] and makefiles[1] == makefiles[0]
+
+
+def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():
+    """Brian2 would stop early and return the partial run as if it were whole."""
+    done = press_ctrl_c([ZOO, "run", "lif", "--simulator", "brian2", "--set", "i_offset=0:2:2000", "--duration", "60000"],
+                      after_s=8.0)
+    assert done.returncode == 130 and done.stdout == ""
+    assert stderr_lines(done.stderr) == ["zoo: interrupted; nothing was written"]
+
+
+def test_grid_currents_compile_whole_with_brian2_standalone(monkeypatch):
+    """The waveforms of GridCurrentSource are read by generated code, not by Python at
+    each step, so a model made of them compiles whole: standalone and runtime runs of
+    the reliability model give the same trials."""
+    kwargs = dict(duration_ms=300.0, step_stop=250.0, n_trials=4, seed=SEED)
+    runs = {}
+    for device in ("runtime", "cpp_standalone"):
+        monkeypatch.setenv("ZOO_BRIAN2_DEVICE", device)
+        runs[device] = zoo.run("mainen_sejnowski1995", simulator="brian2", **kwargs).spikes
+    assert len(runs["runtime"]) > 10
+    pd.testing.assert_frame_equal(runs["cpp_standalone"], runs["runtime"])

@@ -1,0 +1,60 @@
+"""Progress over simulated time, and Ctrl-C: a run in slices (NEST) or with a report
+callback (Brian2) gives the same result as one piece; the bar shows simulated time;
+Ctrl-C ends a run, a sweep or a check with one line saying what was kept."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import zoo
+from zoo.backends import base
+
+from tests.conftest import ZOO, press_ctrl_c, runs, stderr_lines
+
+
+CASES = {"lif": {"i_offset": np.linspace(0.0, 2.0, 7)}, "hh": {}, "cable": {}}
+
+
+@pytest.mark.parametrize("model, simulator", [(m, s) for m in CASES for s in runs(m)])
+def test_progress_changes_no_result(simulator, model, monkeypatch):
+    """With a bar forced on (threshold 0 s), spikes and every sample of v are those of
+    the run in one piece."""
+    whole = zoo.run(model, simulator, duration_ms=300.0, progress=False, **CASES[model])
+    monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr(f"zoo.backends.{simulator}.PROGRESS_AFTER_S", 0.0, raising=False)
+    shown = zoo.run(model, simulator, duration_ms=300.0, progress=True, **CASES[model])
+    pd.testing.assert_frame_equal(whole.spikes, shown.spikes)
+    assert np.array_equal(whole.traces["value"].to_numpy(), shown.traces["value"].to_numpy())
+    assert np.array_equal(whole.traces["t_ms"].to_numpy(), shown.traces["t_ms"].to_numpy())
+
+
+@pytest.mark.parametrize("simulator", runs("hh"))
+def test_the_bar_counts_simulated_milliseconds(simulator, monkeypatch, capsys):
+    monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr(f"zoo.backends.{simulator}.PROGRESS_AFTER_S", 0.0, raising=False)
+    zoo.run("hh", simulator, duration_ms=300.0, progress=True)
+    err = capsys.readouterr().err
+    assert f"{simulator}: simulated" in err and "of 300 ms" in err
+
+
+def test_ctrl_c_ends_a_dask_sweep_with_one_line_and_the_rest_resumes(tmp_path):
+    out = tmp_path / "hh"
+    command = [ZOO, "sweep", "hh", "--grid", "i_offset=0:2:200", "--batch-size", "1", "--workers", "2",
+               "--out", str(out)]
+    # Ctrl-C once a few points are stored (about 1 s of work each): mid-sweep however fast the machine
+    done = press_ctrl_c(command, after_s=60.0, ready=lambda: len(list(out.glob("part-*.parquet"))) >= 4)
+    assert done.returncode == 130
+    (line,) = stderr_lines(done.stderr)
+    assert line.startswith("zoo: sweep interrupted: ") and f"kept in {out}; the same command resumes" in line
+    kept = len(pd.read_parquet(out)) if list(out.glob("part-*.parquet")) else 0
+    assert f" {kept} of 200 pending points finished" in line and 4 <= kept < 200
+    resumed = press_ctrl_c(command, after_s=60.0, ready=lambda: len(list(out.glob("part-*.parquet"))) >= kept + 2)
+    assert resumed.returncode == 130
+    assert f"({kept} were stored before)" in stderr_lines(resumed.stderr)[0]
+
+
+def test_ctrl_c_in_a_check_says_which_step_it_stopped_in():
+    done = press_ctrl_c([ZOO, "check", "hh"], after_s=8.0)
+    assert done.returncode == 130
+    lines = stderr_lines(done.stderr)
+    assert lines[0].startswith("check hh [1/") and lines[-1].startswith("zoo: interrupted in check hh [")
