@@ -5,11 +5,11 @@
     >>> explorer.compare(table)  # doctest: +SKIP
 """
 from .compare import compare, verdicts
-from .store import read_tables
+from .store import read_sweep, read_tables
 from .plots import plot_difference, plot_heatmap, plot_metric, plot_sweep, sweep_figure
 from .spikes import plot_psth, plot_raster, psth
 from .cluster import local_cluster
-from .sweep import INLINE, SweepInterrupted, summary_line, sweep
+from .sweep import INLINE, SweepInterrupted, check_out, summary_line, sweep
 
-__all__ = ["sweep", "SweepInterrupted", "compare", "read_tables", "verdicts", "summary_line", "INLINE", "local_cluster",
+__all__ = ["sweep", "SweepInterrupted", "check_out", "compare", "read_sweep", "read_tables", "verdicts", "summary_line", "INLINE", "local_cluster",
            "plot_metric", "plot_raster", "plot_psth", "psth", "plot_difference", "plot_heatmap", "plot_sweep", "sweep_figure"]

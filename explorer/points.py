@@ -16,6 +16,8 @@ import numpy as np
 from zoo import backends, registry
 from zoo.declarations import zoo_version
 
+from .code_version import code_version
+
 
 def expand(grid: Mapping[str, Sequence[float]] | None, samples: Mapping[str, tuple[float, float]] | None,
            n_samples: int | None, sample_seed: int) -> list[dict[str, float]]:
@@ -60,13 +62,16 @@ def validate(model: str, points: list[dict], simulators: Sequence[str], dt_ms: f
 def point_key(model: str, params: Mapping[str, float], simulator: str | None, version: str | None,
               dt_ms: float, seed: int, duration_ms: float) -> str:
     """A short stable hash of everything that determines a row: the model, its
-    revision and the zoo's version, every parameter (defaults filled in), the simulator and its
-    version, dt, seed and duration (``simulator=None``: the key shared by the same
-    point on every simulator)."""
+    revision and the zoo's version, the version of the code that computes the row
+    (:func:`explorer.code_version.code_version`: the model's declaration, the
+    simulator's translation, the tolerances, the runner), every parameter (defaults
+    filled in), the simulator and its version, dt, seed and duration
+    (``simulator=None``: the key shared by the same point on every simulator, with the
+    code they share)."""
     spec = registry.get(model)
     full = {**spec.defaults(), **params}
     payload = json.dumps(
-        {"model": model, "revision": spec.revision, "zoo": zoo_version(),
+        {"model": model, "revision": spec.revision, "zoo": zoo_version(), "code": code_version(model, simulator),
          "params": {k: repr(float(v)) for k, v in sorted(full.items())},
          "simulator": simulator, "version": version, "dt_ms": repr(float(dt_ms)), "seed": int(seed),
          "duration_ms": repr(float(duration_ms))},

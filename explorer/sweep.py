@@ -65,7 +65,10 @@ def sweep(
     as ``tcp://10.0.0.5:8786``), or with ``scheduler="inline"`` in this process.
 
     Results go to ``out`` as Parquet parts as tasks finish; running the same sweep
-    again skips finished points (and failed ones unless ``retry_failed``). Returns
+    again skips finished points (and failed ones unless ``retry_failed``), and reruns
+    those whose code changed (keys hold the code's version, ``explorer.code_version``).
+    ``out`` has one writer at a time: a second sweep into it is refused, naming the
+    first (ValueError). Returns
     one row per (point, simulator, seed): parameters, metrics, provenance,
     ``status`` (ok/failed), ``error``, ``wall_time_s``; ``.attrs["counts"]`` has the
     ok/failed/cached counts. Raises ValueError before any task for bad input.
@@ -84,15 +87,15 @@ def sweep(
     seeds = [check_seed(s) for s in dict.fromkeys(np.atleast_1d(seeds).tolist())]
     if not seeds:
         raise ValueError("no seed given")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
     if seed_batches and not spec.seed_selects_input:
         raise ValueError(f"seed_batches=True: model {model!r} does not declare that its seed only selects its "
                          "input (seed_selects_input), so its seeds cannot share one simulation")
     grid = {name: _floats(name, values) for name, values in (grid or {}).items()}
     points = pts.expand(grid, samples, n_samples, sample_seed)
     pts.validate(model, points, simulators, dt_ms, duration_ms)
-    _check_out(out)
+    check_out(out)
     if spec.protocol.max_population:
         batch_size = min(batch_size, spec.protocol.max_population)
     if spec.trials is not None:
@@ -103,8 +106,8 @@ def sweep(
                 "duration_ms": duration_ms, "grid": grid,
                 "samples": {k: list(map(float, v)) for k, v in (samples or {}).items()}, "n_samples": n_samples}
 
-    with _directory(out) as directory:
-        store = Store(directory, spec, manifest)
+    with _directory(out) as directory, Store(directory, spec, manifest).writer() as store:
+        store.repair()  # keys stored twice by two writers before folders were locked
         all_keys = {key for task in tasks for key in task.keys}
         stored = store.status()
         stored = stored[stored["key"].isin(all_keys)]
@@ -162,7 +165,7 @@ def _without(task: Task, done: set[str]) -> Task | None:
         return task
     return Task(task.model, task.entry_point, task.simulator, task.simulator_version, task.seed, task.dt_ms,
                 task.duration_ms, tuple(task.points[i] for i in keep), tuple(task.keys[i] for i in keep),
-                tuple(task.pair_keys[i] for i in keep))
+                tuple(task.pair_keys[i] for i in keep), task.code_version)
 
 
 def _floats(name: str, values) -> list[float]:
@@ -175,9 +178,9 @@ def _floats(name: str, values) -> list[float]:
     return array.tolist()
 
 
-def _check_out(out) -> None:
+def check_out(out) -> None:
     """``out`` must be a directory, or creatable as one, where files can be written;
-    checked before any task."""
+    checked before any task (ValueError naming the problem)."""
     if out is None:
         return
     path = Path(out)

@@ -16,16 +16,19 @@ from zoo import backends, registry
 from zoo.declarations import zoo_version
 
 from . import points as pts
+from .code_version import code_version
 
 #: Columns that say how to rerun a row, in table order.
 PROVENANCE = ["key", "pair_key", "model", "simulator", "simulator_version", "pynn_version", "zoo_version",
-              "dt_ms", "duration_ms", "seed"]
+              "code_version", "dt_ms", "duration_ms", "seed"]
 BOOKKEEPING = ["spike_times_ms", "status", "error", "wall_time_s", "batch_size"]
 
 
 @dataclass(frozen=True)
 class Task:
-    """One simulation: ``points`` (full parameter dicts) on one simulator with one seed."""
+    """One simulation: ``points`` (full parameter dicts) on one simulator with one seed;
+    ``code_version``: the version of the code its rows come from
+    (:func:`explorer.code_version.code_version`), part of their keys."""
 
     model: str
     entry_point: str
@@ -37,6 +40,7 @@ class Task:
     points: tuple[dict, ...]
     keys: tuple[str, ...]
     pair_keys: tuple[str, ...]
+    code_version: str = ""
 
     @property
     def key(self) -> str:
@@ -48,7 +52,7 @@ class Task:
         parts = [slice(0, half), slice(half, None)]
         return tuple(
             Task(self.model, self.entry_point, self.simulator, self.simulator_version, self.seed, self.dt_ms,
-                 self.duration_ms, self.points[s], self.keys[s], self.pair_keys[s])
+                 self.duration_ms, self.points[s], self.keys[s], self.pair_keys[s], self.code_version)
             for s in parts
         )
 
@@ -59,6 +63,7 @@ def plan(model: str, entry_point: str, points: list[dict], per_neuron: set[str],
     tasks = []
     for simulator in simulators:
         version = backends.version(simulator)
+        code = code_version(model, simulator)
         for seed in seeds:
             groups: dict[tuple, list[dict]] = {}
             for point in points:
@@ -70,7 +75,7 @@ def plan(model: str, entry_point: str, points: list[dict], per_neuron: set[str],
                     keys = tuple(pts.point_key(model, p, simulator, version, dt_ms, seed, duration_ms) for p in batch)
                     pairs = tuple(pts.point_key(model, p, None, None, dt_ms, seed, duration_ms) for p in batch)
                     tasks.append(Task(model, entry_point, simulator, version, int(seed), float(dt_ms),
-                                      float(duration_ms), batch, keys, pairs))
+                                      float(duration_ms), batch, keys, pairs, code))
     return tasks
 
 
@@ -233,7 +238,7 @@ def _provenance(task: Task, pynn_version: str) -> pd.DataFrame:
     return pd.DataFrame({
         "key": task.keys, "pair_key": task.pair_keys, "model": task.model, "simulator": task.simulator,
         "simulator_version": task.simulator_version, "pynn_version": pynn_version, "zoo_version": zoo_version(),
-        "dt_ms": task.dt_ms, "duration_ms": task.duration_ms, "seed": task.seed,
+        "code_version": task.code_version, "dt_ms": task.dt_ms, "duration_ms": task.duration_ms, "seed": task.seed,
     }, columns=PROVENANCE)
 
 

@@ -80,3 +80,10 @@ def _build_or_interrupt(sim, params, size, duration_ms, seed):
 
 lif_interrupted = dataclasses.replace(lif.MODEL, name="lif_interrupted",
                                       simulation=dataclasses.replace(lif.MODEL.simulation, build=_build_or_interrupt))
+
+
+#: ``lif_without_theory``: the LIF without its closed form (and no study): on one simulator a
+#: check has nothing to judge it against.
+lif_without_theory = dataclasses.replace(
+    lif.MODEL, name="lif_without_theory",
+    validation=dataclasses.replace(lif.MODEL.validation, closed_form=None, studies=()))

@@ -30,8 +30,25 @@ class CheckReport:
     comparison: pd.DataFrame
 
     @property
+    def judged(self) -> int:
+        """Points judged against a tolerance, over every verdict row."""
+        return int(self.verdicts["judged"].sum()) if len(self.verdicts) else 0
+
+    @property
+    def nothing_judged(self) -> bool:
+        return self.judged == 0
+
+    @property
     def passed(self) -> bool:
-        return bool(self.verdicts["pass"].all())
+        """Something was judged, and every judged point passed (a row shown for
+        information never passes a check by itself)."""
+        return not self.nothing_judged and bool(self.verdicts["pass"].all())
+
+    @property
+    def why_nothing_judged(self) -> str:
+        """Why no row was judged, in the words of what a check judges against."""
+        return "no closed form, no published value, no second simulator" + (
+            f" (shown only: {', '.join(sorted(set(self.verdicts['verdict'])))})" if len(self.verdicts) else "")
 
 
 def check_model(name: str, simulators=None, step: Callable[[str], None] | None = None) -> CheckReport:

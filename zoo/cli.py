@@ -139,8 +139,15 @@ def cmd_check(args) -> int:
         print(f"  not on {simulator}: {reason}")
     print(_fit(_shown(report.verdicts), "worst_at", args.verbose))
     print(VERDICT_LEGEND)
+    if report.nothing_judged:
+        print(f"\n{args.model}: NOTHING JUDGED on {' and '.join(simulators)}: {report.why_nothing_judged}")
+        return NOTHING_JUDGED
     print(f"\n{args.model}: {'PASS' if report.passed else 'FAIL'}")
     return 0 if report.passed else 1
+
+
+#: ``zoo check``'s exit code when nothing was judged (0: pass, 1: fail, 2: bad input).
+NOTHING_JUDGED = 3
 
 
 def cmd_conformance(args) -> int:
@@ -149,7 +156,10 @@ def cmd_conformance(args) -> int:
     from .conformance import run_conformance
     from .conformance.report import write_report
 
-    _check_suffix(args.report, (".md",), "--report")
+    import explorer
+
+    explorer.check_out(args.out)
+    _check_output(args.report, (".md",), "--report")
     report = Path(args.report or Path(args.out) / "conformance.md")
     table = run_conformance(args.model, args.simulator, quick=args.quick, out=args.out, workers=args.workers,
                             scheduler=args.scheduler,
@@ -190,7 +200,7 @@ def cmd_compare(args) -> int:
     import explorer
 
     _check_output(args.out, (".parquet",), "--out")
-    comparison = explorer.compare(_read_sweep(args.directory))
+    comparison = explorer.compare(_read_sweep(args.directory, args.all))
     if comparison.empty:
         raise ValueError(f"{args.directory}: no pair of ok rows that differ only in simulator")
     verdicts = explorer.verdicts(comparison)
@@ -208,7 +218,7 @@ def cmd_plot(args) -> int:
     import explorer
 
     _check_output(args.out, (".png", ".pdf", ".svg"), "--out")
-    table = _read_sweep(args.directory)
+    table = _read_sweep(args.directory, args.all)
     print(f"wrote {explorer.plot_sweep(table, args.out, metric=args.metric, x=args.x, y=args.y)}")
     return 0
 
@@ -225,12 +235,17 @@ def cmd_explore(args) -> int:
     return 0
 
 
-def _read_sweep(directory: str) -> pd.DataFrame:
-    from pathlib import Path
+def _read_sweep(directory: str, all_versions: bool = False) -> pd.DataFrame:
+    """The sweep folder's rows of the current code (``--all``: of every version), a note
+    on stderr about the others."""
+    import explorer
 
-    if not Path(directory).is_dir() or not list(Path(directory).glob("part-*.parquet")):
-        raise ValueError(f"{directory!r} holds no sweep (no part-*.parquet files)")
-    return pd.read_parquet(directory)
+    table = explorer.read_sweep(directory, all_versions)
+    if table.empty:
+        raise ValueError(f"{table.attrs['note']}; none is left (--all uses them)")
+    if table.attrs["note"]:
+        print(f"zoo: note: {table.attrs['note']}", file=sys.stderr)
+    return table
 
 
 def _split(text: str, option: str, parse):
@@ -366,7 +381,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(verb=cmd_run)
 
     p = verbs.add_parser("check", help="run a model on every simulator that can, against theory and each other; "
-                                       "exit 1 on a failure")
+                                       "exit 1 on a failure, 3 if nothing could be judged")
     p.add_argument("model")
     p.add_argument("--simulator", action="append", choices=SIMULATOR_CHOICES,
                    help="repeat for several (default: every simulator that can run the model)")
@@ -405,6 +420,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("compare", help="compare the simulators in a sweep; exit 1 on a failure")
     p.add_argument("directory")
+    p.add_argument("--all", action="store_true", help="also rows made by another version of the code or simulator "
+                                                      "(default: the current code's only)")
     p.add_argument("--out", metavar="FILE.parquet", help="write the full comparison table")
     p.add_argument("--verbose", action="store_true", help="print each row's whole setting")
     p.set_defaults(verb=cmd_compare)
@@ -418,6 +435,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("plot", help="plot a sweep: metric vs parameter with the closed form, or heatmaps")
     p.add_argument("directory")
+    p.add_argument("--all", action="store_true", help="also rows made by another version of the code or simulator "
+                                                      "(default: the current code's only)")
     p.add_argument("--out", required=True, metavar="FILE.png")
     p.add_argument("--metric", help="a metric of the model (default: rate_hz where the model has it, else its "
                                      "first metric with a closed form)")

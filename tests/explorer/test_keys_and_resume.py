@@ -4,6 +4,8 @@ exactly what changed: a key per field, a resume per run setting.
 A key that missed a field would let a sweep rerun with that field changed return the
 old rows as cached (a sweep at another duration silently gave the old table)."""
 import dataclasses
+import importlib
+import os
 
 import numpy as np
 import pandas as pd
@@ -169,11 +171,72 @@ def test_the_key_is_the_documented_hash():
     import hashlib
     import json
 
+    from explorer.code_version import code_version
     from zoo.declarations import zoo_version
 
     spec = registry.get("lif")
     params = {k: repr(float(v)) for k, v in sorted({**spec.defaults(), "i_offset": 1.0}.items())}
-    payload = json.dumps({"model": "lif", "revision": spec.revision, "zoo": zoo_version(), "params": params,
+    payload = json.dumps({"model": "lif", "revision": spec.revision, "zoo": zoo_version(),
+                          "code": code_version("lif", "sim-a"), "params": params,
                           "simulator": "sim-a", "version": "1.0.0", "dt_ms": repr(0.1), "seed": 1,
                           "duration_ms": repr(1000.0)}, sort_keys=True)
     assert key() == hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+def test_a_resume_after_a_translation_changed_reruns_exactly_its_simulators_points(tmp_path):
+    """The code behind a row is in its key (``explorer.code_version``): in a copy of the
+    zoo, a change to one simulator's translation (no revision bump) reruns that
+    simulator's points and nothing else; a change to the model's declaration reruns
+    every point; a comment reruns nothing. ``zoo compare`` and ``zoo plot`` of the folder
+    then use the current rows and say how many others it holds; ``--all`` uses both."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(explorer.__file__).resolve().parent.parent
+    copy = tmp_path / "zoo-copy"
+    for package in ("zoo", "explorer"):
+        shutil.copytree(root / package, copy / package, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "sweep"
+    simulators = [FIRST, OTHER]
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+
+    def zoo(*args):
+        return subprocess.run([sys.executable, "-m", "zoo.cli", *args], capture_output=True, text=True, env=env,
+                              cwd=tmp_path, timeout=300)
+
+    def run_sweep():
+        done = zoo("sweep", "lif", *[w for s in simulators for w in ("--simulator", s)], "--grid",
+                   "i_offset=1.0,1.5", "--duration", "60", "--scheduler", "inline", "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[0]
+
+    def edit(relative, text):
+        path = copy / relative
+        path.write_text(path.read_text() + text)
+
+    assert run_sweep().startswith("sweep: 4 ok, 0 failed, 0 already stored (of 4)")
+    edit("zoo/backends/__init__.py", "\n# a comment is no change of code\n")
+    assert run_sweep().startswith("sweep: 0 ok, 0 failed, 4 already stored (of 4)")
+    translation = importlib.import_module(backends.backend_class(OTHER).__module__).__file__
+    edit(Path(translation).relative_to(root), "\n_A_CHANGED_TRANSLATION = True\n")
+    assert run_sweep().startswith("sweep: 2 ok, 0 failed, 2 already stored (of 4)")
+    table = pd.read_parquet(out)
+    assert len(table) == 6 and table.groupby("simulator").size().to_dict() == {FIRST: 2, OTHER: 4}
+
+    compared = zoo("compare", str(out))
+    assert compared.returncode == 0, compared.stderr
+    assert compared.stderr.strip() == (f"zoo: note: {str(out)!r}: 2 rows were made by another version of the model, "
+                                       "its translation, the zoo or the simulator, and are left out (rerun the sweep "
+                                       "to update them, or --all to use them)")
+    assert compared.stdout.strip().endswith("PASS: 16 comparisons")
+    every = zoo("compare", str(out), "--all")
+    assert every.returncode == 0 and "2 rows were made by another version" in every.stderr
+    plotted = zoo("plot", str(out), "--out", str(tmp_path / "rate.png"))
+    assert plotted.returncode == 0 and "2 rows were made by another version" in plotted.stderr
+
+    edit("zoo/models/lif.py", "\n_A_CHANGED_DECLARATION = True\n")
+    assert run_sweep().startswith("sweep: 4 ok, 0 failed, 0 already stored (of 4)")
+    nothing = zoo("compare", str(out), "--all")
+    assert nothing.returncode == 0 and "6 rows were made by another version" in nothing.stderr

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 @pytest.mark.parametrize("kwargs, message", [
     (dict(seeds=()), "^no seed given$"),
     (dict(seeds=(-1,)), "^seed must be an integer"),
-    (dict(batch_size=0), "^batch_size must be >= 1, got 0$"),
+    (dict(batch_size=0), "^batch_size must be a whole number >= 1, got 0$"),
     (dict(grid={"i_offset": []}), "^grid 'i_offset' must be a non-empty list of numbers$"),
     (dict(grid={"i_offset": ["a"]}), "^grid 'i_offset': values must be numbers"),
     (dict(grid={"i_offset": [[1.0, 2.0]]}), "^grid 'i_offset' must be a non-empty list of numbers$"),
@@ -149,3 +149,10 @@ def test_ctrl_c_in_an_inline_sweep_keeps_what_finished(tmp_path, monkeypatch):
     assert str(caught.value) == (f"sweep interrupted: 2 of 3 pending points finished (0 were stored before), kept in "
                                  f"{tmp_path}; the same command resumes")
     assert sorted(pd.read_parquet(tmp_path)["step_amplitude"]) == [0.05, 0.1]
+
+
+@pytest.mark.parametrize("batch_size", [1.5, 0, "10", True])
+def test_a_batch_size_that_is_no_whole_number_is_refused(batch_size):
+    with pytest.raises(ValueError, match=r"^batch_size must be a whole number >= 1, got "):
+        explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(FIRST,), scheduler="inline",
+                       batch_size=batch_size)

@@ -142,3 +142,24 @@ def test_under_a_step_current_a_tie_cannot_be_ruled_out_and_is_not_a_failure(pai
     assert set(distances["judged"]) == {"no closed form"}
     rate = comparison[comparison["metric"] == "rate_hz"]
     assert np.allclose(rate["tolerance"], rate["tolerance"].iloc[0]) and rate["tolerance"].iloc[0] >= 1000 / 500
+
+
+def test_a_check_that_judged_nothing_does_not_pass_and_says_so(monkeypatch, capsys):
+    """No closed form, no study, one simulator: every row is shown, none judged. The
+    check is not a pass (it used to be: ``all()`` of nothing), it says why, and ``zoo
+    check`` exits 3; with a second simulator the same model is judged, and passes."""
+    from zoo import registry
+
+    from tests.zoo.test_cli import run_in_process
+
+    monkeypatch.setitem(registry._ENTRY_POINTS, "lif_without_theory", "tests.models_for_tests:lif_without_theory")
+    alone = check_model("lif_without_theory", simulators=[SIMULATORS[0]])
+    assert alone.nothing_judged and not alone.passed and alone.judged == 0
+    assert alone.why_nothing_judged.startswith("no closed form, no published value, no second simulator")
+    capsys.readouterr()
+    assert run_in_process(["check", "lif_without_theory", "--simulator", SIMULATORS[0]]) == 3
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == (f"lif_without_theory: NOTHING JUDGED on {SIMULATORS[0]}: no closed form, no published "
+                       "value, no second simulator")
+    both = check_model("lif_without_theory", simulators=SIMULATORS[:2])
+    assert both.passed and both.judged > 0 and not both.nothing_judged

@@ -143,3 +143,21 @@ def test_check_tables_fit_the_terminal(capsys, monkeypatch):
     assert max(map(len, capsys.readouterr().out.splitlines())) > 120
     short = _fit(_shown(reports[0].verdicts), "worst_at")
     assert max(map(len, short.splitlines())) <= 120 and "…" in short
+
+
+def test_conformance_refuses_an_out_or_report_it_cannot_write_before_anything_runs(tmp_path, capsys):
+    """``--out`` naming an existing file raised FileExistsError after start-up, and
+    ``--report`` was checked for its suffix only and written after the whole run."""
+    existing = tmp_path / "a-file"
+    existing.write_text("")
+    cases = [(["--out", str(existing)], f"--out {str(existing)!r} exists and is not a directory"),
+             (["--out", str(tmp_path / "run"), "--report", str(tmp_path / "missing" / "r.md")],
+              f"--report {str(tmp_path / 'missing' / 'r.md')!r}: the folder"),
+             (["--out", str(tmp_path / "run"), "--report", str(tmp_path)], "--report"),
+             (["--out", str(tmp_path / "run"), "--report", str(tmp_path / "r.txt")], "the file must end in .md")]
+    for args, message in cases:
+        capsys.readouterr()
+        assert run_in_process(["conformance", "--quick", "--model", "lif", *args]) == 2, args
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], (args, lines)
+    assert not (tmp_path / "run").exists()

@@ -81,6 +81,10 @@ class Backend:
     unavailable_cell_types: dict[str, str] = {}
     #: How this simulator integrates each cell type it runs (tolerances read it).
     numerics: dict[str, Scheme] = {}
+    #: Files besides Python modules that the simulator's translation is made of
+    #: (mechanisms, neuron descriptions), as globs in this backend's folder: part of the
+    #: code version of its rows (``explorer.code_version``).
+    source_files: tuple[str, ...] = ()
     #: Running in slices (for progress) changes a multicompartment cell's solution:
     #: such runs go in one piece, without a bar.
     slicing_changes_compartments: bool = False

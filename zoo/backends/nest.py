@@ -26,6 +26,7 @@ class NestBackend(Backend):
     distribution = "nest-simulator"
     modules = ("nest", "pyNN.nest")
     spike_report_offset_steps = 0
+    source_files = ("nestml/*.nestml",)
     time_grid_ms = 0.001  # NEST's default tic: the resolution must be a multiple of it
     # cm_default restarts its solution at every Simulate call: a 300 ms cable run in
     # slices differs by up to 1.35 mV from one run (measured; tests/zoo/backends/test_progress.py)

@@ -44,6 +44,7 @@ class NeuronBackend(Backend):
     spike_report_offset_steps = 0
     # NEURON's t is a sum of dt: a spike at step 683 reads 68.30000000000173 ms
     spike_times_accumulate_round_off = True
+    source_files = ("nmodl/*.mod",)
     # the reset is an event delivered at the start of the next step
     records_reset_at_spike_step = False
     # a spike detected at the end of a step is an event delivered at the start of the

@@ -38,6 +38,23 @@ def parse_parameter(name: str, text: str):
     return np.array(values) if ("," in text or ":" in text) else values[0]
 
 
+def parse_seeds(text: str) -> list[int]:
+    """The seeds box: whole numbers in [0, 2**31), as ``V1,V2,...`` or ``START:STOP:NUM``
+    (each value whole); ValueError for a fraction or a seed given twice (the sweep
+    would run it once, and the page's count of points would never be reached)."""
+    from ..declarations.parameters import check_seed
+
+    seeds = []
+    for value in parse_values("seeds", text.strip()):
+        if value != round(value):
+            raise ValueError(f"seeds must be whole numbers, got {value:g}")
+        seed = check_seed(int(round(value)))
+        if seed in seeds:
+            raise ValueError(f"seed {seed} is given twice; give each seed once")
+        seeds.append(seed)
+    return seeds
+
+
 def command_line(model: str, simulator: str, changed: dict, settings: dict) -> str:
     words = ["zoo", "run", model, "--simulator", simulator]
     for name, text in changed.items():
@@ -220,12 +237,15 @@ class Explorer:
             objects += [pn.pane.Markdown("### Membrane potential and spikes, simulators overlaid"),
                         _figure_pane(overlay_figure(ok), f"{model}-overlay")]
             if len(ok) > 1:
-                verdicts = cross_check(ok)
-                if verdicts is not None:
-                    objects += [pn.pane.Markdown("### Cross-check between simulators"),
-                                pn.pane.DataFrame(_format(verdicts), index=False, css_classes=["zoo-verdicts"],
+                objects.append(pn.pane.Markdown("### Cross-check between simulators"))
+                try:
+                    verdicts = cross_check(ok)
+                    objects += [pn.pane.DataFrame(_format(verdicts), index=False, css_classes=["zoo-verdicts"],
                                                   sizing_mode="stretch_width"),
                                 _table_downloads(verdicts, f"{model}-verdicts")]
+                except Exception as error:  # noqa: BLE001 - said on the page, where the table would be
+                    objects.append(pn.pane.Markdown(f"No cross-check: {type(error).__name__}: {error}",
+                                                    css_classes=["zoo-message", "zoo-cross-check-error"]))
             for simulator, result in ok.items():
                 objects += [pn.pane.Markdown(f"### {simulator}: the run's figure"),
                             _figure_pane(figures.run_figure(result), f"{model}-{simulator}")]
@@ -247,9 +267,9 @@ class Explorer:
                                             sidebar_width=300, raw_css=[CSS])
 
 
-def cross_check(results: dict) -> pd.DataFrame | None:
+def cross_check(results: dict) -> pd.DataFrame:
     """The verdict table of the simulators against each other (``explorer.compare``), for
-    the runs as one-point sweeps."""
+    the runs as one-point sweeps; raises what the comparison raises (the page says it)."""
     import explorer
 
     rows = []
@@ -262,10 +282,7 @@ def cross_check(results: dict) -> pd.DataFrame | None:
                                pair_key=[str(i) for i in range(len(summary))])
         rows.append(frame)
     table = pd.concat(rows, ignore_index=True)
-    try:
-        return explorer.verdicts(explorer.compare(table, list(results))).drop(columns=["pass"])
-    except (ValueError, KeyError):
-        return None
+    return explorer.verdicts(explorer.compare(table, list(results))).drop(columns=["pass"])
 
 
 def overlay_figure(results: dict):
@@ -351,7 +368,7 @@ class SweepTab:
             if self.y.value == self.x.value:
                 raise ValueError("choose two different parameters")
             grid[self.y.value] = parse_values(self.y.value, self.y_values.value.strip())
-        seeds = [int(s) for s in parse_values("seeds", self.seeds.value.strip())]
+        seeds = parse_seeds(self.seeds.value)
         settings = self.page.settings()
         simulators = list(self.page.simulators.value)
         if not simulators:
@@ -375,10 +392,11 @@ class SweepTab:
             return
         self.message.object = ""
         self.job = job
-        job.start()
+        joined = not jobs.start(job)
         self.start_button.disabled, self.cancel_button.disabled = True, False
         self.progress.max, self.progress.value = job.expected, min(job.stored(), job.expected)
-        self.status.object = f"Sweeping: {job.stored()} of {job.expected} points stored …"
+        self.status.object = (f"{'Joined the running sweep' if joined else 'Sweeping'}: {job.stored()} of "
+                              f"{job.expected} points stored …")
         self._poll = pn.state.add_periodic_callback(self._tick, period=500)
 
     def _tick(self):
@@ -411,10 +429,12 @@ class SweepTab:
         self.shown_folder = Path(folder)
         table = jobs.read_sweep(folder)
         if table.empty:
-            self.output.objects = [pn.pane.Markdown("No point stored yet.")]
+            self.output.objects = [pn.pane.Markdown(table.attrs.get("note") or "No point stored yet.")]
             return
         shown = table.drop(columns=["spike_times_ms"], errors="ignore")
         objects = [pn.pane.Markdown(f"### `{Path(folder).name}`: {len(table)} rows")]
+        if table.attrs.get("note"):
+            objects.append(pn.pane.Markdown(f"Note: {table.attrs['note']}", css_classes=["zoo-sweep-note"]))
         varying = [p for p in registry.get(table["model"].iloc[0]).parameter_names if table[p].nunique() > 1]
         ok = table[table["status"] == "ok"]
         if len(ok):

@@ -6,7 +6,9 @@
   and its integrators derived before the first click.
 - **Sweeps** run as ``zoo sweep`` processes writing Parquet parts to ``--data``, exactly
   as the command line stores them: progress is read from the stored rows, cancel sends
-  Ctrl-C (finished points are kept), starting the same sweep again resumes it.
+  Ctrl-C (finished points are kept), starting the same sweep again resumes it. Two tabs
+  asking for the same sweep share its one process (a folder has one writer: a ``zoo
+  sweep`` from a terminal into the same folder is refused, and says by whom).
 """
 from __future__ import annotations
 
@@ -95,10 +97,17 @@ class SweepJob:
             self.process.wait(timeout=120)
 
 
+#: The sweeps this server started, by folder: a tab asking for a running sweep joins it.
+_SWEEPS: dict[Path, SweepJob] = {}
+_SWEEPS_LOCK = threading.Lock()
+
+
 def sweep_job(data: Path, model: str, grid: dict, simulators: list[str], seeds: list[int], settings: dict
               ) -> SweepJob:
     """The ``zoo sweep`` of this request, stored under ``data`` in a folder named by its
-    request (the same request finds and resumes the same folder)."""
+    request (the same request finds and resumes the same folder); while this server runs
+    that sweep already (another tab), the running job itself, which the caller joins
+    instead of starting a second writer (:func:`start`)."""
     request = {"model": model, "grid": grid, "simulators": simulators, "seeds": seeds, **settings}
     name = f"{model}-{hashlib.sha1(json.dumps(request, sort_keys=True).encode()).hexdigest()[:10]}"
     command = [sys.executable, "-m", "zoo.cli", "sweep", model, "--out", str(data / name)]
@@ -112,14 +121,31 @@ def sweep_job(data: Path, model: str, grid: dict, simulators: list[str], seeds: 
         command += ["--duration", repr(float(settings["duration_ms"]))]
     if settings.get("dt_ms") is not None:
         command += ["--dt", repr(float(settings["dt_ms"]))]
-    expected = int(np.prod([len(v) for v in grid.values()])) * len(simulators) * len(seeds)
-    return SweepJob(command, data / name, expected)
+    expected = int(np.prod([len(v) for v in grid.values()])) * len(simulators) * len(set(seeds))
+    with _SWEEPS_LOCK:
+        running = _SWEEPS.get(data / name)
+        return running if running is not None and running.running else SweepJob(command, data / name, expected)
+
+
+def start(job: SweepJob) -> bool:
+    """Start ``job`` unless it runs already (another tab started it); True if this call
+    started it."""
+    with _SWEEPS_LOCK:
+        if job.running:
+            return False
+        job.start()
+        _SWEEPS[job.out] = job
+        return True
 
 
 def read_sweep(folder: Path) -> pd.DataFrame:
-    """A stored sweep, as ``pandas.read_parquet`` reads the command line's."""
-    parts = sorted(Path(folder).glob("part-*.parquet"))
-    return pd.read_parquet(folder) if parts else pd.DataFrame()
+    """A stored sweep's rows of the current code, as ``zoo compare`` and ``zoo plot`` read
+    them (``attrs["note"]`` says what was left out); empty if nothing is stored yet."""
+    import explorer
+
+    if not list(Path(folder).glob("part-*.parquet")):
+        return pd.DataFrame()
+    return explorer.read_sweep(folder)
 
 
 def stored_sweeps(data: Path) -> list[str]:

@@ -1,0 +1,142 @@
+"""The version of the code behind a row: a hash of the source that computes it.
+
+A sweep row depends on the model's declaration (its module, and what it imports: the
+stimuli, the metrics, the tolerances, the theory), on how a run becomes a row (the
+runner, the explorer's tasks) and on the simulator's translation (its backend module,
+its cell types, plasticity rules and mechanism files). :func:`code_version` hashes
+exactly that: the source of every module reached by import from those starting points
+(imports inside functions included, read with :mod:`ast`, nothing imported), within
+the zoo and the model's own package, plus the backend's declared data files (NMODL,
+NESTML). Comments and layout do not count (the hash is of the parsed syntax tree); any
+other change does, so a resumed sweep reruns exactly the rows whose code changed,
+without a revision bump, and nothing else of the package matters (a change to the
+browser page or the CLI reruns nothing).
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import importlib.util
+from pathlib import Path
+
+from zoo import backends, registry
+
+#: Where every row's computation starts besides the model and the backend.
+ROW_MODULES = ("zoo.runner", "explorer.tasks")
+
+
+def code_version(model: str, simulator: str | None) -> str:
+    """A short hash of the source that computes a row of ``model`` on ``simulator``
+    (``None``: the part shared by every simulator, for keys that pair simulators)."""
+    spec_module = registry.entry_point(model).split(":")[0]
+    return _hash(spec_module, simulator if simulator in backends.names() else None)
+
+
+@functools.cache
+def _hash(model_module: str, simulator: str | None) -> str:
+    roots = {model_module.split(".")[0], "zoo", "explorer"}
+    files = set()
+    for start in (model_module, *ROW_MODULES):
+        files |= module_closure(start, frozenset(roots))
+    data = []
+    if simulator is not None:
+        backend = backends.backend_class(simulator)
+        files |= module_closure(backend.__module__, frozenset(roots))
+        folder = _source(backend.__module__).parent
+        data = sorted(path for pattern in backend.source_files for path in folder.glob(pattern))
+    digest = hashlib.sha1()
+    for path in sorted(files):
+        digest.update(str(_relative(path)).encode())
+        digest.update(_syntax(path).encode())
+    for path in data:
+        digest.update(str(_relative(path)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def module_closure(name: str, roots: frozenset[str]) -> frozenset[Path]:
+    """The source files of module ``name`` and of every module it imports (at top
+    level or inside functions), transitively, among the packages ``roots``. A package
+    that is only the parent of an imported module does not count (``zoo/__init__.py``
+    imports the whole facade, none of which computes a row); one imported for a name it
+    defines does."""
+    followed: dict[str, Path] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in followed or current.split(".")[0] not in roots:
+            continue
+        path = _source(current)
+        if path is None:
+            continue
+        followed[current] = path
+        pending.extend(imported_modules(current, path))
+    return frozenset(followed.values())
+
+
+def imported_modules(name: str, path: Path) -> list[str]:
+    """The modules an import statement of ``path`` (module ``name``) names: ``import
+    a.b`` names a.b; ``from a import b`` names the module a.b where b is one, else a."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            submodules = [f"{module}.{alias.name}" for alias in node.names
+                          if alias.name != "*" and _source(f"{module}.{alias.name}") is not None]
+            attributes = len(submodules) < len(node.names)
+            found += submodules + ([module] if attributes else [])
+    return found
+
+
+def _source(name: str) -> Path | None:
+    """The ``.py`` file of module ``name`` (a package's ``__init__.py``), or None if
+    the name is no module of its package (an attribute). Found on disk from the
+    top-level package's folder: nothing is imported (a backend's translation module
+    imports its simulator)."""
+    top, *rest = name.split(".")
+    folder = _package_folder(top)
+    if folder is None:
+        return None
+    base = folder.joinpath(*rest)
+    for candidate in (base / "__init__.py", base.with_suffix(".py")) if rest else (base / "__init__.py",):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@functools.cache
+def _package_folder(top: str) -> Path | None:
+    """The folder of top-level package ``top`` (found, not imported)."""
+    spec = importlib.util.find_spec(top)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(), filename=str(path))
+
+
+def _syntax(path: Path) -> str:
+    return ast.dump(_tree(path))
+
+
+def _relative(path: Path) -> Path:
+    """``path`` from its top-level package's parent, so that two checkouts of the same
+    code give the same hash."""
+    parts = path.parts
+    for index in range(len(parts) - 1, 0, -1):
+        if not (Path(*parts[:index]) / "__init__.py").exists():
+            return Path(*parts[index:])
+    return path

@@ -1,0 +1,69 @@
+"""``explorer.code_version``: the code behind a row, as the modules reached by import
+from the model, the runner and the simulator's translation; nothing imported to find it."""
+import subprocess
+import sys
+
+from explorer import code_version as cv
+from zoo import backends, registry
+
+ROOTS = frozenset({"zoo", "explorer"})
+
+
+def _names(files) -> set[str]:
+    return {f"{path.parent.name}/{path.name}" for path in files}
+
+
+def test_a_models_closure_holds_its_declaration_and_what_it_imports_and_no_backend():
+    lif = _names(cv.module_closure("zoo.models.lif", ROOTS))
+    assert {"models/lif.py", "stimuli/current_clamp.py", "declarations/tolerances.py"} <= lif
+    assert not any(name.startswith("backends/") for name in lif)
+    assert "zoo/__init__.py" not in {f"{p.parent.name}/{p.name}" for p in cv.module_closure("zoo.models.lif", ROOTS)}
+
+
+def test_a_backends_closure_holds_its_translations_and_no_other_simulators():
+    for simulator in backends.names():
+        closure = _names(cv.module_closure(backends.backend_class(simulator).__module__, ROOTS))
+        assert f"backends/{simulator}.py" in closure and "backends/base.py" in closure
+        others = [s for s in backends.names() if s != simulator]
+        assert not any(name.startswith(f"backends/{other}") for name in closure for other in others), closure
+    assert {"backends/brian2_cells.py", "backends/brian2_plasticity.py"} <= _names(
+        cv.module_closure("zoo.backends.brian2", ROOTS))
+
+
+def test_every_simulator_has_its_own_version_and_the_pair_shares_one():
+    versions = {s: cv.code_version("lif", s) for s in backends.names()}
+    assert len(set(versions.values())) == len(versions)
+    shared = cv.code_version("lif", None)
+    assert shared not in versions.values() and cv.code_version("lif", "a simulator the zoo lacks") == shared
+    assert cv.code_version("lapicque", None) != shared
+
+
+def test_finding_the_code_imports_no_simulator():
+    """Keys are made before any simulation: a simulator imported here would also make the
+    sweep's workers spawn instead of fork."""
+    code = ("import sys; from explorer.code_version import code_version; from zoo import backends, registry; "
+            "[code_version(m, s) for m in registry.list_models() for s in backends.names()]; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('nest', 'brian2', 'neuron', 'pyNN')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_relative_and_from_imports_are_followed_to_modules_not_attributes(tmp_path, monkeypatch):
+    package = tmp_path / "mypkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("import os\n")
+    (package / "sub" / "__init__.py").write_text("VALUE = 1\n")
+    (package / "a.py").write_text("from . import b\nfrom .sub import VALUE\n\ndef f():\n    from .c import g\n")
+    (package / "b.py").write_text("import mypkg.d\n")
+    (package / "c.py").write_text("def g():\n    pass\n")
+    (package / "d.py").write_text("x = 1\n")
+    (package / "unused.py").write_text("y = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    closure = cv.module_closure("mypkg.a", frozenset({"mypkg"}))
+    assert sorted(str(p.relative_to(tmp_path)) for p in closure) == [
+        "mypkg/a.py", "mypkg/b.py", "mypkg/c.py", "mypkg/d.py", "mypkg/sub/__init__.py"]
+
+
+def test_every_model_has_a_version():
+    for model in registry.list_models():
+        assert len(cv.code_version(model, backends.DEFAULT)) == 16
