@@ -73,3 +73,20 @@ def test_the_page_reads_the_current_rows_and_says_what_it_left_out(tmp_path):
     assert len(shown) == 2 and "k-old" not in set(shown["key"])
     assert shown.attrs["note"].startswith(f"{str(out)!r}: 1 rows were made by another version")
     assert jobs.read_sweep(tmp_path / "nothing").empty
+
+
+def test_a_cross_check_that_raises_is_said_where_its_table_would_be(monkeypatch):
+    """The Run tab's cross-check section vanished silently when the comparison raised; a
+    model whose agreement is broken now shows the error in its place."""
+    import zoo
+    from zoo import registry
+    from zoo.web.app import cross_check_section
+
+    monkeypatch.setitem(registry._ENTRY_POINTS, "lif_short_agreement", "tests.models_for_tests:lif_short_agreement")
+    results = {s: zoo.run("lif_short_agreement", s, duration_ms=50.0, progress=False) for s in backends.names()[:2]}
+    heading, message = cross_check_section("lif_short_agreement", results)
+    assert heading.object == "### Cross-check between simulators"
+    assert message.object == ("No cross-check: ValueError: model 'lif_short_agreement': its agreement returned no "
+                              "tolerance for cv_isi")
+    good = {s: zoo.run("lif", s, duration_ms=50.0, progress=False) for s in backends.names()[:2]}
+    assert [type(o).__name__ for o in cross_check_section("lif", good)][:2] == ["Markdown", "DataFrame"]

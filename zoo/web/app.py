@@ -237,15 +237,7 @@ class Explorer:
             objects += [pn.pane.Markdown("### Membrane potential and spikes, simulators overlaid"),
                         _figure_pane(overlay_figure(ok), f"{model}-overlay")]
             if len(ok) > 1:
-                objects.append(pn.pane.Markdown("### Cross-check between simulators"))
-                try:
-                    verdicts = cross_check(ok)
-                    objects += [pn.pane.DataFrame(_format(verdicts), index=False, css_classes=["zoo-verdicts"],
-                                                  sizing_mode="stretch_width"),
-                                _table_downloads(verdicts, f"{model}-verdicts")]
-                except Exception as error:  # noqa: BLE001 - said on the page, where the table would be
-                    objects.append(pn.pane.Markdown(f"No cross-check: {type(error).__name__}: {error}",
-                                                    css_classes=["zoo-message", "zoo-cross-check-error"]))
+                objects += cross_check_section(model, ok)
             for simulator, result in ok.items():
                 objects += [pn.pane.Markdown(f"### {simulator}: the run's figure"),
                             _figure_pane(figures.run_figure(result), f"{model}-{simulator}")]
@@ -265,6 +257,20 @@ class Explorer:
                        ("Sweep", self.sweep.view()), ("Conformance", self.conformance.view()), dynamic=False)
         return pn.template.FastListTemplate(title="Spiking model zoo: explorer", sidebar=[sidebar], main=[tabs],
                                             sidebar_width=300, raw_css=[CSS])
+
+
+def cross_check_section(model: str, results: dict) -> list:
+    """The Run tab's cross-check: its heading, then the verdict table and its downloads, or,
+    where the comparison raises, the error where the table would be (it vanished)."""
+    objects = [pn.pane.Markdown("### Cross-check between simulators")]
+    try:
+        verdicts = cross_check(results)
+    except Exception as error:  # noqa: BLE001 - said on the page, where the table would be
+        return objects + [pn.pane.Markdown(f"No cross-check: {type(error).__name__}: {error}",
+                                           css_classes=["zoo-message", "zoo-cross-check-error"])]
+    return objects + [pn.pane.DataFrame(_format(verdicts), index=False, css_classes=["zoo-verdicts"],
+                                        sizing_mode="stretch_width"),
+                      _table_downloads(verdicts, f"{model}-verdicts")]
 
 
 def cross_check(results: dict) -> pd.DataFrame:
