@@ -3,14 +3,25 @@
 mutmut (``[tool.mutmut]`` in pyproject.toml: which modules, which tests) changes one
 operator, constant or call at a time in the modules below and runs the tests that
 reach the changed function; a mutant no test notices has *survived*. This script runs
-it from scratch, then writes the report (``docs/mutation.md``): the score per module,
-and every survivor either explained in ``mutation/equivalent.toml`` (a change that
-cannot alter behaviour, with the reason) or listed as unexplained. It exits 1 if the
-score is below :data:`REQUIRED_SCORE` or a survivor is unexplained.
+it from scratch, then gives the survivors of the modules whose code also runs in Dask
+worker processes a second chance: the worker tests (``[tool.zoo-mutation]``), with the
+mutant active in the workers too (mutmut's tracing sees only the test's own process, so
+it never runs them for code that acts in workers). Then it writes the whole report
+(``docs/mutation.md``): the score, per module, and every survivor with its label from
+``mutation/survivors.toml``:
 
-Score = killed / (mutants − explained equivalents); a mutant that no test reaches
-counts as survived. The tests' sweeps for the judging code (``tests/conftest.swept``)
-are simulated once, by the unmutated code, and read by every mutant's session.
+- ``equivalent``: the mutant cannot change what the code does (a reviewer's reason in
+  one line);
+- ``untested``: it could, and no test notices: a gap, named as such with what it would
+  take.
+
+A survivor without a label is *unexplained*; it exits 1 on one, or if the score is below
+:data:`REQUIRED_SCORE`.
+
+**Score = detected / mutants**, the raw kill rate: an equivalent or untested mutant counts
+as not detected (the labels say why, they do not raise the score). The tests' sweeps
+for the judging code (``tests/conftest.swept``) are simulated once, by the unmutated
+code, and read by every mutant's session.
 
     python -m mutation.run [--report docs/mutation.md] [--children N] [--keep]
 """
@@ -30,7 +41,8 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EQUIVALENT = Path(__file__).with_name("equivalent.toml")
+SURVIVORS = Path(__file__).with_name("survivors.toml")
+LABELS = ("equivalent", "untested")
 REQUIRED_SCORE = 0.90
 #: mutmut's exit codes by outcome (mutmut/stats.py): what counts as detected.
 DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
@@ -49,9 +61,7 @@ def run_mutmut(children: int, log: Path) -> float:
     shutil.rmtree(tables, ignore_errors=True)
     if process.returncode != 0:
         sys.exit(f"mutmut failed (exit {process.returncode}); see {log}")
-    wall = time.perf_counter() - started
-    (ROOT / "mutants" / "wall_time_s").write_text(f"{wall:.1f}")
-    return wall
+    return time.perf_counter() - started
 
 
 def outcomes() -> dict[str, dict[str, str]]:
@@ -81,54 +91,96 @@ def changed_lines(text: str) -> list[str]:
     return [line[1:].strip() for line in text.splitlines() if line.startswith("+") and not line.startswith("+++")]
 
 
-def report(found, equivalent: dict, wall_s: float | None) -> tuple[str, float, list[str]]:
+def worker_pass(found: dict, children: int, log: Path) -> dict[str, str]:
+    """Survivors of the modules named in ``[tool.zoo-mutation] worker_modules``, run
+    against the worker tests with the mutant active in every process (the environment
+    variable mutmut's trampolines read is inherited by Dask's workers): name -> outcome
+    ("killed by the worker tests" or the old outcome)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]
+    modules, tests = set(config["worker_modules"]), list(config["worker_tests"])
+    candidates = [name for module, mutants in found.items() if module in modules
+                  for name, outcome in mutants.items() if outcome not in DETECTED]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants"), "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests]
+    started = time.perf_counter()
+    clean = subprocess.run(command, cwd=ROOT / "mutants", env={**env, "MUTANT_UNDER_TEST": ""},
+                           capture_output=True, text=True)
+    if clean.returncode:
+        sys.exit(f"the worker tests fail without a mutant:\n{clean.stdout[-3000:]}")
+    timeout = 5 * (time.perf_counter() - started) + 30
+    results = {}
+    with open(log, "a") as out:
+        for name in candidates:
+            try:
+                done = subprocess.run(command, cwd=ROOT / "mutants", env={**env, "MUTANT_UNDER_TEST": name},
+                                      capture_output=True, text=True, timeout=timeout)
+                killed = done.returncode != 0
+            except subprocess.TimeoutExpired:
+                killed = True
+            results[name] = "killed by the worker tests" if killed else "survived the worker tests"
+            out.write(f"{name}: {results[name]}\n")
+    return results
+
+
+def report(found, labels: dict, wall_s: float | None, second: dict | None = None) -> tuple[str, float, list[str]]:
     """The Markdown report, the score, and the unexplained survivors' names."""
+    second = second or {}
     rows, survivors, unexplained, stale = [], [], [], []
     totals = collections.Counter()
     for module, mutants in found.items():
-        counts = collections.Counter(mutants.values())
-        explained = 0
+        counts = collections.Counter()
         for name, outcome in mutants.items():
+            outcome = "killed" if second.get(name) == "killed by the worker tests" else outcome
             if outcome in DETECTED:
+                counts["detected"] += 1
+                counts["by workers"] += int(name in second and second[name].startswith("killed"))
                 continue
+            counts["no tests" if outcome == "no tests" else "survived"] += 1
             text = diff(name, module)
-            entry = equivalent.get(name)
-            if entry and entry.get("change", "").strip() in changed_lines(text):
-                explained += 1
-                survivors.append((name, outcome, text, entry["why"]))
+            entry = labels.get(name)
+            if entry and entry.get("change", "").strip() in changed_lines(text) and entry.get("kind") in LABELS:
+                counts[entry["kind"]] += 1
+                survivors.append((name, outcome, text, entry["kind"], entry["why"]))
             else:
                 if entry:
                     stale.append(name)
                 unexplained.append(name)
-                survivors.append((name, outcome, text, None))
-        detected = sum(counts[o] for o in DETECTED)
-        total = len(mutants)
-        rows.append((module, total, detected, counts["survived"], counts["no tests"], explained,
-                     detected / max(1, total - explained)))
-        totals.update(total=total, detected=detected, survived=counts["survived"], no_tests=counts["no tests"],
-                      explained=explained)
-    score = totals["detected"] / max(1, totals["total"] - totals["explained"])
-    raw = totals["detected"] / max(1, totals["total"])
+                counts["unexplained"] += 1
+                survivors.append((name, outcome, text, None, None))
+        counts["total"] = len(mutants)
+        rows.append((module, counts))
+        totals.update(counts)
+    score = totals["detected"] / max(1, totals["total"])
     lines = ["# Mutation testing of the bookkeeping and judging code", "",
-             f"Generated by `make mutate` (mutmut, `python -m mutation.run`) on {datetime.date.today()}"
-             + (f" in {wall_s / 60:.1f} min on {os.cpu_count()} cores" if wall_s else "") + ". "
-             "Each mutant changes one operator, constant or call in one function; the tests that reach the "
-             "function run against it. **Score** = detected / (mutants − explained equivalents); a mutant no "
-             "test reaches counts as surviving. The modules and tests are `[tool.mutmut]` in `pyproject.toml`.", "",
-             f"**Score: {score:.1%}** ({totals['detected']} of {totals['total'] - totals['explained']} detected; "
-             f"{totals['explained']} equivalent mutants explained below; without them {raw:.1%}). "
-             f"Required: {REQUIRED_SCORE:.0%}.", "",
-             "| module | mutants | detected | survived | reached by no test | equivalent | score |",
-             "|---|---|---|---|---|---|---|"]
-    lines += [f"| `{m}` | {t} | {d} | {s} | {n} | {e} | {sc:.1%} |" for m, t, d, s, n, e, sc in rows]
-    lines += ["", "## Survivors", ""]
-    if not survivors:
-        lines.append("None.")
-    for name, outcome, text, why in survivors:
-        lines += [f"### `{name}` ({outcome})", "", "```diff", text, "```", "",
-                  f"**Equivalent:** {why}" if why else "**Unexplained**: no test kills it and no reason is given.", ""]
+             f"Generated by `make mutate` (`python -m mutation.run`, mutmut) on {datetime.date.today()}"
+             + (f" in {wall_s / 60:.1f} min on {os.cpu_count()} cores" if wall_s else "") + "; this whole file is "
+             "its output. Each mutant changes one operator, constant or call in one function; the tests that reach "
+             "the function run against it, and the survivors of code that also runs in Dask worker processes run "
+             "once more against the worker tests with the mutant active in the workers. The modules and tests are "
+             "`[tool.mutmut]` and `[tool.zoo-mutation]` in `pyproject.toml`.", "",
+             f"**Score: {score:.1%}** of mutants detected ({totals['detected']} of {totals['total']}; "
+             f"{totals['by workers']} of them by the worker tests). Of the {totals['total'] - totals['detected']} "
+             f"undetected: {totals['equivalent']} equivalent (the mutant cannot change what the code does), "
+             f"{totals['untested']} untested (it could, and no test notices: a gap, named below), "
+             f"{totals['unexplained']} unexplained. Required: {REQUIRED_SCORE:.0%} detected and nothing unexplained.",
+             "",
+             "| module | mutants | detected | by worker tests | equivalent | untested | unexplained | reached by no "
+             "test | score |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| `{m}` | {c['total']} | {c['detected']} | {c['by workers']} | {c['equivalent']} | {c['untested']} | "
+              f"{c['unexplained']} | {c['no tests']} | {c['detected'] / max(1, c['total']):.1%} |" for m, c in rows]
+    for kind, heading in (("untested", "Untested: gaps no test covers"), ("equivalent", "Equivalent mutants"),
+                          (None, "Unexplained survivors")):
+        chosen = [s for s in survivors if s[3] == kind]
+        lines += ["", f"## {heading} ({len(chosen)})", ""]
+        if not chosen:
+            lines.append("None.")
+        for name, outcome, text, _, why in chosen:
+            lines += [f"### `{name}` ({outcome})", "", "```diff", text, "```", "",
+                      f"**{kind.capitalize()}:** {why}" if kind else "No label: no test kills it and no reason is "
+                                                                       "given.", ""]
     if stale:
-        lines += ["Explanations that no longer match their mutant (the code changed): "
+        lines += ["Labels that no longer match their mutant (the code changed): "
                   + ", ".join(f"`{n}`" for n in stale), ""]
     return "\n".join(lines), score, unexplained
 
@@ -139,11 +191,21 @@ def main(argv=None) -> int:
     parser.add_argument("--children", type=int, default=os.cpu_count() or 1, help="parallel mutants (default: cores)")
     parser.add_argument("--keep", action="store_true", help="report on the existing mutants/ without running mutmut")
     args = parser.parse_args(argv)
-    wall = None if args.keep else run_mutmut(args.children, ROOT / "out" / "mutation" / "mutmut.log")
-    if wall is None and (ROOT / "mutants" / "wall_time_s").exists():  # the run being reported on
-        wall = float((ROOT / "mutants" / "wall_time_s").read_text())
-    equivalent = tomllib.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
-    text, score, unexplained = report(outcomes(), equivalent, wall)
+    log = ROOT / "out" / "mutation" / "mutmut.log"
+    second_file = ROOT / "mutants" / "worker_pass.json"
+    if args.keep:
+        wall = float((ROOT / "mutants" / "wall_time_s").read_text()) if (ROOT / "mutants" / "wall_time_s").exists() \
+            else None
+        second = json.loads(second_file.read_text()) if second_file.exists() else {}
+    else:
+        started = time.perf_counter()
+        run_mutmut(args.children, log)
+        second = worker_pass(outcomes(), args.children, log)
+        second_file.write_text(json.dumps(second))
+        wall = time.perf_counter() - started
+        (ROOT / "mutants" / "wall_time_s").write_text(f"{wall:.1f}")
+    labels = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
+    text, score, unexplained = report(outcomes(), labels, wall, second)
     Path(args.report).write_text(text + "\n")
     print(f"mutation score {score:.1%} (required {REQUIRED_SCORE:.0%}); {len(unexplained)} unexplained survivors"
           + (f"; {wall / 60:.1f} min" if wall else "") + f"; report: {args.report}")
