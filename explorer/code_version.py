@@ -29,8 +29,13 @@ ROW_MODULES = ("zoo.runner", "explorer.tasks")
 def code_version(model: str, simulator: str | None) -> str:
     """A short hash of the source that computes a row of ``model`` on ``simulator``
     (``None``: the part shared by every simulator, for keys that pair simulators)."""
-    spec_module = registry.entry_point(model).split(":")[0]
-    return _hash(spec_module, simulator if simulator in backends.names() else None)
+    return source_version(registry.entry_point(model), simulator)
+
+
+def source_version(entry_point: str, simulator: str | None) -> str:
+    """:func:`code_version` for any ``"module:attribute"`` (a model, or a model's study):
+    its module's closure, the runner's and the explorer tasks', and the simulator's."""
+    return _hash(entry_point.split(":")[0], simulator if simulator in backends.names() else None)
 
 
 @functools.cache

@@ -207,8 +207,13 @@ def _scheme(model, simulator):
 
 
 def _stored_study(out, name, entry_point, simulator, study) -> list[dict]:
-    """A study's verdict rows, stored so that a resumed matrix does not rerun it."""
-    version = f"{simulator}-{backends.version(simulator)}-zoo-{zoo_version()}-r{registry.get(name).revision}"
+    """A study's verdict rows, stored so that a resumed matrix does not rerun it, under the
+    version of the code that made them (the study's module and what it imports, the
+    model, the tolerances, the simulator's translation: ``explorer.code_version``)."""
+    from explorer.code_version import source_version
+
+    version = (f"{simulator}-{backends.version(simulator)}-zoo-{zoo_version()}-r{registry.get(name).revision}"
+               f"-{source_version(entry_point, simulator)}")
     path = out / "studies" / f"{name}-{entry_point.rpartition(':')[2]}-{version}.json"
     if path.exists():
         return json.loads(path.read_text())
