@@ -45,10 +45,17 @@ def main(argv=None) -> int:
 def cmd_list(args) -> int:
     from . import registry
 
-    rows = [(name, registry.get(name).summary) for name in registry.list_models()]
+    rows, unusable = [], registry.conflicts()
+    for name in registry.list_models():
+        try:
+            rows.append((name, registry.get(name).summary))
+        except ValueError as error:  # a plugin that cannot be used is named; the others are listed
+            unusable.append(str(error))
     width = max(len(name) for name, _ in rows)
     for name, summary in rows:
         print(f"{name:<{width}}  {summary}")
+    for line in unusable:
+        print(f"zoo: warning: {line}", file=sys.stderr)
     return 0
 
 
@@ -392,7 +399,8 @@ def _build_parser() -> argparse.ArgumentParser:
                                              "a Parquet table and a report; exit 1 on a poor or failed check")
     p.add_argument("--quick", action="store_true",
                    help="two time steps, at most six values per swept parameter, no published-value studies")
-    p.add_argument("--model", action="append", choices=registry.list_models(), help="repeat for several (default: all)")
+    p.add_argument("--model", action="append", choices=registry.Names(), metavar="NAME",
+                   help="a model of `zoo list`; repeat for several (default: all)")
     p.add_argument("--simulator", action="append", choices=SIMULATOR_CHOICES, help="repeat for several (default: all)")
     p.add_argument("--out", required=True, metavar="DIR", help="the table, the sweeps (resumed when run again)")
     p.add_argument("--report", metavar="FILE.md", help="the report (default: DIR/conformance.md; HTML beside it)")

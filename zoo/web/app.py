@@ -104,12 +104,25 @@ def _table_downloads(table: pd.DataFrame, name: str) -> pn.Row:
                                           label=f"{name}.parquet", button_type="light"))
 
 
+def usable_models() -> list[str]:
+    """The models the page offers: those of ``zoo list``, plugins included, but a plugin
+    that cannot be used (``zoo list`` names it and says why)."""
+    usable = []
+    for name in registry.list_models():
+        try:
+            registry.get(name)
+        except ValueError:
+            continue
+        usable.append(name)
+    return usable
+
+
 class Explorer:
     """One browser tab's page."""
 
     def __init__(self, data: Path):
         self.data = Path(data)
-        self.model = pn.widgets.Select(name="model", options=registry.list_models(), value="lif", width=260)
+        self.model = pn.widgets.Select(name="model", options=usable_models(), value="lif", width=260)
         self.about = pn.pane.Markdown(width=260)
         self.parameters = pn.Column()
         self.simulators = pn.widgets.CheckBoxGroup(name="simulators", inline=True)
