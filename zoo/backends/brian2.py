@@ -36,7 +36,8 @@ import numpy as np
 from ..declarations.numerics import Scheme
 from .base import PROGRESS_AFTER_S, PROGRESS_SLICE_S, Backend, silence_pynn_logger
 
-_EXACT = Scheme("exact", note="exact propagator of the linear equations, well conditioned at tau_m = tau_syn (brian2_integration.ExactPropagator)")
+_EXACT = Scheme("exact", note="exact propagator of the linear equations, well conditioned at tau_m = tau_syn "
+                               "(brian2_integration.ExactPropagator)")
 #: Hodgkin-Huxley cells: classical RK4 substeps of at most 0.01 ms (``brian2_cells``).
 _RK4 = Scheme("rk4_substeps", order=4, substep_ms=0.01, note="RK4 substeps of at most 0.01 ms")
 

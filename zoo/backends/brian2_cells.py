@@ -19,16 +19,21 @@ from pyNN.standardmodels import build_translations
 from . import celltypes
 from .brian2_integration import CachedStateUpdater, ExactPropagator, exponential_response
 
-#: The exact propagator of ``IF_curr_exp`` (PyNN's equations, v clamped while refractory),
-#: in NEST's form (``iaf_psc_exp``, Rotter & Diesmann 1999): v − v_rest decays by P22 =
-#: exp(−h/τ_m), a constant current I adds −I·τ_m/C·expm1(−h/τ_m), a synaptic current i its
-#: well-conditioned response (:func:`exponential_response`, exact at τ_m = τ_s and for
-#: τ_s ≪ h), and the currents decay exactly.
+#: v − v_rest after one step of a LIF without synaptic input, in NEST's form
+#: (``iaf_psc_exp``, Rotter & Diesmann 1999): it decays by P22 = exp(−h/τ_m) and a constant
+#: current I adds −I·τ_m/C·expm1(−h/τ_m) (exact also for τ_m ≫ h, as Lapicque's 1e9 ms).
+_LEAK = "(v - v_rest)*exp(-dt/tau_m) - (i_offset + i_inj)*tau_m*expm1(-dt/tau_m)/c_m"
+#: What the synaptic currents ie, ii add over the step: their well-conditioned responses
+#: (:func:`exponential_response`, exact at τ_m = τ_s and for τ_s ≪ h).
+_SYNAPTIC = (f"(ie*{exponential_response('tau_m', 'tau_syn_e')} "
+             f"+ ii*{exponential_response('tau_m', 'tau_syn_i')})/c_m")
+
+#: The exact propagator of ``IF_curr_exp`` (PyNN's equations; v clamped while refractory).
 IF_CURR_EXP_PROPAGATOR = ExactPropagator(
     f"""
     _ie = ie*exp(-dt/tau_syn_e)
     _ii = ii*exp(-dt/tau_syn_i)
-    _u = (v - v_rest)*exp(-dt/tau_m) - (i_offset + i_inj)*tau_m*expm1(-dt/tau_m)/c_m + (ie*{exponential_response("tau_m", "tau_syn_e")} + ii*{exponential_response("tau_m", "tau_syn_i")})/c_m
+    _u = {_LEAK} + {_SYNAPTIC}
     _v = int(not_refractory)*(v_rest + _u) + (1 - int(not_refractory))*v
     ie = _ie
     ii = _ii
@@ -40,13 +45,13 @@ IF_CURR_EXP_PROPAGATOR = ExactPropagator(
 
 #: The exact propagator of ``SRM_curr_exp``: that of ``IF_curr_exp`` (v is not clamped),
 #: plus the after-potential a, which drives v with v_ahp·a/τ_ahp and decays with τ_ahp
-#: (its response to v is exact at τ_ahp = τ_m too).
+#: (its response, too, is exact at τ_ahp = τ_m).
 SRM_PROPAGATOR = ExactPropagator(
     f"""
     _ie = ie*exp(-dt/tau_syn_e)
     _ii = ii*exp(-dt/tau_syn_i)
     _a = a*exp(-dt/tau_ahp)
-    _v = v_rest + (v - v_rest)*exp(-dt/tau_m) - (i_offset + i_inj)*tau_m*expm1(-dt/tau_m)/c_m + (ie*{exponential_response("tau_m", "tau_syn_e")} + ii*{exponential_response("tau_m", "tau_syn_i")})/c_m + v_ahp*a*{exponential_response("tau_m", "tau_ahp")}/tau_ahp
+    _v = v_rest + {_LEAK} + {_SYNAPTIC} + v_ahp*a*{exponential_response('tau_m', 'tau_ahp')}/tau_ahp
     ie = _ie
     ii = _ii
     a = _a

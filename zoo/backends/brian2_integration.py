@@ -9,7 +9,9 @@ equations, the integration method and the variables the equations refer to. This
 wrapper stores that text under ``~/.cache/zoo/brian2-state-updaters`` (or
 ``$XDG_CACHE_HOME``), keyed by a hash of all three and of Brian2's version, so the same
 code is derived once per machine: the generated code, hence every result, is
-unchanged.
+unchanged. The linear cells (``IF_curr_exp``, ``SRM_curr_exp``) need no derivation: their
+exact propagators are written out (:class:`ExactPropagator`), in a form that Brian2's
+general one is not (exact where tau_m = tau_syn).
 """
 from __future__ import annotations
 
