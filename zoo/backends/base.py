@@ -228,8 +228,10 @@ class Backend:
 
     def _delivery_times(self, spike_times_ms: np.ndarray, dt_ms: float) -> np.ndarray:
         """The times to give the simulator so that it delivers source spikes at the end
-        of their step (module docstring); NEST and Brian2 do so from the times as given."""
-        return spike_times_ms
+        of their step (module docstring): ceil(t/dt)·dt. From the times as given, NEST
+        refused a time off the grid ("not representable"), Brian2 took the step that
+        starts there (one step early) and NEURON the nearest step boundary."""
+        return np.ceil(np.asarray(spike_times_ms) / dt_ms - 1e-9) * dt_ms
 
     def _inject_grid_current(self, population, first_step: int, amplitudes: np.ndarray, dt_ms: float) -> None:
         """Inject ``amplitudes[i, k]`` (nA) into neuron ``i`` during the step from

@@ -76,6 +76,7 @@ def analyse(recording) -> Analysis:
 def simulation(cell_type: str) -> Simulation:
     return Simulation(build=noisy_current.noisy_step_population(cell_type), analyse=analyse,
                       rate_window=noisy_current.step_window, whole_run_compilation=True,
+                      waveform_samples=noisy_current.waveform_samples,
                       figure="zoo.models.mainen_sejnowski1995.figures:draw")
 
 
