@@ -141,6 +141,7 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) ->
     backend_class.check_timing(dt_ms, duration_ms)
     seed = check_seed(model.protocol.seed if seed is None else seed)
     values, size = model.validate(params, dt_ms)
+    backend_class.check_values(model.cell_types, values, dt_ms)
     traced = _traced(trace_neurons, size, model.protocol.traced_neurons) if "v" in model.protocol.recorded else []
     return {"model": model, "simulator": simulator, "duration_ms": float(duration_ms), "dt_ms": float(dt_ms),
             "seed": seed, "values": values, "size": size, "traced": np.asarray(traced, dtype=int)}

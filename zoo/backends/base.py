@@ -79,6 +79,8 @@ class Backend:
     max_threads: int | None = None
     #: Zoo cell types this simulator cannot express: name -> reason.
     unavailable_cell_types: dict[str, str] = {}
+    #: Parameter values of a cell type this simulator refuses (:meth:`check_values`): name -> the limit and why.
+    value_limits: dict[str, str] = {}
     #: How this simulator integrates each cell type it runs (tolerances read it).
     numerics: dict[str, Scheme] = {}
     #: Running in slices (for progress) changes a multicompartment cell's solution:
@@ -139,6 +141,12 @@ class Backend:
     @classmethod
     def check_settings(cls) -> None:
         """Raise ValueError for a bad backend setting in the environment."""
+
+    @classmethod
+    def check_values(cls, cell_types, values: dict, dt_ms: float) -> None:
+        """Raise ValueError, before any simulation, for parameter values (PyNN names, scalars
+        or per-neuron arrays) of these cell types that this simulator cannot integrate at
+        ``dt_ms``: a limit of its declared scheme, stated with the reason."""
 
     @classmethod
     def batches_seeds(cls, dt_ms: float, duration_ms: float, whole_run: bool) -> bool:

@@ -112,6 +112,7 @@ def validate(model: str, parameters: Sequence[Parameter], params: Mapping[str, o
             bad = np.atleast_1d(array)[~np.atleast_1d(inside)][0]
             raise ValueError(
                 f"parameter {name!r} = {bad:g} {spec.unit} is out of range; allowed: {spec.interval} {spec.unit}"
+                + (f" ({spec.limit})" if spec.limit else "")
             )
         values[name] = array if array.ndim == 1 else float(array)
     for low, relation, high in relations:

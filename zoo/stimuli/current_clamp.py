@@ -102,11 +102,24 @@ def input_spike_times(params: dict, duration_ms: float) -> np.ndarray:
     return params["input_start"] + np.arange(input_spike_count(params, duration_ms)) * params["input_interval"]
 
 
+#: Why the synaptic time constant of an input train is at least one time step.
+SYNAPSE_RESOLVED = ("the time step must resolve the synaptic current: far below a step NEST's propagator and "
+                    "NEURON's synapse deliver the charge of a whole step (w*dt) where the exact one delivers "
+                    "w*tau_syn")
+
+
 def check_input_train(values: dict, dt_ms: float) -> None:
-    """An input train's spikes each in a step of their own (``input_interval`` >= dt)."""
-    if has_input_train(values) and values["input_interval"] < dt_ms * (1 - 1e-9):
+    """An input train's spikes each in a step of their own (``input_interval`` >= dt), into a
+    synaptic current the step resolves (``tau_syn_E`` >= dt, :data:`SYNAPSE_RESOLVED`)."""
+    if not has_input_train(values):
+        return
+    if values["input_interval"] < dt_ms * (1 - 1e-9):
         raise ValueError(f"parameter 'input_interval' = {values['input_interval']:g} ms is below one time step "
                          f"(dt = {dt_ms:g} ms): the spikes of one source within one step cannot be delivered apart")
+    tau_syn = np.atleast_1d(np.asarray(values.get("tau_syn_E", np.inf), dtype=float))
+    if np.any(tau_syn < dt_ms * (1 - 1e-9)):
+        raise ValueError(f"parameter 'tau_syn_E' = {tau_syn[tau_syn < dt_ms * (1 - 1e-9)][0]:g} ms is below one time "
+                         f"step (dt = {dt_ms:g} ms) with an input train: {SYNAPSE_RESOLVED}")
 
 
 def ramp_samples(params: dict, size: int, dt_ms: float, duration_ms: float) -> int:

@@ -80,8 +80,11 @@ PARAMETERS = (
     Parameter("e_rev_K", "mV", CLASSIC_PATCH["e_rev_K"], "(-inf, inf)", "potassium reversal potential"),
     Parameter("e_rev_leak", "mV", CLASSIC_PATCH["e_rev_leak"], "(-inf, inf)",
               "leak reversal potential (rest at -65 mV)"),
-    Parameter("tau_refrac", "ms", CLASSIC_PATCH["tau_refrac"], "[0, inf)",
-              "spike-detection pause after a spike (v is not clamped)", on_time_grid=True),
+    Parameter("tau_refrac", "ms", CLASSIC_PATCH["tau_refrac"], "[2, inf)",
+              "spike-detection pause after a spike (v is not clamped)", on_time_grid=True,
+              limit="at least 2 ms: the spike rule (v >= 0 mV and falling) needs a pause that outlasts a spike's fall "
+                    "from its peak to 0 mV (0.5-1.1 ms for the classic cell from 0.7 to 10 nA), or it counts every "
+                    "falling step of one spike (4664 spikes in 1 s at 0 ms, where NEURON's detector counted 69)"),
     Parameter("i_offset", "nA", 1.0, "(-inf, inf)",
               "constant injected current (0.1 nA = 1 µA/cm²; 1 nA fires repetitively, rheobase 0.627 nA)"),
 ) + STEP_PARAMETERS
