@@ -35,10 +35,12 @@ ASSIGNED {
     i (nA)
     g (uS)
     dt (ms)
+    last (ms)   : time of the last spike
 }
 
 INITIAL {
     g = 0
+    last = -1e9
     net_send(0, 4)
 }
 
@@ -47,8 +49,10 @@ BREAKPOINT {
 }
 
 NET_RECEIVE (weight) {
-    : flag 5: the cell started at or above threshold; a spike if it is still there after the first step
-    if (flag == 1 || (flag == 5 && v >= vthresh)) { : beginning of spike
+    : flag 5: the cell started at or above threshold; a spike if it is still there after the first step,
+    : unless the WATCH saw it rise through threshold in that step (one spike at one time)
+    if ((flag == 1 || (flag == 5 && v >= vthresh)) && t > last) { : beginning of spike
+        last = t
         g = g_on
         state_discontinuity(v, vspike)
         net_send(spikewidth, 2)
