@@ -15,6 +15,7 @@ model that the default suite affords; ``zoo-fuzz`` (``make fuzz``), many random 
 """
 import math
 import os
+import re
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import explorer
+import zoo
 from explorer import tasks
 from zoo import backends, registry
 from zoo.declarations.parameters import Bounds
@@ -114,7 +116,7 @@ def accepted_on(model, point: dict) -> list[str]:
     return accepting
 
 
-def run_and_compare(model, points_by_simulator: dict[str, list[dict]]):
+def run_and_compare(model, points_by_simulator: dict[str, list[dict]], duration_ms: float = DURATION_MS):
     """Each simulator's points as one population (a sweep's task), then every pair of
     simulators compared on the points both ran: the failing judged rows."""
     import pandas as pd
@@ -125,7 +127,7 @@ def run_and_compare(model, points_by_simulator: dict[str, list[dict]]):
         if not points:
             continue
         for task in tasks.plan(model.name, entry, points, model.per_neuron_parameters, [simulator], [1],
-                               model.protocol.dt_ms, DURATION_MS, len(points)):
+                               model.protocol.dt_ms, duration_ms, len(points)):
             rows.append(tasks.run_task(task))
     table = pd.concat(rows, ignore_index=True)
     comparison = explorer.compare(table) if len(table) else table
@@ -159,3 +161,70 @@ def test_every_declared_value_runs_and_agrees_or_is_refused_in_one_line(model_na
         check_fence(model_name, population)
 
     property_holds()
+
+
+#: Issue 32's list, each case: model, parameters, and per simulator the refusal it gets
+#: (a regex of its one line) or None where it runs. Every run is then compared as above.
+STIFF = "too stiff"
+ISSUE_CASES = {
+    "lif tau_m = tau_syn_E": ("lif", {"tau_m": 5.0, "i_offset": 4.0}, {}),
+    "lif tau_syn_E = 20 = tau_m": ("lif", {"tau_syn_E": 20.0}, {}),
+    "lif tau_syn_E far below dt, no input": ("lif", {"tau_syn_E": 1e-9}, {}),
+    "lif rest above threshold": ("lif", {"v_rest": -40.0}, {}),
+    "if_cond_exp rest above threshold": ("if_cond_exp", {"v_rest": -40.0}, {}),
+    "lapicque rest above threshold, no current": ("lapicque", {"v_rest": -40.0, "i_offset": 0.0}, {}),
+    "hh without a spike pause": ("hh", {"tau_refrac": 0.0}, {"*": r"'tau_refrac' = 0 ms is out of range; allowed: \[2"}),
+    "lif input spike at t = 0": ("lif", {"input_weight": 1.0, "input_start": 0.0},
+                                 {"*": r"'input_start' = 0 ms is out of range"}),
+    "lif input interval off the grid": ("lif", {"input_weight": 1.0, "input_interval": 0.15}, {}),
+    "lif input interval below dt": ("lif", {"input_weight": 1.0, "input_interval": 0.05},
+                                    {"*": r"'input_interval' = 0.05 ms is below one time step"}),
+    "lif input interval of 1e-9 ms": ("lif", {"input_weight": 1.0, "input_interval": 1e-9},
+                                      {"*": r"'input_interval' = 1e-09 ms is below one time step"}),
+    "hh cm = 0.01 nF": ("hh", {"cm": 0.01}, {"brian2": STIFF}),
+    "hh_traub cm = 0.01 nF": ("hh_traub", {"cm": 0.01}, {"brian2": STIFF}),
+    "hh cm = 1e-9 nF": ("hh", {"cm": 1e-9}, {"brian2": STIFF, "nest": STIFF}),
+    "if_cond_exp tau_m = 1e-9 ms": ("if_cond_exp", {"tau_m": 1e-9}, {"*": r"'tau_m' = 1e-09 ms is below 1 time step"}),
+    "if_cond_exp input train": ("if_cond_exp", {"input_weight": 1.0},
+                                {"*": r"unknown parameter 'input_weight' for model 'if_cond_exp'"}),
+}
+#: Long enough for several spikes of every case, short enough for the default suite.
+CASE_DURATION_MS = 200.0
+
+
+@pytest.mark.parametrize("case", list(ISSUE_CASES))
+def test_each_case_of_issue_32_runs_and_agrees_or_is_refused_in_one_line(case):
+    model_name, params, refusals = ISSUE_CASES[case]
+    model = registry.get(model_name)
+    running = {}
+    for simulator in backends.available(model):
+        expected = refusals.get(simulator, refusals.get("*"))
+        try:
+            prepare(model_name, simulator, CASE_DURATION_MS, None, None, 0, params)  # all zoo.run checks first
+        except ValueError as refusal:
+            assert expected is not None, f"{case}: {simulator} refused: {refusal}"
+            assert "\n" not in str(refusal) and re.search(expected, str(refusal)), (simulator, str(refusal))
+            with pytest.raises(ValueError, match=expected):
+                zoo.run(model_name, simulator=simulator, duration_ms=CASE_DURATION_MS, **params)
+            continue
+        assert expected is None, f"{case}: {simulator} was expected to refuse ({expected})"
+        running[simulator] = [dict(params)]
+    if running:
+        failing = run_and_compare(model, running, CASE_DURATION_MS)
+        assert failing.empty, failing.head(10).to_string()
+
+
+def test_brian2_gives_nests_rate_at_tau_m_equal_tau_syn():
+    """The issue's own check: ``zoo run lif --simulator brian2 --set tau_m=5 --set i_offset=4``
+    (tau_syn_E = 5 ms by default) fires as NEST does, 140 spikes in 1 s, spike for spike."""
+    runs = {s: zoo.run("lif", simulator=s, tau_m=5.0, i_offset=4.0) for s in ("nest", "brian2")}
+    assert runs["nest"].summary["n_spikes"][0] == runs["brian2"].summary["n_spikes"][0] == 140
+    # the same steps (each simulator's reported times carry their own round-off, 1e-13 ms)
+    np.testing.assert_allclose(runs["brian2"].spikes["t_ms"], runs["nest"].spikes["t_ms"], rtol=0, atol=1e-9)
+
+
+def test_the_memory_guard_counts_input_spikes_before_generating_them():
+    """An input train at every step of a long run: refused by the memory estimate (the
+    input spikes counted, not generated: 1.42 TiB of them once died in a MemoryError)."""
+    with pytest.raises(ValueError, match=r"would need about .* GiB \(recorded membrane potential, input spikes"):
+        zoo.run("lif", duration_ms=1e8, input_weight=1.0, input_interval=0.1, trace_neurons=0)
