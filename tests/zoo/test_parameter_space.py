@@ -228,3 +228,35 @@ def test_the_memory_guard_counts_input_spikes_before_generating_them():
     input spikes counted, not generated: 1.42 TiB of them once died in a MemoryError)."""
     with pytest.raises(ValueError, match=r"would need about .* GiB \(recorded membrane potential, input spikes"):
         zoo.run("lif", duration_ms=1e8, input_weight=1.0, input_interval=0.1, trace_neurons=0)
+
+
+def test_zoo_show_prints_each_limit_and_the_simulators_own(capsys):
+    from zoo.cli import main
+
+    assert main(["show", "hh"]) == 0
+    shown = capsys.readouterr().out
+    assert "tau_refrac: at least 2 ms: the spike rule" in shown
+    assert "on brian2, HH_curr_alpha: (gbar_Na + gbar_K + g_leak)/cm at most 2.785/h" in shown
+    assert "on nest, HH_curr_alpha: (gbar_Na + gbar_K + g_leak)/cm at most 300000/ms" in shown
+    assert main(["show", "lif"]) == 0
+    shown = capsys.readouterr().out
+    assert "tau_m: at least one time step" in shown and "input_start: after 0" in shown
+
+
+def test_a_limit_is_stated_with_the_refusal_and_checked_per_neuron():
+    lif = registry.get("lif")
+    with pytest.raises(ValueError, match=r"'input_start' = 0 ms is out of range; allowed: \(0, inf\) ms \(after 0: "):
+        lif.validate({"input_start": 0.0}, 0.1)
+    with pytest.raises(ValueError, match=r"'tau_m' = 0.05 ms is below 1 time step\(s\) \(0.1 ms at dt = 0.1 ms\)"):
+        lif.validate({"tau_m": [20.0, 0.05]}, 0.1)
+    lif.validate({"tau_m": [20.0, 0.1]}, 0.1)  # one step is enough
+    lif.validate({"tau_syn_E": 1e-9}, 0.1)  # no input train: no synapse to resolve
+    with pytest.raises(ValueError, match="'tau_syn_E' = 0.05 ms is below one time step"):
+        lif.validate({"tau_syn_E": 0.05, "input_weight": 0.5}, 0.1)
+
+
+def test_a_sweep_is_refused_before_any_task_where_a_simulator_cannot_follow(tmp_path):
+    with pytest.raises(ValueError, match="on brian2 this HH_curr_alpha cell is too stiff"):
+        explorer.sweep("hh", grid={"cm": [0.1, 0.01]}, simulators=("nest", "brian2"), out=tmp_path,
+                       scheduler="inline", duration_ms=10.0)
+    assert not any(tmp_path.iterdir())
