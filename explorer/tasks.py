@@ -49,11 +49,10 @@ class Task:
         return hashlib.sha1("".join(self.keys).encode()).hexdigest()[:16]
 
     def split(self, size: int) -> tuple["Task", ...]:
-        """Consecutive groups of at most ``size`` points, each a task that keeps its points' keys
-        and how to run them (marked ``regrouped``)."""
-        parts = [slice(start, start + size) for start in range(0, len(self.points), size)]
+        """Consecutive groups of at most ``size`` points (:func:`groups`), each a task that keeps
+        its points' keys and how to run them (marked ``regrouped``)."""
         return tuple(replace(self, points=self.points[s], keys=self.keys[s], pair_keys=self.pair_keys[s],
-                             regrouped=True) for s in parts)
+                             regrouped=True) for s in groups(len(self.points), size))
 
 
 def plan(model: str, entry_point: str, points: list[dict], per_neuron: set[str], simulators: Sequence[str],
@@ -112,9 +111,19 @@ class SeedBatch:
         return hashlib.sha1("".join(self.keys).encode()).hexdigest()[:16]
 
     def split(self, size: int) -> tuple:
-        """Consecutive groups of at most ``size`` seeds (one seed: its task as planned)."""
-        parts = [self.tasks[start:start + size] for start in range(0, len(self.tasks), size)]
+        """Consecutive groups of at most ``size`` seeds (:func:`groups`; one seed: its task as planned)."""
+        parts = [self.tasks[s] for s in groups(len(self.tasks), size)]
         return tuple(SeedBatch(part, regrouped=True) if len(part) > 1 else part[0] for part in parts)
+
+
+def groups(count: int, size: int) -> list[slice]:
+    """``count`` items in as few consecutive groups of at most ``size`` as hold them, their
+    sizes differing by at most one, the smaller first (three items in groups of two: 1 and 2)."""
+    parts = -(-count // size)
+    small, larger = divmod(count, parts)
+    sizes = [small] * (parts - larger) + [small + 1] * larger
+    starts = np.cumsum([0] + sizes)
+    return [slice(int(a), int(b)) for a, b in zip(starts[:-1], starts[1:])]
 
 
 def after_failure(task) -> tuple:

@@ -43,7 +43,7 @@ def test_batch_size_bounds_a_population():
 def test_a_task_splits_into_groups_that_keep_their_keys():
     (task,) = lif_plan(points.expand({"i_offset": [0.1, 0.2, 0.3, 0.4, 0.5]}, None, None, 0))
     first, second = task.split(3)
-    assert [len(first.points), len(second.points)] == [3, 2]
+    assert [len(first.points), len(second.points)] == [2, 3]
     assert first.keys + second.keys == task.keys and first.pair_keys + second.pair_keys == task.pair_keys
     assert first.points + second.points == task.points
     for part in (first, second):
@@ -57,7 +57,7 @@ def test_a_task_splits_into_groups_that_keep_their_keys():
 def test_a_failed_batch_runs_again_in_groups_of_about_its_square_root_then_point_by_point():
     (task,) = lif_plan(points.expand({"i_offset": np.linspace(0.1, 1.0, 10)}, None, None, 0))
     groups = tasks.after_failure(task)
-    assert [len(g.points) for g in groups] == [4, 4, 2] and all(g.regrouped for g in groups)
+    assert [len(g.points) for g in groups] == [3, 3, 4] and all(g.regrouped for g in groups)
     assert sum((g.keys for g in groups), ()) == task.keys
     singles = tasks.after_failure(groups[0])
     assert [s.points for s in singles] == [(p,) for p in groups[0].points]
@@ -149,11 +149,18 @@ def test_a_failed_seed_batch_runs_again_in_groups_of_seeds_then_seed_by_seed():
     assert batch.simulator == FIRST and batch.model == "lif" and batch.entry_point == EP
     assert batch.keys == tuple(t.keys[0] for t in tasks_) and len(batch.points) == 3
     first, second = tasks.after_failure(batch)
-    assert isinstance(first, tasks.SeedBatch) and first.tasks == tuple(tasks_[:2]) and first.regrouped
-    assert second == tasks_[2]  # one seed left: its task as planned
-    assert tasks.after_failure(first) == (tasks_[0], tasks_[1])
+    assert first == tasks_[0]  # one seed: its task as planned
+    assert isinstance(second, tasks.SeedBatch) and second.tasks == tuple(tasks_[1:]) and second.regrouped
+    assert tasks.after_failure(second) == (tasks_[1], tasks_[2])
     assert tasks.after_failure(tasks.SeedBatch(tuple(tasks_[:2]))) == (tasks_[0], tasks_[1])
-    assert len({batch.key, first.key}) == 2
+    assert len({batch.key, second.key}) == 2
+
+
+def test_groups_are_as_even_as_they_can_be_the_smaller_first():
+    assert [(s.start, s.stop) for s in tasks.groups(3, 2)] == [(0, 1), (1, 3)]
+    assert [s.stop - s.start for s in tasks.groups(10, 4)] == [3, 3, 4]
+    assert [s.stop - s.start for s in tasks.groups(16, 4)] == [4, 4, 4, 4]
+    assert [s.stop - s.start for s in tasks.groups(5, 1)] == [1] * 5 and tasks.groups(1, 4) == [slice(0, 1)]
 
 
 def test_groups_keep_how_to_run_them():
