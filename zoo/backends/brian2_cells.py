@@ -225,14 +225,17 @@ class PeakDetectingNeuronGroup(brian2.NeuronGroup):
         )
         for name, value in parameters.items():
             setattr(self, name, value)
-        self.v_prev = -1e9 * brian2.mV
         self.run_regularly("v_prev = v", when="end")
         self.add_attribute("initial_values")
         self.initial_values = {}
 
     def initialize(self):
+        """The initial values, and v_prev = v: the first step is tested against the initial
+        potential, as NEST does (a cell that starts above the level and falls fires at once
+        there; starting v_prev at -1e9 mV, this group missed that spike and took the next peak)."""
         for variable, values in self.initial_values.items():
             setattr(self, variable, values)
+        self.v_prev = "v"  # an expression: also in standalone mode, where v is not readable before the run
 
 
 class TraubPeakDetectingNeuronGroup(PeakDetectingNeuronGroup):

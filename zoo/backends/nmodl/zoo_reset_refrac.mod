@@ -6,7 +6,10 @@ becomes true, so a cell that starts at or above threshold (v_rest >= v_thresh) n
 fired. On NEST and Brian2 it fires at the end of the first step, where v is tested
 (v >= v_thresh). This copy does the same: at t = 0 it looks at v (set by then from the
 population's initial values) and, if v is at or above threshold, checks again at the
-end of the first step (flag 5), firing as a crossing would (flag 1).
+end of the first step (flag 5), firing as a crossing would (flag 1). The same check
+follows a spike without refractory period (tau_refrac = 0): a cell that is back above
+threshold one step after its reset fires again there, as on NEST (PyNN's WATCH, true
+since the spike, never fired again).
 ENDCOMMENT
 
 NEURON {
@@ -63,6 +66,9 @@ NET_RECEIVE (weight) {
             net_send(trefrac-spikewidth, 3)
         } else { : also the end of the refractory period
             g = 0
+            : no step end sees v below threshold if it is back above by the next one, so the
+            : WATCH (still true from vspike) would not fire again: look at the next step's end
+            net_send(dt, 5)
         }
     } else if (flag == 3) { : end of refractory period
         state_discontinuity(v, vreset)
