@@ -77,6 +77,11 @@ def cmd_show(args) -> int:
         print("limits (where a range stops short of what the physics allows):")
         for p in limited:
             print(f"  {p.name}: {p.limit}")
+    checks = [" ".join((c.__doc__ or c.__name__).split()) for c in spec.constraints]
+    if checks:
+        print("also checked before a run:")
+        for check in checks:
+            print(f"  {check}")
     protocol = spec.protocol
     print(f"\nprotocol: {protocol.stimulus}; {protocol.duration_ms:g} ms at dt = {protocol.dt_ms:g} ms; "
           f"records {', '.join(protocol.recorded)} (v of up to {protocol.traced_neurons} neurons)")

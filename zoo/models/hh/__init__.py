@@ -13,7 +13,8 @@ values convert as C = 1 µF/cm² · A = 0.1 nF, ḡ_Na = 120 mS/cm² · A = 12 �
 E_L = −54.402 mV puts rest at −65.000 mV (NEST's ``hh_psc_alpha`` defaults).
 
 A spike is the first time step at which v ≥ 0 mV and falls (its peak, NEST's rule);
-detection then pauses for ``tau_refrac``. The cell type ``HH_curr_alpha`` is added
+detection then pauses for ``tau_refrac``. Parameters whose membrane rests above 0 mV are
+refused (:mod:`.steady_state`: on that plateau round-off would decide the spikes). The cell type ``HH_curr_alpha`` is added
 by the zoo's backend layer (NEST ``hh_psc_alpha``; Brian2 equations, rk4).
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ...declarations.metrics import SHAPED_TRAIN
 from ...declarations.model import CheckProtocol, Model, Validation
 from ...declarations.parameters import Parameter
 from ...declarations.tolerances import PEAK_DETECTION_AGREEMENT
+from .steady_state import check_rests_below_level
 from ...stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
                                       current_clamp_protocol)
 
@@ -104,7 +106,7 @@ MODEL = Model(
         studies=("zoo.models.hh.studies:published_checks",),
     ),
     relations=STEP_RELATIONS,
-    constraints=STEP_CONSTRAINTS,
+    constraints=STEP_CONSTRAINTS + (check_rests_below_level,),
     cell_types=("HH_curr_alpha",),
     revision=2,  # 2: the default i_offset is 1 nA (10 µA/cm²)
     doc=__doc__,
