@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.zoo-installed
 
-.PHONY: setup demo test bench conformance gallery mutate clean
+.PHONY: setup demo test fuzz bench conformance gallery mutate clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,11 @@ demo: setup
 # sweep, the 75 s STDP runs) are computed once.
 test: setup
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# The property test of every model's parameter space with many random examples (Hypothesis
+# profile zoo-fuzz; the default suite runs a few derandomised ones)
+fuzz: setup
+	ZOO_HYPOTHESIS_PROFILE=zoo-fuzz $(BIN)/python -m pytest tests/zoo/test_parameter_space.py
 
 # The committed report: every model x simulator x dt (about 5 minutes on 2 cores from nothing).
 # Resumed: rows and studies are stored under the version of the code that made them

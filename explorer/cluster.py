@@ -13,7 +13,7 @@ import threading
 from zoo import backends
 
 from .progress import progress_bar
-from .tasks import Task, failed_rows, run_inline, run_task
+from .tasks import Task, after_failure, failed_rows, run_inline, run_task
 
 #: ``scheduler=INLINE`` runs tasks in this process, without Dask (small sweeps, ``zoo check``).
 INLINE = "inline"
@@ -44,8 +44,8 @@ def run(pending: list, record, scheduler: str | None, workers: int | None, progr
 
 
 def execute(client, pending: list[Task], record) -> None:
-    """Run tasks on Dask; a failed batch is split in halves until the failing points
-    stand alone, and those become failed rows."""
+    """Run tasks on Dask; a failed batch runs again as ``tasks.after_failure`` says, and
+    the points that fail alone become failed rows."""
     from distributed import as_completed
 
     futures = {client.submit(run_task, task, pure=False, key=f"zoo-{task.key}-{len(task.points)}"): task
@@ -56,10 +56,11 @@ def execute(client, pending: list[Task], record) -> None:
         try:
             rows = future.result()
         except Exception as error:  # noqa: BLE001 - any failure of a point is recorded, the sweep goes on
-            if len(task.points) > 1:
-                for half in task.split():
-                    new = client.submit(run_task, half, pure=False, key=f"zoo-{half.key}-{len(half.points)}")
-                    futures[new] = half
+            retry = after_failure(task)
+            if retry:
+                for part in retry:
+                    new = client.submit(run_task, part, pure=False, key=f"zoo-{part.key}-{len(part.points)}")
+                    futures[new] = part
                     queue.add(new)
                 continue
             rows = failed_rows(task, describe(error))

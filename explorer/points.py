@@ -56,7 +56,9 @@ def validate(model: str, points: list[dict], simulators: Sequence[str], dt_ms: f
     for name in points[0]:
         spec.parameter(name)  # unknown names fail here, naming the valid ones
     for point in points:
-        spec.validate(point, dt_ms)
+        values, _ = spec.validate(point, dt_ms)
+        for simulator in simulators:
+            backends.backend_class(simulator).check_values(spec.cell_types, values, dt_ms)
 
 
 def point_key(model: str, params: Mapping[str, float], simulator: str | None, version: str | None,

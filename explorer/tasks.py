@@ -1,12 +1,15 @@
 """Tasks of a sweep: points that differ only in per-neuron parameters share one
 heterogeneous population (one simulation per batch); anything else — simulator,
 seed, population-level parameters — makes separate tasks. The model's declaration
-says which parameters are per-neuron; nothing here knows any model.
+says which parameters are per-neuron; nothing here knows any model. A failed batch is
+run again in smaller groups once (:func:`after_failure`), so a sweep with bad points in
+every batch costs runs linear in the number of bad points.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -42,19 +45,18 @@ class Task:
     pair_keys: tuple[str, ...]
     code_version: str = ""
 
+    #: A group of a failed batch (:func:`after_failure`): if it fails too, its points run alone.
+    regrouped: bool = False
+
     @property
     def key(self) -> str:
         return hashlib.sha1("".join(self.keys).encode()).hexdigest()[:16]
 
-    def split(self) -> tuple["Task", "Task"]:
-        """Two halves, to isolate a failing point by bisection."""
-        half = len(self.points) // 2
-        parts = [slice(0, half), slice(half, None)]
-        return tuple(
-            Task(self.model, self.entry_point, self.simulator, self.simulator_version, self.seed, self.dt_ms,
-                 self.duration_ms, self.points[s], self.keys[s], self.pair_keys[s], self.code_version)
-            for s in parts
-        )
+    def split(self, size: int) -> tuple["Task", ...]:
+        """Consecutive groups of at most ``size`` points (:func:`groups`), each a task that keeps
+        its points' keys and how to run them (marked ``regrouped``)."""
+        return tuple(replace(self, points=self.points[s], keys=self.keys[s], pair_keys=self.pair_keys[s],
+                             regrouped=True) for s in groups(len(self.points), size))
 
 
 def plan(model: str, entry_point: str, points: list[dict], per_neuron: set[str], simulators: Sequence[str],
@@ -86,6 +88,8 @@ class SeedBatch:
     network together faster than one after another. Splits into halves of seeds."""
 
     tasks: tuple[Task, ...]
+    #: A group of a failed seed batch (:func:`after_failure`): if it fails too, its seeds run alone.
+    regrouped: bool = False
 
     @property
     def model(self) -> str:
@@ -111,9 +115,40 @@ class SeedBatch:
     def key(self) -> str:
         return hashlib.sha1("".join(self.keys).encode()).hexdigest()[:16]
 
-    def split(self) -> tuple:
-        half = len(self.tasks) // 2
-        return tuple(SeedBatch(part) if len(part) > 1 else part[0] for part in (self.tasks[:half], self.tasks[half:]))
+    def split(self, size: int) -> tuple:
+        """Consecutive groups of at most ``size`` seeds (:func:`groups`; one seed: its task as planned)."""
+        parts = [self.tasks[s] for s in groups(len(self.tasks), size)]
+        return tuple(SeedBatch(part, regrouped=True) if len(part) > 1 else part[0] for part in parts)
+
+
+def groups(count: int, size: int) -> list[slice]:
+    """``count`` items in as few consecutive groups of at most ``size`` as hold them, their
+    sizes differing by at most one, the smaller first (three items in groups of two: 1 and 2)."""
+    parts = -(-count // size)
+    small, larger = divmod(count, parts)
+    sizes = [small] * (parts - larger) + [small + 1] * larger
+    starts = np.cumsum([0] + sizes)
+    return [slice(int(a), int(b)) for a, b in zip(starts[:-1], starts[1:])]
+
+
+def after_failure(task) -> tuple:
+    """What runs in place of a failed ``task`` (a :class:`Task` or :class:`SeedBatch`), so
+    that every other point still runs and each failing one becomes a failed row:
+
+    - one point: nothing (it becomes a failed row);
+    - a planned batch of n points (seeds): groups of g = ⌈√n⌉, each run once, vectorised;
+    - a group that fails too: its points (seeds) one by one.
+
+    With k failing points in a batch this costs at most ⌈n/g⌉ + k·g runs after the failed
+    one, linear in k, and at most n + ⌈√n⌉ if every point fails (halving down to single
+    points cost up to 2n − 1, each run paying a simulator's set-up: a sweep with bad points
+    in every batch crawled, issue 32). A single-seed task of a failed seed batch is a planned
+    batch of its own points."""
+    units = len(task.tasks) if isinstance(task, SeedBatch) else len(task.points)
+    if units == 1:
+        return ()
+    size = math.ceil(math.sqrt(units))
+    return task.split(1 if task.regrouped or size >= units else size)
 
 
 def batch_seeds(model, tasks: list[Task], batch_size: int, parallel: int, memory_gib: float,
@@ -244,16 +279,17 @@ def _provenance(task: Task, pynn_version: str) -> pd.DataFrame:
 
 def run_inline(pending: list, record, describe) -> None:
     """Run tasks one after another in this process (no isolation from crashes), each
-    task's rows handed to ``record``; a failed batch is split in halves until the failing
-    points stand alone, and those become failed rows (``describe(error)`` their text)."""
+    task's rows handed to ``record``; a failed batch runs again as :func:`after_failure`
+    says, and the points that fail alone become failed rows (``describe(error)`` their text)."""
     queue = list(pending)
     while queue:
         task = queue.pop(0)
         try:
             rows = run_task(task)
         except Exception as error:  # noqa: BLE001
-            if len(task.points) > 1:
-                queue[:0] = task.split()
+            retry = after_failure(task)
+            if retry:
+                queue[:0] = retry
                 continue
             rows = failed_rows(task, describe(error))
         record(rows)

@@ -79,6 +79,16 @@ def cmd_show(args) -> int:
         ]
     )
     print(table.to_string(index=False))
+    limited = [p for p in spec.parameters if p.limit]
+    if limited:
+        print("limits (where a range stops short of what the physics allows):")
+        for p in limited:
+            print(f"  {p.name}: {p.limit}")
+    checks = [" ".join((c.__doc__ or c.__name__).split()) for c in spec.constraints]
+    if checks:
+        print("also checked before a run:")
+        for check in checks:
+            print(f"  {check}")
     protocol = spec.protocol
     print(f"\nprotocol: {protocol.stimulus}; {protocol.duration_ms:g} ms at dt = {protocol.dt_ms:g} ms; "
           f"records {', '.join(protocol.recorded)} (v of up to {protocol.traced_neurons} neurons)")
@@ -90,6 +100,11 @@ def cmd_show(args) -> int:
     print("simulators: " + ", ".join(backends.available(spec)))
     for simulator, reason in backends.unavailable(spec).items():
         print(f"  not on {simulator}: {reason}")
+    for simulator in backends.available(spec):
+        limits = backends.backend_class(simulator).value_limits
+        for cell_type in spec.cell_types:
+            if cell_type in limits:
+                print(f"  on {simulator}, {cell_type}: {limits[cell_type]}")
     return 0
 
 

@@ -31,6 +31,11 @@ BYTES_PER_TRACED_SAMPLE = 64
 #: the simulator's spike sources), measured as the growth of peak memory between a 5 s
 #: and a 45 s masquelier2008 run: 110 on NEST, 99 on Brian2.
 BYTES_PER_INPUT_SPIKE = 110
+#: Bytes per value of a step-by-step current (``GridCurrentSource``, one value per step and
+#: neuron), measured as the growth of peak memory that a ramp into 100 neurons for 10 s
+#: (1e7 values) added: 120 on NEST (a step_current_generator per neuron, the values as
+#: Python lists and in NEST), 27 on Brian2, 15 on NEURON; the largest is counted.
+BYTES_PER_WAVEFORM_SAMPLE = 120
 
 #: PyNN's own per-channel annotation of signals; any other one (e.g. ``compartment``,
 #: ``position_um`` of a multicompartment cell) becomes a column of the trace table.
@@ -84,17 +89,22 @@ def _run_settings(plan: dict, spike_shape: bool, threads: int, progress: bool | 
 
 
 def memory_estimate_gib(plan: dict) -> float:
-    """The memory (GiB) a prepared run will need, estimated from the samples of v it
-    keeps (:data:`BYTES_PER_SAMPLE`) and the input spikes the model declares it
-    generates (:data:`BYTES_PER_INPUT_SPIKE`); output spikes are not counted."""
+    """The memory (GiB) a prepared run will need, estimated from what its inputs determine:
+    the samples of v it keeps (:data:`BYTES_PER_SAMPLE`), the input spikes the model
+    declares it generates (:data:`BYTES_PER_INPUT_SPIKE`) and the values of the currents it
+    injects step by step (:data:`BYTES_PER_WAVEFORM_SAMPLE`). Output spikes, which only the
+    run decides, are not counted."""
     model, size = plan["model"], plan["size"]
     samples = round(plan["duration_ms"] / plan["dt_ms"]) + 1
     per_neuron = model.simulation.channels(plan["values"], size) / size if model.simulation.channels else 1
     traced = len(plan["traced"]) * per_neuron  # a traced cell keeps the traces of all its channels
     channels = size * per_neuron if _records_v_everywhere(model, plan.get("spike_shape", True)) else traced
     recorded = (channels * BYTES_PER_SAMPLE + traced * BYTES_PER_TRACED_SAMPLE) * samples
-    inputs = model.simulation.input_spikes(plan["values"], plan["duration_ms"]) if model.simulation.input_spikes else 0
-    return (recorded + inputs * BYTES_PER_INPUT_SPIKE) / 2**30
+    simulation = model.simulation
+    inputs = simulation.input_spikes(plan["values"], plan["duration_ms"]) if simulation.input_spikes else 0
+    waveforms = (simulation.waveform_samples(plan["values"], size, plan["dt_ms"], plan["duration_ms"])
+                 if simulation.waveform_samples else 0)
+    return (recorded + inputs * BYTES_PER_INPUT_SPIKE + waveforms * BYTES_PER_WAVEFORM_SAMPLE) / 2**30
 
 
 def check_memory(plan: dict, max_memory_gib: float | None, copies: int = 1) -> None:
@@ -105,7 +115,8 @@ def check_memory(plan: dict, max_memory_gib: float | None, copies: int = 1) -> N
     needed = memory_estimate_gib(plan) * copies
     if needed > float(max_memory_gib):
         raise ValueError(
-            f"this run would need about {needed:.3g} GiB (recorded membrane potential and input spikes), more "
+            f"this run would need about {needed:.3g} GiB (recorded membrane potential, input spikes, injected "
+            f"waveforms), more "
             f"than the {float(max_memory_gib):g} GiB allowed; shorten it, coarsen dt, trace fewer neurons, or "
             "raise the limit (zoo run --max-memory GIB, zoo.run(max_memory_gib=...))")
 
@@ -130,6 +141,7 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) ->
     backend_class.check_timing(dt_ms, duration_ms)
     seed = check_seed(model.protocol.seed if seed is None else seed)
     values, size = model.validate(params, dt_ms)
+    backend_class.check_values(model.cell_types, values, dt_ms)
     traced = _traced(trace_neurons, size, model.protocol.traced_neurons) if "v" in model.protocol.recorded else []
     return {"model": model, "simulator": simulator, "duration_ms": float(duration_ms), "dt_ms": float(dt_ms),
             "seed": seed, "values": values, "size": size, "traced": np.asarray(traced, dtype=int)}

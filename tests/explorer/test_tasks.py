@@ -40,17 +40,30 @@ def test_batch_size_bounds_a_population():
     assert flat == [p["i_offset"] for p in grid]
 
 
-def test_a_task_splits_into_halves_that_keep_their_keys():
+def test_a_task_splits_into_groups_that_keep_their_keys():
     (task,) = lif_plan(points.expand({"i_offset": [0.1, 0.2, 0.3, 0.4, 0.5]}, None, None, 0))
-    first, second = task.split()
+    first, second = task.split(3)
     assert [len(first.points), len(second.points)] == [2, 3]
     assert first.keys + second.keys == task.keys and first.pair_keys + second.pair_keys == task.pair_keys
     assert first.points + second.points == task.points
-    for half in (first, second):
-        assert (half.model, half.simulator, half.seed, half.dt_ms, half.duration_ms) == (
+    for part in (first, second):
+        assert (part.model, part.simulator, part.seed, part.dt_ms, part.duration_ms) == (
             task.model, task.simulator, task.seed, task.dt_ms, task.duration_ms)
+        assert part.regrouped and not task.regrouped
     assert len({task.key, first.key, second.key}) == 3 and task.key == lif_plan(
         points.expand({"i_offset": [0.1, 0.2, 0.3, 0.4, 0.5]}, None, None, 0))[0].key
+
+
+def test_a_failed_batch_runs_again_in_groups_of_about_its_square_root_then_point_by_point():
+    (task,) = lif_plan(points.expand({"i_offset": np.linspace(0.1, 1.0, 10)}, None, None, 0))
+    groups = tasks.after_failure(task)
+    assert [len(g.points) for g in groups] == [3, 3, 4] and all(g.regrouped for g in groups)
+    assert sum((g.keys for g in groups), ()) == task.keys
+    singles = tasks.after_failure(groups[0])
+    assert [s.points for s in singles] == [(p,) for p in groups[0].points]
+    assert tasks.after_failure(singles[0]) == ()
+    (pair,) = lif_plan([{"i_offset": 0.1}, {"i_offset": 0.2}])  # a group would be the batch itself
+    assert [len(s.points) for s in tasks.after_failure(pair)] == [1, 1]
 
 
 def test_a_failed_row_keeps_its_provenance_and_parameters():
@@ -106,9 +119,9 @@ def test_a_pending_task_keeps_only_its_unfinished_points():
         task.model, task.entry_point, task.simulator, task.dt_ms, task.duration_ms)
 
 
-def test_inline_failures_split_until_the_failing_points_stand_alone(tmp_path, lif_unchecked):
-    """Two simulators, a population of four of which two cannot be built on NEST: the
-    batch splits into halves until each failing point is alone; every other point runs."""
+def test_inline_failures_are_isolated_until_the_failing_points_stand_alone(tmp_path, lif_unchecked):
+    """A population of four of which two cannot be built on NEST: the batch runs again in
+    groups, then point by point; every other point runs."""
     table = explorer.sweep(lif_unchecked, grid={"cm": [1.0, -1.0, 2.0, -2.0], "i_offset": [2.0]},
                            simulators=(FIRST,), out=tmp_path, scheduler="inline", duration_ms=50.0)
     counts = table.attrs["counts"]
@@ -130,22 +143,61 @@ def test_inline_failures_split_until_the_failing_points_stand_alone(tmp_path, li
     assert sorted(retried["status"]) == ["failed"] * 2 + ["ok"] * 2
 
 
-def test_a_seed_batch_splits_into_halves_of_seeds():
+def test_a_failed_seed_batch_runs_again_in_groups_of_seeds_then_seed_by_seed():
     tasks_ = lif_plan([{"i_offset": 1.0}], seeds=(1, 2, 3))
     batch = tasks.SeedBatch(tuple(tasks_))
     assert batch.simulator == FIRST and batch.model == "lif" and batch.entry_point == EP
     assert batch.keys == tuple(t.keys[0] for t in tasks_) and len(batch.points) == 3
-    first, second = batch.split()
-    assert first == tasks_[0]  # one seed left: a plain task
-    assert isinstance(second, tasks.SeedBatch) and second.tasks == tuple(tasks_[1:])
-    assert tasks.SeedBatch(tuple(tasks_[:2])).split() == (tasks_[0], tasks_[1])
+    first, second = tasks.after_failure(batch)
+    assert first == tasks_[0]  # one seed: its task as planned
+    assert isinstance(second, tasks.SeedBatch) and second.tasks == tuple(tasks_[1:]) and second.regrouped
+    assert tasks.after_failure(second) == (tasks_[1], tasks_[2])
+    assert tasks.after_failure(tasks.SeedBatch(tuple(tasks_[:2]))) == (tasks_[0], tasks_[1])
     assert len({batch.key, second.key}) == 2
 
 
-def test_halves_keep_how_to_run_them():
+def test_groups_are_as_even_as_they_can_be_the_smaller_first():
+    assert [(s.start, s.stop) for s in tasks.groups(3, 2)] == [(0, 1), (1, 3)]
+    assert [s.stop - s.start for s in tasks.groups(10, 4)] == [3, 3, 4]
+    assert [s.stop - s.start for s in tasks.groups(16, 4)] == [4, 4, 4, 4]
+    assert [s.stop - s.start for s in tasks.groups(5, 1)] == [1] * 5 and tasks.groups(1, 4) == [slice(0, 1)]
+
+
+def test_groups_keep_how_to_run_them():
     (task,) = lif_plan([{"i_offset": 0.1}, {"i_offset": 0.2}])
-    for half in task.split():
-        assert (half.entry_point, half.simulator_version) == (EP, task.simulator_version)
+    for part in task.split(1):
+        assert (part.entry_point, part.simulator_version) == (EP, task.simulator_version)
+
+
+#: Per batch of 16 (groups of 4), the positions that NEST refuses (negative cm): one point,
+#: two in different groups, and every point.
+BAD_POSITIONS = ({5}, {0, 9}, set(range(16)))
+
+
+def test_failures_planted_in_every_batch_cost_runs_linear_in_the_bad_points(tmp_path, lif_unchecked, monkeypatch):
+    """Batches of n = 16 points with bad points in every batch: each failed batch runs
+    again as ⌈n/g⌉ = 4 groups of g = 4, and the points of a failed group alone; so k bad
+    points in different groups of a batch cost 1 + 4 + 4·k runs (9, 13), and a batch of
+    nothing but bad points 1 + 4 + 16 (halving cost 9, 15 and 31). Simulations are counted,
+    every good point runs, every bad one is a failed row of its own."""
+    cm = [-(1 + (16 * b + i) / 100) if i in bad else 1 + (16 * b + i) / 100
+          for b, bad in enumerate(BAD_POSITIONS) for i in range(16)]
+    runs = []
+    real = tasks.run_task
+
+    def counted(task):
+        runs.append(len(task.points))
+        return real(task)
+
+    monkeypatch.setattr(tasks, "run_task", counted)
+    table = explorer.sweep(lif_unchecked, grid={"cm": cm, "i_offset": [2.0]}, simulators=(FIRST,), out=tmp_path,
+                           scheduler="inline", duration_ms=20.0, batch_size=16)
+    bad = sum(len(positions) for positions in BAD_POSITIONS)
+    assert table.attrs["counts"]["failed"] == bad and table.attrs["counts"]["ok"] == len(cm) - bad
+    assert sorted(table.loc[table["status"] == "failed", "cm"]) == sorted(c for c in cm if c < 0)
+    assert set(table.loc[table["status"] == "failed", "batch_size"]) == {1}
+    assert len(runs) == (1 + 4 + 4 * 1) + (1 + 4 + 4 * 2) + (1 + 4 + 16)
+    assert runs.count(16) == 3 and runs.count(4) == 12
 
 
 def test_failed_rows_are_typed_like_ok_rows():

@@ -89,7 +89,7 @@ def failing_seed_model():
 
 def test_batched_sweep_rows_are_each_seed_alone_and_a_failing_seed_fails_alone(tmp_path, failing_seed_model):
     """Asked for (``seed_batches=True``), the three seeds go as one batch; the failing
-    seed is isolated by halving (the other two then run together), their rows and tables
+    seed is isolated (groups of about √3: it alone, the other two together), their rows and tables
     are those of each seed's own run, and the same sweep again runs nothing. (A 1 s
     run: runtime mode, whose two-copy code the joint-run test above has compiled.)"""
     seeds = [FAILING_SEED, 2, 1]

@@ -79,6 +79,8 @@ class Backend:
     max_threads: int | None = None
     #: Zoo cell types this simulator cannot express: name -> reason.
     unavailable_cell_types: dict[str, str] = {}
+    #: Parameter values of a cell type this simulator refuses (:meth:`check_values`): name -> the limit and why.
+    value_limits: dict[str, str] = {}
     #: How this simulator integrates each cell type it runs (tolerances read it).
     numerics: dict[str, Scheme] = {}
     #: Files besides Python modules that the simulator's translation is made of
@@ -143,6 +145,12 @@ class Backend:
     @classmethod
     def check_settings(cls) -> None:
         """Raise ValueError for a bad backend setting in the environment."""
+
+    @classmethod
+    def check_values(cls, cell_types, values: dict, dt_ms: float) -> None:
+        """Raise ValueError, before any simulation, for parameter values (PyNN names, scalars
+        or per-neuron arrays) of these cell types that this simulator cannot integrate at
+        ``dt_ms``: a limit of its declared scheme, stated with the reason."""
 
     @classmethod
     def batches_seeds(cls, dt_ms: float, duration_ms: float, whole_run: bool) -> bool:
@@ -232,8 +240,10 @@ class Backend:
 
     def _delivery_times(self, spike_times_ms: np.ndarray, dt_ms: float) -> np.ndarray:
         """The times to give the simulator so that it delivers source spikes at the end
-        of their step (module docstring); NEST and Brian2 do so from the times as given."""
-        return spike_times_ms
+        of their step (module docstring): ceil(t/dt)·dt. From the times as given, NEST
+        refused a time off the grid ("not representable"), Brian2 took the step that
+        starts there (one step early) and NEURON the nearest step boundary."""
+        return np.ceil(np.asarray(spike_times_ms) / dt_ms - 1e-9) * dt_ms
 
     def _inject_grid_current(self, population, first_step: int, amplitudes: np.ndarray, dt_ms: float) -> None:
         """Inject ``amplitudes[i, k]`` (nA) into neuron ``i`` during the step from

@@ -36,7 +36,8 @@ import numpy as np
 from ..declarations.numerics import Scheme
 from .base import PROGRESS_AFTER_S, PROGRESS_SLICE_S, Backend, silence_pynn_logger
 
-_EXACT = Scheme("exact", note="Brian2's 'exact' state updater (linear equations)")
+_EXACT = Scheme("exact", note="exact propagator of the linear equations, well conditioned at tau_m = tau_syn "
+                               "(brian2_integration.ExactPropagator)")
 #: Hodgkin-Huxley cells: classical RK4 substeps of at most 0.01 ms (``brian2_cells``).
 _RK4 = Scheme("rk4_substeps", order=4, substep_ms=0.01, note="RK4 substeps of at most 0.01 ms")
 
@@ -137,6 +138,12 @@ class RunReport:
             self.bar.close()
 
 
+def fastest_membrane_rate_per_ms(values: dict) -> np.ndarray:
+    """(ḡ_Na + ḡ_K + g_L)/C (1/ms; µS/nF): the fastest a Hodgkin-Huxley membrane can relax."""
+    conductance = sum(np.asarray(values[name], dtype=float) for name in ("gbar_Na", "gbar_K", "g_leak"))
+    return conductance / np.asarray(values["cm"], dtype=float)
+
+
 def brian2_ms():
     import brian2
 
@@ -194,6 +201,35 @@ class Brian2Backend(Backend):
     @classmethod
     def check_settings(cls) -> None:
         device_choice()
+
+    value_limits = dict.fromkeys(
+        ("HH_curr_alpha", "HH_cond_exp"),
+        "(gbar_Na + gbar_K + g_leak)/cm at most 2.785/h, h the RK4 substep (0.01 ms at most): RK4 is unstable beyond")
+
+    #: RK4 is stable for real eigenvalues λ with |λ|·h ≤ 2.785 (its stability region on
+    #: the negative real axis; Hairer & Wanner, Solving ODEs II, sec. IV.2).
+    RK4_STABILITY_LIMIT = 2.785
+
+    @classmethod
+    def check_values(cls, cell_types, values: dict, dt_ms: float) -> None:
+        """Hodgkin-Huxley cells run with RK4 substeps of h = dt/⌈dt/0.01 ms⌉
+        (``brian2_cells.MAX_SUBSTEP_MS``), which is unstable where the membrane relaxes
+        faster than 2.785/h: its rate is at most (ḡ_Na + ḡ_K + g_L)/C (every gate is in
+        [0, 1]), so that bound times h must stay within RK4's limit. (Measured at the
+        defaults: the classic cell ran at cm = 0.016 nF and raised at 0.012, the Traub-Miles
+        cell ran at 0.04 and silently lost its spikes at 0.03; the bound refuses from 0.056
+        and 0.094.) NEST and NEURON run such cells."""
+        hh = [name for name in cell_types if name in ("HH_curr_alpha", "HH_cond_exp")]
+        if not hh:
+            return
+        substep = dt_ms / max(1, int(np.ceil(dt_ms / 0.01 - 1e-9)))
+        rate = fastest_membrane_rate_per_ms(values)
+        if np.any(rate * substep > cls.RK4_STABILITY_LIMIT):
+            worst = float(np.max(rate))
+            raise ValueError(
+                f"on brian2 this {hh[0]} cell is too stiff: (gbar_Na + gbar_K + g_leak)/cm = {worst:.4g}/ms, and RK4 "
+                f"substeps of {substep:g} ms are stable only up to {cls.RK4_STABILITY_LIMIT / substep:.4g}/ms; raise cm "
+                "(or lower the conductances), or run it on nest or neuron")
 
     def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None,
               whole_run: bool = False):

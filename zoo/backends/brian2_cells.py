@@ -17,17 +17,56 @@ from pyNN.brian2 import simulator
 from pyNN.standardmodels import build_translations
 
 from . import celltypes
-from .brian2_integration import CachedStateUpdater
+from .brian2_integration import CachedStateUpdater, ExactPropagator, exponential_response
 
-#: Brian2's exact integration of linear cells, derived once per machine.
-EXACT = CachedStateUpdater("exact", "exact")
+#: v − v_rest after one step of a LIF without synaptic input, in NEST's form
+#: (``iaf_psc_exp``, Rotter & Diesmann 1999): it decays by P22 = exp(−h/τ_m) and a constant
+#: current I adds −I·τ_m/C·expm1(−h/τ_m) (exact also for τ_m ≫ h, as Lapicque's 1e9 ms).
+_LEAK = "(v - v_rest)*exp(-dt/tau_m) - (i_offset + i_inj)*tau_m*expm1(-dt/tau_m)/c_m"
+#: What the synaptic currents ie, ii add over the step: their well-conditioned responses
+#: (:func:`exponential_response`, exact at τ_m = τ_s and for τ_s ≪ h).
+_SYNAPTIC = (f"(ie*{exponential_response('tau_m', 'tau_syn_e')} "
+             f"+ ii*{exponential_response('tau_m', 'tau_syn_i')})/c_m")
+
+#: The exact propagator of ``IF_curr_exp`` (PyNN's equations; v clamped while refractory).
+IF_CURR_EXP_PROPAGATOR = ExactPropagator(
+    f"""
+    _ie = ie*exp(-dt/tau_syn_e)
+    _ii = ii*exp(-dt/tau_syn_i)
+    _u = {_LEAK} + {_SYNAPTIC}
+    _v = int(not_refractory)*(v_rest + _u) + (1 - int(not_refractory))*v
+    ie = _ie
+    ii = _ii
+    v = _v
+    """,
+    {"v": "((v_rest - v)/tau_m + (ie + ii + i_offset + i_inj)/c_m)*int(not_refractory)", "ie": "-ie/tau_syn_e",
+     "ii": "-ii/tau_syn_i"},
+)
+
+#: The exact propagator of ``SRM_curr_exp``: that of ``IF_curr_exp`` (v is not clamped),
+#: plus the after-potential a, which drives v with v_ahp·a/τ_ahp and decays with τ_ahp
+#: (its response, too, is exact at τ_ahp = τ_m).
+SRM_PROPAGATOR = ExactPropagator(
+    f"""
+    _ie = ie*exp(-dt/tau_syn_e)
+    _ii = ii*exp(-dt/tau_syn_i)
+    _a = a*exp(-dt/tau_ahp)
+    _v = v_rest + {_LEAK} + {_SYNAPTIC} + v_ahp*a*{exponential_response('tau_m', 'tau_ahp')}/tau_ahp
+    ie = _ie
+    ii = _ii
+    a = _a
+    v = _v
+    """,
+    {"v": "(v_rest - v)/tau_m + (ie + ii + i_offset + i_inj)/c_m + v_ahp*a/tau_ahp", "ie": "-ie/tau_syn_e",
+     "ii": "-ii/tau_syn_i", "a": "-a/tau_ahp"},
+)
 
 
 class GridThresholdNeuronGroup(brian2.NeuronGroup):
     """Integrate-and-fire group with NEST's grid-based threshold, reset and refractoriness."""
 
     reset_statements = "v = v_reset"
-    method = EXACT
+    method = IF_CURR_EXP_PROPAGATOR
 
     def __init__(self, n, equations, **parameters):
         equations = equations + brian2.Equations(
@@ -79,6 +118,7 @@ class SpikeResponseNeuronGroup(GridThresholdNeuronGroup):
     the after-potential starts."""
 
     reset_statements = "v = v_reset\nie = 0*amp\nii = 0*amp\na = 1"
+    method = SRM_PROPAGATOR
 
 
 class SRM_curr_exp(celltypes.SRM_curr_exp):
@@ -185,14 +225,17 @@ class PeakDetectingNeuronGroup(brian2.NeuronGroup):
         )
         for name, value in parameters.items():
             setattr(self, name, value)
-        self.v_prev = -1e9 * brian2.mV
         self.run_regularly("v_prev = v", when="end")
         self.add_attribute("initial_values")
         self.initial_values = {}
 
     def initialize(self):
+        """The initial values, and v_prev = v: the first step is tested against the initial
+        potential, as NEST does (a cell that starts above the level and falls fires at once
+        there; starting v_prev at -1e9 mV, this group missed that spike and took the next peak)."""
         for variable, values in self.initial_values.items():
             setattr(self, variable, values)
+        self.v_prev = "v"  # an expression: also in standalone mode, where v is not readable before the run
 
 
 class TraubPeakDetectingNeuronGroup(PeakDetectingNeuronGroup):

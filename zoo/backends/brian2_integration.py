@@ -9,7 +9,9 @@ equations, the integration method and the variables the equations refer to. This
 wrapper stores that text under ``~/.cache/zoo/brian2-state-updaters`` (or
 ``$XDG_CACHE_HOME``), keyed by a hash of all three and of Brian2's version, so the same
 code is derived once per machine: the generated code, hence every result, is
-unchanged.
+unchanged. The linear cells (``IF_curr_exp``, ``SRM_curr_exp``) need no derivation: their
+exact propagators are written out (:class:`ExactPropagator`), in a form that Brian2's
+general one is not (exact where tau_m = tau_syn).
 """
 from __future__ import annotations
 
@@ -73,3 +75,48 @@ class CachedStateUpdater(StateUpdateMethod):
         except OSError:
             pass  # an unwritable cache only costs the derivation next time
         return code
+
+
+class ExactPropagator(StateUpdateMethod):
+    """The exact propagator of a cell's linear equations, written out in a form that is
+    well conditioned for every value of its time constants (no SymPy derivation).
+
+    Brian2's 'exact' updater derives the propagator symbolically, for the general case:
+    the response of v to an exponentially decaying current comes out as
+    τ_m·τ_s·(e^{−h/τ_m} − e^{−h/τ_s})/(C·(τ_m − τ_s)), which divides by zero at
+    τ_m = τ_s (a removable singularity: NEST and NEURON take the limit h/C·e^{−h/τ}) and
+    loses every digit next to it, or at τ_s ≪ h (∞·0). Written as
+    (h/C)·exp(−h/max(τ_m, τ_s))·exprel(−h·|1/τ_m − 1/τ_s|), with exprel(x) = (eˣ − 1)/x,
+    it is exact everywhere: exprel of a non-positive argument lies in (0, 1] and is
+    computed without cancellation. ``code`` is that propagation, as Brian2 abstract code;
+    ``rhs`` the right-hand sides it integrates (name -> expression), checked against the
+    group's equations so that the code can only be applied to the equations it solves.
+    """
+
+    def __init__(self, code: str, rhs: dict[str, str]):
+        self.code = code
+        self.rhs = rhs
+
+    def __repr__(self) -> str:
+        return f"ExactPropagator({', '.join(sorted(self.rhs))})"
+
+    def __call__(self, equations, variables=None, method_options=None):
+        from brian2.parsing.sympytools import str_to_sympy
+        from brian2.stateupdaters.base import UnsupportedEquationsException
+
+        found = {name: expression for name, expression in equations.get_substituted_expressions(variables)
+                 if name in equations.diff_eq_names}
+        if set(found) != set(self.rhs):
+            raise UnsupportedEquationsException(f"{self!r} integrates {sorted(self.rhs)}, not {sorted(found)}")
+        for name, expected in self.rhs.items():
+            given = str_to_sympy(found[name].code, variables)
+            if (given - str_to_sympy(expected, variables)).expand() != 0:
+                raise UnsupportedEquationsException(f"{self!r}: d{name}/dt = {found[name].code}, expected {expected}")
+        return self.code
+
+
+def exponential_response(tau_a: str, tau_b: str) -> str:
+    """∫₀^h exp(−(h − t)/τ_a − t/τ_b) dt (seconds) as Brian2 code, well conditioned for every τ_a, τ_b > 0
+    (:class:`ExactPropagator`)."""
+    longer = f"({tau_a}*int({tau_a} >= {tau_b}) + {tau_b}*int({tau_a} < {tau_b}))"
+    return f"dt*exp(-dt/{longer})*exprel(-dt*abs(1/{tau_a} - 1/{tau_b}))"

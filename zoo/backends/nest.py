@@ -48,6 +48,31 @@ class NestBackend(Backend):
                                          note="cm_default: Crank-Nicolson cable, exponential-Euler gates"),
     }
 
+    #: The fastest membrane relaxation (1/ms) NEST's Hodgkin-Huxley neurons follow: their
+    #: GSL RKF45 lost every spike at (ḡ_Na + ḡ_K + g_L)/C = 1.6e6 and 2.6e6/ms (classic and
+    #: Traub-Miles cells at cm = 1e-5 nF) and fired as NEURON does at 1.6e5 and 2.6e5/ms
+    #: (cm = 1e-4 nF); measured at dt = 0.01 ms.
+    MAX_HH_MEMBRANE_RATE_PER_MS = 3e5
+    value_limits = dict.fromkeys(
+        ("HH_curr_alpha", "HH_cond_exp"),
+        f"(gbar_Na + gbar_K + g_leak)/cm at most {MAX_HH_MEMBRANE_RATE_PER_MS:g}/ms: the adaptive RKF45 loses every "
+        "spike beyond")
+
+    @classmethod
+    def check_values(cls, cell_types, values: dict, dt_ms: float) -> None:
+        """A Hodgkin-Huxley membrane faster than NEST's RKF45 follows
+        (:data:`MAX_HH_MEMBRANE_RATE_PER_MS`) is refused."""
+        hh = [name for name in cell_types if name in ("HH_curr_alpha", "HH_cond_exp")]
+        if not hh:
+            return
+        conductance = sum(np.asarray(values[name], dtype=float) for name in ("gbar_Na", "gbar_K", "g_leak"))
+        rate = conductance / np.asarray(values["cm"], dtype=float)
+        if np.any(rate > cls.MAX_HH_MEMBRANE_RATE_PER_MS):
+            raise ValueError(
+                f"on nest this {hh[0]} cell is too stiff: (gbar_Na + gbar_K + g_leak)/cm = {float(np.max(rate)):.4g}/ms, "
+                f"above the {cls.MAX_HH_MEMBRANE_RATE_PER_MS:g}/ms its adaptive RKF45 follows (it loses every spike); "
+                "raise cm, or run it on neuron")
+
     def _import_pynn(self):
         os.environ.setdefault("PYNEST_QUIET", "1")
         silence_pynn_logger()

@@ -75,12 +75,6 @@ class NeuronBackend(Backend):
         spike is 1.0202 times NEST's at dt 0.1 ms, tau_syn 2.5 ms; exp(0.02) = 1.0202)."""
         return float(np.exp(dt_ms / (2 * tau_syn_ms)))
 
-    def _delivery_times(self, spike_times_ms, dt_ms):
-        """NEURON delivers an event at the step boundary nearest its time (a source
-        spike at 5.03 ms acts from 5.0 ms), so times are moved to the end of their step
-        first: ceil(t/dt)·dt."""
-        return np.ceil(np.asarray(spike_times_ms) / dt_ms - 1e-9) * dt_ms
-
     def _import_pynn(self):
         os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
         silence_pynn_logger()

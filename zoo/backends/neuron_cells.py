@@ -1,5 +1,7 @@
 """NEURON translations of the zoo's Hodgkin-Huxley cell types, with the zoo's spike
-rule (the peak: ``nmodl/zoo_peak.mod``) instead of PyNN-NEURON's threshold crossing.
+rule (the peak: ``nmodl/zoo_peak.mod``) instead of PyNN-NEURON's threshold crossing,
+and of PyNN's integrate-and-fire cells with a reset mechanism that also fires when the
+cell starts at or above threshold (``nmodl/zoo_reset_refrac.mod``).
 
 - ``HH_curr_alpha``: the classic 1952 model is NEURON's built-in ``hh`` mechanism
   (the same rate functions, rest at −65 mV, at ``celsius`` = 6.3 °C, where its Q10
@@ -21,7 +23,8 @@ import weakref
 
 import pyNN.neuron as pynn_neuron
 from neuron import h
-from pyNN.neuron.cells import SingleCompartmentNeuron, SingleCompartmentTraub, StandardReceptorTypesMixin
+from pyNN.neuron.cells import (LeakySingleCompartmentNeuron, SingleCompartmentNeuron, SingleCompartmentTraub,
+                               StandardIFStandardReceptors, StandardReceptorTypesMixin)
 from pyNN.recording import Variable
 from pyNN.standardmodels import build_translations
 
@@ -153,4 +156,34 @@ class HH_cond_exp(pynn_neuron.HH_cond_exp):
     model = TraubPeakNeuron
 
 
-CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha, "HH_cond_exp": HH_cond_exp}
+class GridThresholdIF(StandardIFStandardReceptors):
+    """PyNN-NEURON's integrate-and-fire compartment (``StandardIF``) with ``ZooResetRefrac``
+    in place of ``ResetRefrac``: PyNN's watches for v rising through threshold, so a cell
+    starting at or above it (v_rest >= v_thresh) never fired, where NEST and Brian2 fire at
+    the end of the first step (``zoo.backends.base``: v >= v_thresh tested at each step's end)."""
+
+    def __init__(self, syn_type, syn_shape, tau_m=20, c_m=1.0, v_rest=-65, v_thresh=-55, t_refrac=2, i_offset=0,
+                 v_reset=None, tau_e=5, tau_i=5, e_e=0, e_i=-70):
+        LeakySingleCompartmentNeuron.__init__(self, tau_m, c_m, v_rest, i_offset)
+        self.spike_reset = h.ZooResetRefrac(0.5, sec=self)
+        self.spike_reset.vspike = 40  # (mV) spike height, as PyNN's
+        self.source = self.spike_reset
+        self.rec = h.NetCon(self.source, None)
+        self.parameters.update(v_thresh=v_thresh, t_refrac=t_refrac, v_reset=v_rest if v_reset is None else v_reset)
+        self.set_parameters()
+        StandardReceptorTypesMixin.__init__(self, syn_type, syn_shape, tau_e, tau_i, e_e, e_i)
+        self.set_parameters()
+
+
+class IF_curr_exp(pynn_neuron.IF_curr_exp):
+    __doc__ = pynn_neuron.IF_curr_exp.__doc__
+    model = GridThresholdIF
+
+
+class IF_cond_exp(pynn_neuron.IF_cond_exp):
+    __doc__ = pynn_neuron.IF_cond_exp.__doc__
+    model = GridThresholdIF
+
+
+CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha, "HH_cond_exp": HH_cond_exp, "IF_curr_exp": IF_curr_exp,
+              "IF_cond_exp": IF_cond_exp}

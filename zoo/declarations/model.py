@@ -90,6 +90,9 @@ class Simulation:
     potential (None: the model injects none the figure should show).
     ``input_spikes(params, duration_ms)``: the number of input spikes the model
     generates (expected), for the runner's memory estimate (None: none).
+    ``waveform_samples(params, size, dt_ms, duration_ms)``: the number of values of the
+    step-by-step currents (``GridCurrentSource``) the model injects, all neurons together,
+    for the same estimate (None: none).
     ``figure``: ``"module:function"`` drawing the model's own figure,
     ``function(result, fig)`` (None: the zoo's figure for the kind of run).
     """
@@ -102,6 +105,7 @@ class Simulation:
     whole_run_compilation: bool = False
     injected_current: Callable[[Mapping, np.ndarray], np.ndarray] | None = None
     input_spikes: Callable[[Mapping, float], float] | None = None
+    waveform_samples: Callable[[Mapping, int, float, float], float] | None = None
     figure: str | None = None
 
 

@@ -48,6 +48,8 @@ class Parameter:
 
     ``per_neuron`` parameters may be given as arrays: each value becomes one neuron
     of a single heterogeneous population (one simulation, not one per value).
+    ``limit``: why the range (or a constraint) stops short of what the physics allows,
+    where it does: a limit of the time grid or of the simulators (``zoo show`` prints it).
     """
 
     name: str
@@ -57,6 +59,7 @@ class Parameter:
     doc: str
     per_neuron: bool = True
     on_time_grid: bool = False  # a time (ms) that must be a whole number of steps dt
+    limit: str = ""
 
     @property
     def interval(self) -> Bounds:
@@ -109,6 +112,7 @@ def validate(model: str, parameters: Sequence[Parameter], params: Mapping[str, o
             bad = np.atleast_1d(array)[~np.atleast_1d(inside)][0]
             raise ValueError(
                 f"parameter {name!r} = {bad:g} {spec.unit} is out of range; allowed: {spec.interval} {spec.unit}"
+                + (f" ({spec.limit})" if spec.limit else "")
             )
         values[name] = array if array.ndim == 1 else float(array)
     for low, relation, high in relations:
@@ -171,6 +175,22 @@ def _check_relation(values, low: str, relation: str, high: str, unit: str) -> No
     ok = _RELATIONS[relation](values[low], values[high])
     if not np.all(ok):
         raise ValueError(f"parameters must satisfy {low} {relation} {high} ({unit})")
+
+
+def at_least_steps(name: str, steps: float, why: str) -> Constraint:
+    """A constraint: parameter ``name`` (ms) is at least ``steps`` time steps, because ``why``
+    (a limit of the time grid: what the step cannot resolve)."""
+
+    def check(values: dict, dt_ms: float) -> None:
+        value = np.atleast_1d(np.asarray(values[name], dtype=float))
+        least = steps * dt_ms
+        if np.any(value < least * (1 - 1e-9)):
+            bad = value[value < least * (1 - 1e-9)][0]
+            raise ValueError(f"parameter {name!r} = {bad:g} ms is below {steps:g} time step(s) "
+                             f"({least:g} ms at dt = {dt_ms:g} ms): {why}")
+
+    check.__doc__ = f"{name} >= {steps:g} dt: {why}"
+    return check
 
 
 def parse_values(name: str, text: str) -> list[float]:

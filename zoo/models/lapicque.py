@@ -72,6 +72,6 @@ MODEL = Model(
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS,
     constraints=STEP_CONSTRAINTS,
     cell_types=("IF_curr_exp",),
-    revision=2,  # 2: the default i_offset is 1 nA
+    revision=3,  # 2: the default i_offset is 1 nA; 3: NEURON fires when v starts at or above threshold (issue 32)
     doc=__doc__,
 )

@@ -15,22 +15,31 @@ import numpy as np
 
 from ..declarations.metrics import TRAIN
 from ..declarations.model import ClosedForm, Model, Validation
-from ..declarations.parameters import Parameter
+from ..declarations.parameters import Parameter, at_least_steps
 from ..declarations.tolerances import GRID_IF_AGREEMENT, grid_rate_closed_form_tolerance
 from ..stimuli.current_clamp import (CURRENT_RANGE_CHECK, INPUT_TRAIN_PARAMETERS, RAMP_PARAMETERS, RAMP_RELATIONS,
-                                     STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, check_ramp,
-                                     current_clamp_simulation, current_clamp_protocol, has_input_train, has_ramp,
-                                     has_step)
+                                     STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, SYNAPSE_RESOLVED,
+                                     check_input_train,
+                                     check_ramp, current_clamp_simulation, current_clamp_protocol, has_input_train,
+                                     has_ramp, has_step)
+
+#: Why tau_m is at least one time step.
+TAU_M_RESOLVED = ("the time step must resolve the membrane: below one step a fixed-step second-order scheme "
+                  "(NEURON's Crank-Nicolson) oscillates instead of relaxing, so no threshold crossing is bounded")
+#: tau_m >= dt (:data:`TAU_M_RESOLVED`).
+TAU_M_AT_LEAST_ONE_STEP = at_least_steps("tau_m", 1, TAU_M_RESOLVED)
 
 PARAMETERS = (
     Parameter("cm", "nF", 1.0, "(0, inf)", "membrane capacitance"),
-    Parameter("tau_m", "ms", 20.0, "(0, inf)", "membrane time constant"),
+    Parameter("tau_m", "ms", 20.0, "(0, inf)", "membrane time constant (at least dt)",
+              limit=f"at least one time step: {TAU_M_RESOLVED}"),
     Parameter("v_rest", "mV", -65.0, "(-inf, inf)", "resting potential, also the initial potential"),
     Parameter("v_reset", "mV", -65.0, "(-inf, inf)", "potential after a spike"),
     Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold"),
     Parameter("tau_refrac", "ms", 0.1, "[0, inf)", "refractory period (whole time steps)", on_time_grid=True),
     Parameter("i_offset", "nA", 1.0, "(-inf, inf)", "constant injected current (rheobase 0.75 nA at the defaults)"),
-    Parameter("tau_syn_E", "ms", 5.0, "(0, inf)", "decay time of the excitatory synaptic current (input spikes)"),
+    Parameter("tau_syn_E", "ms", 5.0, "(0, inf)", "decay time of the excitatory synaptic current (input spikes)",
+              limit=f"at least one time step with an input train: {SYNAPSE_RESOLVED}"),
 ) + STEP_PARAMETERS + RAMP_PARAMETERS + INPUT_TRAIN_PARAMETERS
 
 
@@ -75,8 +84,8 @@ MODEL = Model(
         protocols=(CURRENT_RANGE_CHECK,),
     ),
     relations=(("v_reset", "<", "v_thresh"),) + STEP_RELATIONS + RAMP_RELATIONS,
-    constraints=STEP_CONSTRAINTS + (check_ramp,),
+    constraints=STEP_CONSTRAINTS + (check_ramp, check_input_train, TAU_M_AT_LEAST_ONE_STEP),
     cell_types=("IF_curr_exp",),
-    revision=2,  # 2: the default i_offset is 1 nA
+    revision=3,  # 2: the default i_offset is 1 nA; 3: input spikes at the end of their step (issue 32)
     doc=__doc__,
 )

@@ -45,8 +45,12 @@ RAMP_PARAMETERS = (
 INPUT_TRAIN_PARAMETERS = (
     Parameter("input_weight", "nA", 0.0, "[0, inf)", "weight of the input spikes' excitatory current synapse "
                                                      "(0: no input train)", per_neuron=False),
-    Parameter("input_interval", "ms", 3.0, "(0, inf)", "time between input spikes", per_neuron=False),
-    Parameter("input_start", "ms", 5.0, "[0, inf)", "time of the first input spike", per_neuron=False),
+    Parameter("input_interval", "ms", 3.0, "(0, inf)", "time between input spikes (at least dt)", per_neuron=False,
+              limit="at least one time step: the spikes of one source within one step cannot be delivered apart "
+                    "(Brian2 refuses them, NEURON merged them)"),
+    Parameter("input_start", "ms", 5.0, "(0, inf)", "time of the first input spike (after 0; delivered at the end "
+                                                    "of its step)", per_neuron=False,
+              limit="after 0: a spike source emits at the end of a step, and none ends at t = 0 (NEST refuses it)"),
     Parameter("input_stop", "ms", float("inf"), "[0, inf]", "no input spike at or after this time",
               per_neuron=False),
 )
@@ -84,11 +88,45 @@ def ramp_values(params: dict, dt_ms: float, duration_ms: float) -> np.ndarray:
     return params["ramp_amplitude"] * (t - start) / (float(params["ramp_stop"]) - start)
 
 
+def input_spike_count(params: dict, duration_ms: float) -> int:
+    """How many input spikes fall within the run (computed, not generated: the runner's
+    memory estimate asks before anything is allocated)."""
+    if not has_input_train(params):
+        return 0
+    stop = min(float(params["input_stop"]), duration_ms)
+    return max(0, int(np.ceil((stop - params["input_start"]) / params["input_interval"] - 1e-9)))
+
+
 def input_spike_times(params: dict, duration_ms: float) -> np.ndarray:
     """Times (ms) of the input spikes within the run."""
-    stop = min(float(params["input_stop"]), duration_ms)
-    count = max(0, int(np.ceil((stop - params["input_start"]) / params["input_interval"] - 1e-9)))
-    return params["input_start"] + np.arange(count) * params["input_interval"]
+    return params["input_start"] + np.arange(input_spike_count(params, duration_ms)) * params["input_interval"]
+
+
+#: Why the synaptic time constant of an input train is at least one time step.
+SYNAPSE_RESOLVED = ("the time step must resolve the synaptic current: far below a step NEST's propagator and "
+                    "NEURON's synapse deliver the charge of a whole step (w*dt) where the exact one delivers "
+                    "w*tau_syn")
+
+
+def check_input_train(values: dict, dt_ms: float) -> None:
+    """An input train's spikes each in a step of their own (``input_interval`` >= dt), into a
+    synaptic current the step resolves (``tau_syn_E`` >= dt, :data:`SYNAPSE_RESOLVED`)."""
+    if not has_input_train(values):
+        return
+    if values["input_interval"] < dt_ms * (1 - 1e-9):
+        raise ValueError(f"parameter 'input_interval' = {values['input_interval']:g} ms is below one time step "
+                         f"(dt = {dt_ms:g} ms): the spikes of one source within one step cannot be delivered apart")
+    tau_syn = np.atleast_1d(np.asarray(values.get("tau_syn_E", np.inf), dtype=float))
+    if np.any(tau_syn < dt_ms * (1 - 1e-9)):
+        raise ValueError(f"parameter 'tau_syn_E' = {tau_syn[tau_syn < dt_ms * (1 - 1e-9)][0]:g} ms is below one time "
+                         f"step (dt = {dt_ms:g} ms) with an input train: {SYNAPSE_RESOLVED}")
+
+
+def ramp_samples(params: dict, size: int, dt_ms: float, duration_ms: float) -> int:
+    """Values of the ramp's waveform a run allocates: one per step and neuron (0 without a ramp)."""
+    if not has_ramp(params) or params["ramp_start"] >= duration_ms:
+        return 0
+    return size * int(round((min(params["ramp_stop"], duration_ms) - params["ramp_start"]) / dt_ms))
 
 
 def check_step(values: dict, dt_ms: float) -> None:
@@ -133,7 +171,8 @@ def injected_current(params: dict, t_ms: np.ndarray) -> np.ndarray:
 def current_clamp_simulation(cell_type: str, fixed: dict | None = None):
     """The ``Simulation`` of a current-clamped point neuron of ``cell_type``."""
     return Simulation(build=current_clamp_population(cell_type, fixed), rate_window=step_window,
-                      injected_current=injected_current)
+                      injected_current=injected_current, input_spikes=input_spike_count,
+                      waveform_samples=ramp_samples)
 
 
 #: ``zoo check`` of a current-clamped IF neuron: 50 currents from silence to fast

@@ -99,6 +99,15 @@ def own_noise(params: dict, seed: int, dt_ms: float, duration_ms: float) -> np.n
                            float(params["intrinsic_sigma"]))
 
 
+def waveform_samples(params: dict, size: int, dt_ms: float, duration_ms: float) -> int:
+    """Values of the injected waveforms a run allocates (the runner's memory estimate):
+    the step's current and each trial's intrinsic noise, one per step and neuron."""
+    start, stop = step_window(params, duration_ms)
+    step = int(round((stop - start) / dt_ms))
+    intrinsic = max(0, int(round(duration_ms / dt_ms)) - FIRST_GRID_ONSET_STEPS) if params["intrinsic_sigma"] > 0 else 0
+    return size * (step + intrinsic)
+
+
 def stimulus_table(params: dict, drive: np.ndarray, dt_ms: float, duration_ms: float) -> pd.DataFrame:
     """The step's current (nA) over the run, as the neuron receives it during each step
     (t, t + dt], at t on the grid: the frozen waveform, or trial 0's in the control."""

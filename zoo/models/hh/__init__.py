@@ -13,7 +13,8 @@ values convert as C = 1 µF/cm² · A = 0.1 nF, ḡ_Na = 120 mS/cm² · A = 12 �
 E_L = −54.402 mV puts rest at −65.000 mV (NEST's ``hh_psc_alpha`` defaults).
 
 A spike is the first time step at which v ≥ 0 mV and falls (its peak, NEST's rule);
-detection then pauses for ``tau_refrac``. The cell type ``HH_curr_alpha`` is added
+detection then pauses for ``tau_refrac``. Parameters whose membrane rests above 0 mV are
+refused (:mod:`.steady_state`: on that plateau round-off would decide the spikes). The cell type ``HH_curr_alpha`` is added
 by the zoo's backend layer (NEST ``hh_psc_alpha``; Brian2 equations, rk4).
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ...declarations.metrics import SHAPED_TRAIN
 from ...declarations.model import CheckProtocol, Model, Validation
 from ...declarations.parameters import Parameter
 from ...declarations.tolerances import PEAK_DETECTION_AGREEMENT
+from .steady_state import check_rests_below_level
 from ...stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
                                       current_clamp_protocol)
 
@@ -80,8 +82,11 @@ PARAMETERS = (
     Parameter("e_rev_K", "mV", CLASSIC_PATCH["e_rev_K"], "(-inf, inf)", "potassium reversal potential"),
     Parameter("e_rev_leak", "mV", CLASSIC_PATCH["e_rev_leak"], "(-inf, inf)",
               "leak reversal potential (rest at -65 mV)"),
-    Parameter("tau_refrac", "ms", CLASSIC_PATCH["tau_refrac"], "[0, inf)",
-              "spike-detection pause after a spike (v is not clamped)", on_time_grid=True),
+    Parameter("tau_refrac", "ms", CLASSIC_PATCH["tau_refrac"], "[2, inf)",
+              "spike-detection pause after a spike (v is not clamped)", on_time_grid=True,
+              limit="at least 2 ms: the spike rule (v >= 0 mV and falling) needs a pause that outlasts a spike's fall "
+                    "from its peak to 0 mV (0.5-1.1 ms for the classic cell from 0.7 to 10 nA), or it counts every "
+                    "falling step of one spike (4664 spikes in 1 s at 0 ms, where NEURON's detector counted 69)"),
     Parameter("i_offset", "nA", 1.0, "(-inf, inf)",
               "constant injected current (0.1 nA = 1 µA/cm²; 1 nA fires repetitively, rheobase 0.627 nA)"),
 ) + STEP_PARAMETERS
@@ -101,7 +106,7 @@ MODEL = Model(
         studies=("zoo.models.hh.studies:published_checks",),
     ),
     relations=STEP_RELATIONS,
-    constraints=STEP_CONSTRAINTS,
+    constraints=STEP_CONSTRAINTS + (check_rests_below_level,),
     cell_types=("HH_curr_alpha",),
     revision=2,  # 2: the default i_offset is 1 nA (10 µA/cm²)
     doc=__doc__,

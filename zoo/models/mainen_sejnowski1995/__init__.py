@@ -27,6 +27,7 @@ from ...declarations.model import Analysis, CheckProtocol, Model, Protocol, Simu
 from ...declarations.parameters import Parameter
 from ...declarations.tolerances import GRID_IF_AGREEMENT
 from ...stimuli import noisy_current
+from ..lif import TAU_M_AT_LEAST_ONE_STEP, TAU_M_RESOLVED
 from .reliability import reliability
 
 #: Measures of the whole run (one value per condition, repeated on every trial's row).
@@ -46,7 +47,8 @@ METRICS = (N_SPIKES, RATE, FIRST_SPIKE, MEAN_ISI, CV_ISI) + RELIABILITY_METRICS
 
 CELL_PARAMETERS = (
     Parameter("cm", "nF", 0.25, "(0, inf)", "membrane capacitance (tau/R: 30 ms / 120 MOhm)", per_neuron=False),
-    Parameter("tau_m", "ms", 30.0, "(0, inf)", "membrane time constant", per_neuron=False),
+    Parameter("tau_m", "ms", 30.0, "(0, inf)", "membrane time constant (at least dt)", per_neuron=False,
+              limit=f"at least one time step: {TAU_M_RESOLVED}"),
     Parameter("v_rest", "mV", -70.0, "(-inf, inf)", "resting potential, also the initial potential", per_neuron=False),
     Parameter("v_reset", "mV", -80.0, "(-inf, inf)", "potential after a spike", per_neuron=False),
     Parameter("v_thresh", "mV", -53.0, "(-inf, inf)", "spike threshold", per_neuron=False),
@@ -76,11 +78,12 @@ def analyse(recording) -> Analysis:
 def simulation(cell_type: str) -> Simulation:
     return Simulation(build=noisy_current.noisy_step_population(cell_type), analyse=analyse,
                       rate_window=noisy_current.step_window, whole_run_compilation=True,
+                      waveform_samples=noisy_current.waveform_samples,
                       figure="zoo.models.mainen_sejnowski1995.figures:draw")
 
 
 def reliability_model(name: str, summary: str, citation: str, cell_type: str, parameters, metrics, agreement,
-                      dt_ms: float, study: str, relations=(), doc: str = "") -> Model:
+                      dt_ms: float, study: str, relations=(), constraints=(), doc: str = "") -> Model:
     """A reliability model on ``cell_type``: the noisy step's protocol at ``dt_ms``, trials
     as neurons, ``zoo check`` of conditions A and B at the defaults (one simulation each)
     and the bounds of ``studies.<study>``. Its noise is drawn per time step, so runs at two
@@ -95,7 +98,7 @@ def reliability_model(name: str, summary: str, citation: str, cell_type: str, pa
         validation=Validation(agreement=agreement, protocols=checks,
                               studies=(f"zoo.models.mainen_sejnowski1995.studies:{study}",),
                               same_run_at_every_dt=False),
-        relations=tuple(relations) + noisy_current.RELATIONS, constraints=noisy_current.CONSTRAINTS,
+        relations=tuple(relations) + noisy_current.RELATIONS, constraints=noisy_current.CONSTRAINTS + tuple(constraints),
         cell_types=(cell_type,), trials="n_trials", doc=doc)
 
 
@@ -104,4 +107,4 @@ MODEL = reliability_model(
     "spike-timing reliability over repeated trials: a current step vs. the same step with frozen noise",
     "Mainen & Sejnowski 1995, Science 268:1503, fig. 1", "IF_curr_exp", CELL_PARAMETERS + STIMULUS_PARAMETERS,
     METRICS, GRID_IF_AGREEMENT, dt_ms=0.1, study="reliability_checks", relations=(("v_reset", "<", "v_thresh"),),
-    doc=__doc__)
+    constraints=(TAU_M_AT_LEAST_ONE_STEP,), doc=__doc__)

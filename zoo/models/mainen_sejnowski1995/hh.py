@@ -17,6 +17,7 @@ from ...declarations.tolerances import (GRID_TIE_KEY, INTEGRATION_ERROR, PEAK_DE
                                         peak_detection_tolerances)
 from ...stimuli import noisy_current
 from ..hh import PARAMETERS as HH_PARAMETERS
+from ..hh.steady_state import check_rests_below_level
 from . import RELIABILITY_METRICS, reliability_model
 
 CELL_PARAMETERS = tuple(dataclasses.replace(p, per_neuron=False, default=0.0 if p.name == "i_offset" else p.default)
@@ -49,4 +50,4 @@ MODEL = reliability_model(
     "spike-timing reliability (Mainen & Sejnowski 1995) with the classic Hodgkin-Huxley cell",
     "Mainen & Sejnowski 1995, Science 268:1503; Hodgkin & Huxley 1952, J. Physiol. 117:500", "HH_curr_alpha",
     CELL_PARAMETERS + STIMULUS_PARAMETERS, tuple(m for m in SHAPED_TRAIN if m.source == "spikes") + RELIABILITY_METRICS,
-    AGREEMENT, dt_ms=DT_MS, study="reliability_checks_hh", doc=__doc__)
+    AGREEMENT, dt_ms=DT_MS, study="reliability_checks_hh", constraints=(check_rests_below_level,), doc=__doc__)

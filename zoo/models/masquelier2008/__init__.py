@@ -31,19 +31,23 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import exprel
 
 from ...declarations.metrics import N_SPIKES, RATE
 from ...declarations.model import Analysis, CheckProtocol, Model, Network, Protocol, Recording, Simulation, Validation
-from ...declarations.parameters import Parameter
+from ...declarations.parameters import Parameter, at_least_steps
+from ...stimuli.current_clamp import SYNAPSE_RESOLVED
+from ..lif import TAU_M_AT_LEAST_ONE_STEP, TAU_M_RESOLVED
 from ...declarations.tolerances import identical_semantics_agreement
 from . import metrics as pattern_metrics
 from .input import REPEAT_MS, expected_spikes, make_input
 
 PARAMETERS = (
     Parameter("cm", "nF", 0.25, "(0, inf)", "membrane capacitance", per_neuron=False),
-    Parameter("tau_m", "ms", 10.0, "(0, inf)", "membrane time constant (the paper's tau_m)", per_neuron=False),
-    Parameter("tau_syn_E", "ms", 2.5, "(0, inf)", "synaptic current time constant (the paper's tau_s)",
-              per_neuron=False),
+    Parameter("tau_m", "ms", 10.0, "(0, inf)", "membrane time constant (the paper's tau_m; at least dt)",
+              per_neuron=False, limit=f"at least one time step: {TAU_M_RESOLVED}"),
+    Parameter("tau_syn_E", "ms", 2.5, "(0, inf)", "synaptic current time constant (the paper's tau_s; at least dt)",
+              per_neuron=False, limit=f"at least one time step: {SYNAPSE_RESOLVED}"),
     Parameter("v_rest", "mV", -70.0, "(-inf, inf)", "resting potential, also the initial potential",
               per_neuron=False),
     Parameter("v_thresh", "mV", -50.0, "(-inf, inf)", "spike threshold", per_neuron=False),
@@ -83,17 +87,21 @@ def check_counts(values: dict, dt_ms: float) -> None:
 
 
 def unit_weight_na(p: dict) -> float:
-    """w_max (nA): the current jump whose EPSP peak is (v_thresh − v_rest)/threshold_epsps."""
-    tau_m, tau_s = p["tau_m"], p["tau_syn_E"]
-    ratio = tau_s / tau_m
-    peak_factor = ratio ** (tau_s / (tau_m - tau_s)) - ratio ** (tau_m / (tau_m - tau_s))
-    peak_mv_per_na = tau_m * tau_s / (tau_m - tau_s) * peak_factor / p["cm"]   # mV per nA (ms/nF = MΩ·...)
+    """w_max (nA): the current jump whose EPSP peak is (v_thresh − v_rest)/threshold_epsps.
+
+    The EPSP of a current jump w decaying with τs is (w/C)·∫₀^t exp(−(t − s)/τm − s/τs) ds,
+    which peaks at t* = τm·τs·ln(τm/τs)/(τm − τs); both are written in forms that stay exact
+    at τm = τs (t* = τ, the peak (w/C)·τ/e), where the textbook ones divide by zero."""
+    tau_m, tau_s = float(p["tau_m"]), float(p["tau_syn_E"])
+    y = (tau_m - tau_s) / tau_s
+    t_peak = tau_m * (np.log1p(y) / y if y != 0.0 else 1.0)
+    response = t_peak * np.exp(-t_peak / max(tau_m, tau_s)) * exprel(-t_peak * abs(1 / tau_m - 1 / tau_s))
+    peak_mv_per_na = response / p["cm"]   # mV per nA (ms/nF = MΩ)
     return (p["v_thresh"] - p["v_rest"]) / p["threshold_epsps"] / peak_mv_per_na
 
 
-def check_time_constants(values: dict, dt_ms: float) -> None:
-    if values["tau_m"] == values["tau_syn_E"]:
-        raise ValueError("parameters tau_m and tau_syn_E must differ (the EPSP peak formula divides by their difference)")
+#: tau_syn_E >= dt (:data:`zoo.stimuli.current_clamp.SYNAPSE_RESOLVED`).
+TAU_SYN_AT_LEAST_ONE_STEP = at_least_steps("tau_syn_E", 1, SYNAPSE_RESOLVED)
 
 
 def build(sim, p: dict, size: int, duration_ms: float, seed: int) -> Network:
@@ -163,7 +171,7 @@ MODEL = Model(
         protocols=(CheckProtocol(params={"w_init": [0.475]}, duration_ms=5_000.0, dt_ms=0.1),),
         studies=("zoo.models.masquelier2008.studies:published_checks",),
     ),
-    constraints=(check_counts, check_time_constants),
+    constraints=(check_counts, TAU_M_AT_LEAST_ONE_STEP, TAU_SYN_AT_LEAST_ONE_STEP),
     # the plasticity rule too: a simulator without it cannot run the model
     cell_types=("IF_curr_exp", "SpikeSourceArray", "ReducedNearestNeighbourRule"),
     revision=2,  # 2: no input spike on the run's last grid point

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+from scipy.special import exprel
 
 from ...declarations.model import Network
 from ...declarations.parameters import Parameter
@@ -43,7 +44,9 @@ def v_after_spike_mv(s_ms, p: dict):
     """v (mV) a time s after a spike without input: from v_reset, the after-potential
     a = exp(−s/τs) driving v_ahp·a/τs, the pending EPSPs discarded."""
     tau_m, tau_a = p["tau_m"], p["tau_syn_E"]
-    drive = p["v_ahp"] / tau_a * (np.exp(-s_ms / tau_a) - np.exp(-s_ms / tau_m)) / (1 / tau_m - 1 / tau_a)
+    # ∫₀^s exp(−(s − t)/τm − t/τs) dt, in the form that stays exact at τm = τs (exprel)
+    response = s_ms * np.exp(-s_ms / np.maximum(tau_m, tau_a)) * exprel(-s_ms * np.abs(1 / tau_m - 1 / tau_a))
+    drive = p["v_ahp"] / tau_a * response
     return p["v_rest"] + (p["v_reset"] - p["v_rest"]) * np.exp(-s_ms / tau_m) + drive
 
 
