@@ -97,6 +97,10 @@ class ClientScope:
                 "distributed.scheduler.allowed-failures": 0,
                 # ... and only the task that was running is blamed: a worker holds one task at a time.
                 "distributed.scheduler.worker-saturation": 1.0,
+                # The statistical profiler samples every worker thread's stack each 10 ms,
+                # for the dashboard: 4% of a Brian2 run in runtime mode (masquelier2008,
+                # measured in benchmarks/explorer_overheads.py), and nothing reads it here.
+                "distributed.worker.profile.enabled": False,
             }):
                 # Failures are reported as rows; Dask's own log lines about them would only be noise.
                 # The workers ignore Ctrl-C (inherited): this process alone stops the sweep, and
