@@ -37,8 +37,9 @@ def spike_train_distances(trains_a, trains_b, duration_ms: float) -> dict[str, n
 
     Identical trains are exact: both distances 0 (where Elephant's van Rossum gives
     the square root of its round-off) and Γ from its counts with every spike
-    coincident (1, or undefined at 1/(2·window) and above); they, and pairs with no
-    spike on either side, cost no arithmetic beyond the comparison."""
+    coincident (1 to round-off, undefined where the rate is exactly 1/(2·window), as
+    the pair-by-pair search gives); they, and pairs with no spike on either side, cost
+    no arithmetic beyond the comparison."""
     if len(trains_a) != len(trains_b):
         raise ValueError(f"{len(trains_a)} trains against {len(trains_b)}: pairs need both")
     a, b = FlatTrains.of(trains_a), FlatTrains.of(trains_b)

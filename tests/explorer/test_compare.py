@@ -547,7 +547,7 @@ def test_the_fast_distances_give_the_verdicts_elephant_gave(table, monkeypatch):
 @pytest.mark.slow
 def test_the_fast_distances_give_the_verdicts_elephant_gave_on_the_readme_sweeps(monkeypatch):
     """The README's sweeps whole: the LIF over 2000 currents on NEST and Brian2, and
-    four seeds of masquelier2008 (30 s) on both (about 2 minutes)."""
+    four seeds of masquelier2008 (30 s) on both (8 minutes on 2 shared cores)."""
     readme = [
         swept("lif", grid={"i_offset": np.linspace(0.0, 2.0, 2000)}, simulators=("nest", "brian2")),
         swept("masquelier2008", grid={"w_init": [0.475]}, seeds=(1, 2, 3, 4), simulators=("nest", "brian2"),
