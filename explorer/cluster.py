@@ -98,6 +98,16 @@ class ClientScope:
                 "distributed.scheduler.allowed-failures": 0,
                 # ... and only the task that was running is blamed: a worker holds one task at a time.
                 "distributed.scheduler.worker-saturation": 1.0,
+                # Dask's diagnostics, which nothing reads here, cost CPU that the runs
+                # lack on a small machine: the statistical profiler samples every worker
+                # thread's stack each 10 ms (4% of a masquelier2008 run on Brian2); the
+                # event loops wake every 20 ms to check their own health and every 0.5 s
+                # to record the host's load. Idle, a 2-worker cluster took 8.7% of a
+                # core; 3.3% with these settings (the memory monitor, which stops a
+                # worker about to exhaust the memory, keeps its pace).
+                "distributed.worker.profile.enabled": False,
+                "distributed.admin.tick.interval": "1s",
+                "distributed.admin.system-monitor.interval": "5s",
             }):
                 # Failures are reported as rows; Dask's own log lines about them would only be noise.
                 # The workers ignore Ctrl-C (inherited): this process alone stops the sweep, and

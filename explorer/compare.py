@@ -5,8 +5,9 @@ the model's metrics: both values (``value_a`` of ``simulator_a``, ``value_b`` of
 ``simulator_b``; ``simulators`` reads "b vs a"), the difference b − a, its absolute and relative size,
 the tolerance the model's validation declares (derived from both simulators'
 declared numerics) and a verdict; for the spike trains of a spiking model: the van
-Rossum and Victor-Purpura distances (Elephant) and Kistler's coincidence factor, with
-their settings stated in the ``setting`` column. The ``judged`` column says whether a row
+Rossum and Victor-Purpura distances (Elephant's, computed for all pairs at once by
+:mod:`explorer.distances`) and Kistler's coincidence factor, with their settings stated
+in the ``setting`` column. The ``judged`` column says whether a row
 is judged against a tolerance, or shown only: an informational metric, or a spike-train
 distance at a grid tie (where the model's tolerances say the trains may legitimately
 drift apart; the interval metrics judge those points). :func:`verdicts` sums the rows
@@ -16,36 +17,48 @@ The judging is :mod:`zoo.declarations.verdicts`.
 from __future__ import annotations
 
 import itertools
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from zoo import backends, registry
-from zoo.declarations.metrics import (COINCIDENCE_WINDOW_MS, SPIKE_TRAIN_DISTANCES, VAN_ROSSUM_TAU_MS,
-                                      VICTOR_PURPURA_COST_PER_MS)
-from zoo.declarations.spike_trains import coincidence_factor
+from zoo.declarations.metrics import SPIKE_TRAIN_DISTANCES
 from zoo.declarations.tolerances import GRID_TIE_KEY
 from zoo.declarations.verdicts import COLUMNS, INFORMATION, JUDGED, errors, passes, point_labels, worst_row
+
+from .distances import spike_train_distances
+from .progress import progress_bar
 
 DISTANCES = {m.name: m.doc for m in SPIKE_TRAIN_DISTANCES}
 IDENTICAL = {m.name: m.identical for m in SPIKE_TRAIN_DISTANCES}
 #: Why a distance row is not judged when the measure is undefined for its trains.
 UNDEFINED = "undefined measure"
+#: Spikes whose distances are computed at once: bounds the memory they take (about
+#: 100 bytes a spike), whatever the size of the table.
+CHUNK_SPIKES = 1 << 20
+#: A comparison still running after this many seconds shows a progress bar on a terminal.
+PROGRESS_AFTER_S = 3.0
 
 
 def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.DataFrame:
     """Long table: one row per (pair of simulators, point, metric); see module docstring.
-    ``distances=False`` skips the spike-train distances (about 4 ms per pair)."""
+    ``distances=False`` skips the spike-train distances (:mod:`explorer.distances`,
+    under a microsecond a spike). On a terminal, a comparison still running after
+    ``PROGRESS_AFTER_S`` shows a bar over its points."""
     if table.empty:
         return pd.DataFrame()
-    (name,) = table["model"].unique()
-    model = registry.get(name)
+    names = table["model"].unique()
+    if len(names) > 1:
+        raise ValueError(f"the table holds {len(names)} models ({', '.join(map(str, names))}); "
+                         "compare one model's sweep at a time")
+    model = registry.get(names[0])
     if table["key"].duplicated().any():
         raise ValueError("the table has repeated keys; read a sweep directory written by explorer.sweep")
-    simulators = list(simulators or [s for s in backends.names() if s in set(table["simulator"])])
+    present = set(table["simulator"].unique())
+    simulators = list(simulators or [s for s in backends.names() if s in present])
     frames = [_status_rows(model, table, a, b) for a, b in itertools.combinations(simulators, 2)]
     ok = table[table["status"] == "ok"]
+    blocks = []
     for a, b in itertools.combinations(simulators, 2):
         left = ok[ok["simulator"] == a].set_index("pair_key")
         right = ok[ok["simulator"] == b].set_index("pair_key")
@@ -54,8 +67,10 @@ def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.
             continue
         left, right = left.loc[common], right.loc[common]
         for (dt_ms, duration_ms), index in left.groupby(["dt_ms", "duration_ms"]).groups.items():
-            frames.append(_compare_block(model, a, b, left.loc[index], right.loc[index], dt_ms, duration_ms,
-                                         distances))
+            blocks.append((a, b, left.loc[index], right.loc[index], dt_ms, duration_ms))
+    with progress_bar(sum(len(block[2]) for block in blocks), None, desc="compare", delay_s=PROGRESS_AFTER_S) as bar:
+        for a, b, left, right, dt_ms, duration_ms in blocks:
+            frames.append(_compare_block(model, a, b, left, right, dt_ms, duration_ms, distances, bar))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -127,7 +142,7 @@ def _per_trial_tolerances(model, agreement, left, numerics) -> dict:
             for m in model.metrics if m.source == "spikes" and m.name in tolerances}
 
 
-def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> pd.DataFrame:
+def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances, bar) -> pd.DataFrame:
     agreement = model.validation.agreement
     tolerances = {}
     if agreement is not None:
@@ -147,9 +162,7 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
         rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances[metric.name] if metric.compared else None,
                           "", ties))
     if distances and model.spiking:
-        trains_a = [np.asarray(t, float) for t in left["spike_times_ms"]]
-        trains_b = [np.asarray(t, float) for t in right["spike_times_ms"]]
-        values = _distances(trains_a, trains_b, duration_ms)
+        values = _distances(left["spike_times_ms"].tolist(), right["spike_times_ms"].tolist(), duration_ms, bar)
         for metric in SPIKE_TRAIN_DISTANCES:
             nan = np.full(len(left), np.nan)
             # a measure undefined for these trains (the coincidence factor's normalisation
@@ -159,6 +172,8 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> p
             reasons = np.where(undefined & (ties == ""), UNDEFINED, ties)
             rows.append(_rows(parameters, metric, nan, nan, values[metric.name], tolerance,
                               DISTANCES[metric.name], reasons))
+    else:
+        bar.update(len(left))
     block = pd.concat(rows, ignore_index=True)
     block.insert(0, "simulators", f"{b} vs {a}")
     block.insert(1, "simulator_a", a)   # value_a is this simulator's, value_b the other's
@@ -195,22 +210,16 @@ def _rows(parameters, metric, value_a, value_b, difference, tolerance, setting, 
     return frame
 
 
-def _distances(trains_a, trains_b, duration_ms) -> dict[str, np.ndarray]:
-    # imported here: Elephant brings SciPy's statistics (0.6 s), which a sweep does not need
-    import quantities as pq
-    from elephant.spike_train_dissimilarity import van_rossum_distance, victor_purpura_distance
-    from neo import SpikeTrain
-
-    tau = VAN_ROSSUM_TAU_MS * pq.ms
-    cost = VICTOR_PURPURA_COST_PER_MS / pq.ms
-    van_rossum, victor, gamma = [], [], []
-    for ta, tb in zip(trains_a, trains_b):
-        pair = [SpikeTrain(ta * pq.ms, t_stop=duration_ms * pq.ms), SpikeTrain(tb * pq.ms, t_stop=duration_ms * pq.ms)]
-        with warnings.catch_warnings():
-            # round-off of identical trains (accounted for in the tolerance)
-            warnings.filterwarnings("ignore", "van_rossum_distance: very small negative", RuntimeWarning)
-            van_rossum.append(van_rossum_distance(pair, time_constant=tau)[0, 1])
-        victor.append(victor_purpura_distance(pair, cost_factor=cost)[0, 1])
-        gamma.append(coincidence_factor(ta, tb, COINCIDENCE_WINDOW_MS, duration_ms))
-    return {"van_rossum": np.array(van_rossum), "victor_purpura": np.array(victor),
-            "coincidence_factor": np.array(gamma)}
+def _distances(trains_a, trains_b, duration_ms, bar=None) -> dict[str, np.ndarray]:
+    """The spike-train distances of each pair (:func:`explorer.distances.spike_train_distances`),
+    ``CHUNK_SPIKES`` spikes at a time; ``bar`` counts the pairs done."""
+    sizes = np.fromiter(map(len, trains_a), dtype=np.int64, count=len(trains_a))
+    sizes += np.fromiter(map(len, trains_b), dtype=np.int64, count=len(trains_b))
+    chunk = (np.cumsum(sizes) - sizes) // CHUNK_SPIKES  # by the spikes before each pair
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(chunk)) + 1, [len(sizes)]))
+    chunks = []
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        chunks.append(spike_train_distances(trains_a[start:stop], trains_b[start:stop], duration_ms))
+        if bar is not None:
+            bar.update(stop - start)
+    return {name: np.concatenate([c[name] for c in chunks]) if chunks else np.zeros(0) for name in DISTANCES}

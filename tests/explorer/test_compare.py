@@ -2,7 +2,11 @@
 both, a failed or missing row beside an ok one, a grid tie, an error at and just
 beyond its tolerance. Tables come from a real sweep (NEST and NEURON); each case
 edits one value of it to what a simulator could have returned."""
+import dataclasses
+import importlib
+import io
 import itertools
+import sys
 import warnings
 
 import numpy as np
@@ -15,8 +19,10 @@ from zoo.declarations.verdicts import COLUMNS, INFORMATION, errors, passes, \
     point_labels, verdict_row, worst_row
 
 from zoo import backends, registry
+from zoo.declarations.model import Validation
 
 from tests.conftest import pairs_of, swept
+from tests.explorer.test_distances import elephant_distances, van_rossum_round_off, victor_purpura_round_off
 
 DT_MS = 0.1
 #: The LIF current (nA) whose time from reset to threshold is exactly 200 steps:
@@ -453,3 +459,140 @@ def test_an_undefined_measure_is_named_where_the_agreement_marks_no_ties():
     row = comparison[comparison["metric"] == "coincidence_factor"].iloc[0]
     assert row["judged"] == "undefined measure" and np.isnan(row["tolerance"])
     assert set(comparison.loc[comparison["metric"] == "n_spikes", "judged"]) == {"judged"}
+
+
+# ---- the fast distances judge as Elephant did (issue 36), and what a table may hold (issue 31) ----
+
+#: The module (``explorer.compare`` is also the function the package exports).
+COMPARE = importlib.import_module("explorer.compare")
+DISTANCE_METRICS = ["van_rossum", "victor_purpura", "coincidence_factor"]
+
+
+def compared_both_ways(table, monkeypatch, **kwargs):
+    """The comparison with the fast distances, and with the definition they replaced
+    (Elephant, one pair at a time, as ``explorer.compare`` computed them before)."""
+    fast = explorer.compare(table, **kwargs)
+    with monkeypatch.context() as patched:
+        patched.setattr(COMPARE, "_distances", lambda a, b, duration, bar=None: elephant_distances(a, b, duration))
+        before = explorer.compare(table, **kwargs)
+    return fast, before
+
+
+def assert_same_verdicts(table, fast, before):
+    """Every row the same, the van Rossum and Victor-Purpura distances to round-off
+    (``tests/explorer/test_distances.py`` derives the bounds), so every pass and every
+    reason a row is not judged the same; the summary the same in every column. One
+    exception, which round-off alone decides: where a distance is at round-off at
+    every judged point (trains that differ in the last bits of their times), any of
+    them may be shown as the worst."""
+    assert list(fast.columns) == list(before.columns) and len(fast) == len(before)
+    rounded = fast["metric"].isin(["van_rossum", "victor_purpura"])
+    exact = [c for c in fast.columns if c not in ("difference", "abs_difference")]
+    pd.testing.assert_frame_equal(fast[exact], before[exact])
+    pd.testing.assert_frame_equal(fast[~rounded], before[~rounded])
+    trains = table.set_index(["pair_key", "simulator"])["spike_times_ms"]
+    at_round_off = {}
+    for metric, bound_of in (("van_rossum", van_rossum_round_off), ("victor_purpura", victor_purpura_round_off)):
+        rows = fast.index[fast["metric"] == metric]
+        a = [trains[(k, s)] for k, s in zip(fast.loc[rows, "pair_key"], fast.loc[rows, "simulator_a"])]
+        b = [trains[(k, s)] for k, s in zip(fast.loc[rows, "pair_key"], fast.loc[rows, "simulator_b"])]
+        new, old = fast.loc[rows, "difference"].to_numpy(), before.loc[rows, "difference"].to_numpy()
+        power = 2 if metric == "van_rossum" else 1  # van Rossum's round-off is that of its square
+        bound = bound_of(a, b)
+        assert (np.abs(new ** power - old ** power) <= bound).all(), metric
+        noise = (new ** power <= bound) & (old ** power <= bound)
+        judged = fast.loc[rows, "judged"].to_numpy() == "judged"
+        for pair in fast.loc[rows, "simulators"].unique():
+            mine = fast.loc[rows, "simulators"].to_numpy() == pair
+            at_round_off[(pair, metric)] = bool(noise[mine & judged].all())
+    summary, summary_before = explorer.verdicts(fast), explorer.verdicts(before)
+    worst = ["value", "error", "tolerance", "worst_at"]
+    shown = [c for c in summary.columns if c not in worst]
+    pd.testing.assert_frame_equal(summary[shown], summary_before[shown])
+    moved = summary["worst_at"] != summary_before["worst_at"]
+    for i in np.flatnonzero(moved):
+        assert at_round_off.get((summary.at[i, "simulator"], summary.at[i, "metric"])), summary.loc[i]
+    pd.testing.assert_frame_equal(summary.loc[~moved, ["tolerance", "worst_at"]],
+                                  summary_before.loc[~moved, ["tolerance", "worst_at"]])
+    same_point = ~moved & ~summary["metric"].isin(["van_rossum", "victor_purpura"])
+    pd.testing.assert_frame_equal(summary.loc[same_point, worst], summary_before.loc[same_point, worst])
+
+
+def test_the_fast_distances_give_the_verdicts_elephant_gave(table, monkeypatch):
+    """On real sweeps (this file's: the LIF at 0 nA, 1 nA and a grid tie; peak-detected
+    HH spikes; pooled trials of a noisy current; and the README's LIF sweep on NEST and
+    Brian2 at every 40th of its 2000 points), every comparison row and every verdict is
+    the one Elephant's distances gave."""
+    from zoo.declarations.numerics import ACCURATE_WITHIN_STEP
+
+    accurate = [s for s in backends.available(registry.get("hh"))
+                if backends.backend_class(s).numerics["HH_curr_alpha"].name in ACCURATE_WITHIN_STEP]
+    tables = [
+        table,
+        swept("hh", grid={"i_offset": [1.0]}, simulators=tuple(accurate[:2]), duration_ms=100.0),
+        swept("mainen_sejnowski1995", grid={"noise_sigma": [0.0, 0.2], "n_trials": [4.0]}, simulators=(A, B),
+              duration_ms=300.0),
+        swept("lif", grid={"i_offset": np.linspace(0.0, 2.0, 2000)[::40]}, simulators=("nest", "brian2")),
+    ]
+    for swept_table in tables:
+        fast, before = compared_both_ways(swept_table, monkeypatch)
+        assert set(DISTANCE_METRICS) <= set(fast["metric"])
+        assert_same_verdicts(swept_table, fast, before)
+    # the bounds are not vacuous: at the tie the trains drift a step apart
+    fast, _ = compared_both_ways(table, monkeypatch)
+    tie = fast[np.isclose(fast["i_offset"], TIE_NA)]
+    assert (tie.loc[tie["metric"] == "victor_purpura", "difference"] > 0.05).all()
+
+
+@pytest.mark.slow
+def test_the_fast_distances_give_the_verdicts_elephant_gave_on_the_readme_sweeps(monkeypatch):
+    """The README's sweeps whole: the LIF over 2000 currents on NEST and Brian2, and
+    four seeds of masquelier2008 (30 s) on both (8 minutes on 2 shared cores)."""
+    readme = [
+        swept("lif", grid={"i_offset": np.linspace(0.0, 2.0, 2000)}, simulators=("nest", "brian2")),
+        swept("masquelier2008", grid={"w_init": [0.475]}, seeds=(1, 2, 3, 4), simulators=("nest", "brian2"),
+              duration_ms=30_000.0),
+    ]
+    for swept_table in readme:
+        assert_same_verdicts(swept_table, *compared_both_ways(swept_table, monkeypatch))
+
+
+def test_a_table_of_two_models_is_refused_naming_them(table):
+    other = table.assign(model="lapicque", key=table["key"] + "-lapicque")
+    with pytest.raises(ValueError, match=r"^the table holds 2 models \(lif, lapicque\); compare one model's sweep "
+                                         r"at a time$"):
+        explorer.compare(pd.concat([table, other], ignore_index=True))
+
+
+#: A legal declaration without an agreement: the cable (no spikes) with every metric
+#: informational.
+CABLE_SHOWN_ONLY = dataclasses.replace(
+    registry.get("cable"), name="cable_shown_only", validation=Validation(),
+    metrics=tuple(dataclasses.replace(m, compared=False) for m in registry.get("cable").metrics))
+
+
+def test_a_model_without_an_agreement_is_shown_not_judged(monkeypatch):
+    monkeypatch.setitem(registry._ENTRY_POINTS, "cable_shown_only", "tests.explorer.test_compare:CABLE_SHOWN_ONLY")
+    simulators = tuple(backends.available(registry.get("cable"))[:2])
+    cable = swept("cable", simulators=simulators, duration_ms=20.0).assign(model="cable_shown_only")
+    comparison = explorer.compare(cable)
+    assert set(comparison["metric"]) == set(registry.get("cable").metric_names)
+    assert set(comparison["judged"]) == {INFORMATION} and comparison["tolerance"].isna().all()
+    assert comparison["pass"].all() and np.isfinite(comparison["value_a"]).any()
+    summary = explorer.verdicts(comparison)
+    assert (summary["judged"] == 0).all() and set(summary["verdict"]) == {INFORMATION}
+
+
+def test_a_long_comparison_shows_its_progress_on_a_terminal(table, monkeypatch):
+    """On a terminal, a comparison still running after ``PROGRESS_AFTER_S`` shows a bar
+    over its points (here after 0 s); none elsewhere."""
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(COMPARE, "PROGRESS_AFTER_S", 0.0)
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        explorer.compare(table)
+        assert ("compare: 100%" in stream.getvalue() and "3/3" in stream.getvalue()) is shown

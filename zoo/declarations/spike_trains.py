@@ -8,6 +8,8 @@ millisecond instead of a thousand Neo objects.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -90,17 +92,79 @@ def coincidence_factor(reference_ms: np.ndarray, other_ms: np.ndarray, window_ms
     Jolivet et al. (2008) J. Neurosci. Methods 169:417, eq. 1. Elephant has no Γ.
 
     Γ = (N_coinc − 2νΔN_ref) / (½(N_ref + N_other)(1 − 2νΔ)), ν = N_other/duration,
-    N_coinc = reference spikes with an ``other`` spike within ±Δ.
+    N_coinc = reference spikes with an ``other`` spike within ±Δ (ends included).
+    One pair of :func:`coincidence_factors`.
     """
-    reference_ms, other_ms = np.sort(reference_ms), np.sort(other_ms)
-    if len(reference_ms) == 0 and len(other_ms) == 0:
-        return 1.0
-    if len(other_ms) == 0:
-        n_coinc = 0
-    else:
-        right = np.searchsorted(other_ms, reference_ms - window_ms, side="left")
-        n_coinc = int(np.sum((right < len(other_ms)) & (other_ms[np.minimum(right, len(other_ms) - 1)] <= reference_ms + window_ms)))
-    return gamma_from_counts(n_coinc, len(reference_ms), len(other_ms), window_ms, duration_ms)
+    return float(coincidence_factors([reference_ms], [other_ms], window_ms, duration_ms)[0])
+
+
+def coincidence_factors(references, others, window_ms: float, duration_ms: float) -> np.ndarray:
+    """Γ (:func:`coincidence_factor`) of ``others[i]`` against ``references[i]`` for
+    every pair i at once (sequences of trains in ms, or :class:`FlatTrains`; 1 where
+    both trains are empty).
+
+    Vectorised over all pairs: both sides as :class:`FlatTrains`, and for every
+    reference spike t the first other spike of its pair at or after t − Δ found by one
+    binary search (:meth:`FlatTrains.keys`); it is coincident if that spike is at most
+    t + Δ. The same comparisons, in the same floating point, as a search per pair."""
+    reference, other = FlatTrains.of(references), FlatTrains.of(others)
+    if len(reference) != len(other):
+        raise ValueError(f"{len(reference)} reference trains against {len(other)} others: pairs need both")
+    owner = reference.owner
+    first = np.searchsorted(other.keys(), owner + 1j * (reference.times - window_ms), side="left")
+    within_pair = first < other.starts[owner + 1]
+    coincident = within_pair & (np.append(other.times, np.inf)[first] <= reference.times + window_ms)
+    n_coinc = np.bincount(owner[coincident], minlength=len(reference))
+    gamma = gamma_from_counts(n_coinc, reference.sizes, other.sizes, window_ms, duration_ms)
+    return np.where((reference.sizes == 0) & (other.sizes == 0), 1.0, gamma)
+
+
+class FlatTrains:
+    """Spike trains as one flat array, for statistics vectorised over many trains:
+    train i is ``times[starts[i]:starts[i + 1]]`` (ms), each sorted."""
+
+    def __init__(self, times: np.ndarray, starts: np.ndarray):
+        self.times, self.starts = times, starts
+
+    @classmethod
+    def of(cls, trains) -> "FlatTrains":
+        """From a sequence of spike-time arrays (ms; each sorted here if it is not), or
+        as it is if already flat."""
+        if isinstance(trains, cls):
+            return trains
+        sizes = np.fromiter(map(len, trains), dtype=np.int64, count=len(trains))
+        starts = np.concatenate(([0], np.cumsum(sizes)))
+        times = np.concatenate(trains).astype(float, copy=False) if len(trains) else np.zeros(0)
+        if times.ndim != 1:
+            raise ValueError("a spike train must be a one-dimensional sequence of times (ms)")
+        if not np.isfinite(times).all():
+            raise ValueError("spike times must be finite numbers (ms)")
+        flat = cls(times, starts)
+        inside = np.ones(len(times), dtype=bool)  # whether spike k follows k − 1 in its own train
+        inside[starts[:-1][sizes > 0]] = False
+        if (np.diff(times)[inside[1:]] < 0).any():
+            flat.times = times[np.lexsort((times, flat.owner))]
+        return flat
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Spikes per train."""
+        return np.diff(self.starts)
+
+    @functools.cached_property
+    def owner(self) -> np.ndarray:
+        """The train of every spike."""
+        return np.repeat(np.arange(len(self)), self.sizes)
+
+    def keys(self) -> np.ndarray:
+        """(train, time) of every spike as one complex number, train + 1j·time: NumPy
+        orders complex numbers by real, then imaginary part, so these are sorted and
+        one ``np.searchsorted`` finds a time within its own train, comparing the times
+        themselves (no offset added to them, hence no rounding)."""
+        return self.owner + 1j * self.times
 
 
 def gamma_from_counts(n_coinc, n_reference, n_other, window_ms, duration_ms):
