@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from zoo import backends, registry
+from zoo.declarations.convergence import with_convergence_runs
 from zoo.declarations.metrics import (COINCIDENCE_WINDOW_MS, SPIKE_TRAIN_DISTANCES, VAN_ROSSUM_TAU_MS,
                                       VICTOR_PURPURA_COST_PER_MS)
 from zoo.declarations.spike_trains import coincidence_factor
@@ -34,9 +35,12 @@ IDENTICAL = {m.name: m.identical for m in SPIKE_TRAIN_DISTANCES}
 UNDEFINED = "undefined measure"
 
 
-def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.DataFrame:
+def compare(table: pd.DataFrame, simulators=None, distances: bool = True, refined: pd.DataFrame | None = None
+            ) -> pd.DataFrame:
     """Long table: one row per (pair of simulators, point, metric); see module docstring.
-    ``distances=False`` skips the spike-train distances (about 4 ms per pair)."""
+    ``distances=False`` skips the spike-train distances (about 4 ms per pair). ``refined``:
+    the same points swept at finer steps (convergence runs), which an agreement reads to
+    bound a fixed-step scheme's own error (:mod:`zoo.declarations.convergence`)."""
     if table.empty:
         return pd.DataFrame()
     (name,) = table["model"].unique()
@@ -55,7 +59,7 @@ def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.
         left, right = left.loc[common], right.loc[common]
         for (dt_ms, duration_ms), index in left.groupby(["dt_ms", "duration_ms"]).groups.items():
             frames.append(_compare_block(model, a, b, left.loc[index], right.loc[index], dt_ms, duration_ms,
-                                         distances))
+                                         distances, refined))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -127,14 +131,16 @@ def _per_trial_tolerances(model, agreement, left, numerics) -> dict:
             for m in model.metrics if m.source == "spikes" and m.name in tolerances}
 
 
-def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances) -> pd.DataFrame:
+def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances, refined=None) -> pd.DataFrame:
     agreement = model.validation.agreement
     tolerances = {}
     if agreement is not None:
         numerics = backends.numerics([a, b], model.cell_types[0], dt_ms, duration_ms)
-        tolerances = dict(agreement.tolerances(left, numerics))
+        # side b's values and both sides' convergence runs beside side a's (the agreement's ``pairs``)
+        pairs = with_convergence_runs(left, right, refined, model.parameter_names + ["seed", "duration_ms"], a, b)
+        tolerances = dict(agreement.tolerances(pairs, numerics))
         if model.trials is not None:
-            tolerances.update(_per_trial_tolerances(model, agreement, left, numerics))
+            tolerances.update(_per_trial_tolerances(model, agreement, pairs, numerics))
     # per point, why its spike steps are uncertain ("" where they are not)
     ties = np.broadcast_to(np.asarray(tolerances.pop(GRID_TIE_KEY, ""), dtype=object), (len(left),))
     parameters = left[model.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()
