@@ -299,8 +299,11 @@ def voltage_error_mv(scheme: Scheme, dt_ms, half_width_ms) -> np.ndarray:
     shape), which the timing tolerances cover; the errors committed while the spike is
     above its half level, for its half-width w, add to its height undamped: the ⌈w/dt⌉ + 1
     steps that overlap it and the step before its rise, (⌈w/dt⌉ + 2) × the per-step
-    error. The model is checked against the zoo's reference solution (tests: the largest
-    error reaches 0.9 of η, NEST at Traub-Miles' peak at dt = 0.1 ms)."""
+    error. The model is checked against the zoo's reference solution at dt = 0.05 ms
+    (tests/zoo/models/test_hh_reference.py: Brian2's largest error 0.40 η, at Traub-Miles'
+    peak). At 0.1 ms a sampled peak also moves with the spike's timing error (NEST at
+    Traub-Miles, 0.1 nA: 1.3 η against the reference), which the sampling term of
+    :func:`grid_terms` covers."""
     steps = np.ceil(np.asarray(half_width_ms, dtype=float) / np.asarray(dt_ms, dtype=float) - 1e-9) + 2.0
     return step_error_mv(scheme, dt_ms) * steps
 
