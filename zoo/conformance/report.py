@@ -47,7 +47,8 @@ PLOTTED_FIRST = ("rate_hz", "input_resistance_mohm", "attenuation", "tau_ms", "m
 FIGURE_CAPTION = (
     "Each point: the largest |error| over the check's points at that step, against the closed form or, without "
     "one, against the same simulator at the finest step. Dashed: the tolerance derived for that simulator "
-    "(where judged). Dotted: slopes dt^p of the declared orders. Errors that do not shrink with dt come from "
+    "(where judged: from its declared scheme and, for a fixed-step scheme on a nonlinear cell, from its "
+    "convergence runs at finer steps). Dotted: slopes dt^p of the declared orders. Errors that do not shrink with dt come from "
     "elsewhere: a rate counted over D seconds is quantised by 1/D (1 Hz in 1 s), and a cable's steady state "
     "carries the spatial error of its compartments.\n")
 
@@ -242,7 +243,7 @@ def _model_section(table, model, figure) -> str:
         lines.append(f"\n![{model}: error against dt]({figure.as_posix()})\n")
         lines.append(FIGURE_CAPTION)
     if not spec.validation.same_run_at_every_dt:
-        lines.append("\nNo error against dt is drawn: the model's input noise is drawn per time step, so runs at "
+        lines.append("\nNo error against dt is drawn: the model's input is drawn on the time grid, so runs at "
                      "two time steps are two different experiments; each is judged on its own (studies, and the "
                      "simulators against each other at the same dt).\n")
     published = mine[mine["kind"] == "published"]

@@ -78,21 +78,22 @@ def with_convergence_runs(left, right, refined, keys: list[str], a: str, b: str,
 
     step_a = float(left["dt_ms"].iloc[0]) if len(left) else np.nan
     step_b = step_a if step_b is None else float(step_b)
-    extra = {column(name, "b"): right[name].to_numpy() for name in right.columns if name not in keys}
-    extra[column(STEP, "b")] = np.full(len(left), step_b)
+    own = [k for k in keys + ["dt_ms"] if k in right.columns]
+    frames = [left, right.drop(columns=own).add_suffix("@b").set_axis(left.index)]
+    steps_ = {column(STEP, "b"): np.full(len(left), step_b)}
     if refined is not None and len(refined) and len(left):
-        ok = refined[refined["status"] == "ok"]
+        ok = refined[refined["status"].to_numpy() == "ok"]
+        groups = dict(list(ok.groupby(["simulator", "dt_ms"], sort=False)))
         where = pd.MultiIndex.from_frame(left[keys].reset_index(drop=True))
         for side, simulator, own in (("a", a, step_a), ("b", b, step_b)):
-            mine = ok[ok["simulator"] == simulator]
-            finer = sorted((s for s in mine["dt_ms"].unique() if s < own * (1 - 1e-9)), reverse=True)[:2]
+            finer = sorted((dt for sim, dt in groups if sim == simulator and dt < own * (1 - 1e-9)), reverse=True)[:2]
             for level, step in enumerate(finer, start=1):
-                rows = mine[mine["dt_ms"] == step].drop_duplicates(keys).set_index(keys).reindex(where)
-                for name in rows.columns:
-                    if name not in ("key", "pair_key", "dt_ms"):
-                        extra[column(name, side, level)] = rows[name].to_numpy()
-                extra[column(STEP, side, level)] = np.where(rows["status"].notna().to_numpy(), step, np.nan)
-    return pd.concat([left, pd.DataFrame(extra, index=left.index)], axis=1)
+                rows = groups[(simulator, step)].drop_duplicates(keys).set_index(keys).reindex(where)
+                steps_[column(STEP, side, level)] = np.where(rows["status"].notna().to_numpy(), step, np.nan)
+                rows = rows.drop(columns=[c for c in ("key", "pair_key", "dt_ms") if c in rows.columns])
+                frames.append(rows.add_suffix(f"@{side}{chr(39) * level}").set_axis(left.index))
+    frames.append(pd.DataFrame(steps_, index=left.index))
+    return pd.concat(frames, axis=1)
 
 
 def richardson_error(pairs, metric: str, side: str, dt_ms: float, order: int,

@@ -46,6 +46,8 @@ RTOL = 1e-10
 #: How long past the first spike's peak the solution is kept (ms): the half-width's fall
 #: and :func:`spike_shape`'s window (1 ms after the detected spike) lie within it.
 AFTER_PEAK_MS = 4.0
+#: How far before its peak the first spike's rising half-level crossing is looked for (ms).
+SHAPE_WINDOW_MS = 5.0
 
 
 @dataclass(frozen=True)
@@ -271,26 +273,31 @@ def _number(value) -> bool:
 
 
 def first_spike_shape(cell_name: str, params: Mapping, duration_ms: float, dt_ms: float) -> FirstSpike:
-    """The continuous first spike of one point (:class:`FirstSpike`)."""
+    """The continuous first spike of one point (:class:`FirstSpike`); cached per point."""
+    items = tuple(sorted((k, float(v)) for k, v in params.items() if _number(v)))
+    return _shape(cell_name, items, float(duration_ms), float(dt_ms))
+
+
+@functools.lru_cache(maxsize=512)
+def _shape(cell_name: str, items: tuple, duration_ms: float, dt_ms: float) -> FirstSpike:
     from scipy.optimize import brentq
 
-    solution = first_spike_solution(cell_name, params, duration_ms, dt_ms)
+    solution = first_spike_solution(cell_name, dict(items), duration_ms, dt_ms)
     if not solution.peaks:
         return FirstSpike.none()
     t_peak = solution.peaks[0]
     peak = float(solution.v(t_peak)[0])
     half = 0.5 * (solution.v0 + peak)
-    window = 20.0
-    grid = np.linspace(max(0.0, t_peak - window), t_peak, 4001)
-    below = np.flatnonzero(solution.v(grid) < half)
-    after = np.linspace(t_peak, min(solution.end, t_peak + window), 4001)
+    # the crossings of the half level next to the peak, bracketed on a 0.01 ms grid
+    before = np.arange(max(0.0, t_peak - SHAPE_WINDOW_MS), t_peak, 0.01)
+    after = np.arange(t_peak, solution.end, 0.01)
+    below = np.flatnonzero(solution.v(before) < half)
     falling = np.flatnonzero(solution.v(after) < half)
     if not below.size or not falling.size:
         return FirstSpike(t_peak, peak, solution.curvature(t_peak), *(np.nan,) * 4)
-    a = grid[below[-1]]
-    rise = brentq(lambda t: solution.v(t)[0] - half, a, grid[below[-1] + 1], xtol=1e-12)
-    b = after[falling[0]]
-    fall = brentq(lambda t: solution.v(t)[0] - half, after[falling[0] - 1], b, xtol=1e-12)
+    rise = brentq(lambda t: solution.v(t)[0] - half, before[below[-1]], min(before[below[-1]] + 0.01, t_peak),
+                  xtol=1e-12)
+    fall = brentq(lambda t: solution.v(t)[0] - half, after[falling[0] - 1], after[falling[0]], xtol=1e-12)
     return FirstSpike(t_peak, peak, solution.curvature(t_peak), abs(solution.derivative(rise)),
                       solution.curvature(rise), abs(solution.derivative(fall)), solution.curvature(fall))
 
