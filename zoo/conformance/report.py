@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from pathlib import Path
 
 import matplotlib
@@ -74,6 +75,9 @@ def reasons_not_judged(rows: pd.DataFrame) -> list[str]:
     ``rows`` were shown and not judged; an informational metric gives none."""
     found = set()
     for kind, verdict, reason in rows[["kind", "verdict", "reason"]].itertuples(index=False):
+        shown = re.search(r"judged; \d+ (.*), shown only\)", str(reason))
+        if shown:  # a judged check with points shown only
+            found |= {r.split(":")[0] for r in shown.group(1).split(" and ") if r.split(":")[0] in UNJUDGED_REASONS}
         if verdict != "info":
             continue
         if kind == "convergence" and NO_BOUND_ACROSS_STEPS in reason:

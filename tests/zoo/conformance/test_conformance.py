@@ -185,12 +185,16 @@ def test_a_cell_with_nothing_judged_reads_not_judged_with_its_reasons():
         row("nest", "published", "pass", ""),
         row("brian2 vs nest", "agreement", "info", "i_offset=1 (information, no tolerance)"),
         row("brian2", "published", "pass", ""), row("neuron", "published", "pass", ""),
+        row("neuron", "agreement", "pass", "noise_sigma=0.5 (worst of 1 judged; 1 ill-conditioned: the trials "
+                                           "amplify any perturbation, shown only)"),
     ])
     matrix = at_a_glance(table)
     assert matrix.loc["hh", "neuron vs nest"] == "not judged 0/2" and matrix.loc["hh", "nest"] == "pass 1/2"
     assert reasons_not_judged(table[table["simulator"] == "neuron vs nest"]) == ["grid tie", "ill-conditioned",
                                                                                  "no convergence run"]
     assert reasons_not_judged(table[table["simulator"] == "nest"]) == ["no bound across time steps"]
+    # a judged check whose points were partly shown only says why too
+    assert reasons_not_judged(table[table["simulator"] == "neuron"]) == ["ill-conditioned"]
     assert unjudged_cells(table) == ["- hh, neuron vs nest: grid tie, ill-conditioned, no convergence run",
                                      "- hh, brian2 vs nest: information only"]
 
