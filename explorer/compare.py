@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from zoo import backends, registry
+from zoo.declarations.convergence import with_convergence_runs
 from zoo.declarations.metrics import SPIKE_TRAIN_DISTANCES
 from zoo.declarations.tolerances import GRID_TIE_KEY
 from zoo.declarations.verdicts import COLUMNS, INFORMATION, JUDGED, errors, passes, point_labels, worst_row
@@ -40,11 +41,14 @@ CHUNK_SPIKES = 1 << 20
 PROGRESS_AFTER_S = 3.0
 
 
-def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.DataFrame:
+def compare(table: pd.DataFrame, simulators=None, distances: bool = True, refined: pd.DataFrame | None = None
+            ) -> pd.DataFrame:
     """Long table: one row per (pair of simulators, point, metric); see module docstring.
     ``distances=False`` skips the spike-train distances (:mod:`explorer.distances`,
     under a microsecond a spike). On a terminal, a comparison still running after
-    ``PROGRESS_AFTER_S`` shows a bar over its points."""
+    ``PROGRESS_AFTER_S`` shows a bar over its points. ``refined``:
+    the same points swept at finer steps (convergence runs), which an agreement reads to
+    bound a fixed-step scheme's own error (:mod:`zoo.declarations.convergence`)."""
     if table.empty:
         return pd.DataFrame()
     names = table["model"].unique()
@@ -70,7 +74,7 @@ def compare(table: pd.DataFrame, simulators=None, distances: bool = True) -> pd.
             blocks.append((a, b, left.loc[index], right.loc[index], dt_ms, duration_ms))
     with progress_bar(sum(len(block[2]) for block in blocks), None, desc="compare", delay_s=PROGRESS_AFTER_S) as bar:
         for a, b, left, right, dt_ms, duration_ms in blocks:
-            frames.append(_compare_block(model, a, b, left, right, dt_ms, duration_ms, distances, bar))
+            frames.append(_compare_block(model, a, b, left, right, dt_ms, duration_ms, distances, bar, refined))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -142,14 +146,16 @@ def _per_trial_tolerances(model, agreement, left, numerics) -> dict:
             for m in model.metrics if m.source == "spikes" and m.name in tolerances}
 
 
-def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances, bar) -> pd.DataFrame:
+def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances, bar, refined=None) -> pd.DataFrame:
     agreement = model.validation.agreement
     tolerances = {}
     if agreement is not None:
         numerics = backends.numerics([a, b], model.cell_types[0], dt_ms, duration_ms)
-        tolerances = dict(agreement.tolerances(left, numerics))
+        # side b's values and both sides' convergence runs beside side a's (the agreement's ``pairs``)
+        pairs = with_convergence_runs(left, right, refined, model.parameter_names + ["seed", "duration_ms"], a, b)
+        tolerances = dict(agreement.tolerances(pairs, numerics))
         if model.trials is not None:
-            tolerances.update(_per_trial_tolerances(model, agreement, left, numerics))
+            tolerances.update(_per_trial_tolerances(model, agreement, pairs, numerics))
     # per point, why its spike steps are uncertain ("" where they are not)
     ties = np.broadcast_to(np.asarray(tolerances.pop(GRID_TIE_KEY, ""), dtype=object), (len(left),))
     parameters = left[model.parameter_names + ["seed", "dt_ms", "duration_ms"]].reset_index()

@@ -61,7 +61,8 @@ def check_model(name: str, simulators=None, step: Callable[[str], None] | None =
     protocols = model.validation.protocols
     if not protocols:
         raise ValueError(f"model {name!r} declares no check protocol")
-    steps = len(protocols) + len(model.validation.studies) * len(simulators) + 1
+    refining = convergence_simulators(model, simulators)
+    steps = len(protocols) * (1 + bool(refining)) + len(model.validation.studies) * len(simulators) + 1
     counter = iter(range(1, steps + 1))
 
     def announce(text: str) -> str:
@@ -70,7 +71,7 @@ def check_model(name: str, simulators=None, step: Callable[[str], None] | None =
             step(text)
         return text
 
-    tables = []
+    tables, finer = [], []
     for protocol in protocols:
         grid = {k: np.atleast_1d(v) for k, v in protocol.params.items()}
         size = int(np.prod([len(v) for v in grid.values()]))
@@ -81,7 +82,18 @@ def check_model(name: str, simulators=None, step: Callable[[str], None] | None =
                                          dt_ms=protocol.dt_ms, scheduler=explorer.INLINE, progress=False))
         except KeyboardInterrupt:
             raise KeyboardInterrupt(f"interrupted in {doing}; nothing was written") from None
+        if refining:
+            steps_ms = [protocol.dt_ms / 2, protocol.dt_ms / 4]
+            doing = announce(f"convergence runs of {', '.join(grid)} on {', '.join(refining)} at dt = "
+                             f"{', '.join(f'{s:g}' for s in steps_ms)} ms")
+            try:
+                finer += [explorer.sweep(name, grid=grid, simulators=refining, duration_ms=protocol.duration_ms,
+                                         dt_ms=step_ms, scheduler=explorer.INLINE, progress=False)
+                          for step_ms in steps_ms]
+            except KeyboardInterrupt:
+                raise KeyboardInterrupt(f"interrupted in {doing}; nothing was written") from None
     table = pd.concat(tables, ignore_index=True)
+    refined = pd.concat(finer, ignore_index=True) if finer else None
     varying = [p for p in model.parameter_names if table[p].nunique() > 1]
     rows = [verdict_row(row["simulator"], "run", np.nan, np.nan, np.inf, 0.0, row["error"])
             for _, row in table[table["status"] != "ok"].iterrows()]
@@ -95,10 +107,21 @@ def check_model(name: str, simulators=None, step: Callable[[str], None] | None =
             except KeyboardInterrupt:
                 raise KeyboardInterrupt(f"interrupted in {doing}; nothing was written") from None
     announce("comparing simulators" if len(simulators) > 1 else "judging")
-    comparison = explorer.compare(table, simulators)
+    comparison = explorer.compare(table, simulators, refined=refined)
     agreement = explorer.verdicts(comparison)  # the summary `zoo compare` prints: one judge
     rows += with_referee(agreement, referee(model, comparison, table))[COLUMNS].to_dict("records")
     return CheckReport(name, pd.DataFrame(rows, columns=COLUMNS), table, comparison)
+
+
+def convergence_simulators(model, simulators) -> list[str]:
+    """Of ``simulators``, those whose scheme for the model's cell the model's agreement
+    bounds by convergence runs (``Agreement.convergence_runs``); none with one simulator."""
+    agreement = model.validation.agreement
+    if agreement is None or len(simulators) < 2:
+        return []
+    return [s for s in simulators
+            if backends.backend_class(s).numerics.get(model.cell_types[0]) is not None
+            and backends.backend_class(s).numerics[model.cell_types[0]].name in agreement.convergence_runs]
 
 
 def closed_form_rows(model, table: pd.DataFrame, simulators, varying) -> list[dict]:

@@ -163,3 +163,31 @@ def test_a_check_that_judged_nothing_does_not_pass_and_says_so(monkeypatch, caps
                        "value, no second simulator")
     both = check_model("lif_without_theory", simulators=SIMULATORS[:2])
     assert both.passed and both.judged > 0 and not both.nothing_judged
+
+
+import dataclasses  # noqa: E402
+
+import pytest  # noqa: E402
+
+from zoo import backends, registry  # noqa: E402
+from zoo.declarations.model import CheckProtocol  # noqa: E402
+from zoo.models import hh  # noqa: E402
+
+#: The classic HH cell with a short check protocol (two currents, 200 ms at 0.05 ms).
+HH_SHORT = dataclasses.replace(
+    hh.MODEL, name="hh_short",
+    validation=dataclasses.replace(hh.MODEL.validation, studies=(), protocols=(
+        CheckProtocol(params={"i_offset": [0.7, 2.0]}, duration_ms=200.0, dt_ms=0.05),)))
+
+
+def test_a_check_runs_the_convergence_runs_a_fixed_step_pair_needs(monkeypatch):
+    """NEURON integrates HH at fixed step: ``zoo check`` runs it also at dt/2 and dt/4 and
+    judges its pairs within the drift those runs bound, every point (it was shown only)."""
+    monkeypatch.setitem(registry._ENTRY_POINTS, "hh_short", "tests.zoo.test_checks:HH_SHORT")
+    steps = []
+    report = check_model("hh_short", ["nest", "neuron"], step=steps.append)
+    assert any("convergence runs of i_offset on neuron at dt = 0.025, 0.0125 ms" in s for s in steps)
+    assert steps[-1].startswith("check hh_short [3/3]")
+    pair = report.verdicts[report.verdicts["simulator"] == "neuron vs nest"]
+    assert len(pair) and (pair["judged"] == pair["points"]).all() and pair["pass"].all()
+    assert set(report.table["dt_ms"]) == {0.05}  # the convergence runs are not the check's table

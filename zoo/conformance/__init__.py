@@ -12,13 +12,22 @@ simulator (or pair, "b vs a"), dt and check:
 - ``published``: the model's studies (published values), at the model's own dt
   (full matrix only);
 - ``convergence``: each metric against the same simulator at the finest dt, for
-  models without a closed form (information: the error's order in dt, not judged);
+  models without a closed form: judged where the model's agreement bounds one
+  simulator's runs at two steps (``Agreement.across_steps``), else information (the
+  error's order in dt);
 - ``run``: a simulator that cannot run the model (``unavailable``, with the reason)
   or a point that failed.
+
+Where a model's agreement bounds a fixed-step scheme by its convergence runs
+(``Agreement.convergence_runs``), each time step's comparison gets the same simulator's
+runs at the next two finer steps of the matrix, and the finest step's at its half and
+quarter (:func:`convergence_steps`; the quick matrix runs no extra steps, so its finest
+step's pairs are not judged, for want of a convergence run).
 
 Verdicts (:func:`grade`): ``pass`` (error ≤ tolerance), ``poor`` (beyond the tolerance
 but within :data:`POOR_FACTOR` times it: close, but the declared numerics do not
 explain it), ``fail`` (beyond that), ``info`` (shown, not judged) and ``unavailable``.
+A matrix cell in which no check was judged is ``not judged``, with the reasons.
 """
 from __future__ import annotations
 
@@ -34,8 +43,9 @@ import explorer
 
 from .. import backends, registry
 from ..declarations import zoo_version
-from ..checks import closed_form_rows, referee, with_referee
-from ..declarations.verdicts import INFORMATION, errors
+from ..checks import closed_form_rows, convergence_simulators, referee, with_referee
+from ..declarations.convergence import with_convergence_runs
+from ..declarations.verdicts import INFORMATION, errors, point_labels, worst_row
 from . import differences
 
 #: The time steps of the full matrix (ms), coarsest first.
@@ -130,21 +140,28 @@ def _model_rows(name, simulators, quick, out, address, say) -> list[dict]:
     if not runnable:
         return rows
     tables = {}
-    for dt in steps:
+    refining = convergence_simulators(model, runnable)
+    for dt in sorted(set(steps) | set(convergence_steps(steps, quick) if refining else ()), reverse=True):
+        simulators = runnable if dt in steps else refining
         parts = []
         for index, (grid, duration_ms) in enumerate(protocols(model, quick)):
-            say(f"{name}: protocol {index + 1} at dt = {dt:g} ms on {', '.join(runnable)}")
-            parts.append(explorer.sweep(name, grid=grid, simulators=runnable, duration_ms=duration_ms, dt_ms=dt,
+            say(f"{name}: protocol {index + 1} at dt = {dt:g} ms on {', '.join(simulators)}"
+                + ("" if dt in steps else " (convergence run)"))
+            parts.append(explorer.sweep(name, grid=grid, simulators=simulators, duration_ms=duration_ms, dt_ms=dt,
                                         out=out / "sweeps" / name / f"dt-{dt:g}" / f"protocol-{index + 1}",
                                         scheduler=address, progress=False))
-        table = pd.concat(parts, ignore_index=True)
-        tables[dt] = table
-        rows += _judged_rows(model, table, runnable, dt)
+        tables[dt] = pd.concat(parts, ignore_index=True)
+    everything = pd.concat(tables.values(), ignore_index=True)
+    for dt in steps:
+        rows += _judged_rows(model, tables[dt], runnable, dt, everything[everything["dt_ms"] < dt])
     if model.validation.closed_form is None and model.validation.same_run_at_every_dt:
-        rows += _convergence_rows(model, tables, runnable)
+        rows += _convergence_rows(model, {dt: tables[dt] for dt in steps}, runnable, everything)
     # the quick matrix skips studies, except where they are all that judges a simulator alone
-    # (no closed form, and no convergence across time steps that draw different noise)
-    if not quick or not model.validation.same_run_at_every_dt:
+    # (no closed form, and no judged convergence across time steps)
+    agreement = model.validation.agreement
+    alone = model.validation.closed_form is not None or (
+        model.validation.same_run_at_every_dt and agreement is not None and agreement.across_steps)
+    if not quick or not alone:
         for entry_point in model.validation.studies:
             study = registry.load(entry_point)
             for simulator in runnable:
@@ -155,24 +172,34 @@ def _model_rows(name, simulators, quick, out, address, say) -> list[dict]:
     return rows
 
 
-def _judged_rows(model, table, simulators, dt) -> list[dict]:
+def convergence_steps(steps, quick: bool) -> tuple[float, ...]:
+    """The steps the matrix adds for convergence runs: half and a quarter of its finest
+    (none in the quick matrix)."""
+    return () if quick else (min(steps) / 2, min(steps) / 4)
+
+
+def _judged_rows(model, table, simulators, dt, refined=None) -> list[dict]:
     varying = [p for p in model.parameter_names if table[p].nunique() > 1]
     rows = [_row(model.name, r["simulator"], dt, "run", "run", verdict="fail", reason=str(r["error"]).splitlines()[0])
             for _, r in table[table["status"] != "ok"].iterrows()]
     rows += [_from_verdict(model.name, dt, "closed form", row)
              for row in closed_form_rows(model, table, simulators, varying)]
     if len(simulators) > 1:
-        comparison = explorer.compare(table, simulators)
+        comparison = explorer.compare(table, simulators, refined=refined)
         agreement = with_referee(explorer.verdicts(comparison), referee(model, comparison, table))
         rows += [_from_verdict(model.name, dt, "agreement", row) for row in agreement.to_dict("records")]
     return rows
 
 
-def _convergence_rows(model, tables, simulators) -> list[dict]:
+def _convergence_rows(model, tables, simulators, everything) -> list[dict]:
     """Each metric the model's agreement covers, against the same simulator at the
-    finest dt: the observed error's order in dt (information)."""
+    finest dt: judged with the agreement's tolerances where it bounds one simulator's
+    runs at two steps (``Agreement.across_steps``, each run's own convergence runs taken
+    from ``everything``), else information (the observed error's order in dt)."""
     finest = min(tables)
-    covered = model.validation.agreement.covers if model.validation.agreement else ()
+    agreement = model.validation.agreement
+    covered = agreement.covers if agreement else ()
+    across = agreement is not None and agreement.across_steps
     rows = []
     for simulator in simulators:
         scheme = _scheme(model, simulator)
@@ -181,19 +208,60 @@ def _convergence_rows(model, tables, simulators) -> list[dict]:
             if dt == finest:
                 continue
             mine = _ok(model, table, simulator).reindex(reference.index)
+            if across:
+                tolerances, reasons = _across_steps(model, reference, mine, everything, simulator, finest, dt)
+                label = point_labels(reference.reset_index(), [p for p in model.parameter_names
+                                                               if reference.reset_index()[p].nunique() > 1])
             for metric in covered:
                 if metric not in mine:
                     continue
                 both = mine[metric].notna().to_numpy() | reference[metric].notna().to_numpy()
                 if not both.any():
                     continue  # no point has a value at either step: nothing to say
+                if across:
+                    where = np.flatnonzero(both)
+                    row = worst_row(simulator, f"{metric} vs dt = {finest:g} ms", mine[metric].to_numpy(float)[both],
+                                    reference[metric].to_numpy(float)[both],
+                                    np.asarray(tolerances[metric], dtype=float)[both], lambda i: label(where[i]),
+                                    why_not=reasons[both])
+                    rows.append(_from_verdict(model.name, dt, "convergence", row))
+                    continue
                 # a point with a value at one step only (it fired at one and not the other) is inf
                 error = float(np.max(errors(mine[metric].to_numpy(float)[both],
                                             reference[metric].to_numpy(float)[both])))
                 rows.append(_row(model.name, simulator, dt, "convergence", f"{metric} vs dt = {finest:g} ms",
                                  error=error, points=int(both.sum()), verdict="info",
-                                 reason=f"information: {scheme.name}", order=scheme.order))
+                                 reason=f"information: {scheme.name}, no bound across time steps",
+                                 order=scheme.order))
     return rows
+
+
+def _across_steps(model, reference, mine, everything, simulator, finest, dt):
+    """The agreement's tolerances between ``simulator``'s run at the finest step (side a)
+    and at ``dt`` (side b), with each run's convergence runs; per metric, and why a point
+    is not judged."""
+    from ..declarations.tolerances import GRID_TIE_KEY
+    from ..declarations.verdicts import INFORMATION
+
+    agreement = model.validation.agreement
+    keys = list(model.parameter_names) + ["seed", "duration_ms"]
+    left, right = reference.reset_index(), mine.reset_index()
+    tolerances = {name: np.full(len(left), np.nan) for name in agreement.covers}
+    reasons = np.full(len(left), INFORMATION, dtype=object)
+    for duration_ms, index in left.groupby("duration_ms").groups.items():
+        pairs = with_convergence_runs(left.loc[index], right.loc[index], everything, keys, simulator, simulator,
+                                      step_b=dt)
+        numerics = backends.numerics([simulator, simulator], model.cell_types[0], finest, duration_ms)
+        found = dict(agreement.tolerances(pairs, numerics))
+        why = np.broadcast_to(np.asarray(found.pop(GRID_TIE_KEY, ""), dtype=object), (len(index),))
+        positions = left.index.get_indexer(index)
+        for name in tolerances:
+            value = np.asarray(found.get(name, np.nan), dtype=float)
+            if model.trials is not None and name == "n_spikes":  # the agreement's counts are each trial's
+                value = value * left.loc[index, model.trials].to_numpy(float)
+            tolerances[name][positions] = value
+        reasons[positions] = np.where(why == "", INFORMATION, why)
+    return tolerances, reasons
 
 
 def _ok(model, table, simulator) -> pd.DataFrame:

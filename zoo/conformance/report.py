@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from pathlib import Path
 
 import matplotlib
@@ -20,15 +21,22 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .. import backends, registry  # noqa: E402
-from ..declarations.tolerances import GRID_TIE, INTEGRATION_ERROR, NO_CLOSED_FORM  # noqa: E402
+from ..declarations.convergence import NO_CONVERGENCE_RUN, NOT_CONVERGING  # noqa: E402
+from ..declarations.tolerances import (GRID_TIE, ILL_CONDITIONED, INTEGRATION_ERROR, NO_CLOSED_FORM,  # noqa: E402
+                                       NO_SHAPE, SPIKE_MAY_VANISH)
 from . import POOR_FACTOR, differences  # noqa: E402
 
-#: Why a pair's metric is shown and not judged (the tolerances' reasons).
-UNJUDGED_REASONS = (GRID_TIE, INTEGRATION_ERROR, NO_CLOSED_FORM, "undefined measure")
+#: Why a pair's metric is shown and not judged (the tolerances' reasons, up to their first colon).
+UNJUDGED_REASONS = tuple(r.split(":")[0] for r in (GRID_TIE, INTEGRATION_ERROR, NO_CLOSED_FORM, "undefined measure",
+                                                    NO_CONVERGENCE_RUN, NOT_CONVERGING, ILL_CONDITIONED, NO_SHAPE,
+                                                    SPIKE_MAY_VANISH))
+#: Why a simulator's convergence against its finest step is shown and not judged.
+NO_BOUND_ACROSS_STEPS = "no bound across time steps"
 
 #: Worst first: a cell of the matrix shows the worst verdict of its checks.
 SEVERITY = ("fail", "poor", "unavailable", "pass", "info")
-SYMBOL = {"pass": "pass", "poor": "poor", "fail": "**FAIL**", "unavailable": "n/a", "info": "info"}
+#: A cell whose checks were all shown and none judged is "not judged", with its reasons.
+SYMBOL = {"pass": "pass", "poor": "poor", "fail": "**FAIL**", "unavailable": "n/a", "info": "not judged"}
 FLOOR = 1e-16  # errors of exactly 0 are drawn here on a log axis
 #: Measures whose convergence against the finest step is drawn (not counts, not counted rates).
 CONTINUOUS = ("mean_isi_ms", "first_spike_ms", "spike_peak_mv", "spike_half_width_ms", "cv_isi", "mean_latency_ms")
@@ -40,7 +48,8 @@ PLOTTED_FIRST = ("rate_hz", "input_resistance_mohm", "attenuation", "tau_ms", "m
 FIGURE_CAPTION = (
     "Each point: the largest |error| over the check's points at that step, against the closed form or, without "
     "one, against the same simulator at the finest step. Dashed: the tolerance derived for that simulator "
-    "(where judged). Dotted: slopes dt^p of the declared orders. Errors that do not shrink with dt come from "
+    "(where judged: from its declared scheme and, for a fixed-step scheme on a nonlinear cell, from its "
+    "convergence runs at finer steps). Dotted: slopes dt^p of the declared orders. Errors that do not shrink with dt come from "
     "elsewhere: a rate counted over D seconds is quantised by 1/D (1 Hz in 1 s), and a cable's steady state "
     "carries the spatial error of its compartments.\n")
 
@@ -59,6 +68,33 @@ def at_a_glance(table: pd.DataFrame) -> pd.DataFrame:
 
     matrix = table.groupby(["model", "simulator"])["verdict"].agg(cell).unstack()
     return matrix.reindex(columns=columns_of(table)).fillna("—")
+
+
+def reasons_not_judged(rows: pd.DataFrame) -> list[str]:
+    """The short reasons (:data:`UNJUDGED_REASONS`, :data:`NO_BOUND_ACROSS_STEPS`) why
+    ``rows`` were shown and not judged; an informational metric gives none."""
+    found = set()
+    for kind, verdict, reason in rows[["kind", "verdict", "reason"]].itertuples(index=False):
+        shown = re.search(r"judged; \d+ (.*), shown only\)", str(reason))
+        if shown:  # a judged check with points shown only
+            found |= {r.split(":")[0] for r in shown.group(1).split(" and ") if r.split(":")[0] in UNJUDGED_REASONS}
+        if verdict != "info":
+            continue
+        if kind == "convergence" and NO_BOUND_ACROSS_STEPS in reason:
+            found.add(NO_BOUND_ACROSS_STEPS)
+            continue
+        found |= {r for r in str(reason).split(":")[0].split(" and ") if r in UNJUDGED_REASONS}
+    return sorted(found)
+
+
+def unjudged_cells(table: pd.DataFrame) -> list[str]:
+    """One line per matrix cell in which nothing was judged: model, column, reasons."""
+    lines = []
+    for (model, simulator), rows in table.groupby(["model", "simulator"], sort=False):
+        if (rows["verdict"] == "info").all():
+            why = ", ".join(reasons_not_judged(rows)) or "information only"
+            lines.append(f"- {model}, {simulator}: {why}")
+    return lines
 
 
 def columns_of(table: pd.DataFrame) -> list[str]:
@@ -161,6 +197,9 @@ def write_report(table: pd.DataFrame, path: str | Path, command: str, psp: list[
     written = []
     sections = [_header(table, command), "## The matrix at a glance\n", markdown_table(at_a_glance(table)),
                 _legend()]
+    unjudged = unjudged_cells(table)
+    if unjudged:
+        sections.append("Cells in which nothing was judged, and why:\n\n" + "\n".join(unjudged))
     for model in dict.fromkeys(table["model"]):
         figure = model_figure(table, model, figures / f"{model}.png")
         written += [figure] if figure else []
@@ -189,9 +228,12 @@ def _legend() -> str:
             "those shown (n/m). **pass**: within the tolerance derived "
             "from the simulator's declared integration scheme and the time step; **poor**: beyond it but within "
             f"{POOR_FACTOR:g}× (close, but the declared numerics do not explain it); **FAIL**: beyond that; "
-            "**n/a**: the simulator cannot run the model (the reason is below); **info**: shown, not judged "
-            "(a convergence measurement, or a measure undefined at a point). A pair column (\"b vs a\") judges "
-            "the two simulators against each other with the model's agreement tolerances.")
+            "**n/a**: the simulator cannot run the model (the reason is below); **not judged**: every check of "
+            "the cell was shown and none judged (the reasons are listed below the matrix). n/m counts the checks "
+            "judged of those shown: a check is shown, not judged, where no tolerance applies (a convergence "
+            "measurement without a bound, an informational measure, or a point whose spikes the numerics leave "
+            "uncertain, with the reason). A pair column (\"b vs a\") judges the two simulators against each "
+            "other with the model's agreement tolerances.")
 
 
 def _model_section(table, model, figure) -> str:
@@ -205,7 +247,7 @@ def _model_section(table, model, figure) -> str:
         lines.append(f"\n![{model}: error against dt]({figure.as_posix()})\n")
         lines.append(FIGURE_CAPTION)
     if not spec.validation.same_run_at_every_dt:
-        lines.append("\nNo error against dt is drawn: the model's input noise is drawn per time step, so runs at "
+        lines.append("\nNo error against dt is drawn: the model's input is drawn on the time grid, so runs at "
                      "two time steps are two different experiments; each is judged on its own (studies, and the "
                      "simulators against each other at the same dt).\n")
     published = mine[mine["kind"] == "published"]
@@ -213,14 +255,12 @@ def _model_section(table, model, figure) -> str:
         lines.append("Published values and benchmarks (each study runs at the time steps its rows state):\n")
         lines.append(markdown_table(published[["simulator", "check", "value", "reference", "error", "tolerance",
                                                "verdict"]], index=False))
-    unjudged = mine[(mine["kind"] == "agreement") & (mine["verdict"] == "info")]
-    why = unjudged["reason"].str.split(":").str[0]
-    unjudged = unjudged.assign(why=why)[why.isin(UNJUDGED_REASONS)]
-    reasons = unjudged.groupby("simulator")["why"].agg(lambda w: ", ".join(sorted(set(w))))
-    if len(reasons):
+    reasons = {column: reasons_not_judged(rows) for column, rows in mine.groupby("simulator", sort=False)}
+    reasons = {column: why for column, why in reasons.items() if why}
+    if reasons:
         lines.append("")
-    for pair, why in reasons.items():
-        lines.append(f"- {pair}: shown, not judged ({why})")
+    for column in [c for c in columns_of(table) if c in reasons]:
+        lines.append(f"- {column}: some checks shown, not judged ({', '.join(reasons[column])})")
     bad = mine[mine["verdict"].isin(["fail", "poor"])]
     if len(bad):
         lines.append("Poor or failed checks:\n")

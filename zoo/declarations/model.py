@@ -131,6 +131,13 @@ class Agreement:
     covers: tuple[str, ...]
     tolerances: Callable
     doc: str = ""
+    #: Integration schemes (``numerics.SCHEMES``) whose error these tolerances bound from
+    #: the same simulator's convergence runs at dt/2 and dt/4 (``zoo.declarations.convergence``):
+    #: ``zoo check`` and ``zoo conformance`` run them and pass them on.
+    convergence_runs: tuple[str, ...] = ()
+    #: Whether ``tolerances`` also bounds one simulator's runs at two time steps (rows with
+    #: ``dt_ms@b``): the conformance matrix then judges each simulator against its finest step.
+    across_steps: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ Known scheme names, and what the zoo's tolerances derive from them:
 - ``exact``: the linear subthreshold dynamics are propagated exactly from grid point
   to grid point (Rotter & Diesmann 1999); only the time grid of spike detection errs.
 - ``adaptive_rkf45``: Runge-Kutta-Fehlberg 4(5) with step control inside each step;
-  ``step_error_mv`` is the controlled absolute error of v.
-- ``rk4_substeps``: classical Runge-Kutta with fixed substeps of at most ``substep_ms``.
+  ``step_error_mv`` is the controlled absolute error of v per step.
+- ``rk4_substeps``: classical Runge-Kutta with fixed substeps of at most ``substep_ms``;
+  ``step_error_mv`` is the error of v it commits per substep.
 - ``crank_nicolson``: the cable's implicit trapezoidal rule (second order); a mode of
   rate μ is multiplied by (1 − μh/2)/(1 + μh/2) per step h.
 - ``implicit_euler``: the cable's backward Euler (first order); a mode is multiplied
@@ -20,6 +21,12 @@ Known scheme names, and what the zoo's tolerances derive from them:
 - ``exponential_euler``: each step solves the equation with its coefficients frozen at
   the step's start (first order); exact for a linear equation with constant
   coefficients, such as a conductance-based IF neuron's v while no conductance is active.
+
+For a nonlinear cell (Hodgkin-Huxley) no closed form bounds a fixed-step scheme's error.
+A scheme accurate within each step (:data:`ACCURATE_WITHIN_STEP`) declares its error of v
+per step, which bounds its trajectory's distance from the exact one; one of known order
+(:data:`CONVERGENT`) is bounded by its own convergence runs at dt/2 and dt/4 (Richardson:
+:mod:`zoo.declarations.convergence`).
 """
 from __future__ import annotations
 
@@ -30,6 +37,9 @@ SCHEMES = ("exact", "adaptive_rkf45", "rk4_substeps", "crank_nicolson", "implici
 #: error is far below the time grid's, so a peak-detected spike lands within one step
 #: of the exact one (tolerances, experiments and tests that rely on it read this).
 ACCURATE_WITHIN_STEP = ("adaptive_rkf45", "rk4_substeps")
+#: Fixed-step schemes of a declared global order: for a nonlinear cell, their error is
+#: estimated from the same simulator's runs at finer steps (:mod:`zoo.declarations.convergence`).
+CONVERGENT = ("crank_nicolson", "implicit_euler", "exponential_euler")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import dataclasses
 
 from ..declarations.model import CheckProtocol, Validation
 from ..declarations.parameters import Parameter
+from ..declarations.tolerances import peak_detection_agreement
 from ..stimuli.current_clamp import STEP_CONSTRAINTS, STEP_PARAMETERS, current_clamp_simulation
 from . import hh
 from .hh.steady_state import check_traub_rests_below_level
@@ -42,7 +43,7 @@ MODEL = dataclasses.replace(
     parameters=PARAMETERS,
     simulation=current_clamp_simulation("HH_cond_exp"),
     validation=Validation(
-        agreement=hh.MODEL.validation.agreement,
+        agreement=peak_detection_agreement("HH_cond_exp", tuple(p.name for p in PARAMETERS)),
         protocols=(CheckProtocol(params={"i_offset": [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]}, duration_ms=1000.0,
                                  dt_ms=0.01),),
     ),

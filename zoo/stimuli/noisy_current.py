@@ -11,10 +11,13 @@ shows reliability comes from the frozen stimulus.
 
 Intrinsic noise, the neuron's own, is independent per trial: an OU current of SD
 ``intrinsic_sigma`` (nA) and correlation time ``intrinsic_tau`` (ms), on from the
-earliest step a waveform can start (:data:`zoo.stimuli.FIRST_GRID_ONSET_STEPS`) to
-the end of the run. All draws are the zoo's, injected with ``GridCurrentSource``;
-each value holds for one time step, so the waveforms depend on dt (the OU samples
-are exact at any dt). Speaks PyNN only.
+earliest time a waveform can start at the noise's resolution
+(:data:`zoo.stimuli.FIRST_GRID_ONSET_STEPS` × ``noise_dt``) to the end of the run. All
+draws are the zoo's, injected with ``GridCurrentSource``. The noise is drawn every
+``noise_dt`` ms (its OU samples exact at any interval) and each value held for that
+interval, so the stimulus is one function of time at every dt that divides ``noise_dt``:
+runs at two such steps are the same experiment, and converge as dt shrinks. Speaks PyNN
+only.
 """
 from __future__ import annotations
 
@@ -28,8 +31,8 @@ from .noise import CONTROL_STREAM, frozen_noise, intrinsic_noise, trial_noise
 
 
 def noisy_step_parameters(step_amplitude: float, noise_sigma: float, noise_tau: float, intrinsic_sigma: float,
-                          intrinsic_tau: float, n_trials: int, step_start: float = 50.0, step_stop: float = 950.0
-                          ) -> tuple[Parameter, ...]:
+                          intrinsic_tau: float, n_trials: int, step_start: float = 50.0, step_stop: float = 950.0,
+                          noise_dt: float = 0.1) -> tuple[Parameter, ...]:
     """The stimulus's parameters with a model's defaults (all set per run: the trials
     of one run are the neurons of one population)."""
     return (
@@ -53,11 +56,14 @@ def noisy_step_parameters(step_amplitude: float, noise_sigma: float, noise_tau: 
                   per_neuron=False),
         Parameter("n_trials", "1", float(n_trials), "[1, 1000]", "number of trials (whole number): the neurons "
                                                                   "of the population", per_neuron=False),
+        Parameter("noise_dt", "ms", noise_dt, "(0, inf)", "interval at which the noise currents are drawn and held "
+                                                          "(whole time steps): the same stimulus at every such dt",
+                  per_neuron=False, on_time_grid=True),
     )
 
 
 STIMULUS_NAMES = ("step_amplitude", "step_start", "step_stop", "noise_sigma", "noise_tau", "noise_frozen",
-                  "intrinsic_sigma", "intrinsic_tau", "n_trials")
+                  "intrinsic_sigma", "intrinsic_tau", "n_trials", "noise_dt")
 RELATIONS = (("step_start", "<", "step_stop"),)
 
 
@@ -80,23 +86,42 @@ def step_window(params: dict, duration_ms: float) -> tuple[float, float]:
     return start, max(start, float(min(params["step_stop"], duration_ms)))
 
 
+def held(samples: np.ndarray, resolution_ms: float, dt_ms: float, steps: int) -> np.ndarray:
+    """Samples drawn every ``resolution_ms``, each held for its interval, as ``steps``
+    values of dt (the last axis)."""
+    repeat = int(round(resolution_ms / dt_ms))
+    return np.repeat(samples, repeat, axis=-1)[..., :steps]
+
+
 def step_drive(params: dict, seed: int, dt_ms: float, duration_ms: float) -> np.ndarray:
-    """The current during the step (nA), one value per step of dt: a 1-D waveform when
-    the noise is frozen, else one row per trial."""
+    """The current during the step (nA), one value per step of dt (drawn every
+    ``noise_dt`` and held): a 1-D waveform when the noise is frozen, else one row per trial."""
     start, stop = step_window(params, duration_ms)
     steps = int(round((stop - start) / dt_ms))
+    every = float(params["noise_dt"])
+    draws = int(np.ceil(steps * dt_ms / every - 1e-9))
     sigma, tau = float(params["noise_sigma"]), float(params["noise_tau"])
     if params["noise_frozen"]:
-        return params["step_amplitude"] + frozen_noise(seed, steps, dt_ms, tau, sigma)
-    return params["step_amplitude"] + trial_noise(seed, CONTROL_STREAM, int(params["n_trials"]), steps, dt_ms, tau,
-                                                  sigma)
+        noise = frozen_noise(seed, draws, every, tau, sigma)
+    else:
+        noise = trial_noise(seed, CONTROL_STREAM, int(params["n_trials"]), draws, every, tau, sigma)
+    return params["step_amplitude"] + held(noise, every, dt_ms, steps)
+
+
+def own_noise_start(params: dict) -> float:
+    """When each trial's intrinsic noise starts (ms): the earliest onset at its resolution."""
+    return FIRST_GRID_ONSET_STEPS * float(params["noise_dt"])
 
 
 def own_noise(params: dict, seed: int, dt_ms: float, duration_ms: float) -> np.ndarray:
-    """Each trial's intrinsic noise (nA), one row per trial, from the earliest onset to the end."""
-    steps = int(round(duration_ms / dt_ms)) - FIRST_GRID_ONSET_STEPS
-    return intrinsic_noise(seed, int(params["n_trials"]), steps, dt_ms, float(params["intrinsic_tau"]),
-                           float(params["intrinsic_sigma"]))
+    """Each trial's intrinsic noise (nA), one row per trial, one value per step of dt from
+    :func:`own_noise_start` to the end (drawn every ``noise_dt`` and held)."""
+    every = float(params["noise_dt"])
+    steps = int(round((duration_ms - own_noise_start(params)) / dt_ms))
+    draws = int(np.ceil(steps * dt_ms / every - 1e-9))
+    noise = intrinsic_noise(seed, int(params["n_trials"]), draws, every, float(params["intrinsic_tau"]),
+                            float(params["intrinsic_sigma"]))
+    return held(noise, every, dt_ms, steps)
 
 
 def waveform_samples(params: dict, size: int, dt_ms: float, duration_ms: float) -> int:
@@ -132,8 +157,8 @@ def noisy_step_population(cell_type: str, initial_v: str | None = "v_rest"):
         drive = step_drive(params, seed, dt_ms, duration_ms)
         if params["step_start"] < duration_ms and drive.shape[-1] and np.any(drive != 0.0):
             sim.GridCurrentSource(start=params["step_start"], amplitudes=drive).inject_into(cells)
-        if params["intrinsic_sigma"] > 0 and duration_ms > FIRST_GRID_ONSET_STEPS * dt_ms:
-            sim.GridCurrentSource(start=FIRST_GRID_ONSET_STEPS * dt_ms,
+        if params["intrinsic_sigma"] > 0 and duration_ms > own_noise_start(params):
+            sim.GridCurrentSource(start=own_noise_start(params),
                                   amplitudes=own_noise(params, seed, dt_ms, duration_ms)).inject_into(cells)
         return Network(cells, state={"stimulus": stimulus_table(params, drive, dt_ms, duration_ms)})
 

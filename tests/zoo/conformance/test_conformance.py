@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from zoo import backends, registry
-from zoo.conformance import COLUMNS, POOR_FACTOR, VERDICTS, grade, time_steps
+from zoo.conformance import COLUMNS, POOR_FACTOR, VERDICTS, convergence_steps, grade, time_steps
+from zoo.conformance.report import at_a_glance, reasons_not_judged, unjudged_cells
 from zoo.conformance.differences import measure_psp
 from zoo.declarations.tolerances import grid_rate_tolerance_hz
 
@@ -53,12 +54,25 @@ def test_the_quick_matrix_covers_every_model_simulator_and_step(quick_matrix):
     closed = table[table["kind"] == "closed form"]
     assert set(closed["model"]) == {m for m in MODELS if registry.get(m).validation.closed_form}
     assert "neuron vs nest" in set(table["simulator"])
-    # no order is measured where each dt draws other noise (two time steps, two experiments)
+    # convergence against the finest step wherever no closed form judges a simulator and its
+    # runs at two steps are one experiment (the reliability models' noise is held at 0.1 ms)
     measured = set(table.loc[table["kind"] == "convergence", "model"])
     assert measured == {m for m in MODELS if not registry.get(m).validation.closed_form
                         and registry.get(m).validation.same_run_at_every_dt}
-    assert not measured & {"mainen_sejnowski1995", "mainen_sejnowski1995_hh"}
+    assert {"mainen_sejnowski1995", "mainen_sejnowski1995_hh"} <= measured
+    # the quick matrix runs the studies where nothing else judges a simulator alone
     assert set(table.loc[table["model"] == "mainen_sejnowski1995", "kind"]) >= {"published", "agreement"}
+    assert "published" not in set(table.loc[table["model"] == "hh", "kind"])
+    # a fixed-step pair is judged at 0.1 ms (its convergence run: the 0.025 ms table) and,
+    # for want of a finer run, not at 0.025 ms, which the verdicts say
+    fixed = table[(table["model"] == "hh") & (table["simulator"] == "neuron vs nest")]
+    assert (fixed.loc[fixed["dt_ms"] == 0.1, "verdict"] == "pass").all()
+    coarse = fixed[fixed["dt_ms"] == 0.025]
+    assert (coarse["verdict"] == "info").all() and coarse["reason"].str.startswith("no convergence run").all()
+    # the accurate simulators' convergence rows are judged, NEURON's (no finer run at 0.025) not
+    converging = table[(table["model"] == "hh") & (table["kind"] == "convergence")]
+    assert (converging.loc[converging["simulator"] == "nest", "verdict"] == "pass").all()
+    assert (converging.loc[converging["simulator"] == "neuron", "verdict"] == "info").all()
 
 
 def test_a_second_run_resumes_without_rerunning(quick_matrix):
@@ -156,3 +170,35 @@ def test_crank_nicolson_bounds_nothing_when_dt_reaches_twice_tau_m():
     assert np.isinf(crossing[0]) and 0 < crossing[1] < np.inf
     tolerances = grid_if_tolerances(rows, numerics)
     assert np.isnan(tolerances["n_spikes"][0]) and np.isfinite(tolerances["n_spikes"][1])
+
+
+def test_a_cell_with_nothing_judged_reads_not_judged_with_its_reasons():
+    """A matrix cell whose checks were all shown is "not judged", not "info" or "pass", and
+    the report lists why; a cell with one judged check shows its verdict and the count."""
+    def row(simulator, kind, verdict, reason):
+        return {"model": "hh", "simulator": simulator, "kind": kind, "verdict": verdict, "reason": reason}
+
+    table = pd.DataFrame([
+        row("neuron vs nest", "agreement", "info", "no convergence run: sweep also at dt/2 and dt/4: i_offset=1"),
+        row("neuron vs nest", "agreement", "info", "grid tie and ill-conditioned: the trials amplify: n_trials=25"),
+        row("nest", "convergence", "info", "information: adaptive_rkf45, no bound across time steps"),
+        row("nest", "published", "pass", ""),
+        row("brian2 vs nest", "agreement", "info", "i_offset=1 (information, no tolerance)"),
+        row("brian2", "published", "pass", ""), row("neuron", "published", "pass", ""),
+        row("neuron", "agreement", "pass", "noise_sigma=0.5 (worst of 1 judged; 1 ill-conditioned: the trials "
+                                           "amplify any perturbation, shown only)"),
+    ])
+    matrix = at_a_glance(table)
+    assert matrix.loc["hh", "neuron vs nest"] == "not judged 0/2" and matrix.loc["hh", "nest"] == "pass 1/2"
+    assert reasons_not_judged(table[table["simulator"] == "neuron vs nest"]) == ["grid tie", "ill-conditioned",
+                                                                                 "no convergence run"]
+    assert reasons_not_judged(table[table["simulator"] == "nest"]) == ["no bound across time steps"]
+    # a judged check whose points were partly shown only says why too
+    assert reasons_not_judged(table[table["simulator"] == "neuron"]) == ["ill-conditioned"]
+    assert unjudged_cells(table) == ["- hh, neuron vs nest: grid tie, ill-conditioned, no convergence run",
+                                     "- hh, brian2 vs nest: information only"]
+
+
+def test_the_convergence_steps_by_hand():
+    assert convergence_steps((0.1, 0.05, 0.025, 0.01), quick=False) == (0.005, 0.0025)
+    assert convergence_steps((0.1, 0.025), quick=True) == ()

@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 
 from zoo.declarations.numerics import Numerics, Scheme
+from zoo.declarations.convergence import NO_CONVERGENCE_RUN
 from zoo.declarations.tolerances import (FLOAT_SLACK, GRID_TIE, GRID_TIE_KEY, INTEGRATION_ERROR, NO_CLOSED_FORM,
-                                         PEAK_ERROR_FACTOR, SCHEME_TIME_CONSTANT, cross_count_tolerance,
-                                         crossing_error_ms, grid_if_tolerances, grid_rate_closed_form_tolerance,
-                                         grid_rate_tolerance_hz, grid_ties, identical_semantics_agreement,
-                                         peak_detection_tolerances, voltage_tolerance_mv)
+                                         NO_SHAPE, SCHEME_TIME_CONSTANT, SPIKE_MAY_VANISH, coincidence_tolerance,
+                                         cross_count_tolerance, crossing_error_ms, grid_if_tolerances,
+                                         grid_rate_closed_form_tolerance, grid_rate_tolerance_hz, grid_terms, grid_ties,
+                                         identical_semantics_agreement, peak_detection_tolerances, step_error_mv,
+                                         voltage_error_mv)
 from zoo.declarations.metrics import TRAIN
 
 EXACT = Scheme("exact")
@@ -190,28 +192,159 @@ def test_grid_if_tolerances_where_the_scheme_or_the_stimulus_blurs_the_step():
     assert np.isnan(t["mean_isi_ms"][0]) and np.isnan(t["cv_isi"][0])
 
 
-def test_voltage_and_peak_tolerances_by_hand():
-    assert voltage_tolerance_mv(Numerics(0.1, 1000.0, (RKF45, RK4))) == PEAK_ERROR_FACTOR * 1e-3 == 0.01
-    with pytest.raises(ValueError, match="^no scheme declares its voltage error; the peak tolerance cannot be derived$"):
-        voltage_tolerance_mv(Numerics(0.1, 1000.0, (RK4, RK4)))
-    numerics = Numerics(0.1, 1000.0, (RKF45, RK4))
-    t = peak_detection_tolerances({"n_spikes": [10.0, 1.0, 0.0], "mean_isi_ms": [20.0, np.nan, np.nan],
-                                   "cv_isi": [0.1, np.nan, np.nan]}, numerics)
+RK4_DECLARED = Scheme("rk4_substeps", order=4, substep_ms=0.01, step_error_mv=1e-4)
+#: A first spike's shape by hand: |v''| 2000 mV/ms² at the peak, slopes 800 and 200 mV/ms
+#: at the half level's crossings, curvatures 1e4 and 200 mV/ms² there.
+SHAPE = {"peak_curvature": [2000.0], "rise_slope": [800.0], "rise_curvature": [1e4], "fall_slope": [200.0],
+         "fall_curvature": [200.0]}
+
+
+def test_declared_voltage_errors_by_hand():
+    # RKF45 declares its error per step; RK4 per substep of at most 0.01 ms (10 in 0.1, 3 in 0.025)
+    assert step_error_mv(RKF45, 0.1) == 1e-3 and step_error_mv(RKF45, 0.01) == 1e-3
+    assert step_error_mv(RK4_DECLARED, 0.1) == pytest.approx(1e-3)
+    assert step_error_mv(RK4_DECLARED, 0.025) == pytest.approx(3e-4)
+    assert step_error_mv(RK4_DECLARED, 0.01) == pytest.approx(1e-4)
+    # η: over the ⌈w/dt⌉ + 2 steps of a spike of half-width w: 0.54 ms at 0.1 ms is 6 + 2 steps
+    assert voltage_error_mv(RKF45, 0.1, 0.54) == pytest.approx(8e-3)
+    assert voltage_error_mv(RKF45, 0.1, 0.5) == pytest.approx(7e-3)  # 5 whole steps: no sixth
+    assert voltage_error_mv(RK4_DECLARED, 0.01, [0.53, 0.0]).tolist() == pytest.approx([5.5e-3, 2e-4])
+    with pytest.raises(ValueError, match="^the rk4_substeps scheme declares no error of v per step"):
+        step_error_mv(RK4, 0.1)
+
+
+def test_grid_terms_by_hand():
+    """The grid's offset c and quantisation Q of each metric (``grid_terms``' docstring)."""
+    rows = {"n_spikes": [11.0], "cv_isi": [0.1], "mean_isi_ms": [10.0], "first_spike_ms": [5.0]}
+    h = 0.1
+    c, q = grid_terms("first_spike_ms", rows, None)
+    assert c(h).tolist() == [h] and q(h).tolist() == [h]
+    c, q = grid_terms("mean_isi_ms", rows, None)
+    assert c(h).tolist() == [0.0] and q(h)[0] == pytest.approx(2 * h / 10)
+    _, q = grid_terms("cv_isi", rows, None)
+    assert q(h)[0] == pytest.approx(2 * h * (1 + 0.1 / 10) / (10.0 - 2 * h / 10))
+    # the sampled peak: deficit in [0, |v''|h²/8] = [0, 2.5] mV, centred at 1.25
+    c, q = grid_terms("spike_peak_mv", rows, SHAPE)
+    assert c(h)[0] == pytest.approx(-1.25) and q(h)[0] == pytest.approx(1.25)
+    # the half-width: the level's mean drop over the slopes, plus the chords' error
+    c, q = grid_terms("spike_half_width_ms", rows, SHAPE)
+    slopes = 1 / 800 + 1 / 200
+    assert c(h)[0] == pytest.approx(2000 * h**2 * slopes / 32)
+    assert q(h)[0] == pytest.approx(2000 * h**2 * slopes / 32 + h**2 / 8 * (1e4 / 800 + 200 / 200))
+    with pytest.raises(ValueError, match="^no grid terms for 'rate_hz'$"):
+        grid_terms("rate_hz", rows, None)
+
+
+def peak_pairs(**extra):
+    """Eleven spikes 10 ms apart from 10 ms on side a; side b (a fixed-step scheme) 0.2 ms
+    later at dt = 0.1 ms, 0.1 ms later in its convergence run at 0.05 ms."""
+    train = np.arange(10.0, 111.0, 10.0)
+    rows = {"n_spikes": [11.0], "first_spike_ms": [10.0], "mean_isi_ms": [10.0], "cv_isi": [0.0],
+            "spike_times_ms": [train], "spike_times_ms@b": [train + 0.2], "spike_times_ms@b'": [train + 0.1],
+            "first_spike_ms@b": [10.2], "first_spike_ms@b'": [10.1], "mean_isi_ms@b": [10.1],
+            "mean_isi_ms@b'": [10.05], "cv_isi@b": [0.0], "cv_isi@b'": [0.0], "dt_ms@b'": [0.05]}
+    rows.update(extra)
+    return rows
+
+
+def test_a_fixed_step_side_is_bounded_by_its_convergence_run_by_hand():
+    """RKF45 (a) against Crank-Nicolson (b) at dt = 0.1 ms, with b's run at 0.05 ms
+    (Richardson, p = 2: the error is 4/3 of the difference, module docstring of
+    ``zoo.declarations.convergence``)."""
+    t = peak_detection_tolerances(peak_pairs(), Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert t[GRID_TIE_KEY].tolist() == [""]
+    # first spike: offsets h removed (10.1 − 0.1, 10.05 − 0.05), both grids' Q (0.1 + 0.05)
+    first = (0.05 + 0.15) * 4 / 3
+    assert t["first_spike_ms"][0] == pytest.approx(0.1 + 0.1 + first)
+    # mean ISI: Q = 2h/10 at each step
+    isi = (0.05 + 0.02 + 0.01) * 4 / 3
+    assert t["mean_isi_ms"][0] == pytest.approx(0.02 + 0.02 + isi)
+    # no spike within W(11) = 2h + E(first) + 10·E(ISI) = 1.53 ms of the run's end: equal counts
+    assert t["n_spikes"].tolist() == [0.0] and t["rate_hz"][0] == FLOAT_SLACK
+    # the late rate's edge at 500 ms: none near either
+    assert t["late_rate_hz"][0] == FLOAT_SLACK
+    shifts = 0.2 + first + np.arange(11) * isi
+    assert t["victor_purpura"][0] == pytest.approx(np.sum(np.minimum(2.0, shifts)) + FLOAT_SLACK * 12)
+    assert t["van_rossum"][0] == pytest.approx(np.sum(np.sqrt(2 * (1 - np.exp(-shifts / 10.0)))) + 1.2e-6)
+    # all eleven spikes within the ±2 ms window of Γ and equal counts: Γ = 1
+    assert t["coincidence_factor"][0] == pytest.approx(FLOAT_SLACK * 10)
+
+
+def test_counts_near_the_end_of_the_run():
+    """A spike of either side within W of the run's end may cross it: the count tolerance
+    counts them (the late and whole-run windows share that edge)."""
+    train = np.arange(10.0, 111.0, 10.0)
+    end = peak_pairs(**{"spike_times_ms": [np.append(train, 999.5)], "spike_times_ms@b": [train + 0.2],
+                        "spike_times_ms@b'": [train + 0.1]})
+    t = peak_detection_tolerances(end, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert t["n_spikes"].tolist() == [1.0] and t["late_rate_hz"][0] == pytest.approx(1 / 0.5 + FLOAT_SLACK)
+    # a count that may change makes the mean ISI allow one interval more (CV 0: none) and
+    # leaves ten or more intervals to judge; a run at 0.05 ms with a spike more is extrapolated
+    assert np.isfinite(t["mean_isi_ms"][0])
+    more = peak_pairs(**{"spike_times_ms@b'": [np.append(train, 500.0)]})
+    t = peak_detection_tolerances(more, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert t["n_spikes"].tolist() == [2.0]  # ⌈4/3⌉: a spike the scheme may add or drop
+
+
+def test_without_a_convergence_run_nothing_of_a_fixed_step_side_is_judged():
+    rows = peak_pairs()
+    del rows["dt_ms@b'"]
+    t = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert t[GRID_TIE_KEY].tolist() == [NO_CONVERGENCE_RUN]
+    assert all(np.isnan(t[name][0]) for name in ("n_spikes", "first_spike_ms", "mean_isi_ms", "cv_isi",
+                                                 "van_rossum", "victor_purpura", "coincidence_factor"))
+    with pytest.raises(ValueError, match="not exact"):
+        peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, EXACT)))
+
+
+def test_one_spike_that_may_vanish_is_not_judged():
+    # 0.2 ms from the end, within W(1) = 2h + 4/3·(0 + 0.15) = 0.4 ms
+    rows = {"n_spikes": [1.0], "first_spike_ms": [999.8], "mean_isi_ms": [np.nan], "cv_isi": [np.nan],
+            "spike_times_ms": [np.array([999.8])], "spike_times_ms@b": [np.array([999.9])],
+            "spike_times_ms@b'": [np.array([999.85])], "first_spike_ms@b": [999.9], "first_spike_ms@b'": [999.85],
+            "dt_ms@b'": [0.05]}
+    t = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert t["n_spikes"].tolist() == [1.0] and np.isnan(t["first_spike_ms"][0])
+    assert t[GRID_TIE_KEY].tolist() == [SPIKE_MAY_VANISH]
+    assert np.isnan(t["mean_isi_ms"][0])  # a second spike may appear on one side
+
+
+def test_accurate_schemes_on_one_grid_by_hand():
+    numerics = Numerics(0.1, 1000.0, (RKF45, RK4_DECLARED))
+    rows = {"n_spikes": [10.0, 1.0, 0.0], "first_spike_ms": [5.0, 5.0, np.nan], "mean_isi_ms": [20.0, np.nan, np.nan],
+            "cv_isi": [0.1, np.nan, np.nan], "spike_peak_mv": [40.0, 40.0, np.nan],
+            "spike_half_width_ms": [0.54, 0.54, np.nan]}
+    shape = {k: v * 3 for k, v in SHAPE.items()}
+    t = peak_detection_tolerances(rows, numerics, shape)
     step = 0.1 * (1 + FLOAT_SLACK)
     assert t["n_spikes"].tolist() == [0.0, 0.0, 0.0] and t["first_spike_ms"][0] == pytest.approx(step)
     assert t["mean_isi_ms"][0] == pytest.approx(2 * step / 9) and t["mean_isi_ms"][1] == 0.0
     assert t["cv_isi"][0] == pytest.approx(2 * step * 1.1 / (20.0 - 2 * step)) and t["cv_isi"][1] == 0.0
-    assert t["spike_peak_mv"][0] == 0.01 and t["spike_half_width_ms"][0] == pytest.approx(0.001)
+    # the peaks: both grids' deficits (|v''|h²/8 = 2.5 mV) and each side's η (8e-3 mV)
+    assert t["spike_peak_mv"][0] == pytest.approx(2.5 + 8e-3 + 8e-3)
+    half = 2000 * 0.01 * (1 / 800 + 1 / 200) / 32 + 0.01 / 8 * (1e4 / 800 + 1)
+    assert t["spike_half_width_ms"][0] == pytest.approx(2 * half + 1.5 * 16e-3 * (1 / 800 + 1 / 200))
+    assert t["spike_peak_mv"][2] == 0.0  # no spike: both NaN, nothing to allow
     assert t["van_rossum"][0] == pytest.approx(10 * math.sqrt(2 * (1 - math.exp(-step / 10.0))) + 1.1e-6)
     assert t["victor_purpura"][0] == pytest.approx(10 * step + FLOAT_SLACK * 11)
     assert t["coincidence_factor"][0] == pytest.approx(FLOAT_SLACK * 10)
     assert t["rate_hz"][0] == FLOAT_SLACK and t["late_rate_hz"][0] == FLOAT_SLACK
-    # Crank-Nicolson bounds no spike time of a nonlinear cell: everything shown only
-    shown = peak_detection_tolerances({"n_spikes": [10.0]}, Numerics(0.1, 1000.0, (RKF45, CN)))
-    assert shown[GRID_TIE_KEY].tolist() == [INTEGRATION_ERROR]
-    assert all(np.isnan(v[0]) for k, v in shown.items() if k != GRID_TIE_KEY)
-    with pytest.raises(ValueError, match="not exact"):
-        peak_detection_tolerances({"n_spikes": [1.0]}, Numerics(0.1, 1000.0, (RKF45, EXACT)))
+    # without the reference's shape the spike's shape is not judged, and says why
+    bare = peak_detection_tolerances(rows, numerics)
+    assert np.isnan(bare["spike_peak_mv"][0]) and bare[GRID_TIE_KEY].tolist() == [NO_SHAPE, NO_SHAPE, ""]
+
+
+def test_coincidence_tolerance_by_hand():
+    # equal counts, every spike within the window: Γ = 1 exactly
+    assert coincidence_tolerance(10, 0, 10, 1000.0) == 0.0
+    # one spike may be missing on the other side: Γ with n' = 9, 9 coincidences
+    # (N_c − 2ν'ΔN)/(½(N + n')(1 − 2ν'Δ)), ν' = 9/1000 per ms, Δ = 2 ms
+    chance = 2 * 9 / 1000 * 2
+    low = (9 - chance * 10) / (0.5 * 19 * (1 - chance))
+    found = coincidence_tolerance(10, 1, 10, 1000.0)
+    assert found >= abs(1 - low) and found == pytest.approx(max(abs(1 - low), abs(1 - (10 - 2 * 11 / 1000 * 2 * 10) / (
+        0.5 * 21 * (1 - 2 * 11 / 1000 * 2)))))
+    assert np.isnan(coincidence_tolerance(10, np.nan, 10, 1000.0))
 
 
 def test_identical_semantics_tolerances_by_hand():
@@ -273,8 +406,8 @@ def test_grid_if_thresholds_on_spike_counts():
 def test_peak_thresholds_on_spike_counts():
     numerics = Numerics(0.1, 1000.0, (RKF45, RK4))
     step = 0.1 * (1 + FLOAT_SLACK)
-    t = peak_detection_tolerances({"n_spikes": [2.0, 3.0], "mean_isi_ms": [20.0, 20.0], "cv_isi": [0.0, 0.1]},
-                                  numerics)
+    t = peak_detection_tolerances({"n_spikes": [2.0, 3.0], "first_spike_ms": [5.0, 5.0], "mean_isi_ms": [20.0, 20.0],
+                                   "cv_isi": [0.0, 0.1]}, numerics)
     assert t["mean_isi_ms"].tolist() == [2 * step, 2 * step / 2]
     assert t["cv_isi"][0] == 0.0 and t["cv_isi"][1] == 2 * step * 1.1 / (20.0 - 2 * step)
     assert t["first_spike_ms"].tolist() == [step, step] and step > 0.1
@@ -307,6 +440,6 @@ def test_degenerate_intervals_are_bounded_quietly():
     step = 0.1 * (1 + FLOAT_SLACK)
     t = grid_if_tolerances(pairs([on], [50.0], [step]), Numerics(0.1, 1000.0, (EXACT, EXACT)))
     assert t["cv_isi"][0] > 1e300
-    peak = peak_detection_tolerances({"n_spikes": [5.0], "mean_isi_ms": [2 * step], "cv_isi": [0.0]},
-                                     Numerics(0.1, 1000.0, (RKF45, RK4)))
+    peak = peak_detection_tolerances({"n_spikes": [5.0], "first_spike_ms": [1.0], "mean_isi_ms": [2 * step],
+                                      "cv_isi": [0.0]}, Numerics(0.1, 1000.0, (RKF45, RK4)))
     assert peak["cv_isi"][0] > 1e300

@@ -96,3 +96,40 @@ def test_a_run_that_ends_before_the_step_has_no_spikes_and_says_why():
     result = zoo.run(MODEL, "nest", duration_ms=40.0)  # the step starts at 50 ms
     assert result.spikes.empty and np.isnan(result.summary["reliability"]).all()
     assert result.notes and "no PSTH event" in result.notes[0]
+
+
+def test_the_noise_is_one_function_of_time_at_every_step_that_divides_its_interval():
+    """Drawn every noise_dt (0.1 ms) and held: at dt = 0.025 ms each value of the 0.1 ms
+    waveform holds for four steps, frozen and intrinsic alike, so runs at the two steps
+    are one experiment (and converge); a step that does not divide it is refused."""
+    from zoo.stimuli import noisy_current
+
+    params = {p.name: p.default for p in zoo.get(MODEL).parameters}
+    for draw in (noisy_current.step_drive, noisy_current.own_noise):
+        coarse, fine = (draw(params, 3, dt, 1000.0) for dt in (0.1, 0.025))
+        np.testing.assert_array_equal(fine, np.repeat(coarse, 4, axis=-1))
+    assert noisy_current.own_noise_start(params) == pytest.approx(0.2)
+    with pytest.raises(ValueError, match="'noise_dt' = 0.1 ms must be a whole number of time steps"):
+        zoo.run(MODEL, "nest", dt_ms=0.25)
+
+
+def test_the_hodgkin_huxley_constant_step_is_judged_on_its_first_spikes_only():
+    """Under the constant step the trials' trains are ill-conditioned: every measure but
+    the first spike is shown with the reason; under frozen noise all are judged (two
+    schemes accurate within each step: counts equal, every spike within a step)."""
+    from zoo.declarations.numerics import Numerics, Scheme
+    from zoo.declarations.tolerances import GRID_TIE_KEY, ILL_CONDITIONED
+    from zoo.models.mainen_sejnowski1995.hh import agreement_tolerances
+
+    train = np.arange(1.0, 51.0) * 18.0
+    pairs = pd.DataFrame({"noise_sigma": [0.0, 0.5], "n_trials": [2.0, 2.0], "n_spikes": [100.0, 100.0],
+                          "first_spike_ms": [18.0, 18.0], "mean_isi_ms": [18.0, 18.0], "cv_isi": [0.1, 0.1],
+                          "spike_times_ms": [np.sort(np.r_[train, train])] * 2})
+    accurate = (Scheme("adaptive_rkf45", step_error_mv=1e-3), Scheme("rk4_substeps", order=4, substep_ms=0.01))
+    t = agreement_tolerances(pairs, Numerics(0.1, 1000.0, accurate))
+    assert t[GRID_TIE_KEY].tolist() == [ILL_CONDITIONED, ""]
+    assert np.isnan(t["n_spikes"][0]) and np.isnan(t["van_rossum"][0]) and np.isnan(t["mean_isi_ms"][0])
+    assert t["first_spike_ms"].tolist() == pytest.approx([0.1, 0.1])
+    # each trial's 50 spikes: the mean ISI within 2·dt/49; the pooled trains' 100 spikes a step each
+    assert t["n_spikes"][1] == 0.0 and t["mean_isi_ms"][1] == pytest.approx(0.2 / 49)
+    assert t["victor_purpura"][1] == pytest.approx(100 * 0.1, rel=1e-6)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from ...declarations.metrics import SHAPED_TRAIN
 from ...declarations.model import CheckProtocol, Model, Validation
 from ...declarations.parameters import Parameter
-from ...declarations.tolerances import PEAK_DETECTION_AGREEMENT
+from ...declarations.tolerances import peak_detection_agreement
 from .steady_state import check_rests_below_level
 from ...stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
                                       current_clamp_protocol)
@@ -100,7 +100,7 @@ MODEL = Model(
     metrics=SHAPED_TRAIN,
     simulation=current_clamp_simulation("HH_curr_alpha"),
     validation=Validation(
-        agreement=PEAK_DETECTION_AGREEMENT,
+        agreement=peak_detection_agreement("HH_curr_alpha", tuple(p.name for p in PARAMETERS)),
         protocols=(CheckProtocol(params={"i_offset": [0.0, 0.3, 0.6, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0]},
                                  duration_ms=1000.0, dt_ms=0.01),),
         studies=("zoo.models.hh.studies:published_checks",),

@@ -86,8 +86,9 @@ def reliability_model(name: str, summary: str, citation: str, cell_type: str, pa
                       dt_ms: float, study: str, relations=(), constraints=(), doc: str = "") -> Model:
     """A reliability model on ``cell_type``: the noisy step's protocol at ``dt_ms``, trials
     as neurons, ``zoo check`` of conditions A and B at the defaults (one simulation each)
-    and the bounds of ``studies.<study>``. Its noise is drawn per time step, so runs at two
-    time steps are two experiments (``same_run_at_every_dt``)."""
+    and the bounds of ``studies.<study>``. Its noise is drawn every ``noise_dt`` (0.1 ms) and
+    held, so runs at every dt that divides it are the same experiment. Revision 2: the
+    noise was drawn per time step (two steps, two experiments)."""
     checks = tuple(CheckProtocol(params=params, duration_ms=1000.0, dt_ms=dt_ms)
                    for params in ({"noise_sigma": 0.0}, {}))
     return Model(
@@ -96,10 +97,9 @@ def reliability_model(name: str, summary: str, citation: str, cell_type: str, pa
                           duration_ms=1000.0, dt_ms=dt_ms, traced_neurons=3),
         metrics=metrics, simulation=simulation(cell_type),
         validation=Validation(agreement=agreement, protocols=checks,
-                              studies=(f"zoo.models.mainen_sejnowski1995.studies:{study}",),
-                              same_run_at_every_dt=False),
+                              studies=(f"zoo.models.mainen_sejnowski1995.studies:{study}",)),
         relations=tuple(relations) + noisy_current.RELATIONS, constraints=noisy_current.CONSTRAINTS + tuple(constraints),
-        cell_types=(cell_type,), trials="n_trials", doc=doc)
+        cell_types=(cell_type,), trials="n_trials", revision=2, doc=doc)
 
 
 MODEL = reliability_model(

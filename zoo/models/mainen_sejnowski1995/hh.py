@@ -12,8 +12,7 @@ import dataclasses
 import numpy as np
 
 from ...declarations.metrics import SHAPED_TRAIN
-from ...declarations.model import Agreement
-from ...declarations.tolerances import (GRID_TIE_KEY, INTEGRATION_ERROR, PEAK_DETECTION_AGREEMENT,
+from ...declarations.tolerances import (GRID_TIE_KEY, ILL_CONDITIONED, PEAK_COVERS, peak_detection_agreement,
                                         peak_detection_tolerances)
 from ...stimuli import noisy_current
 from ..hh import PARAMETERS as HH_PARAMETERS
@@ -28,22 +27,38 @@ DT_MS = 0.025
 
 
 def agreement_tolerances(pairs, numerics) -> dict:
-    """Every spike within one step under frozen noise (``peak_detection_tolerances``).
-    Under the constant step (``noise_sigma`` = 0) the trials' spike times amplify any
-    perturbation, which is the unreliability the model shows, so two schemes' integration
-    errors grow apart from spike to spike: shown, not judged (measured at dt 0.1 ms: 1190
-    spikes with RK4 substeps of 0.01 ms, 1195 with adaptive RKF45)."""
-    tolerances = dict(peak_detection_tolerances(pairs, numerics))
+    """:func:`zoo.declarations.tolerances.peak_detection_tolerances` for the trials' pooled
+    rows (each trial's count: the pooled train's length over ``n_trials``).
+
+    Under frozen noise the trials are reliable: the drive pulls every trajectory onto the
+    same spikes, so a scheme's error does not grow from spike to spike and the bounds hold.
+
+    Under the constant step (``noise_sigma`` = 0) the cell is bistable (0.8 nA lies between
+    the onset of repetitive firing, 0.63 nA, and the Hopf point, 0.98 nA): the intrinsic
+    noise carries trajectories close to the boundary between firing and rest, where
+    whether a spike is skipped turns on perturbations far below any scheme's error. That
+    is the unreliability the model shows, and it amplifies integration error as it
+    amplifies noise. Measured with the same input at every step (noise_dt 0.1 ms): 1195,
+    1194, 1190, 1190, 1190 spikes on NEST at dt 0.1, 0.05, 0.025, 0.01, 0.005 ms, 1199,
+    1189, 1192, 1185, 1182 on NEURON; at 0.005 ms 8 of 25 trials still differ between them
+    by more than 1 ms (up to 5 spikes): the trains do not converge, so no drift bound
+    exists. Only each trial's first spike, before the noise has carried any
+    trajectory near that boundary, is judged there; the rest is shown with the reason."""
+    trials = np.asarray(pairs["n_trials"], dtype=float)
+    per_trial = np.array([len(np.asarray(t)) for t in pairs["spike_times_ms"]], dtype=float) / trials
+    view = pairs.assign(n_spikes=per_trial) if hasattr(pairs, "assign") else {**pairs, "n_spikes": per_trial}
+    tolerances = dict(peak_detection_tolerances(view, numerics, trials=trials))
     unstable = np.asarray(pairs["noise_sigma"], dtype=float) == 0.0
-    for name in PEAK_DETECTION_AGREEMENT.covers:
-        tolerances[name] = np.where(unstable, np.nan, np.asarray(tolerances[name], dtype=float))
-    reasons = np.asarray(tolerances.get(GRID_TIE_KEY, np.full(unstable.size, "", dtype=object)), dtype=object)
-    tolerances[GRID_TIE_KEY] = np.where(unstable, INTEGRATION_ERROR, reasons)
+    for name in PEAK_COVERS:
+        if name in tolerances and name != "first_spike_ms":
+            tolerances[name] = np.where(unstable, np.nan, np.asarray(tolerances[name], dtype=float))
+    reasons = np.asarray(tolerances[GRID_TIE_KEY], dtype=object)
+    tolerances[GRID_TIE_KEY] = np.where(unstable & (reasons == ""), ILL_CONDITIONED, reasons)
     return tolerances
 
 
-AGREEMENT = Agreement(covers=PEAK_DETECTION_AGREEMENT.covers, tolerances=agreement_tolerances,
-                      doc="peak-detected HH spikes within one step under frozen noise; the constant step shown only")
+AGREEMENT = dataclasses.replace(peak_detection_agreement(), tolerances=agreement_tolerances,
+                                doc="peak-detected HH spikes of every trial; the constant step's trains ill-conditioned")
 
 MODEL = reliability_model(
     "mainen_sejnowski1995_hh",
