@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
 	# NEST's extension modules include ltdl.h; then the zoo's NESTML neurons, built once (cached)
 	test -f /usr/include/ltdl.h || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libltdl-dev > /dev/null; }
-	$(BIN)/python -c 'from zoo.backends import nestml_build; nestml_build.build()'
+	$(BIN)/python -c 'from zoo.backends.nest import nestml_build; nestml_build.build()'
 	touch $(STAMP)
 
 demo: setup

@@ -79,7 +79,7 @@ def native_brian2(seed: int, duration_ms: float, standalone_directory: str | Non
     runtime mode or, given a directory, compiled whole as C++ standalone."""
     import brian2 as b2
 
-    from zoo.backends.brian2_plasticity import ReducedNearestNeighbourRule as rule
+    from zoo.backends.brian2.plasticity import ReducedNearestNeighbourRule as rule
 
     b2.prefs.codegen.target = "cython"
     b2.BrianLogger.log_level_warn()

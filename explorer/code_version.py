@@ -3,7 +3,7 @@
 A sweep row depends on the model's declaration (its module, and what it imports: the
 stimuli, the metrics, the tolerances, the theory), on how a run becomes a row (the
 runner, the explorer's tasks) and on the simulator's translation (its backend module,
-its cell types, plasticity rules and mechanism files). :func:`code_version` hashes
+the translations its cell records name, its plasticity rules and mechanism files). :func:`code_version` hashes
 exactly that: the source of every module reached by import from those starting points
 (imports inside functions included, read with :mod:`ast`, nothing imported), within
 the zoo and the model's own package, plus the backend's declared data files (NMODL,
@@ -46,8 +46,8 @@ def _hash(model_module: str, simulator: str | None) -> str:
         files |= module_closure(start, frozenset(roots))
     data = []
     if simulator is not None:
+        files |= backend_files(simulator)
         backend = backends.backend_class(simulator)
-        files |= module_closure(backend.__module__, frozenset(roots))
         folder = _source(backend.__module__).parent
         data = sorted(path for pattern in backend.source_files for path in folder.glob(pattern))
     digest = hashlib.sha1()
@@ -58,6 +58,18 @@ def _hash(model_module: str, simulator: str | None) -> str:
         digest.update(str(_relative(path)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@functools.cache
+def backend_files(simulator: str) -> frozenset[Path]:
+    """The source files of ``simulator``'s backend: its module, the translations its cell
+    records name (imported by name, with the simulator), and what they import."""
+    backend = backends.backend_class(simulator)
+    package = backend.__module__.rpartition(".")[0]
+    translations = {f"{package}.{record.translation.split(':')[0]}" for record in backend.cell_types.values()
+                    if record.translation}
+    roots = frozenset({"zoo", "explorer"})
+    return frozenset().union(*(module_closure(module, roots) for module in (backend.__module__, *sorted(translations))))
 
 
 @functools.cache

@@ -101,10 +101,15 @@ def cmd_show(args) -> int:
     for simulator, reason in backends.unavailable(spec).items():
         print(f"  not on {simulator}: {reason}")
     for simulator in backends.available(spec):
-        limits = backends.backend_class(simulator).value_limits
+        records = backends.backend_class(simulator).cell_types
         for cell_type in spec.cell_types:
-            if cell_type in limits:
-                print(f"  on {simulator}, {cell_type}: {limits[cell_type]}")
+            record = records.get(cell_type)
+            if record is None:
+                continue
+            scheme = record.scheme.name.replace("_", " ") + (f" ({record.scheme.note})" if record.scheme.note else "")
+            print(f"  on {simulator}, {cell_type}: {scheme}; spikes: {record.spike_rule}")
+            if record.limit:
+                print(f"    limit: {record.limit}")
     return 0
 
 

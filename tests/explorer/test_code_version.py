@@ -22,12 +22,12 @@ def test_a_models_closure_holds_its_declaration_and_what_it_imports_and_no_backe
 
 def test_a_backends_closure_holds_its_translations_and_no_other_simulators():
     for simulator in backends.names():
-        closure = _names(cv.module_closure(backends.backend_class(simulator).__module__, ROOTS))
-        assert f"backends/{simulator}.py" in closure and "backends/base.py" in closure
+        closure = _names(cv.backend_files(simulator))
+        assert f"{simulator}/backend.py" in closure and f"{simulator}/cells.py" in closure
+        assert "backends/base.py" in closure
         others = [s for s in backends.names() if s != simulator]
-        assert not any(name.startswith(f"backends/{other}") for name in closure for other in others), closure
-    assert {"backends/brian2_cells.py", "backends/brian2_plasticity.py"} <= _names(
-        cv.module_closure("zoo.backends.brian2", ROOTS))
+        assert not any(name.startswith(f"{other}/") for name in closure for other in others), closure
+    assert {"brian2/cells.py", "brian2/integration.py", "brian2/plasticity.py"} <= _names(cv.backend_files("brian2"))
 
 
 def test_every_simulator_has_its_own_version_and_the_pair_shares_one():

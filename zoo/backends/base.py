@@ -36,11 +36,13 @@ derived from these declarations.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import math
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
@@ -53,8 +55,35 @@ from .grid_current import grid_current_source_class
 MAX_DURATION_MS = 1e8
 
 
+#: Spike rules a cell record declares (what the tolerances and the docs read).
+GRID_THRESHOLD = ("v >= v_thresh tested at the end of each step, the spike reported there; v clamped at v_reset "
+                  "for tau_refrac (zoo.backends.base)")
+PEAK_DETECTION = ("the first step at which v is at or above a level and falls (the peak), the spike reported "
+                  "there; detection paused for tau_refrac")
+SPIKE_RESPONSE = ("v >= v_thresh tested at the end of each step, the spike reported there; then v jumps to "
+                  "v_reset, pending synaptic currents are discarded and the after-potential starts (SRM_curr_exp)")
+NO_SPIKES = "no spike rule: the model's measures are read from v"
+
+
+@dataclass(frozen=True)
+class CellRecord:
+    """How one backend runs one cell type, in one place: its ``translation``
+    (``"module:attribute"`` in the backend's package, imported with the simulator; None:
+    PyNN's own cell type of that name), its integration ``scheme`` (with the error bound the
+    tolerances derive from), its ``spike_rule`` (:data:`GRID_THRESHOLD`, ...) and, where the
+    simulator cannot follow every value the zoo allows, the ``limit`` it sets (enforced by
+    :meth:`Backend.check_values`, printed by ``zoo show``)."""
+
+    scheme: Scheme
+    spike_rule: str
+    translation: str | None = None
+    limit: str = ""
+
+
 class Backend:
-    """One simulator reached through PyNN. Subclasses fill in the hooks."""
+    """One simulator reached through PyNN. Subclasses fill in the hooks and declare one
+    :class:`CellRecord` per cell type they run (:attr:`cell_types`); ``numerics`` and
+    ``value_limits`` are read from those records."""
 
     name: str = ""
     #: The simulator's PyPI distribution (its version is read without importing it).
@@ -79,10 +108,13 @@ class Backend:
     max_threads: int | None = None
     #: Zoo cell types this simulator cannot express: name -> reason.
     unavailable_cell_types: dict[str, str] = {}
-    #: Parameter values of a cell type this simulator refuses (:meth:`check_values`): name -> the limit and why.
-    value_limits: dict[str, str] = {}
-    #: How this simulator integrates each cell type it runs (tolerances read it).
+    #: Every cell type this simulator runs: name -> :class:`CellRecord`.
+    cell_types: dict[str, CellRecord] = {}
+    #: How this simulator integrates each cell type it runs (tolerances read it); from :attr:`cell_types`.
     numerics: dict[str, Scheme] = {}
+    #: Parameter values of a cell type this simulator refuses (:meth:`check_values`): name -> the
+    #: limit and why; from :attr:`cell_types`.
+    value_limits: dict[str, str] = {}
     #: Files besides Python modules that the simulator's translation is made of
     #: (mechanisms, neuron descriptions), as globs in this backend's folder: part of the
     #: code version of its rows (``explorer.code_version``).
@@ -90,6 +122,11 @@ class Backend:
     #: Running in slices (for progress) changes a multicompartment cell's solution:
     #: such runs go in one piece, without a bar.
     slicing_changes_compartments: bool = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.numerics = {name: record.scheme for name, record in cls.cell_types.items()}
+        cls.value_limits = {name: record.limit for name, record in cls.cell_types.items() if record.limit}
 
     def __init__(self) -> None:
         self._populations: list = []
@@ -104,7 +141,18 @@ class Backend:
         raise NotImplementedError
 
     def _cell_types(self) -> dict:
-        """Zoo cell types that replace or extend PyNN's on this backend."""
+        """The translations of :attr:`cell_types` (imported now, with the simulator), and
+        what else the backend lays over PyNN's namespace (:meth:`_extra_types`)."""
+        package = type(self).__module__.rpartition(".")[0]
+        translations = {}
+        for name, record in self.cell_types.items():
+            if record.translation is not None:
+                module, attribute = record.translation.split(":")
+                translations[name] = getattr(importlib.import_module(f"{package}.{module}"), attribute)
+        return {**translations, **self._extra_types()}
+
+    def _extra_types(self) -> dict:
+        """PyNN classes other than cell types that the backend replaces (spike sources)."""
         return {}
 
     def _synapse_types(self) -> dict:

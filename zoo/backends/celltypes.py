@@ -1,6 +1,6 @@
 """Cell types the zoo adds to PyNN, declared once like PyNN's standard cells:
 parameters with units, recordables, initial values. No simulator is imported here;
-each backend adds its translation (``nest_cells``, ``brian2_cells``).
+each backend adds its record and translation (``nest/cells.py``, ``brian2/cells.py``, ``neuron/cells.py``).
 """
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def test_brian2_standalone_and_runtime_give_the_same_run(monkeypatch):
 def test_consecutive_standalone_runs_in_one_process_generate_the_same_code(monkeypatch):
     """The second of two runs in one process (a sweep worker's next seed) names its
     groups as the first did, so only the input's arrays are rebuilt, not every file."""
-    from zoo.backends.brian2 import cache_root
+    from zoo.backends.brian2.backend import cache_root
 
     monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "cpp_standalone")
     makefiles = []  # the list of generated files, named after the groups

@@ -1,4 +1,4 @@
-"""The NESTML path of the NEST backend (``zoo.backends.nestml_build``): each workaround
+"""The NESTML path of the NEST backend (``zoo.backends.nest.nestml_build``): each workaround
 the PyPI NEST wheel needs is pinned here, so a new wheel or NESTML that changes the
 picture fails loudly."""
 import os
@@ -8,7 +8,7 @@ import time
 import pytest
 
 from zoo import backends
-from zoo.backends import nestml_build
+from zoo.backends.nest import nestml_build
 
 
 def test_the_replacement_nest_config_points_into_this_environment(tmp_path):

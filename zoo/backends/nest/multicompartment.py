@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .multicompartment import CompartmentalPopulation, DCSource
+from ..multicompartment import CompartmentalPopulation, DCSource
 
 
 class NestCompartmentalPopulation(CompartmentalPopulation):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyNN.nest as pynn_nest
 from pyNN.standardmodels import build_translations
 
-from . import plasticity
+from .. import plasticity
 
 
 def _alpha(**parameters):

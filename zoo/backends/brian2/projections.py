@@ -8,7 +8,7 @@ one step late, with static and with plastic synapses). The zoo gives every Brian
 pathway the delay d − dt (PyNN requires d ≥ dt), which makes the two simulators fire
 the same trains; delays read back through PyNN are d.
 
-**Plastic synapses** of the zoo's rules (``zoo.backends.brian2_plasticity``): one
+**Plastic synapses** of the zoo's rules (``zoo.backends.plasticity``): one
 Synapses object with one delay per pathway (faster in Brian2 than per-synapse
 delays), connected and initialised with arrays rather than PyNN's per-synapse loop.
 """

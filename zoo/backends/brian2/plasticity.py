@@ -6,7 +6,7 @@ here as event-driven Synapses equations that follow the zoo's declared semantics
 which are NEST's ``stdp_nn_restr_synapse``:
 
 - the ``pre`` pathway runs when the presynaptic spike reaches the soma (delay d − dt,
-  the zoo's Brian2 delay convention, ``zoo.backends.brian2_projections``): it
+  the zoo's Brian2 delay convention, ``zoo.backends.brian2.projections``): it
   depresses with the trace of the nearest postsynaptic spike, restarts the
   potentiation trace and transmits the weight, which is then the weight NEST sends;
 - the ``post`` pathway is delayed by 2d: a postsynaptic spike reaches the synapse d
@@ -23,7 +23,7 @@ which are NEST's ``stdp_nn_restr_synapse``:
 - The potentiation trace starts at exp((d − dt)/tau_plus): NEST's initial last-spike
   time t = 0, seen from the ``pre`` pathway's clock.
 
-The Synapses object is built by ``zoo.backends.brian2_projections.Projection`` from
+The Synapses object is built by ``zoo.backends.brian2.projections.Projection`` from
 ``eqs``, ``pre`` and ``post`` and ``initial_values(delay, dt)`` below.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ import pyNN.brian2 as pynn_brian2
 from brian2 import ms
 from pyNN.standardmodels import build_translations
 
-from . import plasticity
+from .. import plasticity
 
 
 class ReducedNearestNeighbourRule(plasticity.ReducedNearestNeighbourRule):

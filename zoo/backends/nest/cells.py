@@ -4,7 +4,7 @@ from __future__ import annotations
 import pyNN.nest as pynn_nest
 from pyNN.standardmodels import build_translations
 
-from . import celltypes
+from .. import celltypes
 
 
 class HH_curr_alpha(celltypes.HH_curr_alpha):
@@ -45,8 +45,8 @@ class SpikeSourceArray(pynn_nest.SpikeSourceArray):
 
 class SRM_curr_exp(celltypes.SRM_curr_exp):
     __doc__ = celltypes.SRM_curr_exp.__doc__ + """
-    On NEST: ``zoo_srm_curr_exp_neuron``, written in NESTML (``zoo/backends/nestml``) and
-    built at set-up (``zoo.backends.nestml_build``)."""
+    On NEST: ``zoo_srm_curr_exp_neuron``, written in NESTML (``zoo/backends/nest/nestml``) and
+    built at set-up (``zoo.backends.nest.nestml_build``)."""
     translations = build_translations(
         ("cm", "C_m", 1000.0),  # nF -> pF
         ("tau_m", "tau_m"),
@@ -66,5 +66,3 @@ class SRM_curr_exp(celltypes.SRM_curr_exp):
     standard_receptor_type = True  # inhibitory weights negative, as for iaf_psc_exp
     nestml = True
 
-
-CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha, "SpikeSourceArray": SpikeSourceArray, "SRM_curr_exp": SRM_curr_exp}

@@ -16,8 +16,8 @@ from brian2 import ms, mV, nA, nF, uS
 from pyNN.brian2 import simulator
 from pyNN.standardmodels import build_translations
 
-from . import celltypes
-from .brian2_integration import CachedStateUpdater, ExactPropagator, exponential_response
+from .. import celltypes
+from .integration import CachedStateUpdater, ExactPropagator, exponential_response
 
 #: v − v_rest after one step of a LIF without synaptic input, in NEST's form
 #: (``iaf_psc_exp``, Rotter & Diesmann 1999): it decays by P22 = exp(−h/τ_m) and a constant
@@ -159,8 +159,6 @@ class SRM_curr_exp(celltypes.SRM_curr_exp):
     brian2_model = SpikeResponseNeuronGroup
 
 
-CELL_TYPES = {"IF_curr_exp": IF_curr_exp, "IF_cond_exp": IF_cond_exp, "SRM_curr_exp": SRM_curr_exp}
-
 
 #: Largest Runge-Kutta substep (ms) for Hodgkin-Huxley cells (λ·h ≈ 0.4 at the spike peak).
 MAX_SUBSTEP_MS = 0.01
@@ -169,7 +167,7 @@ MAX_SUBSTEP_MS = 0.01
 @functools.lru_cache(maxsize=None)
 def substep_rk4(substeps: int):
     """A Brian2 state updater: ``substeps`` classical RK4 steps of dt/substeps each
-    (its derived code cached on disk, see ``brian2_integration``)."""
+    (its derived code cached on disk, see ``integration``)."""
     if substeps <= 1:
         return CachedStateUpdater("rk4", "rk4")
     h = f"(dt/{substeps})"
@@ -309,5 +307,3 @@ class HH_cond_exp(pynn_brian2.HH_cond_exp):
     __doc__ = pynn_brian2.HH_cond_exp.__doc__
     brian2_model = TraubPeakDetectingNeuronGroup
 
-
-CELL_TYPES.update({"HH_curr_alpha": HH_curr_alpha, "HH_cond_exp": HH_cond_exp})

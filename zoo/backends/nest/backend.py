@@ -12,9 +12,10 @@ import os
 
 import numpy as np
 
-from ..declarations.numerics import Scheme
+from ...declarations.numerics import Scheme
 from . import nestml_build
-from .base import Backend, silence_pynn_logger
+from ..base import (GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, SPIKE_RESPONSE, Backend, CellRecord,
+                    silence_pynn_logger)
 
 _EXACT = Scheme("exact", note="exact propagator of the linear subthreshold dynamics (Rotter & Diesmann 1999)")
 #: NEST's HH models: GSL's RKF45 inside each step, absolute error of v at 1e-3 mV.
@@ -38,25 +39,26 @@ class NestBackend(Backend):
                         "(make setup installs it)",
     }
 
-    numerics = {
-        "IF_curr_exp": _EXACT,
-        "SRM_curr_exp": Scheme("exact", note="NESTML's exact propagator of the linear equations"),
-        "IF_cond_exp": Scheme("adaptive_rkf45", step_error_mv=1e-3, note="iaf_cond_exp: GSL RKF45, abs. error 1e-3"),
-        "HH_curr_alpha": _RKF45,
-        "HH_cond_exp": _RKF45,
-        "MultiCompartmentNeuron": Scheme("crank_nicolson", order=2,
-                                         note="cm_default: Crank-Nicolson cable, exponential-Euler gates"),
-    }
-
-    #: The fastest membrane relaxation (1/ms) NEST's Hodgkin-Huxley neurons follow: their
-    #: GSL RKF45 lost every spike at (ḡ_Na + ḡ_K + g_L)/C = 1.6e6 and 2.6e6/ms (classic and
-    #: Traub-Miles cells at cm = 1e-5 nF) and fired as NEURON does at 1.6e5 and 2.6e5/ms
-    #: (cm = 1e-4 nF); measured at dt = 0.01 ms.
+    #: NEST's Hodgkin-Huxley neurons lose every spike when the membrane relaxes faster than
+    #: this (1/ms): their GSL RKF45 lost every spike at (ḡ_Na + ḡ_K + g_L)/C = 1.6e6 and
+    #: 2.6e6/ms (classic and Traub-Miles cells at cm = 1e-5 nF) and fired as NEURON does at
+    #: 1.6e5 and 2.6e5/ms (cm = 1e-4 nF); measured at dt = 0.01 ms.
     MAX_HH_MEMBRANE_RATE_PER_MS = 3e5
-    value_limits = dict.fromkeys(
-        ("HH_curr_alpha", "HH_cond_exp"),
-        f"(gbar_Na + gbar_K + g_leak)/cm at most {MAX_HH_MEMBRANE_RATE_PER_MS:g}/ms: the adaptive RKF45 loses every "
-        "spike beyond")
+    _HH_LIMIT = (f"(gbar_Na + gbar_K + g_leak)/cm at most {MAX_HH_MEMBRANE_RATE_PER_MS:g}/ms: the adaptive RKF45 "
+                 "loses every spike beyond")
+
+    cell_types = {
+        "IF_curr_exp": CellRecord(_EXACT, GRID_THRESHOLD),  # PyNN's: iaf_psc_exp (on_grid)
+        "IF_cond_exp": CellRecord(Scheme("adaptive_rkf45", step_error_mv=1e-3,
+                                         note="iaf_cond_exp: GSL RKF45, abs. error 1e-3"), GRID_THRESHOLD),
+        "SRM_curr_exp": CellRecord(Scheme("exact", note="NESTML neuron, exact propagator in its well-conditioned "
+                                                        "form"), SPIKE_RESPONSE, "cells:SRM_curr_exp"),
+        "HH_curr_alpha": CellRecord(_RKF45, PEAK_DETECTION, "cells:HH_curr_alpha", limit=_HH_LIMIT),
+        "HH_cond_exp": CellRecord(_RKF45, PEAK_DETECTION, limit=_HH_LIMIT),  # PyNN's: hh_cond_exp_traub
+        "MultiCompartmentNeuron": CellRecord(Scheme("crank_nicolson", order=2,
+                                                    note="cm_default: Crank-Nicolson cable, exponential-Euler gates"),
+                                             NO_SPIKES),  # multicompartment.py
+    }
 
     @classmethod
     def check_values(cls, cell_types, values: dict, dt_ms: float) -> None:
@@ -93,7 +95,7 @@ class NestBackend(Backend):
         connections)."""
         from pyNN.parameters import Sequence
 
-        from .nest_cells import SpikeSourceArray
+        from .cells import SpikeSourceArray
 
         class Population(super()._tracked_population_class()):
             __doc__ = self.pynn.Population.__doc__
@@ -155,19 +157,19 @@ class NestBackend(Backend):
         return sim
 
     def _compartmental_population_class(self) -> type:
-        from .nest_multicompartment import NestCompartmentalPopulation
+        from .multicompartment import NestCompartmentalPopulation
 
         return NestCompartmentalPopulation
 
     def _synapse_types(self) -> dict:
-        from . import nest_plasticity
+        from . import plasticity
 
-        return nest_plasticity.PLASTICITY_TYPES
+        return plasticity.PLASTICITY_TYPES
 
-    def _cell_types(self) -> dict:
-        from . import nest_cells
+    def _extra_types(self) -> dict:
+        from .cells import SpikeSourceArray
 
-        return nest_cells.CELL_TYPES
+        return {"SpikeSourceArray": SpikeSourceArray}
 
     def _setup_kwargs(self, dt_ms: float, seed: int, threads: int = 1) -> dict:
         return {"spike_precision": "on_grid", "rng_seed": int(seed), "verbosity": "error", "threads": int(threads)}

@@ -21,7 +21,7 @@ import numpy as np
 from brian2 import cm, mV, ms, nA, ohm, siemens, uF, um
 from pyNN.brian2 import simulator
 
-from .multicompartment import RATE_FACTOR, RATES, H_INF, CompartmentalPopulation, DCSource, steady_state_gates
+from ..multicompartment import RATE_FACTOR, RATES, H_INF, CompartmentalPopulation, DCSource, steady_state_gates
 
 
 def _in_mv(expression: str) -> str:

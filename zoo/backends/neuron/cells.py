@@ -28,7 +28,7 @@ from pyNN.neuron.cells import (LeakySingleCompartmentNeuron, SingleCompartmentNe
 from pyNN.recording import Variable
 from pyNN.standardmodels import build_translations
 
-from . import celltypes
+from .. import celltypes
 
 #: NEURON's ``hh`` scales its rates by 3^((celsius − 6.3)/10): 1 at 6.3 °C, the 1952 rates.
 HH_CELSIUS = 6.3
@@ -184,6 +184,3 @@ class IF_cond_exp(pynn_neuron.IF_cond_exp):
     __doc__ = pynn_neuron.IF_cond_exp.__doc__
     model = GridThresholdIF
 
-
-CELL_TYPES = {"HH_curr_alpha": HH_curr_alpha, "HH_cond_exp": HH_cond_exp, "IF_curr_exp": IF_curr_exp,
-              "IF_cond_exp": IF_cond_exp}

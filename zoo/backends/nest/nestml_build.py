@@ -1,4 +1,4 @@
-"""Neuron models that NEST lacks, written in NESTML (``zoo/backends/nestml/*.nestml``),
+"""Neuron models that NEST lacks, written in NESTML (``zoo/backends/nest/nestml/*.nestml``),
 built once per machine into a NEST extension module and loaded after every kernel reset.
 
 Everything the PyPI NEST wheel needs for a NESTML build lives here (measured with

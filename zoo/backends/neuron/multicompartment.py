@@ -20,7 +20,7 @@ import weakref
 import numpy as np
 from neuron import h
 
-from .multicompartment import CompartmentalPopulation, DCSource
+from ..multicompartment import CompartmentalPopulation, DCSource
 
 
 #: Cables to start at rest. Weak, so that a finished run's cable can be freed (a handler

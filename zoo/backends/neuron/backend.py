@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..declarations.numerics import Scheme
-from .base import Backend, silence_pynn_logger
+from ...declarations.numerics import Scheme
+from ..base import GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, Backend, CellRecord, silence_pynn_logger
 
 _CRANK_NICOLSON = Scheme("crank_nicolson", order=2,
                          note="fixed step, secondorder = 2: Crank-Nicolson for v, gates staggered")
@@ -58,14 +58,14 @@ class NeuronBackend(Backend):
                                        "all earlier ones; the reduced nearest-neighbour rule, with the zoo's pre/post "
                                        "order within a step, needs an NMODL adjuster of its own, not written yet",
     }
-    numerics = {
-        "IF_curr_exp": _CRANK_NICOLSON,
-        "IF_cond_exp": _CRANK_NICOLSON,
-        "HH_cond_exp": _CRANK_NICOLSON_GATES,
-        "HH_curr_alpha": _CRANK_NICOLSON_GATES,
-        "MultiCompartmentNeuron": Scheme("crank_nicolson", order=2,
-                                         note="fixed step, secondorder = 2: Crank-Nicolson cable, gates by cnexp "
-                                              "half a step apart"),
+    cell_types = {
+        "IF_curr_exp": CellRecord(_CRANK_NICOLSON, GRID_THRESHOLD, "cells:IF_curr_exp"),
+        "IF_cond_exp": CellRecord(_CRANK_NICOLSON, GRID_THRESHOLD, "cells:IF_cond_exp"),
+        "HH_curr_alpha": CellRecord(_CRANK_NICOLSON_GATES, PEAK_DETECTION, "cells:HH_curr_alpha"),
+        "HH_cond_exp": CellRecord(_CRANK_NICOLSON_GATES, PEAK_DETECTION, "cells:HH_cond_exp"),
+        "MultiCompartmentNeuron": CellRecord(Scheme("crank_nicolson", order=2,
+                                                    note="fixed step, secondorder = 2: Crank-Nicolson cable, gates "
+                                                         "by cnexp half a step apart"), NO_SPIKES),
     }
 
     def synaptic_charge_factor(self, tau_syn_ms, dt_ms):
@@ -87,7 +87,7 @@ class NeuronBackend(Backend):
         return pyNN.neuron
 
     def _compartmental_population_class(self) -> type:
-        from .neuron_multicompartment import NeuronCompartmentalPopulation
+        from .multicompartment import NeuronCompartmentalPopulation
 
         backend = self
 
@@ -95,11 +95,6 @@ class NeuronBackend(Backend):
             duration_ms = property(lambda self: backend._duration_ms)
 
         return CompartmentalPopulation
-
-    def _cell_types(self) -> dict:
-        from .neuron_cells import CELL_TYPES
-
-        return dict(CELL_TYPES)
 
     def _setup_kwargs(self, dt_ms: float, seed: int, threads: int = 1) -> dict:
         return {"use_cvode": False}
@@ -110,7 +105,7 @@ class NeuronBackend(Backend):
 
         h.secondorder = 2
         self._grid_clamps = []  # the IClamps and vectors of GridCurrentSources, kept alive for the run
-        # rate functions computed exactly, not interpolated in 1 mV tables (neuron_cells)
+        # rate functions computed exactly, not interpolated in 1 mV tables (cells)
         h.usetable_hh = 0
         h.usetable_hh_traub = 0
         return sim
@@ -134,7 +129,7 @@ class NeuronBackend(Backend):
         ``seg``) through NEURON's Section type, which Python's cycle collector cannot
         traverse: such a cell is never freed. Without this each run also simulated the
         cells of the runs before it (measured: 50, 100, 150 HH cells; 1.4, 2.0, 2.8 s)."""
-        from .neuron_cells import forget
+        from .cells import forget
 
         self._grid_clamps = []
 

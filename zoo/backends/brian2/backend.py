@@ -33,12 +33,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..declarations.numerics import Scheme
-from .base import PROGRESS_AFTER_S, PROGRESS_SLICE_S, Backend, silence_pynn_logger
+from ...declarations.numerics import Scheme
+from ..base import (GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, PROGRESS_AFTER_S, PROGRESS_SLICE_S,
+                    SPIKE_RESPONSE, Backend, CellRecord, silence_pynn_logger)
 
 _EXACT = Scheme("exact", note="exact propagator of the linear equations, well conditioned at tau_m = tau_syn "
-                               "(brian2_integration.ExactPropagator)")
-#: Hodgkin-Huxley cells: classical RK4 substeps of at most 0.01 ms (``brian2_cells``). Its
+                               "(integration.ExactPropagator)")
+#: Hodgkin-Huxley cells: classical RK4 substeps of at most 0.01 ms (``cells``). Its
 #: error of v per substep, measured against the zoo's reference solution at the first
 #: spike's peak of the classic and the Traub-Miles cell (the faster one) at dt = 0.1 to
 #: 0.01 ms, is at most 5e-5 mV (tests/zoo/models/test_hh_reference.py); declared: 1e-4 mV.
@@ -161,14 +162,23 @@ class Brian2Backend(Backend):
     spike_report_offset_steps = 1
     max_threads = 1  # runtime mode: one Python loop drives the compiled code objects
 
-    numerics = {
-        "IF_curr_exp": _EXACT,
-        "IF_cond_exp": Scheme("exponential_euler", order=1, note="exact while no synaptic conductance is active"),
-        "SRM_curr_exp": _EXACT,
-        "HH_curr_alpha": _RK4,
-        "HH_cond_exp": _RK4,
-        "MultiCompartmentNeuron": Scheme("implicit_euler", order=1,
-                                         note="SpatialNeuron: implicit cable, exponential-Euler gates"),
+    #: RK4 is stable for real eigenvalues λ with |λ|·h ≤ 2.785 (its stability region on
+    #: the negative real axis; Hairer & Wanner, Solving ODEs II, sec. IV.2).
+    RK4_STABILITY_LIMIT = 2.785
+    _HH_LIMIT = ("(gbar_Na + gbar_K + g_leak)/cm at most 2.785/h, h the RK4 substep (0.01 ms at most): RK4 is "
+                 "unstable beyond")
+
+    cell_types = {
+        "IF_curr_exp": CellRecord(_EXACT, GRID_THRESHOLD, "cells:IF_curr_exp"),
+        "IF_cond_exp": CellRecord(Scheme("exponential_euler", order=1,
+                                         note="exact while no synaptic conductance is active"), GRID_THRESHOLD,
+                                  "cells:IF_cond_exp"),
+        "SRM_curr_exp": CellRecord(_EXACT, SPIKE_RESPONSE, "cells:SRM_curr_exp"),
+        "HH_curr_alpha": CellRecord(_RK4, PEAK_DETECTION, "cells:HH_curr_alpha", limit=_HH_LIMIT),
+        "HH_cond_exp": CellRecord(_RK4, PEAK_DETECTION, "cells:HH_cond_exp", limit=_HH_LIMIT),
+        "MultiCompartmentNeuron": CellRecord(Scheme("implicit_euler", order=1,
+                                                    note="SpatialNeuron: implicit cable, exponential-Euler gates"),
+                                             NO_SPIKES),  # multicompartment.py
     }
 
     def _import_pynn(self):
@@ -186,19 +196,14 @@ class Brian2Backend(Backend):
         return pyNN.brian2
 
     def _compartmental_population_class(self) -> type:
-        from .brian2_multicompartment import Brian2CompartmentalPopulation
+        from .multicompartment import Brian2CompartmentalPopulation
 
         return Brian2CompartmentalPopulation
 
     def _synapse_types(self) -> dict:
-        from . import brian2_plasticity, brian2_projections
+        from . import plasticity, projections
 
-        return {**brian2_plasticity.PLASTICITY_TYPES, "Projection": brian2_projections.Projection}
-
-    def _cell_types(self) -> dict:
-        from . import brian2_cells
-
-        return brian2_cells.CELL_TYPES
+        return {**plasticity.PLASTICITY_TYPES, "Projection": projections.Projection}
 
     _slot: _BuildSlot | None = None
 
@@ -206,18 +211,10 @@ class Brian2Backend(Backend):
     def check_settings(cls) -> None:
         device_choice()
 
-    value_limits = dict.fromkeys(
-        ("HH_curr_alpha", "HH_cond_exp"),
-        "(gbar_Na + gbar_K + g_leak)/cm at most 2.785/h, h the RK4 substep (0.01 ms at most): RK4 is unstable beyond")
-
-    #: RK4 is stable for real eigenvalues λ with |λ|·h ≤ 2.785 (its stability region on
-    #: the negative real axis; Hairer & Wanner, Solving ODEs II, sec. IV.2).
-    RK4_STABILITY_LIMIT = 2.785
-
     @classmethod
     def check_values(cls, cell_types, values: dict, dt_ms: float) -> None:
         """Hodgkin-Huxley cells run with RK4 substeps of h = dt/⌈dt/0.01 ms⌉
-        (``brian2_cells.MAX_SUBSTEP_MS``), which is unstable where the membrane relaxes
+        (``cells.MAX_SUBSTEP_MS``), which is unstable where the membrane relaxes
         faster than 2.785/h: its rate is at most (ḡ_Na + ḡ_K + g_L)/C (every gate is in
         [0, 1]), so that bound times h must stay within RK4's limit. (Measured at the
         defaults: the classic cell ran at cm = 0.016 nF and raised at 0.012, the Traub-Miles
