@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.zoo-installed
 
-.PHONY: setup demo test fuzz bench conformance gallery mutate clean
+.PHONY: setup demo test test-slow fuzz bench conformance gallery mutate clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,11 @@ demo: setup
 # sweep, the 75 s STDP runs) are computed once.
 test: setup
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# The long reproductions (marked slow): every model's quick conformance matrix, the README's
+# sweeps judged by Elephant, the STDP protocols of Masquelier et al. (about 20 minutes on 2 cores)
+test-slow: setup
+	$(BIN)/python -m pytest -n auto --dist loadfile -m slow
 
 # The property test of every model's parameter space with many random examples (Hypothesis
 # profile zoo-fuzz; the default suite runs a few derandomised ones)

@@ -238,8 +238,10 @@ def test_zoo_show_prints_each_limit_and_the_simulators_own(capsys):
     assert main(["show", "hh"]) == 0
     shown = capsys.readouterr().out
     assert "tau_refrac: at least 2 ms: the spike rule" in shown
-    assert "on brian2, HH_curr_alpha: (gbar_Na + gbar_K + g_leak)/cm at most 2.785/h" in shown
-    assert "on nest, HH_curr_alpha: (gbar_Na + gbar_K + g_leak)/cm at most 300000/ms" in shown
+    brian2 = shown.split("on brian2, HH_curr_alpha:")[1].split("\n  on ")[0]
+    nest = shown.split("on nest, HH_curr_alpha:")[1].split("\n  on ")[0]
+    assert "limit: (gbar_Na + gbar_K + g_leak)/cm at most 2.785/h" in brian2
+    assert "limit: (gbar_Na + gbar_K + g_leak)/cm at most 300000/ms" in nest
     assert main(["show", "lif"]) == 0
     shown = capsys.readouterr().out
     assert "tau_m: at least one time step" in shown and "input_start: after 0" in shown
@@ -262,3 +264,16 @@ def test_a_sweep_is_refused_before_any_task_where_a_simulator_cannot_follow(tmp_
         explorer.sweep("hh", grid={"cm": [0.1, 0.01]}, simulators=("nest", "brian2"), out=tmp_path,
                        scheduler="inline", duration_ms=10.0)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("model_name, params, floor", [
+    ("hh", {"gbar_Na": 0.0, "gbar_K": 3.6, "g_leak": 0.0004, "i_offset": -1.7802}, "-150"),
+    ("hh_traub", {"g_leak": 0.0, "gbar_Na": 0.0, "gbar_K": 0.0, "i_offset": -0.1}, "-153"),
+])
+def test_a_membrane_driven_below_its_rate_functions_range_is_refused_in_one_line(model_name, params, floor):
+    """Found by the property test: heading for -4500 mV, NEST's adaptive RKF45 ran for
+    minutes without ending 200 ms; refused on every simulator before anything runs."""
+    for simulator in backends.available(registry.get(model_name)):
+        with pytest.raises(ValueError, match=rf"this cell is driven below {floor} mV under "):
+            prepare(model_name, simulator, DURATION_MS, None, None, 0, params)
+    prepare(model_name, "nest", DURATION_MS, None, None, 0, {"i_offset": -2.0 if model_name == "hh" else -0.5})

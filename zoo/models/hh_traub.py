@@ -18,7 +18,7 @@ from ..declarations.parameters import Parameter
 from ..declarations.tolerances import peak_detection_agreement
 from ..stimuli.current_clamp import STEP_CONSTRAINTS, STEP_PARAMETERS, current_clamp_simulation
 from . import hh
-from .hh.steady_state import check_traub_rests_below_level
+from .hh.steady_state import check_traub_rests_above_floor, check_traub_rests_below_level
 
 PARAMETERS = (
     Parameter("cm", "nF", 0.2, "(0, inf)", "membrane capacitance"),
@@ -47,7 +47,7 @@ MODEL = dataclasses.replace(
         protocols=(CheckProtocol(params={"i_offset": [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]}, duration_ms=1000.0,
                                  dt_ms=0.01),),
     ),
-    constraints=STEP_CONSTRAINTS + (check_traub_rests_below_level,),
+    constraints=STEP_CONSTRAINTS + (check_traub_rests_below_level, check_traub_rests_above_floor),
     cell_types=("HH_cond_exp",),
     revision=2,  # 2: the default i_offset is 0.5 nA
     doc=__doc__,

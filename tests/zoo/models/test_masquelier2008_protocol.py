@@ -1,6 +1,7 @@
 """The paper's criterion on a shortened protocol (75 s) on every simulator, and the
 simulators' agreement over it (its own file, so that a test worker can run the short
-STDP tests meanwhile)."""
+STDP tests meanwhile). A reproduction of several minutes: on demand (``make test-slow``);
+the default suite keeps the short STDP runs and their agreement (test_masquelier2008.py)."""
 import numpy as np
 import pytest
 
@@ -10,6 +11,8 @@ from tests.zoo.models.test_masquelier2008 import _both
 #: A shortened protocol: the paper's neuron is selective after ~13.5 s (Brian2
 #: replication: 21.4 ± 5.9 s at dt 0.1 ms); the criterion is judged over the last third.
 PROTOCOL_MS = 75_000.0
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ def test_with_learning_same_spikes_and_same_weights(pair):
     np.testing.assert_allclose(b.weights["weight"], a.weights["weight"], atol=1e-9)
 
 
+@pytest.mark.slow  # a minute per simulator: on demand (make test-slow)
 @pytest.mark.parametrize("simulator", SIMULATORS)
 def test_srm_becomes_selective(simulator):
     """30 s, seed 1. The paper's neuron is selective after about 13.5 s (about 700

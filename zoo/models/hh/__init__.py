@@ -23,7 +23,7 @@ from ...declarations.metrics import SHAPED_TRAIN
 from ...declarations.model import CheckProtocol, Model, Validation
 from ...declarations.parameters import Parameter
 from ...declarations.tolerances import peak_detection_agreement
-from .steady_state import check_rests_below_level
+from .steady_state import check_rests_above_floor, check_rests_below_level
 from ...stimuli.current_clamp import (STEP_CONSTRAINTS, STEP_PARAMETERS, STEP_RELATIONS, current_clamp_simulation,
                                       current_clamp_protocol)
 
@@ -106,7 +106,7 @@ MODEL = Model(
         studies=("zoo.models.hh.studies:published_checks",),
     ),
     relations=STEP_RELATIONS,
-    constraints=STEP_CONSTRAINTS + (check_rests_below_level,),
+    constraints=STEP_CONSTRAINTS + (check_rests_below_level, check_rests_above_floor),
     cell_types=("HH_curr_alpha",),
     revision=2,  # 2: the default i_offset is 1 nA (10 µA/cm²)
     doc=__doc__,

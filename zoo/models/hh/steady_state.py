@@ -9,6 +9,15 @@ counts its own train of pseudo-spikes, one per pause (measured: the classic cell
 potassium rests at +8.2 mV, NEST counted 17 and Brian2 18 in 200 ms). Such parameters are
 refused: :func:`check_rests_below_level` is a model constraint.
 
+At the other end, a membrane driven far below rest (a hyperpolarising current through a
+small leak, the sodium and potassium gates closed) leaves the range the rate functions
+were fitted on (Hodgkin & Huxley 1952 measured between about -100 and +50 mV), where
+β_m, α_h and β_n grow as exp(-V/18 mV) and faster: NEST's adaptive RKF45 shrinks its step
+with them and stalls (measured: no sodium, g_leak = 0.0004 µS, -1.78 nA, heading for
+-4500 mV, ran for minutes without ending 200 ms), while the fixed-step simulators return
+whatever their step gives. :func:`check_rests_above_floor` refuses a membrane whose
+current at the floor, its gates at their steady values, still hyperpolarises it.
+
 The steady states are the zeros of the current balance at the gates' steady values,
 I(V) = Σ ḡ·x∞(V)·(E − V) + I_inj; one is stable when every eigenvalue of the full
 system's Jacobian there has a negative real part (a Hopf-unstable one oscillates, with
@@ -91,6 +100,55 @@ def rests_below_level(values: dict, level, rates, currents) -> None:
                     f"this cell rests at {rest:.1f} mV under {p['current']:g} nA, at or above the spike level "
                     f"{float(arrays[-1][index]):g} mV: the spike rule (v at or above it and falling) would count "
                     "round-off on that plateau as spikes; change the conductances, reversal potentials or current")
+
+
+#: The classic cell's floor (mV): 85 mV below its rest of -65 mV, where β_m = 4·exp(85/18) = 450/ms.
+CLASSIC_FLOOR_MV = -150.0
+#: The Traub-Miles cell's floor below V_T (mV): u = -90 mV, where α_h = 0.128·exp(107/18) = 49/ms.
+TRAUB_FLOOR_BELOW_VT_MV = 90.0
+
+
+def rests_above_floor(values: dict, floor, rates, currents) -> None:
+    """ValueError if a neuron of ``values`` is driven below ``floor`` (mV, per neuron) by
+    one of ``currents`` (nA): its current balance there, every gate at its steady value,
+    is hyperpolarising, so a steady state (or none, the membrane running away) lies below."""
+    names = ("cm", "gbar_Na", "gbar_K", "g_leak", "e_rev_Na", "e_rev_K", "e_rev_leak")
+    for current in currents:
+        arrays = np.broadcast_arrays(*(np.asarray(values[k], dtype=float) for k in names),
+                                     np.asarray(current, dtype=float), np.asarray(floor, dtype=float))
+        for index in np.ndindex(arrays[0].shape):
+            p = dict(zip(names + ("current",), (float(a[index]) for a in arrays[:-1])))
+            v = float(arrays[-1][index])
+            am, bm, ah, bh, an, bn = rates(np.array([v]))
+            gates = (am / (am + bm), ah / (ah + bh), an / (an + bn))
+            balance = float(_derivatives((v, *(g[0] for g in gates)), p, rates)[0]) * p["cm"]  # nA
+            if balance < 0.0:
+                raise ValueError(
+                    f"this cell is driven below {v:g} mV under {p['current']:g} nA (its current there is "
+                    f"{balance:.3g} nA, hyperpolarising), outside the range its rate functions were fitted on, "
+                    "where they grow exponentially (NEST's adaptive solver stalls); change the leak, reversal "
+                    "potentials or current")
+
+
+def check_rests_above_floor(values: dict, dt_ms: float) -> None:
+    """The classic membrane must not be driven below :data:`CLASSIC_FLOOR_MV` by i_offset
+    alone or with the step (:func:`rests_above_floor`)."""
+    currents = [values["i_offset"]]
+    if float(values.get("step_amplitude", 0.0)) != 0.0:
+        currents.append(np.asarray(values["i_offset"], dtype=float) + values["step_amplitude"])
+    rests_above_floor(values, CLASSIC_FLOOR_MV, classic_rates, currents)
+
+
+def check_traub_rests_above_floor(values: dict, dt_ms: float) -> None:
+    """The Traub-Miles membrane must not be driven below V_T - :data:`TRAUB_FLOOR_BELOW_VT_MV`
+    by i_offset alone or with the step."""
+    size = max([np.size(values[k]) for k in values if np.ndim(values[k])] or [1])
+    for i in range(size):  # one neuron at a time: its rate functions depend on its V_T
+        neuron = {k: (float(np.asarray(v)[i]) if np.ndim(v) else v) for k, v in values.items()}
+        currents = [neuron["i_offset"]] + ([neuron["i_offset"] + neuron["step_amplitude"]]
+                                           if float(neuron.get("step_amplitude", 0.0)) != 0.0 else [])
+        offset = neuron["v_offset"]
+        rests_above_floor(neuron, offset - TRAUB_FLOOR_BELOW_VT_MV, lambda v: traub_rates(v, offset), currents)
 
 
 def check_rests_below_level(values: dict, dt_ms: float) -> None:
