@@ -203,7 +203,9 @@ def test_a_cancelled_sweep_resumes_where_it_stopped(page, server):
     assert 0 < kept < 24, status
     shot(page, "web-sweep-cancelled")
     page.get_by_role("button", name="Start sweep").click()
-    # the resumed sweep ends, done or not: its status line says how (a timeout said nothing)
+    # the resumed sweep starts (the old status goes), then ends, done or not: its status
+    # line says how (a timeout said nothing)
+    page.get_by_text(re.compile(r"^(Sweeping|Done): ")).wait_for(timeout=60_000)
     page.get_by_text(re.compile(r"^(Done|Stopped): \d+ of 24")).wait_for(timeout=300_000)
     status = text_of(page, ".zoo-sweep-status")
     assert status.startswith("Done: 24 of 24"), status

@@ -12,6 +12,15 @@ from zoo.backends import base
 from tests.conftest import ZOO, press_ctrl_c, runs, stderr_lines
 
 
+def force_the_bar(monkeypatch):
+    """The bar from the first step (threshold 0 s), patched where each backend reads it:
+    the base's slices (NEST, NEURON) and Brian2's report callback."""
+    from zoo.backends.brian2 import backend as brian2_backend
+
+    monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr(brian2_backend, "PROGRESS_AFTER_S", 0.0)
+
+
 CASES = {"lif": {"i_offset": np.linspace(0.0, 2.0, 7)}, "hh": {}, "cable": {}}
 
 
@@ -20,8 +29,7 @@ def test_progress_changes_no_result(simulator, model, monkeypatch):
     """With a bar forced on (threshold 0 s), spikes and every sample of v are those of
     the run in one piece."""
     whole = zoo.run(model, simulator, duration_ms=300.0, progress=False, **CASES[model])
-    monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
-    monkeypatch.setattr(f"zoo.backends.{simulator}.PROGRESS_AFTER_S", 0.0, raising=False)
+    force_the_bar(monkeypatch)
     shown = zoo.run(model, simulator, duration_ms=300.0, progress=True, **CASES[model])
     pd.testing.assert_frame_equal(whole.spikes, shown.spikes)
     assert np.array_equal(whole.traces["value"].to_numpy(), shown.traces["value"].to_numpy())
@@ -30,8 +38,7 @@ def test_progress_changes_no_result(simulator, model, monkeypatch):
 
 @pytest.mark.parametrize("simulator", runs("hh"))
 def test_the_bar_counts_simulated_milliseconds(simulator, monkeypatch, capsys):
-    monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
-    monkeypatch.setattr(f"zoo.backends.{simulator}.PROGRESS_AFTER_S", 0.0, raising=False)
+    force_the_bar(monkeypatch)
     zoo.run("hh", simulator, duration_ms=300.0, progress=True)
     err = capsys.readouterr().err
     assert f"{simulator}: simulated" in err and "of 300 ms" in err
