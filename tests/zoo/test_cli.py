@@ -132,14 +132,14 @@ def test_a_closed_pipe_ends_quietly_and_the_files_are_written(tmp_path):
 
 def test_check_tables_fit_the_terminal(capsys, monkeypatch):
     """Verdict rows fit 120 columns (the cable's were 220 wide); --verbose keeps the whole
-    text. One check (about 15 s), printed both ways."""
+    text. One check on one simulator (about 8 s), printed both ways."""
     import zoo.checks
     from zoo.cli import _fit, _shown
 
     reports = []
     check_model = zoo.checks.check_model
     monkeypatch.setattr(zoo.checks, "check_model", lambda *a, **k: reports.append(check_model(*a, **k)) or reports[0])
-    assert run_in_process(["check", "cable", "--verbose"]) == 0
+    assert run_in_process(["check", "cable", "--simulator", "nest", "--verbose"]) == 0
     assert max(map(len, capsys.readouterr().out.splitlines())) > 120
     short = _fit(_shown(reports[0].verdicts), "worst_at")
     assert max(map(len, short.splitlines())) <= 120 and "…" in short
