@@ -23,6 +23,22 @@ DURATION_MS = 1000.0
 DT_MS = 0.1
 
 
+#: The longest test files (measured, seconds of a 2-worker run), started first: ``make
+#: test`` hands whole files to its two workers (``--dist loadfile``), and a long file
+#: started last leaves the other worker idle at the end. Only the order changes.
+LONGEST_FIRST = ("tests/web/test_app.py", "tests/zoo/models/test_hh.py", "tests/experiments/test_experiments.py",
+                 "tests/zoo/backends/test_brian2.py", "tests/zoo/backends/test_cross_simulator.py",
+                 "tests/zoo/models/test_cable.py", "tests/zoo/test_parameter_space.py",
+                 "tests/zoo/backends/test_progress.py", "tests/explorer/test_sweep.py",
+                 "tests/zoo/conformance/test_conformance.py", "tests/zoo/models/test_masquelier2008.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    root = Path(config.rootpath)
+    items.sort(key=lambda item: rank.get(Path(item.fspath).relative_to(root).as_posix(), len(rank)))
+
+
 @pytest.fixture(params=SIMULATORS)
 def simulator(request):
     return request.param

@@ -12,7 +12,7 @@ from tests.conftest import ZOO, press_ctrl_c, stderr_lines
 
 DT_MS = 0.1
 DURATION_MS = 1000.0
-SHORT_MS = 4_000.0
+SHORT_MS = 2_000.0  # 127 output spikes at seed 1
 SEED = 1
 
 
@@ -62,38 +62,36 @@ def test_plain_pynn_hh_on_brian2_counts_every_step_which_the_backend_fixes():
     np.testing.assert_array_equal(fixed, nest)
 
 
-def test_brian2_standalone_and_runtime_give_the_same_run(monkeypatch):
+def test_standalone_runs_equal_runtime_ones_and_consecutive_ones_regenerate_the_same_code(monkeypatch):
     """Long Brian2 runs are compiled whole (C++ standalone); forcing either mode on a
-    short run gives the same spikes and weights."""
-    runs = {}
-    for device in ("runtime", "cpp_standalone"):
+    short run gives the same spikes and weights, and runtime mode works again
+    afterwards. The second of two standalone runs in one process (a sweep worker's next
+    seed) names its groups as the first did, so only the input's arrays are rebuilt,
+    not every file."""
+    from zoo.backends.brian2.backend import cache_root
+
+    def run(device, seed=SEED):
         monkeypatch.setenv("ZOO_BRIAN2_DEVICE", device)
-        runs[device] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
-    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "runtime")   # and runtime mode works again afterwards
-    runs["runtime again"] = zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
-    runtime = runs["runtime"]
+        return zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=seed)
+
+    def latest_makefile():  # the list of generated files, named after the groups
+        return max(cache_root().glob("slot-*/makefile"), key=lambda path: path.stat().st_mtime).read_text()
+
+    runtime = run("runtime")
     assert len(runtime.spikes) > 100
-    for other in (runs["cpp_standalone"], runs["runtime again"]):
+    standalone = run("cpp_standalone")
+    first_makefile = latest_makefile()
+    next_seed = run("cpp_standalone", SEED + 1)
+    assert "neurongroup_stateupdater_codeobject" in first_makefile
+    assert "neurongroup_1" not in latest_makefile() and latest_makefile() == first_makefile
+    assert not np.array_equal(next_seed.spikes["t_ms"], standalone.spikes["t_ms"])  # a new input, run anew
+    runtime_again = run("runtime")
+    for other in (standalone, runtime_again):
         np.testing.assert_array_equal(other.spikes["t_ms"], runtime.spikes["t_ms"])
         np.testing.assert_allclose(other.weights["weight"], runtime.weights["weight"], atol=1e-12)
     monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "gpu")
     with pytest.raises(ValueError, match="valid values: auto, runtime, cpp_standalone"):
         zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
-
-
-def test_consecutive_standalone_runs_in_one_process_generate_the_same_code(monkeypatch):
-    """The second of two runs in one process (a sweep worker's next seed) names its
-    groups as the first did, so only the input's arrays are rebuilt, not every file."""
-    from zoo.backends.brian2.backend import cache_root
-
-    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "cpp_standalone")
-    makefiles = []  # the list of generated files, named after the groups
-    for seed in (SEED, SEED + 1):
-        zoo.run("masquelier2008", simulator="brian2", duration_ms=200.0, seed=seed)
-        latest = max(cache_root().glob("slot-*/makefile"), key=lambda path: path.stat().st_mtime)
-        makefiles.append(latest.read_text())
-    assert "neurongroup_stateupdater_codeobject" in makefiles[0]
-    assert "neurongroup_1" not in makefiles[1] and makefiles[1] == makefiles[0]
 
 
 def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():
