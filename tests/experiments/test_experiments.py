@@ -63,12 +63,12 @@ def test_cable_attenuation_quick(tmp_path):
 
 
 def test_masquelier2008_short(tmp_path, capsys):
-    """Two seeds, 3 s, both simulators, through the explorer: the table, each run's
+    """Two seeds, 2 s, both simulators, through the explorer: the table, each run's
     stored tables, the seed-by-seed agreement, the figures; a rerun is all cached."""
     import explorer
     from experiments import masquelier2008
 
-    argv = ["--seeds", "1-2", "--duration", "3000", "--scheduler", "inline", "--out", str(tmp_path)]
+    argv = ["--seeds", "1-2", "--duration", "2000", "--scheduler", "inline", "--out", str(tmp_path)]
     table = masquelier2008.main(argv)
     assert (table["status"] == "ok").all() and len(table) == 4
     printed = capsys.readouterr().out
@@ -81,7 +81,7 @@ def test_masquelier2008_short(tmp_path, capsys):
     assert seeds["identical"].all() and (seeds["max_weight_difference"] < 1e-9).all()
     for simulator in runs("masquelier2008"):
         assert (tmp_path / f"masquelier2008_seed1_{simulator}.png").stat().st_size > 0
-    again = masquelier2008.run_seeds([1, 2], duration_ms=3000.0, out=tmp_path, scheduler="inline")
+    again = masquelier2008.run_seeds([1, 2], duration_ms=2000.0, out=tmp_path, scheduler="inline")
     assert again.attrs["counts"]["cached"] == 4
 
 
