@@ -113,3 +113,18 @@ def test_grid_currents_compile_whole_with_brian2_standalone(monkeypatch):
         runs[device] = zoo.run("mainen_sejnowski1995", simulator="brian2", **kwargs).spikes
     assert len(runs["runtime"]) > 10
     pd.testing.assert_frame_equal(runs["cpp_standalone"], runs["runtime"])
+
+
+def test_the_stdp_traces_need_no_symbolic_derivation(monkeypatch):
+    """The STDP rule's traces decay as written out in the backend (Brian2 would derive
+    the decay of event-driven equations with SymPy at every run: about 5 s of each
+    Brian2 run of masquelier2008)."""
+    import brian2.synapses.synapses as synapses
+
+    def derive(*args, **kwargs):
+        raise AssertionError("a Brian2 Synapses object asked SymPy for its event-driven update")
+
+    monkeypatch.setattr(synapses, "linear", derive)
+    monkeypatch.setenv("ZOO_BRIAN2_DEVICE", "runtime")
+    result = zoo.run("masquelier2008", simulator="brian2", duration_ms=300.0, seed=SEED)
+    assert len(result.spikes) > 0 and result.weights["weight"].nunique() > 1  # it learned
