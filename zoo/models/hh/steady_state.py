@@ -85,88 +85,93 @@ def stable_rest_above(p: dict, level_mv: float, rates) -> float | None:
     return None
 
 
-def rests_below_level(values: dict, level, rates, currents) -> None:
-    """ValueError if a neuron of ``values`` (per-neuron arrays or scalars) has a stable
-    steady state at or above its spike level under one of ``currents`` (nA, per neuron)."""
-    names = ("cm", "gbar_Na", "gbar_K", "g_leak", "e_rev_Na", "e_rev_K", "e_rev_leak")
-    for current in currents:
-        arrays = np.broadcast_arrays(*(np.asarray(values[k], dtype=float) for k in names),
-                                     np.asarray(current, dtype=float), np.asarray(level, dtype=float))
-        for index in np.ndindex(arrays[0].shape):
-            p = dict(zip(names + ("current",), (float(a[index]) for a in arrays[:-1])))
-            rest = stable_rest_above(p, float(arrays[-1][index]), rates)
-            if rest is not None:
-                raise ValueError(
-                    f"this cell rests at {rest:.1f} mV under {p['current']:g} nA, at or above the spike level "
-                    f"{float(arrays[-1][index]):g} mV: the spike rule (v at or above it and falling) would count "
-                    "round-off on that plateau as spikes; change the conductances, reversal potentials or current")
-
-
 #: The classic cell's floor (mV): 85 mV below its rest of -65 mV, where β_m = 4·exp(85/18) = 450/ms.
 CLASSIC_FLOOR_MV = -150.0
 #: The Traub-Miles cell's floor below V_T (mV): u = -90 mV, where α_h = 0.128·exp(107/18) = 49/ms.
 TRAUB_FLOOR_BELOW_VT_MV = 90.0
 
 
+_MEMBRANE = ("cm", "gbar_Na", "gbar_K", "g_leak", "e_rev_Na", "e_rev_K", "e_rev_leak")
+
+
+def _membranes(values: dict, currents, mv):
+    """(membrane dict with its current, its value of ``mv``) for every neuron of ``values``
+    (per-neuron arrays or scalars) under each of ``currents`` (nA)."""
+    for current in currents:
+        arrays = np.broadcast_arrays(*(np.asarray(values[k], dtype=float) for k in _MEMBRANE),
+                                     np.asarray(current, dtype=float), np.asarray(mv, dtype=float))
+        for index in np.ndindex(arrays[0].shape):
+            yield (dict(zip(_MEMBRANE + ("current",), (float(a[index]) for a in arrays[:-1]))),
+                   float(arrays[-1][index]))
+
+
+def _stimulus_currents(neuron: dict) -> list:
+    """i_offset, and i_offset plus the step where there is one (nA)."""
+    currents = [neuron["i_offset"]]
+    if float(neuron.get("step_amplitude", 0.0)) != 0.0:
+        currents.append(np.asarray(neuron["i_offset"], dtype=float) + neuron["step_amplitude"])
+    return currents
+
+
+def _traub_neurons(values: dict):
+    """Each neuron of ``values`` alone (its rate functions depend on its V_T), scalars."""
+    size = max([np.size(values[k]) for k in values if np.ndim(values[k])] or [1])
+    for i in range(size):
+        yield {k: (float(np.asarray(v)[i]) if np.ndim(v) else v) for k, v in values.items()}
+
+
 def rests_above_floor(values: dict, floor, rates, currents) -> None:
     """ValueError if a neuron of ``values`` is driven below ``floor`` (mV, per neuron) by
     one of ``currents`` (nA): its current balance there, every gate at its steady value,
     is hyperpolarising, so a steady state (or none, the membrane running away) lies below."""
-    names = ("cm", "gbar_Na", "gbar_K", "g_leak", "e_rev_Na", "e_rev_K", "e_rev_leak")
-    for current in currents:
-        arrays = np.broadcast_arrays(*(np.asarray(values[k], dtype=float) for k in names),
-                                     np.asarray(current, dtype=float), np.asarray(floor, dtype=float))
-        for index in np.ndindex(arrays[0].shape):
-            p = dict(zip(names + ("current",), (float(a[index]) for a in arrays[:-1])))
-            v = float(arrays[-1][index])
-            am, bm, ah, bh, an, bn = rates(np.array([v]))
-            gates = (am / (am + bm), ah / (ah + bh), an / (an + bn))
-            balance = float(_derivatives((v, *(g[0] for g in gates)), p, rates)[0]) * p["cm"]  # nA
-            if balance < 0.0:
-                raise ValueError(
-                    f"this cell is driven below {v:g} mV under {p['current']:g} nA (its current there is "
-                    f"{balance:.3g} nA, hyperpolarising), outside the range its rate functions were fitted on, "
-                    "where they grow exponentially (NEST's adaptive solver stalls); change the leak, reversal "
-                    "potentials or current")
+    for p, v in _membranes(values, currents, floor):
+        am, bm, ah, bh, an, bn = rates(np.array([v]))
+        gates = (am / (am + bm), ah / (ah + bh), an / (an + bn))
+        balance = float(_derivatives((v, *(g[0] for g in gates)), p, rates)[0]) * p["cm"]  # nA
+        if balance < 0.0:
+            raise ValueError(
+                f"this cell is driven below {v:g} mV under {p['current']:g} nA (its current there is "
+                f"{balance:.3g} nA, hyperpolarising), outside the range its rate functions were fitted on, "
+                "where they grow exponentially (NEST's adaptive solver stalls); change the leak, reversal "
+                "potentials or current")
 
 
 def check_rests_above_floor(values: dict, dt_ms: float) -> None:
     """The classic membrane must not be driven below :data:`CLASSIC_FLOOR_MV` by i_offset
     alone or with the step (:func:`rests_above_floor`)."""
-    currents = [values["i_offset"]]
-    if float(values.get("step_amplitude", 0.0)) != 0.0:
-        currents.append(np.asarray(values["i_offset"], dtype=float) + values["step_amplitude"])
-    rests_above_floor(values, CLASSIC_FLOOR_MV, classic_rates, currents)
+    rests_above_floor(values, CLASSIC_FLOOR_MV, classic_rates, _stimulus_currents(values))
 
 
 def check_traub_rests_above_floor(values: dict, dt_ms: float) -> None:
     """The Traub-Miles membrane must not be driven below V_T - :data:`TRAUB_FLOOR_BELOW_VT_MV`
     by i_offset alone or with the step."""
-    size = max([np.size(values[k]) for k in values if np.ndim(values[k])] or [1])
-    for i in range(size):  # one neuron at a time: its rate functions depend on its V_T
-        neuron = {k: (float(np.asarray(v)[i]) if np.ndim(v) else v) for k, v in values.items()}
-        currents = [neuron["i_offset"]] + ([neuron["i_offset"] + neuron["step_amplitude"]]
-                                           if float(neuron.get("step_amplitude", 0.0)) != 0.0 else [])
+    for neuron in _traub_neurons(values):
         offset = neuron["v_offset"]
-        rests_above_floor(neuron, offset - TRAUB_FLOOR_BELOW_VT_MV, lambda v: traub_rates(v, offset), currents)
+        rests_above_floor(neuron, offset - TRAUB_FLOOR_BELOW_VT_MV, lambda v: traub_rates(v, offset),
+                          _stimulus_currents(neuron))
+
+
+def rests_below_level(values: dict, level, rates, currents) -> None:
+    """ValueError if a neuron of ``values`` (per-neuron arrays or scalars) has a stable
+    steady state at or above its spike level under one of ``currents`` (nA, per neuron)."""
+    for p, level_mv in _membranes(values, currents, level):
+        rest = stable_rest_above(p, level_mv, rates)
+        if rest is not None:
+            raise ValueError(
+                f"this cell rests at {rest:.1f} mV under {p['current']:g} nA, at or above the spike level "
+                f"{level_mv:g} mV: the spike rule (v at or above it and falling) would count "
+                "round-off on that plateau as spikes; change the conductances, reversal potentials or current")
 
 
 def check_rests_below_level(values: dict, dt_ms: float) -> None:
     """The membrane must not rest at or above the spike level, 0 mV, under i_offset alone or
     with the step: on that plateau round-off would decide the spikes (:func:`rests_below_level`)."""
-    currents = [values["i_offset"]]
-    if float(values.get("step_amplitude", 0.0)) != 0.0:
-        currents.append(np.asarray(values["i_offset"], dtype=float) + values["step_amplitude"])
-    rests_below_level(values, 0.0, classic_rates, currents)
+    rests_below_level(values, 0.0, classic_rates, _stimulus_currents(values))
 
 
 def check_traub_rests_below_level(values: dict, dt_ms: float) -> None:
     """The membrane must not rest at or above its spike level, V_T + 30 mV, under i_offset
     alone or with the step: on that plateau round-off would decide the spikes."""
-    size = max([np.size(values[k]) for k in values if np.ndim(values[k])] or [1])
-    for i in range(size):  # one neuron at a time: its rate functions depend on its V_T
-        neuron = {k: (float(np.asarray(v)[i]) if np.ndim(v) else v) for k, v in values.items()}
-        currents = [neuron["i_offset"]] + ([neuron["i_offset"] + neuron["step_amplitude"]]
-                                           if float(neuron.get("step_amplitude", 0.0)) != 0.0 else [])
+    for neuron in _traub_neurons(values):
         offset = neuron["v_offset"]
-        rests_below_level(neuron, offset + 30.0, lambda v: traub_rates(v, offset), currents)
+        rests_below_level(neuron, offset + 30.0, lambda v: traub_rates(v, offset), _stimulus_currents(neuron))
