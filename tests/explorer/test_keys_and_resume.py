@@ -198,13 +198,15 @@ def test_a_resume_after_a_translation_changed_reruns_exactly_its_simulators_poin
     copy = tmp_path / "zoo-copy"
     for package in ("zoo", "explorer"):
         shutil.copytree(root / package, copy / package, ignore=shutil.ignore_patterns("__pycache__"))
+    # as in a checkout (a mutation run's code reads mutmut's settings from it)
+    shutil.copy(root / "pyproject.toml", copy / "pyproject.toml")
     out = tmp_path / "sweep"
     simulators = [FIRST, OTHER]
     env = {**os.environ, "PYTHONPATH": str(copy)}
 
     def zoo(*args):
         return subprocess.run([sys.executable, "-m", "zoo.cli", *args], capture_output=True, text=True, env=env,
-                              cwd=tmp_path, timeout=300)
+                              cwd=copy, timeout=300)
 
     def run_sweep():
         done = zoo("sweep", "lif", *[w for s in simulators for w in ("--simulator", s)], "--grid",
