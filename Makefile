@@ -36,14 +36,16 @@ demo: setup
 	$(BIN)/zoo check mainen_sejnowski1995
 
 # A worker per core, one test file at a time per worker: a file's module fixtures (a
-# sweep, the 75 s STDP runs) are computed once.
+# sweep, the 75 s STDP runs) are computed once. Files go out in the order tests/conftest.py
+# gives (the longest first), not xdist's default (the most tests first), so no long file
+# starts last while the other worker has nothing left.
 test: setup
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # The long reproductions (marked slow): every model's quick conformance matrix, the README's
 # sweeps judged by Elephant, the STDP protocols of Masquelier et al. (about 20 minutes on 2 cores)
 test-slow: setup
-	$(BIN)/python -m pytest -n auto --dist loadfile -m slow
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder -m slow
 
 # The property test of every model's parameter space with many random examples (Hypothesis
 # profile zoo-fuzz; the default suite runs a few derandomised ones)

@@ -25,7 +25,9 @@ DT_MS = 0.1
 
 #: The longest test files (measured, seconds of a 2-worker run), started first: ``make
 #: test`` hands whole files to its two workers (``--dist loadfile``), and a long file
-#: started last leaves the other worker idle at the end. Only the order changes.
+#: started last leaves the other worker idle at the end (the Makefile passes
+#: ``--no-loadscope-reorder``, or xdist would order files by their number of tests).
+#: Only the order changes.
 LONGEST_FIRST = ("tests/web/test_app.py", "tests/zoo/models/test_hh.py", "tests/experiments/test_experiments.py",
                  "tests/zoo/backends/test_brian2.py", "tests/zoo/backends/test_cross_simulator.py",
                  "tests/zoo/models/test_cable.py", "tests/zoo/test_parameter_space.py",
