@@ -213,6 +213,9 @@ def test_a_cancelled_sweep_resumes_where_it_stopped(page, server):
     stored = pd.read_parquet(folder)
     assert len(stored) == 24 and stored["key"].is_unique and (stored["status"] == "ok").all()
     assert "already stored" in text_of(page, ".zoo-sweep-status")
+    # the finished sweep's rows replace the stopped one's below the status (the status
+    # line comes first, so the screenshot once showed the 4 rows of the stopped sweep)
+    page.get_by_text(re.compile(r": 24 rows$")).wait_for(timeout=30_000)
     shot(page, "web-sweep-resumed")
 
 
