@@ -110,14 +110,21 @@ class ClientScope:
                 "distributed.admin.system-monitor.interval": "5s",
             }):
                 # Failures are reported as rows; Dask's own log lines about them would only be noise.
-                # The workers ignore Ctrl-C (inherited): this process alone stops the sweep, and
-                # closing the cluster ends them, without a traceback from each.
-                with _sigint_ignored():
-                    # dashboard_address=None still takes port 8787, and a second sweep (or
-                    # `zoo conformance` beside a sweep) warned that it was in use: any free port
-                    self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                                processes=True, dashboard_address=":0",
-                                                silence_logs=logging.CRITICAL, plugins={IgnoreInterrupts()})
+                # The workers never see Ctrl-C (they start with SIGINT blocked, then ignore
+                # it): this process alone stops the sweep, and closing the cluster ends them,
+                # without a traceback from each. A Ctrl-C meanwhile stops the sweep once the
+                # cluster is up, and closes it.
+                try:
+                    with sigint_deferred():
+                        # dashboard_address=None still takes port 8787, and a second sweep (or
+                        # `zoo conformance` beside a sweep) warned that it was in use: any free port
+                        self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                                    processes=True, dashboard_address=":0",
+                                                    silence_logs=logging.CRITICAL, plugins={IgnoreInterrupts()})
+                except KeyboardInterrupt:
+                    if self.cluster is not None:
+                        self.cluster.close()
+                    raise
             self.client = Client(self.cluster)
         else:
             try:
@@ -136,25 +143,31 @@ class ClientScope:
 
 @contextlib.contextmanager
 def sigint_deferred():
-    """SIGINT held back (not lost) in this thread until the block ends."""
+    """Ctrl-C held back, not lost: a SIGINT in the block is raised as KeyboardInterrupt
+    when it ends. Threads started in the block inherit SIGINT blocked, and so do the
+    processes they start: the local cluster's event loop, and through it the worker
+    processes (also those restarted after a crash), which a Ctrl-C must not reach.
+
+    Two layers, because blocking alone is not enough: another thread that does not block
+    SIGINT (OpenBLAS's, started with NumPy) receives it, and Python then raises
+    KeyboardInterrupt in the main thread at once; so the handler records it meanwhile.
+    Ignoring SIGINT instead (SIG_IGN, inherited by the workers) lost a Ctrl-C pressed
+    while the workers started, and the sweep ran on to its end. Outside the main thread,
+    which alone raises KeyboardInterrupt, nothing is changed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
+        # a SIGINT pending in this thread is handled (recorded) within this call
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-@contextlib.contextmanager
-def _sigint_ignored():
-    """SIGINT ignored while processes are started (they inherit it), in the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager

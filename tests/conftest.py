@@ -1,6 +1,8 @@
 """Shared fixtures: real simulators, never a mock. Simulators come from the backend
 registry, so a new backend is tested by every test that takes ``simulator`` or
 ``pair``."""
+import functools
+import inspect
 import itertools
 import os
 import signal
@@ -57,10 +59,13 @@ ZOO = str(Path(sys.executable).with_name("zoo"))
 
 def press_ctrl_c(command: list[str], after_s: float, ready=None) -> subprocess.CompletedProcess:
     """Run ``command`` as a terminal would and press Ctrl-C (SIGINT to its process
-    group) after ``after_s``, or as soon as ``ready()`` is true (checked every 0.1 s)."""
+    group) after ``after_s``, or as soon as ``ready()`` is true (checked every 0.1 s; a
+    ``ready`` that takes one argument is given the process)."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    if ready is not None and inspect.signature(ready).parameters:
+        ready = functools.partial(ready, process)
     deadline = time.perf_counter() + after_s
     while time.perf_counter() < deadline and not (ready and ready()):
         time.sleep(0.1)

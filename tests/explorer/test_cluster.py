@@ -89,6 +89,35 @@ def test_sigkill_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
     assert all(after.get(name) == mtime for name, mtime in before.items()), "finished parts were rewritten"
 
 
+def test_ctrl_c_while_the_workers_start_stops_the_sweep(tmp_path):
+    """Ctrl-C pressed while the local cluster starts its worker processes (once the first
+    one exists, before any point is stored) stops the sweep with its one line, as it does
+    later: it was ignored there (the workers must inherit an ignored SIGINT), and the sweep
+    ran on to its end (make test from a fresh clone, when a loaded machine made that start
+    take a minute)."""
+    import psutil
+
+    from tests.conftest import press_ctrl_c, stderr_lines
+
+    out = tmp_path / "hh"
+    command = [ZOO, "sweep", "hh", "--simulator", backends.DEFAULT, "--grid", "i_offset=0:2:200", "--batch-size", "1",
+               "--workers", "2", "--out", str(out)]
+    sweep = {}
+
+    def starting(process) -> bool:
+        sweep["children"] = psutil.Process(process.pid).children()
+        return bool(sweep["children"]) and not list(out.glob("part-*.parquet"))
+
+    started = time.perf_counter()
+    done = press_ctrl_c(command, after_s=60.0, ready=starting)
+    assert sweep["children"], "no worker process was seen starting"
+    assert done.returncode == 130, (done.returncode, done.stderr[-500:])
+    (line,) = stderr_lines(done.stderr)
+    assert line.startswith("zoo: sweep interrupted: ") and "of 200 pending points finished" in line
+    assert time.perf_counter() - started < 60.0
+    assert not any(child.is_running() and child.status() != psutil.STATUS_ZOMBIE for child in sweep["children"])
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
