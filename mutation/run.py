@@ -3,10 +3,12 @@
 mutmut (``[tool.mutmut]`` in pyproject.toml: which modules, which tests) changes one
 operator, constant or call at a time in the modules below and runs the tests that
 reach the changed function; a mutant no test notices has *survived*. This script runs
-it from scratch, then gives the survivors of the modules whose code also runs in Dask
-worker processes a second chance: the worker tests (``[tool.zoo-mutation]``), with the
-mutant active in the workers too (mutmut's tracing sees only the test's own process, so
-it never runs them for code that acts in workers). Then it writes the whole report
+it from scratch, then gives the survivors of some modules a second pass
+(``[[tool.zoo-mutation.second-pass]]``) against tests mutmut cannot run per mutant: the
+worker tests, with the mutant active in Dask's worker processes too (mutmut's tracing
+sees only the test's own process, so it never runs them for code that acts in workers),
+and whole ``zoo sweep`` commands in subprocesses (tens of seconds each: per mutant,
+they made the run take two hours). Then it writes the whole report
 (``docs/mutation.md``): the score, per module, and every survivor with its label from
 ``mutation/survivors.toml``:
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import concurrent.futures
 import datetime
 import json
 import os
@@ -91,34 +94,42 @@ def changed_lines(text: str) -> list[str]:
     return [line[1:].strip() for line in text.splitlines() if line.startswith("+") and not line.startswith("+++")]
 
 
-def worker_pass(found: dict, children: int, log: Path) -> dict[str, str]:
-    """Survivors of the modules named in ``[tool.zoo-mutation] worker_modules``, run
-    against the worker tests with the mutant active in every process (the environment
-    variable mutmut's trampolines read is inherited by Dask's workers): name -> outcome
-    ("killed by the worker tests" or the old outcome)."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]
-    modules, tests = set(config["worker_modules"]), list(config["worker_tests"])
-    candidates = [name for module, mutants in found.items() if module in modules
-                  for name, outcome in mutants.items() if outcome not in DETECTED]
+def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
+    """The survivors of each module named in a ``[[tool.zoo-mutation.second-pass]]`` table,
+    run against that table's tests with the mutant active in every process (the
+    environment variable mutmut's trampolines read is inherited by Dask's workers and by
+    ``zoo sweep`` subprocesses), ``children`` at a time: name -> outcome ("killed by the
+    second pass" or "survived the second pass")."""
+    passes = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]["second-pass"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants"), "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests]
-    started = time.perf_counter()
-    clean = subprocess.run(command, cwd=ROOT / "mutants", env={**env, "MUTANT_UNDER_TEST": ""},
-                           capture_output=True, text=True)
-    if clean.returncode:
-        sys.exit(f"the worker tests fail without a mutant:\n{clean.stdout[-3000:]}")
-    timeout = 5 * (time.perf_counter() - started) + 30
+    jobs = []
+    for entry in passes:
+        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                   *entry["tests"]]
+        started = time.perf_counter()
+        clean = subprocess.run(command, cwd=ROOT / "mutants", env={**env, "MUTANT_UNDER_TEST": ""},
+                               capture_output=True, text=True)
+        if clean.returncode:
+            sys.exit(f"the second-pass tests {entry['tests']} fail without a mutant:\n{clean.stdout[-3000:]}")
+        timeout = 5 * (time.perf_counter() - started) + 30
+        jobs += [(name, command, timeout) for module, mutants in found.items() if module in entry["modules"]
+                 for name, outcome in mutants.items() if outcome not in DETECTED]
+
+    def run(job) -> tuple[str, str]:
+        name, command, timeout = job
+        try:
+            done = subprocess.run(command, cwd=ROOT / "mutants", env={**env, "MUTANT_UNDER_TEST": name},
+                                  capture_output=True, text=True, timeout=timeout)
+            killed = done.returncode != 0
+        except subprocess.TimeoutExpired:
+            killed = True
+        return name, "killed by the second pass" if killed else "survived the second pass"
+
     results = {}
-    with open(log, "a") as out:
-        for name in candidates:
-            try:
-                done = subprocess.run(command, cwd=ROOT / "mutants", env={**env, "MUTANT_UNDER_TEST": name},
-                                      capture_output=True, text=True, timeout=timeout)
-                killed = done.returncode != 0
-            except subprocess.TimeoutExpired:
-                killed = True
-            results[name] = "killed by the worker tests" if killed else "survived the worker tests"
-            out.write(f"{name}: {results[name]}\n")
+    with open(log, "a") as out, concurrent.futures.ThreadPoolExecutor(max(1, children)) as pool:
+        for name, outcome in pool.map(run, jobs):
+            results[name] = outcome
+            out.write(f"{name}: {outcome}\n")
     return results
 
 
@@ -130,10 +141,10 @@ def report(found, labels: dict, wall_s: float | None, second: dict | None = None
     for module, mutants in found.items():
         counts = collections.Counter()
         for name, outcome in mutants.items():
-            outcome = "killed" if second.get(name) == "killed by the worker tests" else outcome
+            outcome = "killed" if second.get(name) == "killed by the second pass" else outcome
             if outcome in DETECTED:
                 counts["detected"] += 1
-                counts["by workers"] += int(name in second and second[name].startswith("killed"))
+                counts["by the second pass"] += int(name in second and second[name].startswith("killed"))
                 continue
             counts["no tests" if outcome == "no tests" else "survived"] += 1
             text = diff(name, module)
@@ -155,19 +166,20 @@ def report(found, labels: dict, wall_s: float | None, second: dict | None = None
              f"Generated by `make mutate` (`python -m mutation.run`, mutmut) on {datetime.date.today()}"
              + (f" in {wall_s / 60:.1f} min on {os.cpu_count()} cores" if wall_s else "") + "; this whole file is "
              "its output. Each mutant changes one operator, constant or call in one function; the tests that reach "
-             "the function run against it, and the survivors of code that also runs in Dask worker processes run "
-             "once more against the worker tests with the mutant active in the workers. The modules and tests are "
+             "the function run against it, and the survivors of some modules run once more (the second pass) against "
+             "tests too slow or too wide for mutmut to run per mutant: the Dask worker tests with the mutant active in "
+             "the workers, and whole `zoo sweep` commands in subprocesses. The modules and tests are "
              "`[tool.mutmut]` and `[tool.zoo-mutation]` in `pyproject.toml`.", "",
              f"**Score: {score:.1%}** of mutants detected ({totals['detected']} of {totals['total']}; "
-             f"{totals['by workers']} of them by the worker tests). Of the {totals['total'] - totals['detected']} "
+             f"{totals['by the second pass']} of them by the second pass). Of the {totals['total'] - totals['detected']} "
              f"undetected: {totals['equivalent']} equivalent (the mutant cannot change what the code does), "
              f"{totals['untested']} untested (it could, and no test notices: a gap, named below), "
              f"{totals['unexplained']} unexplained. Required: {REQUIRED_SCORE:.0%} detected and nothing unexplained.",
              "",
-             "| module | mutants | detected | by worker tests | equivalent | untested | unexplained | reached by no "
+             "| module | mutants | detected | by the second pass | equivalent | untested | unexplained | reached by no "
              "test | score |",
              "|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| `{m}` | {c['total']} | {c['detected']} | {c['by workers']} | {c['equivalent']} | {c['untested']} | "
+    lines += [f"| `{m}` | {c['total']} | {c['detected']} | {c['by the second pass']} | {c['equivalent']} | {c['untested']} | "
               f"{c['unexplained']} | {c['no tests']} | {c['detected'] / max(1, c['total']):.1%} |" for m, c in rows]
     for kind, heading in (("untested", "Untested: gaps no test covers"), ("equivalent", "Equivalent mutants"),
                           (None, "Unexplained survivors")):
@@ -192,7 +204,7 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="report on the existing mutants/ without running mutmut")
     args = parser.parse_args(argv)
     log = ROOT / "out" / "mutation" / "mutmut.log"
-    second_file = ROOT / "mutants" / "worker_pass.json"
+    second_file = ROOT / "mutants" / "second_pass.json"
     if args.keep:
         wall = float((ROOT / "mutants" / "wall_time_s").read_text()) if (ROOT / "mutants" / "wall_time_s").exists() \
             else None
@@ -200,7 +212,7 @@ def main(argv=None) -> int:
     else:
         started = time.perf_counter()
         run_mutmut(args.children, log)
-        second = worker_pass(outcomes(), args.children, log)
+        second = second_pass(outcomes(), args.children, log)
         second_file.write_text(json.dumps(second))
         wall = time.perf_counter() - started
         (ROOT / "mutants" / "wall_time_s").write_text(f"{wall:.1f}")

@@ -183,6 +183,7 @@ def test_the_key_is_the_documented_hash():
     assert key() == hashlib.sha1(payload.encode()).hexdigest()[:16]
 
 
+@pytest.mark.second_pass
 def test_a_resume_after_a_translation_changed_reruns_exactly_its_simulators_points(tmp_path):
     """The code behind a row is in its key (``explorer.code_version``): in a copy of the
     zoo, a change to one simulator's translation (no revision bump) reruns that

@@ -114,6 +114,7 @@ def _lock_holder(out) -> dict:
     return json.loads(text) if text else {}
 
 
+@pytest.mark.second_pass
 def test_two_sweeps_into_one_folder_one_runs_the_other_is_refused_and_a_kill_frees_it(tmp_path):
     """Two concurrent ``zoo sweep`` commands on one folder: the second exits 2 with one
     line naming the first; ``kill -9`` of the first frees the folder (the kernel drops
