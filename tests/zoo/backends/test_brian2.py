@@ -94,6 +94,23 @@ def test_standalone_runs_equal_runtime_ones_and_consecutive_ones_regenerate_the_
         zoo.run("masquelier2008", simulator="brian2", duration_ms=SHORT_MS, seed=SEED)
 
 
+def test_consecutive_runtime_runs_name_their_objects_alike_so_their_compiled_code_is_reused():
+    """Brian2's code of a group is named after it, and Cython's cache is keyed by the
+    code: the second run in one process (a test session, a sweep worker's next task, a
+    notebook) must name its objects as the first did, or a fresh machine compiles every
+    code object of the model twice. It named them ``neurongroup_1``, ... while the first
+    run's objects awaited collection."""
+    from brian2.core.base import BrianObject
+
+    def names():
+        return sorted(ref().name for ref in BrianObject.__instances__() if ref() is not None)
+
+    zoo.run("lif", simulator="brian2", duration_ms=50.0)
+    first = names()
+    zoo.run("lif", simulator="brian2", duration_ms=50.0, i_offset=2.0)
+    assert "neurongroup_stateupdater" in first and names() == first
+
+
 def test_ctrl_c_ends_a_brian2_run_instead_of_returning_part_of_it():
     """Brian2 would stop early and return the partial run as if it were whole."""
     done = press_ctrl_c([ZOO, "run", "lif", "--simulator", "brian2", "--set", "i_offset=0:2:2000", "--duration", "60000"],
