@@ -2,6 +2,7 @@
 from the model, the runner and the simulator's translation; nothing imported to find it."""
 import subprocess
 import sys
+import uuid
 
 from explorer import code_version as cv
 from zoo import backends, registry
@@ -49,19 +50,22 @@ def test_finding_the_code_imports_no_simulator():
 
 
 def test_relative_and_from_imports_are_followed_to_modules_not_attributes(tmp_path, monkeypatch):
-    package = tmp_path / "mypkg"
+    # a name of its own each time: the closures are cached per module name, and Python keeps
+    # an imported package for the process (make mutate runs several sessions in one)
+    name = f"mypkg_{uuid.uuid4().hex[:8]}"
+    package = tmp_path / name
     (package / "sub").mkdir(parents=True)
     (package / "__init__.py").write_text("import os\n")
     (package / "sub" / "__init__.py").write_text("VALUE = 1\n")
     (package / "a.py").write_text("from . import b\nfrom .sub import VALUE\n\ndef f():\n    from .c import g\n")
-    (package / "b.py").write_text("import mypkg.d\n")
+    (package / "b.py").write_text(f"import {name}.d\n")
     (package / "c.py").write_text("def g():\n    pass\n")
     (package / "d.py").write_text("x = 1\n")
     (package / "unused.py").write_text("y = 2\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    closure = cv.module_closure("mypkg.a", frozenset({"mypkg"}))
-    assert sorted(str(p.relative_to(tmp_path)) for p in closure) == [
-        "mypkg/a.py", "mypkg/b.py", "mypkg/c.py", "mypkg/d.py", "mypkg/sub/__init__.py"]
+    closure = cv.module_closure(f"{name}.a", frozenset({name}))
+    assert sorted(str(p.relative_to(package)) for p in closure) == [
+        "a.py", "b.py", "c.py", "d.py", "sub/__init__.py"]
 
 
 def test_every_model_has_a_version():
