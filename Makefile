@@ -38,9 +38,10 @@ demo: setup
 # A worker per core, one test file at a time per worker: a file's module fixtures (a
 # sweep, the 75 s STDP runs) are computed once. Files go out in the order tests/conftest.py
 # gives (the longest first), not xdist's default (the most tests first), so no long file
-# starts last while the other worker has nothing left.
+# starts last while the other worker has nothing left. The slowest 30 tests are listed at
+# the end, so that CI's log shows where the time goes.
 test: setup
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=30
 
 # The long reproductions (marked slow): every model's quick conformance matrix, the README's
 # sweeps judged by Elephant, the STDP protocols of Masquelier et al. (about 20 minutes on 2 cores)
