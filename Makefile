@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.zoo-installed
 
-.PHONY: setup demo test test-slow fuzz bench conformance gallery mutate clean
+.PHONY: setup demo test test-slow fuzz bench conformance gallery mutate mutate-resume clean
 
 setup: $(STAMP)
 
@@ -68,6 +68,10 @@ gallery: setup
 # 2 cores; with cluster and code_version added the run is longer (open issue 31)
 mutate: setup
 	$(BIN)/python -m mutation.run
+
+# An interrupted make mutate, continued: only the mutants without a result run
+mutate-resume: setup
+	$(BIN)/python -m mutation.run --resume
 
 bench: setup
 	$(BIN)/python benchmarks/lif_population.py

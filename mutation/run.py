@@ -25,7 +25,7 @@ as not detected (the labels say why, they do not raise the score). The tests' sw
 for the judging code (``tests/conftest.swept``) are simulated once, by the unmutated
 code, and read by every mutant's session.
 
-    python -m mutation.run [--report docs/mutation.md] [--children N] [--keep]
+    python -m mutation.run [--report docs/mutation.md] [--children N] [--keep | --resume]
 """
 from __future__ import annotations
 
@@ -51,14 +51,16 @@ REQUIRED_SCORE = 0.90
 DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
 
 
-def run_mutmut(children: int, log: Path) -> float:
-    """A fresh mutmut run; its wall time (s)."""
-    shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+def run_mutmut(children: int, log: Path, resume: bool = False) -> float:
+    """A mutmut run, fresh or (``resume``) continuing the mutants that have no result yet
+    (mutmut lets a result stand); its wall time (s)."""
+    if not resume:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     tables = tempfile.mkdtemp(prefix="zoo-mutation-tables-")
     env = {**os.environ, "ZOO_MUTATION_TABLES": tables, "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w") as out:
+    with open(log, "a" if resume else "w") as out:
         process = subprocess.run([str(Path(sys.executable).with_name("mutmut")), "run", "--max-children",
                                   str(children)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     shutil.rmtree(tables, ignore_errors=True)
@@ -202,6 +204,8 @@ def main(argv=None) -> int:
     parser.add_argument("--report", default=str(ROOT / "docs" / "mutation.md"))
     parser.add_argument("--children", type=int, default=os.cpu_count() or 1, help="parallel mutants (default: cores)")
     parser.add_argument("--keep", action="store_true", help="report on the existing mutants/ without running mutmut")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run: only the mutants without a result run (the time adds up)")
     args = parser.parse_args(argv)
     log = ROOT / "out" / "mutation" / "mutmut.log"
     second_file = ROOT / "mutants" / "second_pass.json"
@@ -211,11 +215,17 @@ def main(argv=None) -> int:
         second = json.loads(second_file.read_text()) if second_file.exists() else {}
     else:
         started = time.perf_counter()
-        run_mutmut(args.children, log)
+        wall_file = ROOT / "mutants" / "wall_time_s"
+        before = float(wall_file.read_text()) if args.resume and wall_file.exists() else 0.0
+        try:
+            run_mutmut(args.children, log, resume=args.resume)
+        finally:  # an interrupted run's time counts when it resumes
+            if (ROOT / "mutants").exists():
+                wall_file.write_text(f"{before + time.perf_counter() - started:.1f}")
         second = second_pass(outcomes(), args.children, log)
         second_file.write_text(json.dumps(second))
-        wall = time.perf_counter() - started
-        (ROOT / "mutants" / "wall_time_s").write_text(f"{wall:.1f}")
+        wall = before + time.perf_counter() - started
+        wall_file.write_text(f"{wall:.1f}")
     labels = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
     text, score, unexplained = report(outcomes(), labels, wall, second)
     Path(args.report).write_text(text + "\n")
