@@ -29,6 +29,24 @@ def test_nest_threads_change_speed_not_results():
         zoo.run("masquelier2008", simulator="nest", duration_ms=SHORT_MS, threads=0)
 
 
+@pytest.mark.parametrize("given, expected", [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_nest_threads_sleep_while_they_wait_unless_the_user_says_otherwise(given, expected):
+    """OpenMP's wait policy is set before NEST's library loads (it is read then): PASSIVE,
+    since spinning threads took 20-85x longer beside other work (benchmarks/nest_threads.py);
+    a policy the user set is kept."""
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "OMP_WAIT_POLICY"}
+    if given:
+        env["OMP_WAIT_POLICY"] = given
+    code = ("import os; from zoo import backends; backends.load('nest'); import nest; "
+            "print(os.environ['OMP_WAIT_POLICY'], nest.__name__)")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [expected, "nest"]
+
+
 def test_spike_sources_given_their_times_at_the_run_keep_every_change_made_before_it():
     """The backend hands a SpikeSourceArray's times to NEST when the run starts (a
     query of the nodes' status before then would copy every spike); what is read or

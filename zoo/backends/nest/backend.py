@@ -77,6 +77,13 @@ class NestBackend(Backend):
 
     def _import_pynn(self):
         os.environ.setdefault("PYNEST_QUIET", "1")
+        # NEST's threads wait for each other at every step. libgomp's default makes a waiting
+        # thread spin for a while first, which on a machine shared with other work (a sweep's
+        # other Dask worker, the other test worker) takes the core from the thread it waits
+        # for: masquelier2008 with 2 threads beside one busy process took 54.7 s unset and
+        # 2.95 s PASSIVE; alone, 14.0 s and 1.68 s (2 s simulated, 2 cores, measured with
+        # benchmarks/nest_threads.py). Read when NEST's library loads; a user's setting stays.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         silence_pynn_logger()
         import pyNN.nest
 
