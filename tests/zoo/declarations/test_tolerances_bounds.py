@@ -396,8 +396,8 @@ def test_unconverged_runs_leave_the_counts_unjudged():
 def test_intervals_where_one_spike_may_cross_the_end():
     """Four spikes 16, 20 and 24 ms apart, the last 0.05 ms before the end: c = 1. The
     mean ISI then allows one interval more, c·CV·T̄/sqrt(n − 1); the CV 2·c·CV; and with
-    n − c = 3 ≥ 3 both are judged (silence on b's side of a fifth spike is not
-    assumed). Two spikes with c = 1 leave one: the CV cannot be judged."""
+    n − c = 3 ≥ 3 both are judged. The last two spikes alone, with c = 1, leave one:
+    the intervals cannot be judged ("drift may move a spike it needs out of the run")."""
     a = [939.95, 955.95, 975.95, 999.95]
     first, mean, cv = _metrics(a)
     t = table({"": [a], "@b": [[x + 0.1 for x in a]], "@b'": [[x + 0.05 for x in a]]}, {"@b'": 0.05})
@@ -497,3 +497,22 @@ def test_shapes_of_rows_that_did_not_fire_are_nan_without_a_solution():
     found = first_spike_shapes("no_such_cell", ("i_offset",), rows, Numerics(0.1, 100.0, (RKF45,)))
     assert set(found) == set(SHAPE_FIELDS)
     assert all(np.isnan(found[name]).all() and found[name].shape == (2,) for name in SHAPE_FIELDS)
+
+
+def test_one_interval_more_per_trial():
+    """Two trials pooled, 5 spikes (n = 2.5 a trial), one 0.05 ms before the end: c = 1/2
+    a trial, n − c = 2 intervals remain, so the mean ISI is judged and allows
+    c·CV·T̄/sqrt(n − 1) = 0.5·0.2·20/sqrt(1.5) more than with regular firing (CV 0): its
+    other terms do not depend on the CV."""
+    a = np.array([100.0, 100.5, 120.0, 140.0, 999.95])
+    rows = {"n_spikes": [2.5], "first_spike_ms": [100.0], "mean_isi_ms": [20.0], "spike_times_ms": [a],
+            "spike_times_ms@b": [a + 0.02], "first_spike_ms@b": [100.02], "mean_isi_ms@b": [20.0],
+            "spike_times_ms@b'": [a + 0.01], "first_spike_ms@b'": [100.01], "mean_isi_ms@b'": [20.0],
+            "dt_ms@b'": [0.05]}
+    found = {}
+    for cv in (0.0, 0.2):
+        with_cv = dict(rows, cv_isi=[cv], **{"cv_isi@b": [cv], "cv_isi@b'": [cv]})
+        found[cv] = peak_detection_tolerances(with_cv, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+    assert found[0.2]["n_spikes"].tolist() == [0.5] and np.isfinite(found[0.2]["mean_isi_ms"]).all()
+    assert found[0.2]["mean_isi_ms"][0] - found[0.0]["mean_isi_ms"][0] == pytest.approx(
+        0.5 * 0.2 * 20.0 / math.sqrt(1.5), rel=1e-9)
