@@ -386,10 +386,14 @@ def grid_terms(metric: str, pairs, shape) -> tuple:
     if metric == "cv_isi":
         cv = np.nan_to_num(np.asarray(pairs["cv_isi"], dtype=float))
         mean = np.asarray(pairs["mean_isi_ms"], dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (lambda h: zero), (lambda h: np.where(mean > 2.0 * h / intervals,
-                                                          2.0 * h * (1.0 + cv / intervals) / (mean - 2.0 * h / intervals),
-                                                          np.inf))
+
+        def quantisation(h):
+            # the division runs here, when Q is taken, so its silencing must be here too
+            room = mean - 2.0 * h / intervals
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(room > 0, 2.0 * h * (1.0 + cv / intervals) / room, np.inf)
+
+        return (lambda h: zero), quantisation
     s = _shape(pairs, shape)
     if metric == "spike_peak_mv":
         return (lambda h: -s["peak_curvature"] * h**2 / 16.0), (lambda h: s["peak_curvature"] * h**2 / 16.0)

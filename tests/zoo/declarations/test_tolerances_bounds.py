@@ -446,6 +446,13 @@ def test_grid_terms_with_few_spikes():
     assert q[0] == pytest.approx(2 * h * (1 + 0.5 / 10) / (0.025 - 2 * h / 10), rel=1e-12) and q[1] == np.inf
 
 
+def test_the_cv_quantisation_at_no_room_is_infinite_without_a_warning():
+    """T̄ = 2h/(n − 1) exactly leaves no room: Q is infinite (nothing bounded), and no
+    floating-point warning escapes (the division ran outside its errstate: divide by zero)."""
+    q = grid_terms("cv_isi", {"n_spikes": [3.0], "cv_isi": [0.0], "mean_isi_ms": [0.1]}, None)[1]
+    assert np.isinf(q(0.1)).all()
+
+
 def test_grid_terms_of_a_shape_without_slope_quietly_bound_nothing():
     """A shape with no slope at the half level (the reference found no crossing) gives
     an infinite offset of the half-width, and no floating-point warning."""
