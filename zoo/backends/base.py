@@ -39,6 +39,7 @@ import contextlib
 import importlib
 import logging
 import math
+import os
 import sys
 import time
 import warnings
@@ -375,7 +376,7 @@ class Backend:
                 if done >= total or slices < 2:
                     continue
                 if bar is None:
-                    if elapsed * (total - done) / steps <= PROGRESS_AFTER_S:
+                    if elapsed * (total - done) / steps <= progress_after_s():
                         steps = total - done
                         continue
                     bar = tqdm(total=total * dt_ms, initial=done * dt_ms, desc=f"{self.name}: simulated",
@@ -471,8 +472,24 @@ class Backend:
         return pyNN.__version__
 
 
-#: A run shows a progress bar when it is predicted to take longer than this (s).
+#: A run shows a progress bar when it is predicted to take longer than this (s), unless
+#: ``ZOO_PROGRESS_AFTER_S`` says otherwise (0: from the first step; read at each run).
 PROGRESS_AFTER_S = 3.0
+PROGRESS_AFTER_ENV = "ZOO_PROGRESS_AFTER_S"
+
+
+def progress_after_s() -> float:
+    """The bar's threshold (s): ``ZOO_PROGRESS_AFTER_S`` if set, else :data:`PROGRESS_AFTER_S`."""
+    text = os.environ.get(PROGRESS_AFTER_ENV)
+    if text is None:
+        return PROGRESS_AFTER_S
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0.0:
+        raise ValueError(f"{PROGRESS_AFTER_ENV} must be a number of seconds >= 0, got {text!r}")
+    return value
 #: Each slice of a run with a progress bar takes about this long (s): per-call costs stay
 #: small (a few ms per NEST Simulate or Brian2 run) and Ctrl-C is answered this soon.
 PROGRESS_SLICE_S = 0.5

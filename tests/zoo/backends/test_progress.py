@@ -13,12 +13,9 @@ from tests.conftest import ZOO, press_ctrl_c, runs, stderr_lines
 
 
 def force_the_bar(monkeypatch):
-    """The bar from the first step (threshold 0 s), patched where each backend reads it:
-    the base's slices (NEST, NEURON) and Brian2's report callback."""
-    from zoo.backends.brian2 import backend as brian2_backend
-
-    monkeypatch.setattr(base, "PROGRESS_AFTER_S", 0.0)
-    monkeypatch.setattr(brian2_backend, "PROGRESS_AFTER_S", 0.0)
+    """The bar from the first step: threshold 0 s, through the setting a user has
+    (``ZOO_PROGRESS_AFTER_S``), read by every backend at each run."""
+    monkeypatch.setenv(base.PROGRESS_AFTER_ENV, "0")
 
 
 CASES = {"lif": {"i_offset": np.linspace(0.0, 2.0, 7)}, "hh": {}, "cable": {}}
@@ -65,3 +62,10 @@ def test_ctrl_c_in_a_check_says_which_step_it_stopped_in():
     assert done.returncode == 130
     lines = stderr_lines(done.stderr)
     assert lines[0].startswith("check hh [1/") and lines[-1].startswith("zoo: interrupted in check hh [")
+
+
+@pytest.mark.parametrize("text", ["soon", "-1", "nan"])
+def test_a_bad_progress_threshold_is_refused_naming_its_setting(text, monkeypatch):
+    monkeypatch.setenv(base.PROGRESS_AFTER_ENV, text)
+    with pytest.raises(ValueError, match="ZOO_PROGRESS_AFTER_S must be a number of seconds >= 0"):
+        base.progress_after_s()

@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from ...declarations.numerics import Scheme
-from ..base import (GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, PROGRESS_AFTER_S, PROGRESS_SLICE_S,
-                    SPIKE_RESPONSE, Backend, CellRecord, silence_pynn_logger)
+from ..base import (GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, PROGRESS_SLICE_S, SPIKE_RESPONSE, Backend,
+                    CellRecord, progress_after_s, silence_pynn_logger)
 
 _EXACT = Scheme("exact", note="exact propagator of the linear equations, well conditioned at tau_m = tau_syn "
                                "(integration.ExactPropagator)")
@@ -122,17 +122,17 @@ class _BuildSlot:
 
 class RunReport:
     """A Brian2 ``report`` callback showing a tqdm bar over simulated time once the run
-    has lasted :data:`PROGRESS_AFTER_S` (shorter runs show nothing)."""
+    has lasted ``progress_after_s()`` (shorter runs show nothing)."""
 
     def __init__(self, name: str):
-        self.name, self.bar = name, None
+        self.name, self.bar, self.threshold = name, None, progress_after_s()
 
     def __call__(self, elapsed, completed, start, duration) -> None:
         from tqdm import tqdm
 
         total_ms = float(duration / brian2_ms())
         if self.bar is None:
-            if float(elapsed) < PROGRESS_AFTER_S or completed >= 1.0:
+            if float(elapsed) < self.threshold or completed >= 1.0:
                 return
             self.bar = tqdm(total=total_ms, desc=f"{self.name}: simulated", file=sys.stderr, dynamic_ncols=True,
                             leave=False, bar_format="{desc} {n:.0f} of {total:.0f} ms |{bar}| {elapsed}<{remaining}")
