@@ -305,6 +305,9 @@ NO_SHAPE = "no reference solution for the spike's shape"
 #: Why a point's first spike or intervals are not judged: drift may move the spikes they
 #: need across the run's end, so one side may lack them.
 SPIKE_MAY_VANISH = "drift may move a spike it needs out of the run"
+#: A convergence run (or the compared run) of a fixed-step side without a spike train or
+#: a count, beside runs with one: its count cannot be extrapolated.
+NO_TRAIN_TO_COUNT = "a run has no spike train to count beside runs that have one"
 #: Why a point's trains are not judged at all: its dynamics amplify perturbations far
 #: below any scheme's error, so no drift bound exists (a model's tolerances say where).
 ILL_CONDITIONED = "ill-conditioned: the trials amplify any perturbation"
@@ -503,7 +506,8 @@ def peak_detection_tolerances(pairs, numerics: Numerics, shape=None, trials=1.0)
         tolerances.update(_accurate_pair(pairs, numerics, trials))
         count = tolerances["n_spikes"]
     else:
-        count = _drift_tolerances(pairs, numerics, errors, h_a, h_b, tolerances, trials)
+        count, why = _drift_tolerances(pairs, numerics, errors, h_a, h_b, tolerances, trials)
+        reasons = np.where(reasons == "", why, reasons)
     cv = np.nan_to_num(np.asarray(pairs["cv_isi"], dtype=float))
     mean = np.asarray(pairs["mean_isi_ms"], dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -526,19 +530,21 @@ def peak_detection_tolerances(pairs, numerics: Numerics, shape=None, trials=1.0)
     return tolerances
 
 
-def _drift_tolerances(pairs, numerics: Numerics, errors: dict, h_a, h_b, tolerances: dict, trials) -> np.ndarray:
+def _drift_tolerances(pairs, numerics: Numerics, errors: dict, h_a, h_b, tolerances: dict,
+                      trials) -> tuple[np.ndarray, np.ndarray]:
     """Counts, rates and spike-train distances where a spike's detected times may differ
     by more than a step (:func:`peak_detection_tolerances`): set in ``tolerances``; the
-    count tolerance is returned."""
+    count tolerance is returned, with why a row's count cannot be bounded ("" where it can)."""
     n = np.asarray(pairs["n_spikes"], dtype=float)
     grids = 2.0 * np.maximum(h_a, h_b)
     first = {side: np.nan_to_num(errors[(side, "first_spike_ms")]) for side in convergence.SIDES}
     per_interval = {side: np.where(n > 1, np.nan_to_num(errors[(side, "mean_isi_ms")]), 0.0)
                     for side in convergence.SIDES}
     unknown = np.zeros(len(n), dtype=bool)
-    for side in convergence.SIDES:
-        unknown |= (n > 0) & np.isnan(errors[(side, "first_spike_ms")])
-        unknown |= (n > 1) & np.isnan(errors[(side, "mean_isi_ms")])
+    for side in convergence.SIDES:  # a side's times are unbounded where its own spikes are
+        own = _own_count(pairs, side, trials)
+        unknown |= (own > 0) & np.isnan(errors[(side, "first_spike_ms")])
+        unknown |= (own > 1) & np.isnan(errors[(side, "mean_isi_ms")])
 
     def window(k):  # W(k) for k = 1, 2, ... (array over rows)
         return grids + first["a"] + first["b"] + (k - 1.0) * (per_interval["a"] + per_interval["b"])
@@ -549,7 +555,8 @@ def _drift_tolerances(pairs, numerics: Numerics, errors: dict, h_a, h_b, toleran
     rate_window = _rate_window_ms(pairs, duration)
     starts = _rate_window_start(pairs)
     whole = np.full(len(n), duration)
-    omitted = _omitted_spikes(pairs, numerics, trials)
+    omitted, reasons = _omitted_spikes(pairs, numerics, trials)
+    unknown |= np.isnan(omitted)
     pooled = _near_edges(trains, [whole], last) + omitted
     count = pooled / trials
     tolerances["n_spikes"] = count
@@ -560,35 +567,54 @@ def _drift_tolerances(pairs, numerics: Numerics, errors: dict, h_a, h_b, toleran
     tolerances.update(_distance_bounds(n, pooled, window, duration, trials))
     for name in ("n_spikes", "rate_hz", "late_rate_hz") + DISTANCE_NAMES:
         tolerances[name] = np.where(unknown, np.nan, tolerances[name])
-    return np.where(unknown, np.nan, count)
+    return np.where(unknown, np.nan, count), reasons
 
 
-def _omitted_spikes(pairs, numerics: Numerics, trials) -> np.ndarray:
+def _omitted_spikes(pairs, numerics: Numerics, trials) -> tuple[np.ndarray, np.ndarray]:
     """Per row, how many spikes a fixed-step side may fire or omit that the exact solution
     does not (in all trials together): a spike whose existence turns on a small margin (a
     noise-driven depolarisation just reaching the spike level) appears or vanishes with
     the scheme's error. The count of each side's train is extrapolated from its
     convergence runs like any smooth metric (:func:`zoo.declarations.convergence.richardson_error`,
-    grid terms 0: a count has no grid offset); 0 for a scheme accurate within each step."""
+    grid terms 0: a count has no grid offset); 0 for a scheme accurate within each step.
+    NaN, with the reason (:data:`NO_TRAIN_TO_COUNT` or the convergence runs'), where it
+    cannot be extrapolated."""
     n = len(np.asarray(pairs["n_spikes"]))
-    total = np.zeros(n)
+    total, reasons = np.zeros(n), np.full(n, "", dtype=object)
     for side, scheme in zip(convergence.SIDES, numerics.schemes):
         if scheme.name in ACCURATE_WITHIN_STEP:
             continue
-        counts = {}
+        counts = {"n_spikes": np.asarray(pairs["n_spikes"], dtype=float)}
         for level in convergence.LEVELS:
-            name = convergence.column("spike_times_ms", side, level)
-            counts[convergence.column("count", side, level)] = np.array(
-                [len(t) if t is not None and np.ndim(t) else np.nan for t in pairs[name]], dtype=float) \
-                if name in pairs else np.full(n, np.nan)
+            counts[convergence.column("count", side, level)] = _level_count(pairs, side, level, trials)
             step = convergence.column(convergence.STEP, side, level)
             if step in pairs:
                 counts[step] = np.asarray(pairs[step], dtype=float)
-        counts["n_spikes"] = np.asarray(pairs["n_spikes"], dtype=float)
         error, why = convergence.richardson_error(counts, "count", side, numerics.dt_ms, scheme.order,
                                                   lambda h, level: np.zeros(n))
-        total += np.where(why == "", np.ceil(np.nan_to_num(error) - 1e-9), np.nan)
-    return total
+        why = np.where((why == "") & ~np.isfinite(error), NO_TRAIN_TO_COUNT, why)
+        with np.errstate(invalid="ignore"):
+            total += np.where(why == "", np.ceil(error - 1e-9), np.nan)
+        reasons = np.where(reasons == "", why, reasons)
+    return total, reasons
+
+
+def _level_count(pairs, side: str, level: int, trials) -> np.ndarray:
+    """The number of spikes of ``side``'s run at ``level`` per row, in all trials together:
+    its train's length, else its ``n_spikes`` (a trial's mean) times the trials; NaN where
+    the table has neither."""
+    name = convergence.column("spike_times_ms", side, level)
+    trains = pairs[name] if name in pairs else [None] * len(np.asarray(pairs["n_spikes"]))
+    listed = np.array([len(t) if t is not None and np.ndim(t) else np.nan for t in trains], dtype=float)
+    mean = convergence.values(pairs, "n_spikes", side, level) * np.asarray(trials, dtype=float)
+    return np.where(np.isnan(listed), mean, listed)
+
+
+def _own_count(pairs, side: str, trials) -> np.ndarray:
+    """A trial's mean count of ``side``'s compared run per row (:func:`_level_count`); side
+    a's where the table has neither a train nor a count of side b's."""
+    count = _level_count(pairs, side, 0, trials) / np.asarray(trials, dtype=float)
+    return np.where(np.isnan(count), np.asarray(pairs["n_spikes"], dtype=float), count)
 
 
 def _trains(pairs, side: str) -> list[np.ndarray]:

@@ -13,7 +13,8 @@ from zoo.declarations.convergence import NO_CONVERGENCE_RUN, NOT_CONVERGING
 from zoo.declarations.metrics import COINCIDENCE_WINDOW_MS, VAN_ROSSUM_TAU_MS, VICTOR_PURPURA_COST_PER_MS
 from zoo.declarations.numerics import CONVERGENT, Numerics, Scheme
 from zoo.declarations.tolerances import (FLOAT_SLACK, GRID_TIE, GRID_TIE_KEY, INTEGRATION_ERROR, NO_CLOSED_FORM,
-                                         PEAK_COVERS, SHAPE_FIELDS, SPIKE_MAY_VANISH, coincidence_tolerance,
+                                         NO_TRAIN_TO_COUNT, PEAK_COVERS, SHAPE_FIELDS,
+                                         SPIKE_MAY_VANISH, coincidence_tolerance,
                                          crossing_error_ms, first_interval_ms, first_spike_shapes, grid_if_tolerances,
                                          grid_rate_closed_form_tolerance, grid_rate_tolerance_hz, grid_terms, grid_ties,
                                          interval_ties, peak_detection_agreement, peak_detection_tolerances)
@@ -391,6 +392,39 @@ def test_unconverged_runs_leave_the_counts_unjudged():
     for name in ("n_spikes", "rate_hz", "late_rate_hz", "van_rossum", "victor_purpura", "coincidence_factor",
                  "mean_isi_ms", "cv_isi"):
         assert np.isnan(found[name]).all(), name
+
+
+def test_an_unconverged_side_b_that_fires_is_unjudged_beside_a_silent_side_a():
+    """Side a (RKF45, accurate) is silent; side b (Crank-Nicolson) fires once, and its
+    spike moves by 0.6 ms between its finer runs, more than between the coarser: b's
+    time is not bounded, so its spike may cross any edge. Whether b's errors are bounded
+    turns on b's own count (1), not a's (0): counts, rates and distances are not judged
+    (judged with c = 0, the row would fail on a count that differs by the unbounded spike)."""
+    t = table({"": [[]], "@b": [[10.0]], "@b'": [[10.0]], "@b''": [[10.6]]}, {"@b'": 0.05, "@b''": 0.025})
+    found = peak_detection_tolerances(t, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert found[GRID_TIE_KEY].tolist() == [NOT_CONVERGING]
+    for name in ("n_spikes", "rate_hz", "late_rate_hz", "van_rossum", "victor_purpura", "coincidence_factor"):
+        assert np.isnan(found[name]).all(), name
+    # b's own count may also come from its n_spikes column (as the comparison's pairs carry it)
+    counted = dict(t, **{"n_spikes@b": [1.0]})
+    del counted["spike_times_ms@b"]
+    assert np.isnan(peak_detection_tolerances(counted, Numerics(0.1, 1000.0, (RKF45, CN)))["n_spikes"]).all()
+
+
+def test_a_run_without_a_train_beside_runs_with_one_leaves_the_count_unjudged():
+    """Side b's compared run has no spike train (None: not recorded) but its run at h/2
+    has two spikes: the count cannot be extrapolated from one level. Its count comes
+    from ``n_spikes@b`` where the table has it (then judged as usual); otherwise counts,
+    rates and distances are not judged, with the reason, and nothing raises."""
+    t = table({"": [[10.0, 20.0]], "@b": [[10.1, 20.1]], "@b'": [[10.05, 20.05]]}, {"@b'": 0.05})
+    t["spike_times_ms@b"] = [None]
+    found = peak_detection_tolerances(t, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert found[GRID_TIE_KEY].tolist() == [NO_TRAIN_TO_COUNT]
+    for name in ("n_spikes", "rate_hz", "late_rate_hz", "van_rossum", "victor_purpura", "coincidence_factor"):
+        assert np.isnan(found[name]).all(), name
+    counted = dict(t, **{"n_spikes@b": [2.0]})
+    found = peak_detection_tolerances(counted, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert found[GRID_TIE_KEY].tolist() == [""] and found["n_spikes"].tolist() == [0.0]
 
 
 def test_intervals_where_one_spike_may_cross_the_end():
