@@ -143,8 +143,11 @@ class Backend:
 
     def _cell_types(self) -> dict:
         """The translations of :attr:`cell_types` (imported now, with the simulator), and
-        what else the backend lays over PyNN's namespace (:meth:`_extra_types`)."""
-        package = type(self).__module__.rpartition(".")[0]
+        what else the backend lays over PyNN's namespace (:meth:`_extra_types`). A record's
+        module is relative to the package of the class that declares the records, so a
+        subclass elsewhere (a user's variant of a backend) inherits them."""
+        declaring = next(cls for cls in type(self).__mro__ if "cell_types" in vars(cls))
+        package = declaring.__module__.rpartition(".")[0]
         translations = {}
         for name, record in self.cell_types.items():
             if record.translation is not None:

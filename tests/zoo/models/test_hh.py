@@ -14,6 +14,7 @@ import pytest
 import explorer
 import zoo
 from zoo import backends
+from zoo.backends.neuron import NeuronBackend
 from zoo.declarations.convergence import NO_CONVERGENCE_RUN
 from zoo.declarations.numerics import ACCURATE_WITHIN_STEP, CONVERGENT
 from zoo.models import hh
@@ -181,24 +182,20 @@ def test_a_conductance_one_percent_off_fails_against_the_fixed_step_simulator(fi
     assert {"mean_isi_ms"} <= set(pair.loc[~pair["pass"], "metric"])
 
 
+class FirstOrderNeuron(NeuronBackend):
+    """NEURON at its first-order implicit Euler (``secondorder = 0``) that still declares
+    Crank-Nicolson: a backend whose declaration is wrong."""
+    secondorder = 0
+
+
 def test_a_scheme_of_lower_order_than_declared_fails(fixed_step_runs, monkeypatch):
-    """NEURON run with its first-order implicit Euler (``secondorder = 0``) while declaring
-    Crank-Nicolson: its convergence runs are extrapolated with order 2 (4/3 of the
-    difference) where order 1 needs twice it, and the pair fails. (A fixed-step run at
-    twice the step is no error the bound can see: its convergence runs estimate that run's
-    larger error, as they must.)"""
-    from zoo.backends.neuron import NeuronBackend
-
-    setup = NeuronBackend.setup
-
-    def first_order(self, *args, **kwargs):
-        sim = setup(self, *args, **kwargs)
-        from neuron import h
-
-        h.secondorder = 0
-        return sim
-
-    monkeypatch.setattr(NeuronBackend, "setup", first_order)
+    """NEURON run with its first-order implicit Euler while declaring Crank-Nicolson (a
+    backend of its own, registered as a user's would be): its convergence runs are
+    extrapolated with order 2 (4/3 of the difference) where order 1 needs twice it, and
+    the pair fails. (A fixed-step run at twice the step is no error the bound can see:
+    its convergence runs estimate that run's larger error, as they must.)"""
+    monkeypatch.setitem(backends.SIMULATORS, "neuron", f"{__name__}:FirstOrderNeuron")
+    monkeypatch.setattr(backends, "_loaded", {})
     table, _, _, _ = fixed_step_runs
     kw = dict(grid={"i_offset": FIXED_CURRENTS_NA}, duration_ms=500.0, scheduler="inline", progress=False)
     euler = explorer.sweep("hh", simulators=["neuron"], dt_ms=FIXED_DT_MS, **kw)

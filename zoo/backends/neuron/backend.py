@@ -51,6 +51,10 @@ class NeuronBackend(Backend):
     # next: without one more step a spike at the run's end was lost (5731 vs NEST's 5732)
     steps_past_end = 1
     max_threads = 1
+    #: NEURON's ``secondorder`` for every run: 2 is Crank-Nicolson, the scheme ``cell_types``
+    #: declares (0 is PyNN's default, first-order implicit Euler). A subclass that changes it
+    #: must declare its own schemes, or its pairs are judged against the wrong bound.
+    secondorder = 2
     unavailable_cell_types = {
         "SRM_curr_exp": "no NEURON translation yet: its spike discards the synaptic currents in flight, which PyNN's "
                         "ExpISyn cannot do (it needs an NMODL cell of its own)",
@@ -103,7 +107,7 @@ class NeuronBackend(Backend):
         sim = super().setup(dt_ms, seed, threads, duration_ms, whole_run)
         from neuron import h
 
-        h.secondorder = 2
+        h.secondorder = self.secondorder
         self._grid_clamps = []  # the IClamps and vectors of GridCurrentSources, kept alive for the run
         # rate functions computed exactly, not interpolated in 1 mV tables (cells)
         h.usetable_hh = 0
