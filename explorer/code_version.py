@@ -53,7 +53,7 @@ def _hash(model_module: str, simulator: str | None) -> str:
     digest = hashlib.sha1()
     for path in sorted(files):
         digest.update(str(_relative(path)).encode())
-        digest.update(_syntax(path).encode())
+        digest.update(_syntax_digest(path))
     for path in data:
         digest.update(str(_relative(path)).encode())
         digest.update(path.read_bytes())
@@ -145,8 +145,11 @@ def _tree(path: Path) -> ast.Module:
     return ast.parse(path.read_text(), filename=str(path))
 
 
-def _syntax(path: Path) -> str:
-    return ast.dump(_tree(path))
+@functools.cache
+def _syntax_digest(path: Path) -> bytes:
+    """The hash of ``path``'s syntax tree, once per file and process (a model's closure
+    shares most files with every other's)."""
+    return hashlib.sha1(ast.dump(_tree(path)).encode()).digest()
 
 
 def _relative(path: Path) -> Path:
