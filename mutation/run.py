@@ -57,7 +57,7 @@ def run_mutmut(children: int, log: Path, resume: bool = False) -> float:
     if not resume:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     tables = tempfile.mkdtemp(prefix="zoo-mutation-tables-")
-    env = {**os.environ, "ZOO_MUTATION_TABLES": tables, "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "ZOO_MUTATION_TABLES": tables}
     started = time.perf_counter()
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "a" if resume else "w") as out:
@@ -103,7 +103,7 @@ def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
     ``zoo sweep`` subprocesses), ``children`` at a time: name -> outcome ("killed by the
     second pass" or "survived the second pass")."""
     passes = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]["second-pass"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants"), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants")}
     jobs = []
     for entry in passes:
         command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
