@@ -117,8 +117,9 @@ def _lock_holder(out) -> dict:
 @pytest.mark.second_pass
 def test_two_sweeps_into_one_folder_one_runs_the_other_is_refused_and_a_kill_frees_it(tmp_path):
     """Two concurrent ``zoo sweep`` commands on one folder: the second exits 2 with one
-    line naming the first; ``kill -9`` of the first frees the folder (the kernel drops
-    its lock) and the same command resumes."""
+    line naming the first (held stopped part-way, so that a slow start of the second, as
+    under make mutate, cannot let the first finish); ``kill -9`` of the first frees the
+    folder (the kernel drops its lock) and the same command resumes."""
     import signal
     import subprocess
     import time
@@ -132,6 +133,8 @@ def test_two_sweeps_into_one_folder_one_runs_the_other_is_refused_and_a_kill_fre
     deadline = time.time() + 120
     while time.time() < deadline and not list(out.glob("part-*.parquet")):
         time.sleep(0.05)
+    # frozen part-way (its lock still held), so the second command meets it however slowly it starts
+    os.killpg(first.pid, signal.SIGSTOP)
     holder = _lock_holder(out)
     assert holder.get("pid") == first.pid and "zoo sweep lif" in holder["command"]
     second = subprocess.run(args, capture_output=True, text=True, timeout=120)
