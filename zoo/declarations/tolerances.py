@@ -601,13 +601,15 @@ def _omitted_spikes(pairs, numerics: Numerics, trials) -> tuple[np.ndarray, np.n
 
 def _level_count(pairs, side: str, level: int, trials) -> np.ndarray:
     """The number of spikes of ``side``'s run at ``level`` per row, in all trials together:
-    its train's length, else its ``n_spikes`` (a trial's mean) times the trials; NaN where
-    the table has neither."""
+    its train's length, else (one trial only) its ``n_spikes``; NaN where the table has
+    neither. With several trials the count columns mix conventions (side a's is a trial's
+    mean, the convergence runs' are pooled totals), so only a train is trusted there."""
     name = convergence.column("spike_times_ms", side, level)
     trains = pairs[name] if name in pairs else [None] * len(np.asarray(pairs["n_spikes"]))
     listed = np.array([len(t) if t is not None and np.ndim(t) else np.nan for t in trains], dtype=float)
-    mean = convergence.values(pairs, "n_spikes", side, level) * np.asarray(trials, dtype=float)
-    return np.where(np.isnan(listed), mean, listed)
+    single = np.asarray(trials, dtype=float) == 1.0
+    counted = np.where(single, convergence.values(pairs, "n_spikes", side, level), np.nan)
+    return np.where(np.isnan(listed), counted, listed)
 
 
 def _own_count(pairs, side: str, trials) -> np.ndarray:
