@@ -47,6 +47,8 @@ def schema(model) -> pa.Schema:
     fields += [pa.field("dt_ms", pa.float64()), pa.field("duration_ms", pa.float64()), pa.field("seed", pa.int64())]
     fields += [pa.field(name, pa.float64()) for name in model.parameter_names]
     fields += [pa.field(m.name, pa.type_for_alias(m.dtype)) for m in model.metrics]
+    if model.trials is not None:  # how the pooled count splits (explorer.tasks.pooled_trials)
+        fields += [pa.field("max_trial_spikes", pa.float64()), pa.field("min_trial_spikes", pa.float64())]
     closed = model.validation.closed_form
     fields += [pa.field(f"{m}_closed_form", pa.float64()) for m in (closed.metrics if closed else ())]
     fields += [pa.field("spike_times_ms", pa.list_(pa.float64())), pa.field("status", pa.string()),

@@ -241,13 +241,18 @@ def _rows(task: Task, model, result) -> pd.DataFrame:
 
 def pooled_trials(model, summary: pd.DataFrame, trains: list) -> tuple[pd.DataFrame, list]:
     """One row for the trials of a point (a model of trials, ``Model.trials``): its
-    parameters and run-wide measures, the spike count of all trials (``n_spikes``),
-    the trials' mean of every other spike-train metric, and the trials' spikes pooled."""
+    parameters and run-wide measures, the spike count of all trials (``n_spikes``), the
+    most and fewest spikes of one trial (``max_trial_spikes``, ``min_trial_spikes``: what
+    the tolerances of the pooled trains need to know of how they split), the trials' mean
+    of every other spike-train metric, and the trials' spikes pooled."""
     row = summary.iloc[:1].copy()
     for metric in model.metrics:
         if metric.source == "spikes" and metric.name in row:
             values = summary[metric.name].astype(float)
             row[metric.name] = values.sum() if metric.name == "n_spikes" else values.mean()
+    counts = [float(len(train)) for train in trains]
+    row["max_trial_spikes"] = max(counts, default=np.nan)
+    row["min_trial_spikes"] = min(counts, default=np.nan)
     return row.reset_index(drop=True), [np.sort(np.concatenate(trains)) if trains else np.zeros(0)]
 
 

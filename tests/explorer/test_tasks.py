@@ -104,6 +104,7 @@ def test_pooled_trials_sum_the_count_and_average_the_rest():
     assert row["first_spike_ms"].iloc[0] == 20.0  # the mean of the trials that fired
     assert row["event_reliability"].iloc[0] == 0.5 and row["noise_sigma"].iloc[0] == 0.2
     assert pooled[0].tolist() == [5.0, 10.0, 20.0, 30.0, 40.0, 60.0]
+    assert row["max_trial_spikes"].iloc[0] == 4 and row["min_trial_spikes"].iloc[0] == 0
     assert pooled_trials(model, summary.iloc[:0], [])[1][0].size == 0
 
 
@@ -213,7 +214,8 @@ def test_pooled_trials_keep_the_summary_columns():
     model = registry.get("mainen_sejnowski1995")
     summary = pd.DataFrame({"noise_sigma": [0.2, 0.2], "n_spikes": [2, 4], "rate_hz": [2, 4]}, index=[5, 6])
     row, _ = pooled_trials(model, summary, [np.array([1.0]), np.array([2.0])])
-    assert list(row.columns) == list(summary.columns) and row.index.tolist() == [0]
+    assert list(row.columns) == list(summary.columns) + ["max_trial_spikes", "min_trial_spikes"]
+    assert row.index.tolist() == [0]
     assert row["rate_hz"].iloc[0] == 3.0  # integer counts averaged as floats
 
 

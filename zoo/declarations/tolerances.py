@@ -441,7 +441,11 @@ def peak_detection_tolerances(pairs, numerics: Numerics, shape=None, trials=1.0)
     ``trials``: per row, how many trials the spike trains pool (a model of trials): the
     counts and metrics are then each trial's (``n_spikes`` a trial's mean count), the
     count tolerances per trial (crossings of the pooled trains over ``trials``), and the
-    distances those of the pooled trains (each trial's bounds summed).
+    distances those of the pooled trains (each trial's bounds summed). A spike's drift
+    W(k) grows with its index in its own trial, which the pooled train does not tell:
+    the bounds take the most spikes of one trial (``max_trial_spikes``; without it, all
+    the pooled spikes) and judge a trials' mean of first spikes only while every trial
+    keeps one (``min_trial_spikes``), of intervals only where no trial's count may change.
 
     **Two schemes accurate within each step on one grid** (an adaptive RKF45, RK4
     substeps) follow one trajectory up to errors far below a step, and test the spike
@@ -513,16 +517,24 @@ def peak_detection_tolerances(pairs, numerics: Numerics, shape=None, trials=1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         more_isi = count * cv * mean / np.sqrt(np.maximum(n - 1.0, 1.0))
     # judged while the spikes (intervals) it needs are sure to remain on both sides; where
-    # neither side can have them and the count is sure, both are undefined: tolerance 0
+    # neither side can have them and the count is sure, both are undefined: tolerance 0.
+    # With several trials each trial keeps them while the fewest spikes of a trial less
+    # the spikes any trial may lose (all the pooled count's) are enough; a trials' mean of
+    # intervals only where no trial's count may change (the intervals it may gain or lose
+    # are a trial's own, which the pooled train does not tell)
+    several = trials > 1.0
+    pooled = np.where(several, count * trials, count)
+    fewest = np.minimum.reduce([_trial_spikes(pairs, side, trials, "min") for side in convergence.SIDES])
     crossing = np.zeros(len(n), dtype=bool)
     for metric, needed, extra in (("first_spike_ms", 1, 0.0), ("spike_peak_mv", 1, 0.0),
                                   ("spike_half_width_ms", 1, 0.0), ("mean_isi_ms", 2, more_isi),
                                   ("cv_isi", 3, 2.0 * count * cv)):
         if metric not in tolerances:
             continue
-        tolerances[metric] = np.where(n - count >= needed, tolerances[metric] + extra,
-                                      np.where((n < needed) & (count == 0), 0.0, np.nan))
-        crossing |= (n - count < needed) & (count > 0)
+        kept = np.where(several, (pooled == 0) | ((fewest - pooled >= needed) & (needed == 1)), n - count >= needed)
+        tolerances[metric] = np.where(kept, tolerances[metric] + np.where(several, 0.0, extra),
+                                      np.where(~several & (n < needed) & (count == 0), 0.0, np.nan))
+        crossing |= ~kept & (count > 0)
     for metric in shaped:
         tolerances[metric] = np.where(fired, tolerances[metric], np.where(count == 0, 0.0, np.nan))
     tolerances[GRID_TIE_KEY] = np.where(reasons != "", reasons, np.where(
@@ -537,19 +549,20 @@ def _drift_tolerances(pairs, numerics: Numerics, errors: dict, h_a, h_b, toleran
     count tolerance is returned, with why a row's count cannot be bounded ("" where it can)."""
     n = np.asarray(pairs["n_spikes"], dtype=float)
     grids = 2.0 * np.maximum(h_a, h_b)
+    most = {side: _trial_spikes(pairs, side, trials, "max") for side in convergence.SIDES}
+    longest = np.maximum(most["a"], most["b"])  # a trial's spike k drifts by W(k)
     first = {side: np.nan_to_num(errors[(side, "first_spike_ms")]) for side in convergence.SIDES}
-    per_interval = {side: np.where(n > 1, np.nan_to_num(errors[(side, "mean_isi_ms")]), 0.0)
+    per_interval = {side: np.where(longest > 1, np.nan_to_num(errors[(side, "mean_isi_ms")]), 0.0)
                     for side in convergence.SIDES}
     unknown = np.zeros(len(n), dtype=bool)
     for side in convergence.SIDES:  # a side's times are unbounded where its own spikes are
-        own = _own_count(pairs, side, trials)
-        unknown |= (own > 0) & np.isnan(errors[(side, "first_spike_ms")])
-        unknown |= (own > 1) & np.isnan(errors[(side, "mean_isi_ms")])
+        unknown |= (most[side] > 0) & np.isnan(errors[(side, "first_spike_ms")])
+        unknown |= (most[side] > 1) & np.isnan(errors[(side, "mean_isi_ms")])
 
     def window(k):  # W(k) for k = 1, 2, ... (array over rows)
         return grids + first["a"] + first["b"] + (k - 1.0) * (per_interval["a"] + per_interval["b"])
 
-    last = window(np.maximum(n, 1.0))
+    last = window(np.maximum(longest, 1.0))
     trains = [_trains(pairs, side) for side in convergence.SIDES]
     duration = numerics.duration_ms
     rate_window = _rate_window_ms(pairs, duration)
@@ -564,7 +577,7 @@ def _drift_tolerances(pairs, numerics: Numerics, errors: dict, h_a, h_b, toleran
         / (rate_window / 1000.0) + FLOAT_SLACK
     tolerances["late_rate_hz"] = (_near_edges(trains, [whole / 2.0, whole], last) + omitted) / trials \
         / (duration / 2000.0) + FLOAT_SLACK
-    tolerances.update(_distance_bounds(n, pooled, window, duration, trials))
+    tolerances.update(_distance_bounds(n, most["a"], pooled, window, duration, trials))
     for name in ("n_spikes", "rate_hz", "late_rate_hz") + DISTANCE_NAMES:
         tolerances[name] = np.where(unknown, np.nan, tolerances[name])
     return np.where(unknown, np.nan, count), reasons
@@ -612,11 +625,22 @@ def _level_count(pairs, side: str, level: int, trials) -> np.ndarray:
     return np.where(np.isnan(listed), counted, listed)
 
 
-def _own_count(pairs, side: str, trials) -> np.ndarray:
-    """A trial's mean count of ``side``'s compared run per row (:func:`_level_count`); side
-    a's where the table has neither a train nor a count of side b's."""
-    count = _level_count(pairs, side, 0, trials) / np.asarray(trials, dtype=float)
-    return np.where(np.isnan(count), np.asarray(pairs["n_spikes"], dtype=float), count)
+def _trial_spikes(pairs, side: str, trials, which: str) -> np.ndarray:
+    """The most (``which`` "max") or fewest ("min") spikes one trial of ``side``'s compared
+    run fired, per row: the table's ``max_trial_spikes`` (``min_trial_spikes``) column of
+    that side (:func:`explorer.tasks.pooled_trials`) where it has one; else the run's count
+    (:func:`_level_count`, side a's where the table has no count of side b's) with one
+    trial, and with several what any split of the pooled count allows: all of it, or none."""
+    trials = np.broadcast_to(np.asarray(trials, dtype=float), np.shape(pairs["n_spikes"]))
+    name = f"{which}_trial_spikes" + ("" if side == "a" else f"@{side}")
+    if name in pairs:
+        stated = np.asarray(pairs[name], dtype=float)
+    else:
+        stated = np.full(trials.shape, np.nan)
+    pooled = _level_count(pairs, side, 0, trials)
+    pooled = np.where(np.isnan(pooled), np.asarray(pairs["n_spikes"], dtype=float) * trials, pooled)
+    bound = np.where(trials > 1.0, pooled if which == "max" else 0.0, pooled)
+    return np.where(np.isnan(stated), bound, stated)
 
 
 def _trains(pairs, side: str) -> list[np.ndarray]:
@@ -654,18 +678,27 @@ def _near_edges(trains, edges, width) -> np.ndarray:
     return found
 
 
-def _distance_bounds(n: np.ndarray, count: np.ndarray, window, duration_ms: float, trials) -> dict[str, np.ndarray]:
+def _distance_bounds(n: np.ndarray, most: np.ndarray, count: np.ndarray, window, duration_ms: float,
+                     trials) -> dict[str, np.ndarray]:
     """Van Rossum, Victor-Purpura and the coincidence factor of the (pooled) trains from
-    spike k's bound W(k) in each of ``trials`` trains of n spikes and the pooled count
-    tolerance (:func:`peak_detection_tolerances`)."""
+    spike k's bound W(k) and the pooled count tolerance (:func:`peak_detection_tolerances`),
+    for ``trials`` trains of n spikes on average, none of more than ``most``. Spike k of a
+    trial adds f(W(k)), increasing in k, so a trial's sum is convex in its count and the
+    pooled sum is largest (the sure coincidences, concave, fewest) with the spikes packed
+    into as few trials as can hold them: ⌊N/most⌋ trials of ``most`` and one of the rest."""
     van_rossum, victor, gamma = (np.zeros(len(n)) for _ in range(3))
+    pooled = np.round(trials * n)
     for i in range(len(n)):
-        shifts = np.asarray([window(k)[i] for k in np.arange(1.0, round(n[i]) + 1.0)], dtype=float)
-        van_rossum[i] = trials[i] * np.sum(np.sqrt(2.0 * (1.0 - np.exp(-shifts / VAN_ROSSUM_TAU_MS)))) + count[i]
-        victor[i] = trials[i] * np.sum(np.minimum(2.0, VICTOR_PURPURA_COST_PER_MS * shifts)) + count[i]
-        sure = trials[i] * float(np.sum(shifts <= COINCIDENCE_WINDOW_MS))
-        gamma[i] = coincidence_tolerance(trials[i] * n[i], count[i], sure, duration_ms)
-    pooled = trials * n
+        full = max(min(round(most[i]), pooled[i]), 1.0)
+        packed, rest = divmod(pooled[i], full)
+        shifts = np.asarray([window(k)[i] for k in np.arange(1.0, full + 1.0)], dtype=float)
+        rest_shifts = shifts[:int(rest)]
+        van = np.sqrt(2.0 * (1.0 - np.exp(-shifts / VAN_ROSSUM_TAU_MS)))
+        cost = np.minimum(2.0, VICTOR_PURPURA_COST_PER_MS * shifts)
+        van_rossum[i] = packed * np.sum(van) + np.sum(van[:int(rest)]) + count[i]
+        victor[i] = packed * np.sum(cost) + np.sum(cost[:int(rest)]) + count[i]
+        sure = packed * float(np.sum(shifts <= COINCIDENCE_WINDOW_MS)) + float(np.sum(rest_shifts <= COINCIDENCE_WINDOW_MS))
+        gamma[i] = coincidence_tolerance(pooled[i], count[i], sure, duration_ms)
     return {"van_rossum": van_rossum + 1e-7 * (pooled + 1), "victor_purpura": victor + FLOAT_SLACK * (pooled + 1),
             "coincidence_factor": gamma + FLOAT_SLACK * 10}
 

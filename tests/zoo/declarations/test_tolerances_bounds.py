@@ -540,20 +540,103 @@ def test_shapes_of_rows_that_did_not_fire_are_nan_without_a_solution():
     assert all(np.isnan(found[name]).all() and found[name].shape == (2,) for name in SHAPE_FIELDS)
 
 
-def test_one_interval_more_per_trial():
-    """Two trials pooled, 5 spikes (n = 2.5 a trial), one 0.05 ms before the end: c = 1/2
-    a trial, n − c = 2 intervals remain, so the mean ISI is judged and allows
-    c·CV·T̄/sqrt(n − 1) = 0.5·0.2·20/sqrt(1.5) more than with regular firing (CV 0): its
-    other terms do not depend on the CV."""
+def test_one_interval_more_or_fewer():
+    """5 spikes, one 0.05 ms before the end: c = 1, n − c = 4 ≥ 2 spikes remain, so the
+    mean ISI is judged and allows c·CV·T̄/sqrt(n − 1) = 1·0.2·20/2 more than with regular
+    firing (CV 0): its other terms do not depend on the CV."""
     a = np.array([100.0, 100.5, 120.0, 140.0, 999.95])
-    rows = {"n_spikes": [2.5], "first_spike_ms": [100.0], "mean_isi_ms": [20.0], "spike_times_ms": [a],
+    rows = {"n_spikes": [5.0], "first_spike_ms": [100.0], "mean_isi_ms": [20.0], "spike_times_ms": [a],
             "spike_times_ms@b": [a + 0.02], "first_spike_ms@b": [100.02], "mean_isi_ms@b": [20.0],
             "spike_times_ms@b'": [a + 0.01], "first_spike_ms@b'": [100.01], "mean_isi_ms@b'": [20.0],
             "dt_ms@b'": [0.05]}
     found = {}
     for cv in (0.0, 0.2):
         with_cv = dict(rows, cv_isi=[cv], **{"cv_isi@b": [cv], "cv_isi@b'": [cv]})
-        found[cv] = peak_detection_tolerances(with_cv, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
-    assert found[0.2]["n_spikes"].tolist() == [0.5] and np.isfinite(found[0.2]["mean_isi_ms"]).all()
+        found[cv] = peak_detection_tolerances(with_cv, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert found[0.2]["n_spikes"].tolist() == [1.0] and np.isfinite(found[0.2]["mean_isi_ms"]).all()
     assert found[0.2]["mean_isi_ms"][0] - found[0.0]["mean_isi_ms"][0] == pytest.approx(
-        0.5 * 0.2 * 20.0 / math.sqrt(1.5), rel=1e-9)
+        1.0 * 0.2 * 20.0 / 2.0, rel=1e-9)
+
+
+def test_a_trials_mean_interval_is_unjudged_where_a_trials_count_may_change():
+    """Two trials pooled, 5 spikes, one 0.05 ms before the end: some trial may lose it.
+    The trials' mean ISI and CV average each trial's own, which that spike may change by
+    up to the trial's last interval (unknown from the pooled train), so they are not
+    judged; the first spike, which no trial of 2 or more spikes can lose, is."""
+    a = np.array([100.0, 100.5, 120.0, 140.0, 999.95])
+    rows = {"n_spikes": [2.5], "first_spike_ms": [100.0], "mean_isi_ms": [20.0], "cv_isi": [0.2],
+            "spike_times_ms": [a], "spike_times_ms@b": [a + 0.02], "first_spike_ms@b": [100.02],
+            "mean_isi_ms@b": [20.0], "cv_isi@b": [0.2], "spike_times_ms@b'": [a + 0.01],
+            "first_spike_ms@b'": [100.01], "mean_isi_ms@b'": [20.0], "cv_isi@b'": [0.2], "dt_ms@b'": [0.05],
+            "max_trial_spikes": [3.0], "max_trial_spikes@b": [3.0], "min_trial_spikes": [2.0],
+            "min_trial_spikes@b": [2.0]}
+    found = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+    assert found["n_spikes"].tolist() == [0.5]
+    assert np.isnan(found["mean_isi_ms"]).all() and np.isnan(found["cv_isi"]).all()
+    assert np.isfinite(found["first_spike_ms"]).all() and found[GRID_TIE_KEY].tolist() == [SPIKE_MAY_VANISH]
+    unsure = dict(rows, min_trial_spikes=[1.0], **{"min_trial_spikes@b": [1.0]})
+    found = peak_detection_tolerances(unsure, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+    assert np.isnan(found["first_spike_ms"]).all()  # a trial of one spike may lose it
+    found = peak_detection_tolerances({k: v for k, v in rows.items() if "min_trial" not in k},
+                                      Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+    assert np.isnan(found["first_spike_ms"]).all()  # the split unknown: so may a trial
+
+
+def test_a_trial_may_hold_more_spikes_than_the_trials_mean():
+    """Two trials pooled, 3 spikes (1.5 a trial): some trial fires at least twice, so a
+    spike may drift by W(2) = 2.13 ms (W(1.5) = 1.27 ms): side b's last spike, 1.4 ms
+    before the end, may leave the run (0.5 a trial). With the split unknown (no
+    ``max_trial_spikes``), a trial may hold all 3 spikes: W(3) > W(2), the same count."""
+    a = np.array([10.0, 500.0, 998.5])
+    rows = {"n_spikes": [1.5], "first_spike_ms": [10.0], "mean_isi_ms": [988.5], "cv_isi": [np.nan],
+            "spike_times_ms": [a], "spike_times_ms@b": [a + 0.1], "first_spike_ms@b": [10.1],
+            "mean_isi_ms@b": [988.5], "spike_times_ms@b'": [a + 0.05], "first_spike_ms@b'": [10.05],
+            "mean_isi_ms@b'": [987.5], "dt_ms@b'": [0.05]}
+    for split in ({}, {"max_trial_spikes": [2.0], "max_trial_spikes@b": [2.0]}):
+        found = peak_detection_tolerances(dict(rows, **split), Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+        assert found["n_spikes"].tolist() == [0.5]
+        assert np.isnan(found["mean_isi_ms"]).all()  # defined (a trial has an interval), and may change
+
+
+def test_a_trials_unbounded_interval_leaves_the_count_unjudged():
+    """Two trials, 2 spikes pooled (1 a trial on average), which one trial may fire both
+    of: side b's mean ISI does not converge (20, 20, 21 ms at dt, dt/2, dt/4), so that
+    trial's second spike is unbounded and so is the count."""
+    a = np.array([10.0, 30.0])
+    rows = {"n_spikes": [1.0], "first_spike_ms": [10.0], "mean_isi_ms": [20.0], "cv_isi": [np.nan],
+            "spike_times_ms": [a], "spike_times_ms@b": [a + 0.1], "first_spike_ms@b": [10.1],
+            "mean_isi_ms@b": [20.0], "spike_times_ms@b'": [a + 0.05], "first_spike_ms@b'": [10.05],
+            "mean_isi_ms@b'": [20.0], "dt_ms@b'": [0.05], "spike_times_ms@b''": [a + 0.025],
+            "first_spike_ms@b''": [10.025], "mean_isi_ms@b''": [21.0], "dt_ms@b''": [0.025]}
+    found = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+    assert np.isnan(found["n_spikes"]).all() and np.isnan(found["mean_isi_ms"]).all()
+    one_each = dict(rows, max_trial_spikes=[1.0], **{"max_trial_spikes@b": [1.0]})
+    found = peak_detection_tolerances(one_each, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+    assert found["n_spikes"].tolist() == [0.0]  # no trial has an interval to drift over
+
+
+def test_the_trials_distances_add_up_trial_by_trial():
+    """Two identical trials of 2 spikes: knowing that no trial fired more than 2, the
+    pooled bounds are twice one trial's (less the round-off slack, which scales with the
+    pooled count); not knowing it, one trial may hold all 4 spikes and the 3rd and 4th
+    spikes' wider windows W(3), W(4) count instead of a second W(1), W(2)."""
+    train = [10.0, 30.0]
+    one = table({"": [train], "@b": [[x + 0.1 for x in train]], "@b'": [[x + 0.05 for x in train]]}, {"@b'": 0.05})
+    twice = sorted(train * 2)
+    pooled = table({"": [twice], "@b": [[x + 0.1 for x in twice]], "@b'": [[x + 0.05 for x in twice]]},
+                   {"@b'": 0.05})
+    for suffix in ("", "@b", "@b'"):
+        for name in ("first_spike_ms", "mean_isi_ms", "cv_isi"):
+            pooled[name + suffix] = one[name + suffix]
+    pooled["n_spikes"] = [2.0]
+    numerics = Numerics(0.1, 1000.0, (RKF45, CN))
+    single = peak_detection_tolerances(one, numerics)
+    known = peak_detection_tolerances(dict(pooled, max_trial_spikes=[2.0], **{"max_trial_spikes@b": [2.0]}),
+                                      numerics, trials=2.0)
+    unknown = peak_detection_tolerances(pooled, numerics, trials=2.0)
+    assert single["n_spikes"].tolist() == known["n_spikes"].tolist() == [0.0]
+    assert known["van_rossum"][0] - 1e-7 * 5 == pytest.approx(2 * (single["van_rossum"][0] - 1e-7 * 3), rel=1e-9)
+    assert known["victor_purpura"][0] - FLOAT_SLACK * 5 == pytest.approx(
+        2 * (single["victor_purpura"][0] - FLOAT_SLACK * 3), rel=1e-9)
+    assert unknown["van_rossum"][0] > known["van_rossum"][0] * (1 + 1e-6)
+    assert unknown["victor_purpura"][0] > known["victor_purpura"][0] * (1 + 1e-6)
