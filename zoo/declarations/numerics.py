@@ -21,6 +21,11 @@ Known scheme names, and what the zoo's tolerances derive from them:
 - ``exponential_euler``: each step solves the equation with its coefficients frozen at
   the step's start (first order); exact for a linear equation with constant
   coefficients, such as a conductance-based IF neuron's v while no conductance is active.
+- ``rk2``: the explicit midpoint rule (Runge's second-order method), one evaluation at
+  the step's start and one at its middle (Brian2's ``rk2``).
+- ``semi_implicit``: the linear currents by Crank-Nicolson, a nonlinear current at its
+  value at the step's start (NEURON with a current it must not linearise, the AdEx's
+  exponential).
 
 For a nonlinear cell (Hodgkin-Huxley) no closed form bounds a fixed-step scheme's error.
 A scheme accurate within each step (:data:`ACCURATE_WITHIN_STEP`) declares its error of v
@@ -32,14 +37,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMES = ("exact", "adaptive_rkf45", "rk4_substeps", "crank_nicolson", "implicit_euler", "exponential_euler")
+SCHEMES = ("exact", "adaptive_rkf45", "rk4_substeps", "crank_nicolson", "implicit_euler", "exponential_euler", "rk2",
+           "semi_implicit")
 #: Schemes accurate within each step for a nonlinear (Hodgkin-Huxley) cell: their
 #: error is far below the time grid's, so a peak-detected spike lands within one step
 #: of the exact one (tolerances, experiments and tests that rely on it read this).
 ACCURATE_WITHIN_STEP = ("adaptive_rkf45", "rk4_substeps")
 #: Fixed-step schemes of a declared global order: for a nonlinear cell, their error is
 #: estimated from the same simulator's runs at finer steps (:mod:`zoo.declarations.convergence`).
-CONVERGENT = ("crank_nicolson", "implicit_euler", "exponential_euler")
+CONVERGENT = ("crank_nicolson", "implicit_euler", "exponential_euler", "rk2", "semi_implicit")
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from ...declarations.numerics import Scheme
-from ..base import (GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, PROGRESS_SLICE_S, SPIKE_RESPONSE, Backend,
-                    CellRecord, progress_after_s, silence_pynn_logger)
+from ..base import (ADEX_AT_STEP_END, GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, PROGRESS_SLICE_S, SPIKE_RESPONSE,
+                    Backend, CellRecord, progress_after_s, silence_pynn_logger)
 
 _EXACT = Scheme("exact", note="exact propagator of the linear equations, well conditioned at tau_m = tau_syn "
                                "(integration.ExactPropagator)")
@@ -45,6 +45,13 @@ _EXACT = Scheme("exact", note="exact propagator of the linear equations, well co
 #: 0.01 ms, is at most 5e-5 mV (tests/zoo/models/test_hh_reference.py); declared: 1e-4 mV.
 _RK4 = Scheme("rk4_substeps", order=4, substep_ms=0.01, step_error_mv=1e-4,
               note="RK4 substeps of at most 0.01 ms, error of v below 1e-4 mV per substep")
+
+
+#: AdEx (issue 33): PyNN's rk2 (explicit midpoint), v capped at v_spike in the exponential and
+#: in w's drive (``cells._ADEX``). Second order between spikes, but the reset comes at the end of
+#: the step in which v reached v_spike, up to one step after the crossing: first order in dt.
+_ADEX_RK2 = Scheme("rk2", order=1, note="explicit midpoint (rk2), v capped at v_spike; the reset at the end of "
+                                        "the crossing step makes spike times first order")
 
 
 @contextlib.contextmanager
@@ -179,6 +186,7 @@ class Brian2Backend(Backend):
         "MultiCompartmentNeuron": CellRecord(Scheme("implicit_euler", order=1,
                                                     note="SpatialNeuron: implicit cable, exponential-Euler gates"),
                                              NO_SPIKES),  # multicompartment.py
+        "EIF_cond_exp_isfa_ista": CellRecord(_ADEX_RK2, ADEX_AT_STEP_END, "cells:EIF_cond_exp_isfa_ista"),
     }
 
     def _import_pynn(self):

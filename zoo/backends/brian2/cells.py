@@ -12,7 +12,7 @@ import math
 
 import brian2
 import pyNN.brian2 as pynn_brian2
-from brian2 import ms, mV, nA, nF, uS
+from brian2 import ms, mV, nA, nF, nS, uS
 from pyNN.brian2 import simulator
 from pyNN.standardmodels import build_translations
 
@@ -307,3 +307,93 @@ class HH_cond_exp(pynn_brian2.HH_cond_exp):
     __doc__ = pynn_brian2.HH_cond_exp.__doc__
     brian2_model = TraubPeakDetectingNeuronGroup
 
+
+
+# -- AdEx (issue 33) ---------------------------------------------------------------------------
+#: The AdEx membrane (PyNN ``EIF_cond_exp_isfa_ista``'s equations) with v in the exponential and
+#: in w's drive taken as min(v, v_spike), as NEST's ``aeif_cond_exp`` does: the same equations
+#: wherever the model lives (v reaches v_spike only to be reset), and finite in the step that
+#: crosses it, where an explicit stage would otherwise meet exp((v − v_thresh)/delta_T) at a
+#: v far beyond v_spike and corrupt w (the note of docs/notes/naud2008-adex-firing-patterns.md, §7).
+_ADEX = brian2.Equations(
+    """
+    dv/dt = (g_l*(v_rest - v_capped) + g_l*delta_T*exp((v_capped - v_thresh)/delta_T) - w + i_syn + i_offset
+             + i_inj)/c_m : volt (unless refractory)
+    dw/dt = (a*(v_capped - v_rest) - w)/tau_w : amp
+    dge/dt = -ge/tau_syn_e : siemens
+    dgi/dt = -gi/tau_syn_i : siemens
+    i_syn = ge*(e_rev_e - v_capped) + gi*(e_rev_i - v_capped) : amp
+    v_capped = v + (v_spike - v)*int(v > v_spike) : volt
+    g_l = c_m/tau_m : siemens
+    a : siemens (constant)
+    b : amp (constant)
+    tau_m : second (constant)
+    tau_w : second (constant)
+    c_m : farad (constant)
+    v_rest : volt (constant)
+    v_thresh : volt (constant)
+    v_spike : volt (constant)
+    v_reset : volt (constant)
+    delta_T : volt (constant)
+    tau_refrac : second (constant)
+    e_rev_e : volt (constant)
+    e_rev_i : volt (constant)
+    tau_syn_e : second (constant)
+    tau_syn_i : second (constant)
+    i_offset : amp
+    i_inj : amp
+    """
+)
+
+
+class AdExNeuronGroup(brian2.NeuronGroup):
+    """The zoo's AdEx spike rule on Brian2's fixed step: a spike at the end of the step in
+    which v reached ``v_spike`` (tested there, ``v >= v_spike``), reported at that grid time;
+    then v = v_reset, w += b, and v held at v_reset for ``tau_refrac`` (Brian2 counts the
+    spike's step, hence ``tau_refrac + dt``), w free. Every parameter may differ between
+    neurons (PyNN's ``AdaptiveNeuronGroup`` takes v_reset, b and tau_refrac from the first
+    neuron and fires at v_thresh + 5·delta_T, ignoring v_spike). Integration: Brian2's
+    ``rk2`` (explicit midpoint), PyNN's choice."""
+
+    def __init__(self, n, equations, **parameters):
+        super().__init__(
+            n,
+            model=equations,
+            threshold="v >= v_spike",
+            reset="v = v_reset\nw += b",
+            refractory="tau_refrac + dt",
+            method=CachedStateUpdater("rk2", "rk2"),
+            clock=simulator.state.network.clock,
+        )
+        for name, value in parameters.items():
+            setattr(self, name, value)
+        self.add_attribute("initial_values")
+        self.initial_values = {}
+
+    def initialize(self):
+        for variable, values in self.initial_values.items():
+            setattr(self, variable, values)
+
+
+class EIF_cond_exp_isfa_ista(pynn_brian2.EIF_cond_exp_isfa_ista):
+    __doc__ = pynn_brian2.EIF_cond_exp_isfa_ista.__doc__
+    eqs = _ADEX
+    translations = build_translations(
+        ("cm", "c_m", nF),
+        ("tau_refrac", "tau_refrac", ms),
+        ("v_spike", "v_spike", mV),
+        ("v_reset", "v_reset", mV),
+        ("v_rest", "v_rest", mV),
+        ("tau_m", "tau_m", ms),
+        ("i_offset", "i_offset", nA),
+        ("a", "a", nS),
+        ("b", "b", nA),
+        ("delta_T", "delta_T", mV),
+        ("tau_w", "tau_w", ms),
+        ("v_thresh", "v_thresh", mV),
+        ("e_rev_E", "e_rev_e", mV),
+        ("tau_syn_E", "tau_syn_e", ms),
+        ("e_rev_I", "e_rev_i", mV),
+        ("tau_syn_I", "tau_syn_i", ms),
+    )
+    brian2_model = AdExNeuronGroup
