@@ -64,13 +64,18 @@ PEAK_DETECTION = ("the first step at which v is at or above a level and falls (t
 SPIKE_RESPONSE = ("v >= v_thresh tested at the end of each step, the spike reported there; then v jumps to "
                   "v_reset, pending synaptic currents are discarded and the after-potential starts (SRM_curr_exp)")
 NO_SPIKES = "no spike rule: the model's measures are read from v"
-#: The AdEx's spike rules (issue 33): where the reset falls relative to the crossing of v_spike.
-ADEX_AT_CROSSING = ("v >= v_spike tested after every internal step of the adaptive integrator: v = v_reset, "
-                    "w += b there, inside the time step; the spike reported at the end of that step; v held at "
-                    "v_reset until tau_refrac after the reported time; with tau_refrac = 0 several spikes may fall "
-                    "in one step (nest-simulator #3088)")
-ADEX_AT_STEP_END = ("v >= v_spike tested at the end of each step: the spike reported there, v = v_reset and "
-                    "w += b there (up to one step after the crossing); v held at v_reset for tau_refrac")
+#: The AdEx's spike rules (issue 33). The zoo's semantics: one spike per crossing of v_spike,
+#: reported at the end of the step that holds the crossing (T); v = v_reset and w += b at the
+#: crossing; v held at v_reset until T + tau_refrac (NEST ``aeif_cond_exp``'s, which the zoo's
+#: reference solution follows: ``zoo.declarations.reference``). The rules below say where a
+#: backend departs from it.
+ADEX_AT_CROSSING = ("v >= v_spike tested after every internal step of the adaptive integrator: v = v_reset and "
+                    "w += b there, inside the time step (the crossing, to the integrator's step); the spike "
+                    "reported at the end of that step (T); v held at v_reset until T + tau_refrac. With tau_refrac = "
+                    "0 each crossing is a spike, even several in one step (nest-simulator #3088), all reported at T")
+ADEX_AT_STEP_END = ("v >= v_spike tested at the end of each step: the spike reported there (T), and v = v_reset, "
+                    "w += b there, up to one step after the crossing (first order in dt); v held at v_reset until "
+                    "T + tau_refrac; at most one spike per step")
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,17 @@ import numpy as np
 
 from ...declarations.numerics import Scheme
 from . import nestml_build
-from ..base import (GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, SPIKE_RESPONSE, Backend, CellRecord,
+from ..base import (ADEX_AT_CROSSING, GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, SPIKE_RESPONSE, Backend, CellRecord,
                     silence_pynn_logger)
 
 _EXACT = Scheme("exact", note="exact propagator of the linear subthreshold dynamics (Rotter & Diesmann 1999)")
 #: NEST's HH models: GSL's RKF45 inside each step, absolute error of v at 1e-3 mV.
 _RKF45 = Scheme("adaptive_rkf45", step_error_mv=1e-3, note="GSL RKF45 within each step, abs. error 1e-3 mV")
+#: NEST's aeif_cond_exp (PyNN's EIF_cond_exp_isfa_ista): GSL RKF45 at its default gsl_error_tol,
+#: 1e-6 absolute per internal step (of V in mV and w in pA), v capped at V_peak in the equations.
+_AEIF_RKF45 = Scheme("adaptive_rkf45", step_error_mv=1e-6,
+                     note="aeif_cond_exp: GSL RKF45, abs. error 1e-6 (gsl_error_tol), V_peak tested at every "
+                          "internal step")
 
 
 class NestBackend(Backend):
@@ -58,6 +63,7 @@ class NestBackend(Backend):
         "MultiCompartmentNeuron": CellRecord(Scheme("crank_nicolson", order=2,
                                                     note="cm_default: Crank-Nicolson cable, exponential-Euler gates"),
                                              NO_SPIKES),  # multicompartment.py
+        "EIF_cond_exp_isfa_ista": CellRecord(_AEIF_RKF45, ADEX_AT_CROSSING),  # PyNN's: aeif_cond_exp
     }
 
     @classmethod

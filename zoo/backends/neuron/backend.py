@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ...declarations.numerics import Scheme
-from ..base import GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, Backend, CellRecord, silence_pynn_logger
+from ..base import ADEX_AT_STEP_END, GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, Backend, CellRecord, silence_pynn_logger
 
 _CRANK_NICOLSON = Scheme("crank_nicolson", order=2,
                          note="fixed step, secondorder = 2: Crank-Nicolson for v, gates staggered")
@@ -35,6 +35,15 @@ _CRANK_NICOLSON_GATES = Scheme("crank_nicolson", order=2,
                                note="fixed step, secondorder = 2: Crank-Nicolson for v; gates by cnexp, half a "
                                     "step apart from v")
 
+
+#: AdEx (issue 33): ``cells.ZooAdExNeuron`` (``nmodl/zoo_adex.mod``, after PyNN's AdExpIF). The
+#: leak by Crank-Nicolson, the exponential current (v capped at v_spike) frozen at its value at
+#: the step's start (explicit: PyNN's linearised one moved v the wrong way above threshold), w by
+#: cnexp half a step apart; WATCH (v > v_spike) tested at the end of each step, the reset an event
+#: at the start of the next: up to one step after the crossing, so spike times are first order.
+_ADEX_SEMI_IMPLICIT = Scheme("semi_implicit", order=1,
+                             note="ZooAdEx: Crank-Nicolson leak, exponential current from the step's start, w by "
+                                  "cnexp; the reset at the end of the crossing step makes spike times first order")
 
 
 class NeuronBackend(Backend):
@@ -70,6 +79,7 @@ class NeuronBackend(Backend):
         "MultiCompartmentNeuron": CellRecord(Scheme("crank_nicolson", order=2,
                                                     note="fixed step, secondorder = 2: Crank-Nicolson cable, gates "
                                                          "by cnexp half a step apart"), NO_SPIKES),
+        "EIF_cond_exp_isfa_ista": CellRecord(_ADEX_SEMI_IMPLICIT, ADEX_AT_STEP_END, "cells:EIF_cond_exp_isfa_ista"),
     }
 
     def synaptic_charge_factor(self, tau_syn_ms, dt_ms):

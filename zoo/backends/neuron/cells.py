@@ -23,7 +23,7 @@ import weakref
 
 import pyNN.neuron as pynn_neuron
 from neuron import h
-from pyNN.neuron.cells import (LeakySingleCompartmentNeuron, SingleCompartmentNeuron, SingleCompartmentTraub,
+from pyNN.neuron.cells import (BretteGerstnerIFStandardReceptors, LeakySingleCompartmentNeuron, SingleCompartmentNeuron, SingleCompartmentTraub,
                                StandardIFStandardReceptors, StandardReceptorTypesMixin)
 from pyNN.recording import Variable
 from pyNN.standardmodels import build_translations
@@ -184,3 +184,33 @@ class IF_cond_exp(pynn_neuron.IF_cond_exp):
     __doc__ = pynn_neuron.IF_cond_exp.__doc__
     model = GridThresholdIF
 
+
+
+# -- AdEx (issue 33) ---------------------------------------------------------------------------
+class ZooAdExNeuron(BretteGerstnerIFStandardReceptors):
+    """PyNN-NEURON's AdEx compartment with ``ZooAdEx`` (``nmodl/zoo_adex.mod``) in place of
+    PyNN's ``AdExpIF``: the exponential current frozen over each step instead of linearised
+    (PyNN's step moved v the wrong way once v was a few delta_T above threshold: PyNN #266,
+    #559), v capped at v_spike in the exponential and in w's drive (NEST's equations).
+    Parameters and properties are PyNN's (``BretteGerstnerIF``)."""
+
+    def __init__(self, syn_type, syn_shape, tau_m=20, c_m=1.0, v_rest=-65, v_thresh=-55, t_refrac=2, i_offset=0,
+                 tau_e=5, tau_i=5, e_e=0, e_i=-70, v_spike=0.0, v_reset=-70.6, A=4.0, B=0.0805, tau_w=144.0,
+                 delta=2.0):
+        LeakySingleCompartmentNeuron.__init__(self, tau_m, c_m, v_rest, i_offset)
+        self.adexp = h.ZooAdEx(0.5, sec=self)
+        self.source = self.adexp
+        self.rec = h.NetCon(self.source, None)
+        self.parameters.update(v_thresh=v_thresh, t_refrac=t_refrac, v_reset=v_reset, A=A, B=B, tau_w=tau_w,
+                               delta=delta, v_spike=v_spike)
+        self.set_parameters()
+        self.w_init = None
+        StandardReceptorTypesMixin.__init__(self, syn_type, syn_shape, tau_e, tau_i, e_e, e_i)
+        self.set_parameters()
+
+    v_spike = property(lambda self: self.adexp.vspike, lambda self, value: setattr(self.adexp, "vspike", value))
+
+
+class EIF_cond_exp_isfa_ista(pynn_neuron.EIF_cond_exp_isfa_ista):
+    __doc__ = pynn_neuron.EIF_cond_exp_isfa_ista.__doc__
+    model = ZooAdExNeuron
