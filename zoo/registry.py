@@ -30,6 +30,7 @@ GROUP = "zoo.models"
 
 #: The zoo's own models: name -> "module:attribute" of its Model.
 BUILT_IN: dict[str, str] = {
+    "adex": "zoo.models.adex:MODEL",
     "cable": "zoo.models.cable:MODEL",
     "hh": "zoo.models.hh:MODEL",
     "hh_traub": "zoo.models.hh_traub:MODEL",

@@ -797,3 +797,28 @@ def identical_semantics_agreement(metrics: tuple[Metric, ...]) -> Agreement:
 
     return Agreement(covers=tuple(dict.fromkeys(metrics + ("n_spikes",) + DISTANCE_NAMES)), tolerances=tolerances,
                      doc="one declared semantics on every backend: identical trains")
+
+
+# -- AdEx (issue 33) ---------------------------------------------------------------------------
+#: The AdEx's compared metrics: its spike train (no spike shape: a spike is a reset).
+ADEX_COVERS = ("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi") + DISTANCE_NAMES
+
+
+def adex_tolerances(pairs, numerics: Numerics) -> dict[str, np.ndarray]:
+    """Tolerances of the AdEx (``zoo.backends.base.ADEX_AT_CROSSING``): a spike is the crossing
+    of v_spike, reported at the end of its step, so its reported time lies in [t*, t* + h) of
+    the continuous crossing t*. That interval lies within the peak rule's (t*, t* + 2h) (grid
+    offset c = h, quantisation Q = h: :func:`grid_terms`), so the peak-detected cells'
+    derivation applies as it stands (:func:`peak_detection_tolerances`, no shape): NEST's RKF45
+    accurate within each step (spike times off by its controlled error only), Brian2's rk2
+    and NEURON's semi-implicit step, first order (the reset at the end of the crossing step),
+    bounded by their convergence runs at dt/2 and dt/4. The bound on the grid term is up to
+    twice the crossing rule's own (h where h/2 ± h/2 would do): loose, never too tight."""
+    return peak_detection_tolerances(pairs, numerics, shape=None)
+
+
+def adex_agreement() -> Agreement:
+    """The AdEx's agreement between simulators (:func:`adex_tolerances`)."""
+    return Agreement(covers=ADEX_COVERS, tolerances=adex_tolerances, convergence_runs=CONVERGENT, across_steps=True,
+                     doc="AdEx spikes at the crossing of v_spike: within one step on accurate schemes, within the "
+                         "drift a fixed-step scheme's convergence runs bound")
