@@ -374,7 +374,8 @@ def adex_derivatives(p: Mapping):
     return f
 
 
-def adex_train(params: Mapping, duration_ms: float, dt_ms: float, rtol: float = RTOL) -> AdExTrain:
+def adex_train(params: Mapping, duration_ms: float, dt_ms: float, rtol: float = RTOL,
+               reset_at_step_end: bool = False) -> AdExTrain:
     """The AdEx's spike train from (v_init, w_init) over [0, duration_ms], under ``i_offset``
     and a step (:func:`current_pieces`: the step acts from one step after step_start).
 
@@ -383,7 +384,13 @@ def adex_train(params: Mapping, duration_ms: float, dt_ms: float, rtol: float = 
     brentq to 4 ulp), and there v = v_reset, w += b. With ``tau_refrac`` > 0, v is then held at
     v_reset until T + tau_refrac, T the reported time (the zoo's semantics,
     ``zoo.backends.base``), while w relaxes towards a·(v_reset − E_L) exactly:
-    w∞ + (w − w∞)·exp(−t/τ_w). No ramp (its waveform is a current per step; refused)."""
+    w∞ + (w − w∞)·exp(−t/τ_w). No ramp (its waveform is a current per step; refused).
+
+    ``reset_at_step_end``: the spike rule of Brian2 and NEURON with an exact integrator: after
+    the crossing, v and w follow the equations with v capped at v_spike in the exponential and
+    in w's drive (NEST's form, which both backends integrate) until T, and the reset comes
+    there. Its distance from the reference is the spike rule's share of those simulators'
+    error; their distance from it, the integrator's (``docs/adex-simulators.md``)."""
     from scipy.integrate import solve_ivp
 
     if float(params.get("ramp_amplitude", 0.0)) != 0.0:
@@ -417,9 +424,20 @@ def adex_train(params: Mapping, duration_ms: float, dt_ms: float, rtol: float = 
             t = float(solved.t_events[0][0])
             v, w = v_reset, float(solved.y_events[0][0][1]) + b
             step_end = math.ceil(t / dt_ms - 1e-9) * dt_ms
+            if reset_at_step_end and step_end > t:
+                w = _capped_until(params, float(solved.y_events[0][0][1]), step_end - t) + b
             crossings.append(t)
             reported.append(round(step_end / dt_ms) * dt_ms)
             w_after.append(w)
             held_until = step_end + tau_refrac if tau_refrac > 0 else t
+            if reset_at_step_end:
+                t, held_until = max(t, step_end), max(held_until, step_end)
     kept = np.asarray(reported) <= duration_ms + 1e-9 * dt_ms
     return AdExTrain(np.asarray(crossings)[kept], np.asarray(reported)[kept], np.asarray(w_after)[kept])
+
+
+def _capped_until(params: Mapping, w: float, span_ms: float) -> float:
+    """w after ``span_ms`` from a crossing of v_spike with v above it: v is capped at v_spike in
+    w's drive, so w relaxes exactly towards a·(v_spike − E_L) (what a step-end reset adds to w)."""
+    w_spike = 1e-3 * float(params["a"]) * (float(params["v_spike"]) - float(params["v_rest"]))
+    return w_spike + (w - w_spike) * math.exp(-span_ms / float(params["tau_w"]))
