@@ -1,0 +1,88 @@
+"""The AdEx (``zoo.models.adex``): bad input refused in one line before anything runs, the
+zoo's reference solution against its own convergence, and every simulator against the
+reference with the tolerance its declared scheme implies (``zoo.models.adex.studies``)."""
+import numpy as np
+import pytest
+
+import zoo
+from zoo.declarations.reference import adex_train
+from zoo.models.adex import studies
+
+from tests.conftest import runs
+
+#: A Naud et al. (2008) row (Table 1, initial burst: its first two intervals 3 and 7 ms, then
+#: tens of ms) beside the defaults: the reference must converge on both.
+INITIAL_BURST = dict(cm=0.130, tau_m=130 / 18, v_rest=-58.0, v_thresh=-50.0, delta_T=2.0, a=4.0, tau_w=150.0,
+                     b=0.120, v_reset=-50.0, i_offset=0.400, v_spike=0.0, tau_refrac=0.0, v_init=-58.0)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"delta_T": 0.0}, "'delta_T' = 0 mV is out of range"),
+    ({"v_spike": -50.4}, "v_thresh < v_spike"),
+    ({"v_reset": -40.0}, "v_reset < v_spike"),
+    ({"v_init": -30.0}, "v_init < v_spike"),
+    ({"tau_refrac": 0.05}, "'tau_refrac' = 0.05 ms must be a whole number of time steps"),
+    ({"tau_w": 0.0}, "'tau_w' = 0 ms is out of range"),
+    ({"v_spike": 1000.0, "delta_T": 1.0}, "exceeds 700: exp of it overflows"),
+    ({"tau_m": 0.05}, "'tau_m' = 0.05 ms is below 1 time step"),
+])
+def test_bad_input_is_refused_in_one_line(bad, message, capsys):
+    from zoo.cli import main
+
+    args = ["run", "adex"] + [a for k, v in bad.items() for a in ("--set", f"{k}={v}")]
+    try:
+        code = main(args)
+    except SystemExit as stop:
+        code = stop.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], err
+
+
+@pytest.mark.parametrize("params", [{}, INITIAL_BURST], ids=["defaults", "initial_burst"])
+def test_the_reference_converges(params):
+    """DOP853 at rtol 1e-8 and 1e-10: every crossing of a 300 ms train within 1e-5 ms
+    (measured: 3e-7 ms at the defaults), far below any time step; so the reference's
+    reported trains are exact but where a crossing lies within 1e-5 ms of a step boundary."""
+    values = dict(zoo.get("adex").defaults(), **params)
+    fine, coarse = (adex_train(values, 300.0, 0.1, rtol=rtol) for rtol in (1e-10, 1e-8))
+    assert len(fine.crossings_ms) == len(coarse.crossings_ms) >= 8
+    assert np.max(np.abs(fine.crossings_ms - coarse.crossings_ms)) <= 1e-5
+    assert np.max(np.abs(fine.w_after_na - coarse.w_after_na)) <= 1e-6
+
+
+def test_the_reference_holds_v_while_refractory():
+    """tau_refrac delays every spike after the first (v held at v_reset until T + tau_refrac)
+    and the first not at all."""
+    values = zoo.get("adex").defaults()
+    free, held = (adex_train(dict(values, tau_refrac=t), 200.0, 0.1) for t in (0.0, 2.0))
+    assert held.crossings_ms[0] == free.crossings_ms[0]
+    assert np.all(np.diff(held.crossings_ms) > np.diff(free.crossings_ms)[:len(held.crossings_ms) - 1] + 1.9)
+
+
+@pytest.mark.parametrize("simulator", runs("adex"))
+def test_each_simulator_matches_the_reference_within_its_declared_scheme(simulator):
+    """``zoo check adex``'s points (with and without a refractory period) at dt = 0.1 ms:
+    counts, first spike and mean ISI within the tolerance of the simulator's scheme
+    (:mod:`zoo.models.adex.studies`), and the tolerance not vacuous: every point judged."""
+    params = dict(zoo.models.adex.CURRENT_CHECK.params)
+    found = studies.compare(simulator, params, 500.0, 0.1)
+    for metric in studies.METRICS:
+        error = np.abs(found["simulator"][metric] - found["reference"][metric])
+        tolerance = found["tolerance"][metric]
+        both = np.isnan(found["simulator"][metric]) & np.isnan(found["reference"][metric])
+        assert np.all(~np.isnan(tolerance)), (metric, tolerance)
+        assert np.all(both | (error <= tolerance)), (metric, error, tolerance)
+    assert found["reference"]["n_spikes"][0] == 0 and found["reference"]["n_spikes"][-1] > 10
+
+
+@pytest.mark.parametrize("simulator", runs("adex"))
+def test_one_spike_per_crossing_without_refractory_period(simulator):
+    """tau_refrac = 0 (NEST's default): one spike per crossing, so a train as the reference's
+    (no spike reported twice in a step at these rates)."""
+    result = zoo.run("adex", simulator, duration_ms=200.0, trace_neurons=0, tau_refrac=0.0, i_offset=[1.0, 2.0])
+    reference = [adex_train(dict(zoo.get("adex").defaults(), tau_refrac=0.0, i_offset=i), 200.0, 0.1).reported_ms
+                 for i in (1.0, 2.0)]
+    for train, expected in zip(result.spike_trains_ms(), reference):
+        assert len(np.unique(train)) == len(train) == len(expected)

@@ -1,0 +1,153 @@
+"""The AdEx on each simulator against the zoo's accurate solution
+(:func:`zoo.declarations.reference.adex_train`), with the tolerance each simulator's declared
+scheme implies. ``zoo check adex`` runs :func:`against_reference`; the tests and
+``docs/adex-simulators.md`` read the same functions.
+
+**The tolerances.** The reference's crossings t* are reported at the end of their step,
+T = ⌈t*/h⌉·h, as a simulator reports its spikes (``zoo.backends.base``).
+
+- A scheme accurate within each step (NEST's RKF45, error 1e-6 per internal step) follows
+  the reference's trajectory far below a step: each spike is reported on the reference's
+  step, or on a neighbouring one where its crossing lies that close to a step boundary. So
+  the counts agree, the first spike within h, the mean ISI within 2h/(n − 1).
+- A fixed-step scheme of order p (Brian2's rk2 and NEURON's semi-implicit step, both first
+  order: the reset comes at the end of the crossing step) errs by what its own convergence
+  runs at h/2 and h/4 estimate (Richardson, :func:`zoo.declarations.convergence.richardson_error`,
+  with the grid offset c and quantisation Q of :func:`zoo.declarations.tolerances.grid_terms`):
+  |m(h) − m_ref(h)| ≤ E + 2Q(h) (the simulator's and the reference's grid values each
+  within Q of their continuous ones). Spike k moves by at most E_first + (k − 1)·E_isi; a
+  spike within that of the run's end may be in one train and not the other, which bounds
+  the count.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ... import backends
+from ...declarations import convergence
+from ...declarations.numerics import ACCURATE_WITHIN_STEP
+from ...declarations.reference import adex_train
+from ...declarations.tolerances import FLOAT_SLACK, grid_terms
+from ...declarations.verdicts import verdict_row, worst_row
+from ...runner import run
+from . import CELL_TYPE, CURRENT_CHECK, MODEL, patterns
+
+#: Steps (ms) of the check; each fixed-step scheme also runs at h/2 and h/4.
+STEPS_MS = (0.1,)
+METRICS = ("n_spikes", "first_spike_ms", "mean_isi_ms")
+
+
+def trains(simulator: str, params: dict, duration_ms: float, dt_ms: float) -> list[np.ndarray]:
+    """The simulator's spike trains (ms), one per point of ``params`` (per-neuron arrays)."""
+    result = run(MODEL.name, simulator, duration_ms=duration_ms, dt_ms=dt_ms, trace_neurons=0, **params)
+    return result.spike_trains_ms()
+
+
+def reference_trains(params: dict, duration_ms: float, dt_ms: float) -> list[np.ndarray]:
+    """The reference's reported trains, one per point (arrays in ``params`` vary per point)."""
+    values, size = MODEL.validate(params, dt_ms)
+    points = [{k: (v[i] if np.ndim(v) else v) for k, v in values.items()} for i in range(size)]
+    return [adex_train(point, duration_ms, dt_ms).reported_ms for point in points]
+
+
+def summary(train_list) -> dict[str, np.ndarray]:
+    """n_spikes, first_spike_ms, mean_isi_ms per train (NaN where undefined)."""
+    n = np.array([len(t) for t in train_list], dtype=float)
+    first = np.array([t[0] if len(t) else np.nan for t in train_list])
+    mean = np.array([(t[-1] - t[0]) / (len(t) - 1) if len(t) > 1 else np.nan for t in train_list])
+    return {"n_spikes": n, "first_spike_ms": first, "mean_isi_ms": mean}
+
+
+def tolerances(simulator: str, runs: list[dict], reference: list[np.ndarray], duration_ms: float, dt_ms: float,
+               ) -> dict[str, np.ndarray]:
+    """Per point, the allowed |simulator − reference| of :data:`METRICS` (module docstring).
+    ``runs``: the simulator's :func:`summary` at h (and at h/2, h/4 for a fixed-step scheme)."""
+    scheme = backends.backend_class(simulator).numerics[CELL_TYPE]
+    n = runs[0]["n_spikes"]
+    intervals = np.maximum(n - 1.0, 1.0)
+    if scheme.name in ACCURATE_WITHIN_STEP:
+        step = dt_ms * (1 + FLOAT_SLACK)
+        first, isi = np.full(n.shape, step), 2 * step / intervals
+        drift = np.zeros(n.shape)
+    else:
+        rows = {"n_spikes": n, "cv_isi": np.zeros(n.shape), "mean_isi_ms": runs[0]["mean_isi_ms"]}
+        for level, found in enumerate(runs):
+            for metric in ("first_spike_ms", "mean_isi_ms"):
+                rows[convergence.column(metric, "b", level)] = found[metric]
+            rows[convergence.column("dt_ms", "b", level)] = np.full(n.shape, dt_ms / 2**level)
+        bounds = {}
+        for metric in ("first_spike_ms", "mean_isi_ms"):
+            offset, quantisation = grid_terms(metric, rows, None)
+            error, why = convergence.richardson_error(rows, metric, "b", dt_ms, scheme.order,
+                                                      lambda h, level: quantisation(h), lambda h, level: offset(h))
+            bounds[metric] = (np.where(why == "", error, np.nan), quantisation(dt_ms))
+        first = np.nan_to_num(bounds["first_spike_ms"][0], nan=0.0) + 2 * bounds["first_spike_ms"][1]
+        isi = np.nan_to_num(bounds["mean_isi_ms"][0], nan=0.0) + 2 * bounds["mean_isi_ms"][1]
+        drift = np.nan_to_num(bounds["first_spike_ms"][0]) + intervals * np.nan_to_num(bounds["mean_isi_ms"][0])
+    # a spike within W of the run's end may be in one train only
+    width = 2 * dt_ms + drift
+    count = np.array([np.sum(t > duration_ms - w) for t, w in zip(reference, width)], dtype=float)
+    sure = n - count
+    return {"n_spikes": count, "first_spike_ms": np.where(sure >= 1, first, np.where(n == 0, 0.0, np.nan)),
+            "mean_isi_ms": np.where(sure >= 2, isi, np.where(n < 2, 0.0, np.nan))}
+
+
+def compare(simulator: str, params: dict, duration_ms: float, dt_ms: float) -> dict:
+    """The simulator's and the reference's metrics and the tolerances, per point."""
+    scheme = backends.backend_class(simulator).numerics[CELL_TYPE]
+    levels = 1 if scheme.name in ACCURATE_WITHIN_STEP else 3
+    runs = [summary(trains(simulator, params, duration_ms, dt_ms / 2**level)) for level in range(levels)]
+    reference = reference_trains(params, duration_ms, dt_ms)
+    return {"simulator": runs[0], "reference": summary(reference),
+            "tolerance": tolerances(simulator, runs, reference, duration_ms, dt_ms)}
+
+
+def against_reference(simulator: str) -> list[dict]:
+    """Verdict rows: ``zoo check adex``'s points (:data:`zoo.models.adex.CURRENT_CHECK`) on
+    ``simulator`` against the reference, per metric, at each step of :data:`STEPS_MS`."""
+    params, duration = dict(CURRENT_CHECK.params), CURRENT_CHECK.duration_ms
+    size = len(np.atleast_1d(params["i_offset"]))
+
+    def label(i):
+        return ", ".join(f"{k}={np.atleast_1d(v)[i]:.4g}" for k, v in params.items())
+
+    rows = []
+    for dt_ms in STEPS_MS:
+        found = compare(simulator, params, duration, dt_ms)
+        for metric in METRICS:
+            rows.append(worst_row(simulator, f"{metric} vs reference (dt {dt_ms:g})", found["simulator"][metric],
+                                  found["reference"][metric], np.broadcast_to(found["tolerance"][metric], (size,)),
+                                  label))
+    return rows
+
+
+# -- the firing patterns of Naud et al. (2008) ----------------------------------------------------
+#: Step (ms) of the pattern runs: the zoo's default protocol step.
+PATTERN_DT_MS = 0.1
+
+
+def pattern_run(simulator: str, dt_ms: float = PATTERN_DT_MS, duration_ms: float = patterns.DURATION_MS,
+                traced: bool = True):
+    """The eight patterns as one population of eight neurons (one per row of
+    :data:`zoo.models.adex.patterns.TABLE_1`, every parameter per neuron): the ``Result``."""
+    rows = [patterns.parameters(name) for name in patterns.PATTERNS]
+    params = {k: np.array([row[k] for row in rows]) for k in rows[0]}
+    return run(MODEL.name, simulator, duration_ms=duration_ms, dt_ms=dt_ms,
+               trace_neurons=len(rows) if traced else 0, **params)
+
+
+def reference_patterns(dt_ms: float = PATTERN_DT_MS, duration_ms: float = patterns.DURATION_MS):
+    """The reference's reported train of each pattern."""
+    return [adex_train(patterns.parameters(name), duration_ms, dt_ms).reported_ms for name in patterns.PATTERNS]
+
+
+def firing_patterns(simulator: str) -> list[dict]:
+    """Verdict rows: each of the eight patterns classified as its name on ``simulator``
+    (:func:`zoo.models.adex.patterns.classify`), and the classifier on the reference."""
+    trains_ = pattern_run(simulator, traced=False).spike_trains_ms()
+    rows = []
+    for name, train in zip(patterns.PATTERNS, trains_):
+        found = patterns.classify(train)
+        rows.append(verdict_row(simulator, f"pattern: {name}", float(found == name), 1.0, float(found != name), 0.0,
+                                f"classified as {found} ({len(train)} spikes)"))
+    return rows
