@@ -127,6 +127,22 @@ def _masquelier_text(tables: dict) -> str:
         "`out/gallery/masquelier2008/runs`.")
 
 
+def _naud_text(tables: dict) -> str:
+    found = tables["patterns"]
+    simulators = [s for s in found["source"].unique() if s != "reference"]
+    correct = {s: int(found.loc[found["source"] == s, "correct"].sum()) for s in ["reference"] + simulators}
+    return (
+        "The eight firing patterns of the AdEx (Naud, Marcille, Clopath & Gerstner 2008, Table 1 and Fig. 4: tonic, "
+        "adapting, initial burst, regular bursting, delayed accelerating, delayed regular bursting, transient, "
+        "irregular), one population of eight neurons per simulator, 600 ms at dt 0.1 ms, the current from t = 0, "
+        "cut-off at 0 mV, no refractory period. Rows 1-5 and 8 are Table 1 as transcribed; rows 6 and 7 as "
+        "transcribed do not show their patterns, so P. Müller's replacements are used "
+        "(`docs/notes/naud2008-adex-firing-patterns.md`). Each train is classified by the zoo's ISI-based rule "
+        "(`zoo/models/adex/patterns.py`): correct on "
+        + ", ".join(f"{s} {correct[s]}/8" for s in ["reference"] + simulators)
+        + ". Table: `patterns.parquet`.")
+
+
 ENTRIES = (
     Entry("lecture_lif_exercises", "The lecture's LIF exercises", ("exercises.png", "exercise3.png"), _lecture_text),
     Entry("mainen_sejnowski1995", "Spike-timing reliability (Mainen & Sejnowski 1995)",
@@ -135,6 +151,8 @@ ENTRIES = (
     Entry("cable_attenuation", "Cable attenuation and propagation", ("cable.png",), _cable_text),
     Entry("masquelier2008", "STDP pattern detection (Masquelier et al. 2008)",
           (f"masquelier2008_seed1_{DEFAULT}.png",), _masquelier_text, run=_masquelier),
+    Entry("naud2008_patterns", "AdEx firing patterns (Naud et al. 2008)",
+          ("patterns_nest.png", "patterns_brian2.png", "patterns_neuron.png"), _naud_text),
 )
 
 
