@@ -79,10 +79,16 @@ def test_each_simulator_matches_the_reference_within_its_declared_scheme(simulat
 
 @pytest.mark.parametrize("simulator", runs("adex"))
 def test_one_spike_per_crossing_without_refractory_period(simulator):
-    """tau_refrac = 0 (NEST's default): one spike per crossing, so a train as the reference's
-    (no spike reported twice in a step at these rates)."""
+    """tau_refrac = 0 (NEST's default): one spike per crossing, no spike reported twice in a step
+    at these rates, and the reference's count (NEST; a fixed-step scheme's late reset may
+    move the last spike across the end: one more or fewer)."""
+    from zoo import backends
+    from zoo.declarations.numerics import ACCURATE_WITHIN_STEP
+
     result = zoo.run("adex", simulator, duration_ms=200.0, trace_neurons=0, tau_refrac=0.0, i_offset=[1.0, 2.0])
     reference = [adex_train(dict(zoo.get("adex").defaults(), tau_refrac=0.0, i_offset=i), 200.0, 0.1).reported_ms
                  for i in (1.0, 2.0)]
+    accurate = backends.backend_class(simulator).numerics["EIF_cond_exp_isfa_ista"].name in ACCURATE_WITHIN_STEP
     for train, expected in zip(result.spike_trains_ms(), reference):
-        assert len(np.unique(train)) == len(train) == len(expected)
+        assert len(np.unique(train)) == len(train) > 5
+        assert abs(len(train) - len(expected)) <= (0 if accurate else 1)

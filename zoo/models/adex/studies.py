@@ -81,12 +81,14 @@ def tolerances(simulator: str, runs: list[dict], reference: list[np.ndarray], du
             error, why = convergence.richardson_error(rows, metric, "b", dt_ms, scheme.order,
                                                       lambda h, level: quantisation(h), lambda h, level: offset(h))
             bounds[metric] = (np.where(why == "", error, np.nan), quantisation(dt_ms))
-        first = np.nan_to_num(bounds["first_spike_ms"][0], nan=0.0) + 2 * bounds["first_spike_ms"][1]
-        isi = np.nan_to_num(bounds["mean_isi_ms"][0], nan=0.0) + 2 * bounds["mean_isi_ms"][1]
-        drift = np.nan_to_num(bounds["first_spike_ms"][0]) + intervals * np.nan_to_num(bounds["mean_isi_ms"][0])
+        # not converging (NaN): not judged, never a bound of 0
+        first = bounds["first_spike_ms"][0] + 2 * bounds["first_spike_ms"][1]
+        isi = np.where(n > 1, bounds["mean_isi_ms"][0] + 2 * bounds["mean_isi_ms"][1], 0.0)
+        drift = bounds["first_spike_ms"][0] + intervals * np.where(n > 1, bounds["mean_isi_ms"][0], 0.0)
     # a spike within W of the run's end may be in one train only
     width = 2 * dt_ms + drift
-    count = np.array([np.sum(t > duration_ms - w) for t, w in zip(reference, width)], dtype=float)
+    count = np.array([np.sum(t > duration_ms - w) if np.isfinite(w) else np.nan for t, w in zip(reference, width)],
+                     dtype=float)
     sure = n - count
     return {"n_spikes": count, "first_spike_ms": np.where(sure >= 1, first, np.where(n == 0, 0.0, np.nan)),
             "mean_isi_ms": np.where(sure >= 2, isi, np.where(n < 2, 0.0, np.nan))}
