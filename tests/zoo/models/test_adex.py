@@ -95,3 +95,16 @@ def test_one_spike_per_crossing_without_refractory_period(simulator):
     for train, expected in zip(result.spike_trains_ms(), reference):
         assert len(np.unique(train)) == len(train) > 5
         assert abs(len(train) - len(expected)) <= (0 if accurate else 1)
+
+
+def test_each_spike_is_bounded_by_its_own_convergence_runs():
+    """A first-order scheme whose spike k is a_k·h late (a = 1, 2, 20: the third interval
+    errs most, as an adapting cell's last ones do): spike_drift bounds the largest, 2 ms at
+    h = 0.1, by its own runs (within the grid's slack of a few steps), and a spike that moves
+    more between the finer runs than between the coarser (not converging) leaves it NaN."""
+    exact, late = np.array([10.0, 30.0, 60.0]), np.array([1.0, 2.0, 20.0])
+    runs = [studies.summary([exact + late * 0.1 / 2**level]) for level in range(3)]
+    drift = studies.spike_drift(runs, 0.1, 1)
+    assert 2.0 <= drift[0] <= 2.0 + 4 * 0.1
+    growing = runs[:2] + [studies.summary([exact + late * 0.1 + np.array([0.0, 0.0, 3.0])])]
+    assert np.isnan(studies.spike_drift(growing, 0.1, 1)[0])
