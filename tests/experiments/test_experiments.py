@@ -109,3 +109,23 @@ def test_mainen_sejnowski1995_quick(tmp_path):
         np.testing.assert_array_equal(measures.loc[simulator, "reliability"], measures.loc[exact[0], "reliability"])
     sweep = tables["noise_sweep"].groupby("noise_tau")["reliability"].mean()
     assert sweep[5.0] > sweep[1.0]
+
+
+def test_adex_simulators_quick(tmp_path):
+    """The AdEx table of docs/adex-simulators.md, quick: NEST's RKF45 (accurate within each
+    step, reset at the crossing as the reference is) puts every spike on the reference's step
+    or the next; the fixed-step simulators, resetting at the step's end, differ from the
+    reference by their spike rule and their integrator, each measured."""
+    from experiments import adex_simulators
+    from zoo import backends
+    from zoo.declarations.numerics import ACCURATE_WITHIN_STEP
+
+    found = adex_simulators.main(quick=True, out=tmp_path)["distances"]
+    assert (tmp_path / "distances.parquet").stat().st_size > 0
+    assert set(found["simulator"]) == set(backends.available(zoo.get("adex")))
+    for _, row in found.iterrows():
+        if row["scheme"] in ACCURATE_WITHIN_STEP:
+            assert row["n_spikes"] == row["n_reference"] and row["error_ms"] <= row["dt_ms"] * (1 + 1e-9), row
+            assert row["spike_rule_ms"] == 0.0
+        else:
+            assert row["spike_rule_ms"] > 0.0 and np.isfinite(row["integrator_ms"]), row
