@@ -87,3 +87,17 @@ lif_interrupted = dataclasses.replace(lif.MODEL, name="lif_interrupted",
 lif_without_theory = dataclasses.replace(
     lif.MODEL, name="lif_without_theory",
     validation=dataclasses.replace(lif.MODEL.validation, closed_form=None, studies=()))
+
+
+def _without_ties(pairs, numerics):
+    from zoo.declarations.tolerances import GRID_TIE_KEY, grid_if_tolerances
+
+    return {k: v for k, v in grid_if_tolerances(pairs, numerics).items() if k != GRID_TIE_KEY}
+
+
+#: ``lif_no_ties``: the LIF whose agreement marks no grid ties (a legal agreement: it
+#: returns a tolerance for every metric it covers and no reason for any point).
+lif_no_ties = dataclasses.replace(
+    lif.MODEL, name="lif_no_ties",
+    validation=dataclasses.replace(lif.MODEL.validation, agreement=dataclasses.replace(
+        lif.MODEL.validation.agreement, tolerances=_without_ties)))

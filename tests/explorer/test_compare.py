@@ -377,6 +377,18 @@ def test_an_agreement_that_returns_fewer_tolerances_than_it_covers_is_refused(ta
         explorer.compare(table.assign(model="lif_short_agreement"))
 
 
+def test_an_agreement_that_marks_no_ties_names_only_its_undefined_measures(table, monkeypatch):
+    """An agreement may return no grid-tie reasons at all: every point is then without
+    one, so a NaN tolerance is information and an undefined measure says so."""
+    monkeypatch.setitem(registry._ENTRY_POINTS, "lif_no_ties", "tests.models_for_tests:lif_no_ties")
+    edited = table.assign(model="lif_no_ties")
+    edited.at[row_of(edited, B, 1.0), "spike_times_ms"] = np.arange(25) * 4.0 + 1.0  # 250 Hz: Γ undefined
+    comparison = explorer.compare(edited)
+    gamma = comparison[(comparison["metric"] == "coincidence_factor") & np.isclose(comparison["i_offset"], 1.0)]
+    assert gamma["judged"].tolist() == [COMPARE.UNDEFINED] and np.isnan(gamma["tolerance"]).all()
+    assert set(comparison["judged"]) == {"judged", INFORMATION, COMPARE.UNDEFINED}
+
+
 def test_a_point_failed_on_one_simulator_and_missing_on_the_other_fails(table):
     edited = table.drop(index=row_of(table, B, 1.0))
     edited.loc[row_of(edited, A, 1.0), "status"] = "failed"
