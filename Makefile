@@ -53,7 +53,7 @@ test-slow: setup
 fuzz: setup
 	ZOO_HYPOTHESIS_PROFILE=zoo-fuzz $(BIN)/python -m pytest tests/zoo/test_parameter_space.py
 
-# The committed report: every model x simulator x dt (about 5 minutes on 2 cores from nothing).
+# The committed report: every model x simulator x dt (about 12 minutes on 2 cores from nothing).
 # Resumed: rows and studies are stored under the version of the code that made them
 # (explorer/code_version.py), so what this code changed is rerun and nothing stale is reused.
 conformance: setup

@@ -30,14 +30,22 @@ def test_published_behaviour(simulator):
     """The published rheobase, type-II onset and spike shape; the rheobase bracket is what
     it claims, and below the published band the cell fires a few spikes then falls
     silent (no slow repetitive firing) while inside it, it fires at ~50 Hz to the end.
-    (The bracket's ends and the band's are one run of four cells.)"""
-    rows = {row["metric"]: row for row in studies.published_checks(simulator)}
+    (The bracket's ends are the search's last round; the band's ends, 6.2 and 6.35 µA/cm²,
+    two cells of its first, whose grid steps by 0.15 µA/cm² from 5.)"""
+    found = studies.find_rheobase(simulator, keep_runs=True)
+    rows = {row["metric"]: row for row in studies.published_checks(simulator, found)}
     rheobase = rows["rheobase (uA/cm2)"]
     assert rheobase["pass"], rheobase
     low, high = (float(x) for x in rheobase["worst_at"].split("[")[1].split("]")[0].split(","))
     below, above = 6.2, 6.35  # µA/cm², either side of the published band
-    ends = zoo.run("hh", simulator, duration_ms=studies.RHEOBASE_RUN_MS, spike_shape=False,
-                   i_offset=[hh.ua_per_cm2_to_na(i) for i in (low, high, below, above)]).summary
+    first, last = found["runs"][0], found["runs"][-1]
+    assert (low, high) == pytest.approx((found["low_ua_cm2"], found["high_ua_cm2"]), abs=1e-4)
+    below_na, above_na = hh.ua_per_cm2_to_na(below), hh.ua_per_cm2_to_na(above)
+    ends = pd.concat([last[np.isclose(last["i_offset"], found["low_na"], rtol=1e-12)],
+                      last[np.isclose(last["i_offset"], found["high_na"], rtol=1e-12)],
+                      first[np.isclose(first["i_offset"], below_na, rtol=1e-9)],
+                      first[np.isclose(first["i_offset"], above_na, rtol=1e-9)]])
+    assert len(ends) == 4, ends
     late_rate, n_spikes = ends["late_rate_hz"].tolist(), ends["n_spikes"].tolist()
     # checked apart from the bisection that found it: at the bracket's low end the cell
     # falls silent, at its high end it fires to the end of the run

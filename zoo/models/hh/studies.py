@@ -16,19 +16,21 @@ SEARCH_UA_CM2 = (5.0, 8.0)
 RHEOBASE_RUN_MS = 2000.0
 
 
-def find_rheobase(simulator: str, precision_ua_cm2: float = RHEOBASE_PRECISION_UA_CM2) -> dict:
-    """The rheobase bracket on ``simulator`` (:func:`zoo.analysis.rheobase`), with the
-    bracket also in µA/cm² (``low_ua_cm2``, ``high_ua_cm2``)."""
+def find_rheobase(simulator: str, precision_ua_cm2: float = RHEOBASE_PRECISION_UA_CM2, keep_runs: bool = False,
+                  ) -> dict:
+    """The rheobase bracket on ``simulator`` (:func:`zoo.analysis.rheobase`, ``keep_runs``
+    as there), with the bracket also in µA/cm² (``low_ua_cm2``, ``high_ua_cm2``)."""
     found = rheobase("hh", simulator, low_na=ua_per_cm2_to_na(SEARCH_UA_CM2[0]),
                      high_na=ua_per_cm2_to_na(SEARCH_UA_CM2[1]), precision_na=ua_per_cm2_to_na(precision_ua_cm2),
-                     duration_ms=RHEOBASE_RUN_MS)
+                     duration_ms=RHEOBASE_RUN_MS, keep_runs=keep_runs)
     found["low_ua_cm2"], found["high_ua_cm2"] = (na_to_ua_per_cm2(found[k]) for k in ("low_na", "high_na"))
     return found
 
 
-def published_checks(simulator: str) -> list[dict]:
-    """Verdict rows: rheobase, type-II onset, first spike shape."""
-    found = find_rheobase(simulator)
+def published_checks(simulator: str, found: dict | None = None) -> list[dict]:
+    """Verdict rows: rheobase, type-II onset, first spike shape. ``found``: the rheobase
+    search's result (:func:`find_rheobase`) where the caller has it."""
+    found = find_rheobase(simulator) if found is None else found
     low, high = found["low_ua_cm2"], found["high_ua_cm2"]
     # the bracket [low, high] must overlap the published interval
     error = max(0.0, RHEOBASE_UA_CM2[0] - high, low - RHEOBASE_UA_CM2[1])
