@@ -30,6 +30,7 @@ demo: setup
 	$(BIN)/zoo check hh
 	$(BIN)/zoo check hh_traub
 	$(BIN)/zoo check if_cond_exp
+	$(BIN)/zoo check adex
 	$(BIN)/zoo check cable
 	$(BIN)/zoo check masquelier2008
 	$(BIN)/zoo check masquelier2008_srm
