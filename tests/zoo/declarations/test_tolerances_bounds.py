@@ -665,3 +665,64 @@ def test_a_held_interval_is_judged_across_steps_with_its_grid_extra():
     one_grid = dict(rows, **{"dt_ms@b": [0.1] * 2, "spike_times_ms@b": [a, a], "mean_isi_ms@b": [11.118] * 2})
     found = adex_tolerances(one_grid, numerics)
     assert found["mean_isi_ms"][0] == found["mean_isi_ms"][1]
+
+
+def test_a_held_interval_drifts_by_a_step_per_interval_across_steps():
+    """Across steps (NEST's RKF45 at 0.1 against 0.05 ms, no scheme error) the hold's extra
+    e ∈ [0, h) moves spike k by up to (k − 1)·max(h_a, h_b) on top of the grids' 2·max(h):
+    10 regular spikes, the last 0.5 ms before the end: without the hold W(10) = 0.2 ms and
+    the count is sure; with it W(10) = 0.2 + 9·0.1 = 1.1 ms and that spike may leave the
+    run. The CV's intervals move by less than 3h, its mean by 2h/(n − 1) + h. Without a
+    tau_refrac column (or at 0), nothing is held."""
+    from zoo.declarations.tolerances import adex_tolerances
+
+    a = 999.5 - 50.0 * np.arange(10)[::-1]
+    rows = {"n_spikes": [10.0] * 3, "first_spike_ms": [a[0]] * 3, "mean_isi_ms": [50.0] * 3, "cv_isi": [0.1] * 3,
+            "spike_times_ms": [a] * 3, "spike_times_ms@b": [a] * 3, "first_spike_ms@b": [a[0]] * 3,
+            "mean_isi_ms@b": [50.0] * 3, "cv_isi@b": [0.1] * 3, "dt_ms@b": [0.05] * 3, "tau_refrac": [0.0, 0.1, 2.0]}
+    numerics = Numerics(0.1, 1000.0, (RKF45, RKF45))
+    found = adex_tolerances(rows, numerics)
+    assert found["n_spikes"].tolist() == [0.0, 1.0, 1.0]
+    assert found["van_rossum"][1] > found["van_rossum"][0]
+    assert found["victor_purpura"][1] > found["victor_purpura"][0]
+
+    def q_cv(h, held):
+        moves = 2 * h / 9 + held * h
+        return (2 * h + held * h + 0.1 * moves) / (50.0 - moves)
+
+    assert found["cv_isi"][0] == pytest.approx(q_cv(0.1, 0) + q_cv(0.05, 0), rel=1e-9)
+    extra = 2.0 * 1.0 * 0.1  # one interval more or fewer: 2c·CV
+    assert found["cv_isi"][1] == pytest.approx(q_cv(0.1, 1) + q_cv(0.05, 1) + extra, rel=1e-9)
+    unheld = adex_tolerances({k: v[:1] for k, v in rows.items() if k != "tau_refrac"}, numerics)
+    assert all(unheld[name][0] == found[name][0] for name in ("n_spikes", "mean_isi_ms", "cv_isi", "van_rossum"))
+
+
+def test_on_one_grid_a_fixed_step_pair_holds_nothing_extra():
+    """On one grid both sides hold the same e_k: a fixed-step pair's tolerances at
+    tau_refrac 0.1 ms are those at 0."""
+    from zoo.declarations.tolerances import adex_tolerances
+
+    a = np.array([10.0, 60.0, 110.0])
+    t = table({"": [a, a], "@b": [a + 0.05, a + 0.05], "@b'": [a + 0.03, a + 0.03], "@a'": [a, a]},
+              {"@b'": 0.05, "@a'": 0.05}, tau_refrac=[0.0, 0.1])
+    found = adex_tolerances(t, Numerics(0.1, 1000.0, (CN, CN)))
+    for name in ("n_spikes", "first_spike_ms", "mean_isi_ms", "cv_isi", "van_rossum"):
+        assert np.isfinite(found[name][0]) and found[name][0] == found[name][1], name
+
+
+def test_a_trials_first_spike_is_unjudged_where_a_trial_may_lose_its_only_spare():
+    """Two trials, the fewest spikes of a trial 2, two pooled spikes near the end (one a
+    trial on average): one trial may lose both, its first spike with them, so the trials'
+    mean first spike is not judged; with 3 in every trial it is."""
+    a = np.array([100.0, 120.0, 140.0, 999.95, 999.96])
+    rows = {"n_spikes": [2.5], "first_spike_ms": [100.0], "mean_isi_ms": [20.0], "cv_isi": [0.2],
+            "spike_times_ms": [a], "spike_times_ms@b": [a + 0.02], "first_spike_ms@b": [100.02],
+            "mean_isi_ms@b": [20.0], "cv_isi@b": [0.2], "spike_times_ms@b'": [a + 0.01],
+            "first_spike_ms@b'": [100.01], "mean_isi_ms@b'": [20.0], "cv_isi@b'": [0.2], "dt_ms@b'": [0.05],
+            "max_trial_spikes": [3.0], "max_trial_spikes@b": [3.0], "min_trial_spikes": [2.0],
+            "min_trial_spikes@b": [2.0]}
+    found = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+    assert found["n_spikes"].tolist() == [1.0] and np.isnan(found["first_spike_ms"]).all()
+    three = dict(rows, min_trial_spikes=[3.0], **{"min_trial_spikes@b": [3.0]})
+    found = peak_detection_tolerances(three, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
+    assert np.isfinite(found["first_spike_ms"]).all()
