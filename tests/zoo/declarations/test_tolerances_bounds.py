@@ -726,3 +726,18 @@ def test_a_trials_first_spike_is_unjudged_where_a_trial_may_lose_its_only_spare(
     three = dict(rows, min_trial_spikes=[3.0], **{"min_trial_spikes@b": [3.0]})
     found = peak_detection_tolerances(three, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
     assert np.isfinite(found["first_spike_ms"]).all()
+
+
+def test_trials_without_an_interval_agree_on_an_undefined_mean_isi():
+    """Two accurate schemes on one grid, two trials of one spike each, none near an edge:
+    no trial has an interval on either side and no count can change, so the undefined
+    mean ISI and CV are judged as agreeing (tolerance 0, NaN on both sides), not left
+    unjudged."""
+    a = np.array([100.0, 300.0])
+    rows = {"n_spikes": [1.0], "first_spike_ms": [200.0], "mean_isi_ms": [np.nan], "cv_isi": [np.nan],
+            "spike_times_ms": [a], "spike_times_ms@b": [a], "first_spike_ms@b": [200.0],
+            "mean_isi_ms@b": [np.nan], "cv_isi@b": [np.nan], "max_trial_spikes": [1.0], "max_trial_spikes@b": [1.0],
+            "min_trial_spikes": [1.0], "min_trial_spikes@b": [1.0]}
+    found = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, RKF45)), trials=2.0)
+    assert found["n_spikes"].tolist() == [0.0]
+    assert found["mean_isi_ms"].tolist() == [0.0] and found["cv_isi"].tolist() == [0.0]
