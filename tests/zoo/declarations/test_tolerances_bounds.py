@@ -741,3 +741,38 @@ def test_trials_without_an_interval_agree_on_an_undefined_mean_isi():
     found = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, RKF45)), trials=2.0)
     assert found["n_spikes"].tolist() == [0.0]
     assert found["mean_isi_ms"].tolist() == [0.0] and found["cv_isi"].tolist() == [0.0]
+
+
+def test_the_trials_distances_pack_the_spikes_that_do_not_fill_a_trial_into_one_more():
+    """Three spikes in two trials, none of more than 2: one trial of 2 and one of 1, so the
+    bounds are one 2-spike trial's plus one 1-spike trial's (their round-off slack aside),
+    and every spike's W(k) < 2 ms coincides: Γ's tolerance is that of 3 sure coincidences.
+    Two spikes in two trials of 1: twice a 1-spike trial's."""
+    numerics = Numerics(0.1, 1000.0, (RKF45, CN))
+
+    def rows(train, pooled_train=None, **split):
+        pooled_train = train if pooled_train is None else pooled_train
+        t = table({"": [pooled_train], "@b": [[x + 0.1 for x in pooled_train]],
+                   "@b'": [[x + 0.05 for x in pooled_train]]}, {"@b'": 0.05})
+        one = table({"": [train], "@b": [[x + 0.1 for x in train]], "@b'": [[x + 0.05 for x in train]]},
+                    {"@b'": 0.05})
+        for suffix in ("", "@b", "@b'"):
+            for name in ("first_spike_ms", "mean_isi_ms", "cv_isi"):
+                t[name + suffix] = one[name + suffix]
+        return dict(t, **split)
+
+    two = peak_detection_tolerances(rows([10.0, 30.0]), numerics)
+    one = peak_detection_tolerances(rows([10.0]), numerics)
+    three = peak_detection_tolerances(
+        rows([10.0, 30.0], [10.0, 10.0, 30.0], n_spikes=[1.5], max_trial_spikes=[2.0],
+             **{"max_trial_spikes@b": [2.0]}), numerics, trials=2.0)
+    assert three["van_rossum"][0] - 1e-7 * 4 == pytest.approx(
+        two["van_rossum"][0] - 1e-7 * 3 + one["van_rossum"][0] - 1e-7 * 2, rel=1e-9)
+    assert three["victor_purpura"][0] - FLOAT_SLACK * 4 == pytest.approx(
+        two["victor_purpura"][0] - FLOAT_SLACK * 3 + one["victor_purpura"][0] - FLOAT_SLACK * 2, rel=1e-9)
+    assert three["coincidence_factor"][0] == pytest.approx(
+        coincidence_tolerance(3.0, 0.0, 3.0, 1000.0) + FLOAT_SLACK * 10, rel=1e-12)
+    pair = peak_detection_tolerances(
+        rows([10.0], [10.0, 10.0], n_spikes=[1.0], max_trial_spikes=[1.0], **{"max_trial_spikes@b": [1.0]}),
+        numerics, trials=2.0)
+    assert pair["van_rossum"][0] - 1e-7 * 3 == pytest.approx(2 * (one["van_rossum"][0] - 1e-7 * 2), rel=1e-9)
