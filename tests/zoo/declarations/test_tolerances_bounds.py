@@ -776,3 +776,38 @@ def test_the_trials_distances_pack_the_spikes_that_do_not_fill_a_trial_into_one_
         rows([10.0], [10.0, 10.0], n_spikes=[1.0], max_trial_spikes=[1.0], **{"max_trial_spikes@b": [1.0]}),
         numerics, trials=2.0)
     assert pair["van_rossum"][0] - 1e-7 * 3 == pytest.approx(2 * (one["van_rossum"][0] - 1e-7 * 2), rel=1e-9)
+
+
+def test_each_side_is_bounded_by_its_own_largest_trial():
+    """Side a's trials fire one spike each, side b's largest trial two, whose mean ISI does
+    not converge: b's second spike is unbounded, so the count is not judged; the same
+    when only b's run says how many spikes it pooled (its train, no column), and not when
+    b's largest trial holds one spike too."""
+    a = np.array([10.0, 30.0])
+    rows = {"n_spikes": [1.0], "first_spike_ms": [10.0], "mean_isi_ms": [20.0], "cv_isi": [np.nan],
+            "spike_times_ms": [a], "spike_times_ms@b": [a + 0.1], "first_spike_ms@b": [10.1],
+            "mean_isi_ms@b": [20.0], "spike_times_ms@b'": [a[:1] + 0.05], "first_spike_ms@b'": [10.05],
+            "mean_isi_ms@b'": [20.0], "dt_ms@b'": [0.05], "spike_times_ms@b''": [a[:1] + 0.025],
+            "first_spike_ms@b''": [10.025], "mean_isi_ms@b''": [21.0], "dt_ms@b''": [0.025]}
+    numerics = Numerics(0.1, 1000.0, (RKF45, CN))
+    stated = dict(rows, max_trial_spikes=[1.0], **{"max_trial_spikes@b": [2.0]})
+    assert np.isnan(peak_detection_tolerances(stated, numerics, trials=2.0)["n_spikes"]).all()
+    assert np.isnan(peak_detection_tolerances(rows, numerics, trials=2.0)["n_spikes"]).all()
+    one_each = dict(rows, max_trial_spikes=[1.0], **{"max_trial_spikes@b": [1.0]})
+    assert np.isfinite(peak_detection_tolerances(one_each, numerics, trials=2.0)["n_spikes"]).all()
+
+
+def test_without_its_train_side_a_may_hold_all_its_pooled_spikes_in_one_trial():
+    """A table without side a's train: its pooled count is n_spikes times the trials (1.5
+    a trial, 3 in all), and with the split unknown one trial may hold all 3, as when the
+    table says so."""
+    b = np.array([10.0, 30.0, 50.0])
+    rows = {"n_spikes": [1.5], "first_spike_ms": [10.0], "mean_isi_ms": [20.0], "cv_isi": [0.0],
+            "spike_times_ms@b": [b + 0.1], "first_spike_ms@b": [10.1], "mean_isi_ms@b": [20.0], "cv_isi@b": [0.0],
+            "spike_times_ms@b'": [b + 0.05], "first_spike_ms@b'": [10.05], "mean_isi_ms@b'": [20.0],
+            "cv_isi@b'": [0.0], "dt_ms@b'": [0.05]}
+    numerics = Numerics(0.1, 1000.0, (RKF45, CN))
+    unknown = peak_detection_tolerances(rows, numerics, trials=2.0)
+    stated = peak_detection_tolerances(dict(rows, max_trial_spikes=[3.0]), numerics, trials=2.0)
+    split = peak_detection_tolerances(dict(rows, max_trial_spikes=[2.0]), numerics, trials=2.0)
+    assert unknown["van_rossum"][0] == stated["van_rossum"][0] > split["van_rossum"][0]
