@@ -811,3 +811,36 @@ def test_without_its_train_side_a_may_hold_all_its_pooled_spikes_in_one_trial():
     stated = peak_detection_tolerances(dict(rows, max_trial_spikes=[3.0]), numerics, trials=2.0)
     split = peak_detection_tolerances(dict(rows, max_trial_spikes=[2.0]), numerics, trials=2.0)
     assert unknown["van_rossum"][0] == stated["van_rossum"][0] > split["van_rossum"][0]
+
+
+def test_the_adex_agreement():
+    """What the AdEx's agreement declares, and that it judges with adex_tolerances."""
+    from zoo.declarations.tolerances import ADEX_COVERS, adex_agreement, adex_tolerances
+
+    agreement = adex_agreement()
+    assert agreement.covers == ADEX_COVERS == ("n_spikes", "rate_hz", "first_spike_ms", "mean_isi_ms", "cv_isi",
+                                               "van_rossum", "victor_purpura", "coincidence_factor")
+    assert agreement.convergence_runs == CONVERGENT and agreement.across_steps is True
+    assert agreement.tolerances is adex_tolerances
+    assert agreement.doc == ("AdEx spikes at the crossing of v_spike: within one step on accurate schemes, within the "
+                             "drift a fixed-step scheme's convergence runs bound")
+
+
+def test_two_silent_fixed_step_sides_agree_on_no_spike():
+    """Both sides fixed-step, silent at every step: no spike to drift, none extrapolated,
+    so the count is judged (0), though no first spike has a Richardson error."""
+    t = table({"": [[]], "@a'": [[]], "@b": [[]], "@b'": [[]]}, {"@a'": 0.05, "@b'": 0.05})
+    found = peak_detection_tolerances(t, Numerics(0.1, 1000.0, (CN, CN)))
+    assert found["n_spikes"].tolist() == [0.0] and found["van_rossum"][0] < 1e-6
+
+
+def test_a_lone_held_spike_drifts_by_its_first_window_only():
+    """Across steps with the hold, one spike 0.25 ms before the end: it is its trial's
+    first, whose window W(1) = 2·max(h) = 0.2 ms holds no interval, so it cannot leave."""
+    from zoo.declarations.tolerances import adex_tolerances
+
+    a = np.array([999.75])
+    rows = {"n_spikes": [1.0], "first_spike_ms": [999.75], "mean_isi_ms": [np.nan], "cv_isi": [np.nan],
+            "spike_times_ms": [a], "spike_times_ms@b": [a], "first_spike_ms@b": [999.75], "mean_isi_ms@b": [np.nan],
+            "cv_isi@b": [np.nan], "dt_ms@b": [0.05], "tau_refrac": [0.1]}
+    assert adex_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, RKF45)))["n_spikes"].tolist() == [0.0]
