@@ -844,3 +844,14 @@ def test_a_lone_held_spike_drifts_by_its_first_window_only():
             "spike_times_ms": [a], "spike_times_ms@b": [a], "first_spike_ms@b": [999.75], "mean_isi_ms@b": [np.nan],
             "cv_isi@b": [np.nan], "dt_ms@b": [0.05], "tau_refrac": [0.1]}
     assert adex_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, RKF45)))["n_spikes"].tolist() == [0.0]
+
+
+def test_a_convergence_run_without_its_train_is_counted_by_its_own_n_spikes():
+    """One trial; side b's run at dt/2 kept no train but its count (4 against 3 at dt):
+    the scheme may add or drop ⌈4/3·1⌉ = 2 spikes, read from that run's own n_spikes@b'."""
+    a = [10.0, 20.0, 30.0]
+    t = table({"": [a], "@b": [[x + 0.1 for x in a]], "@b'": [[x + 0.05 for x in a]]}, {"@b'": 0.05})
+    del t["spike_times_ms@b'"]
+    t["n_spikes@b'"] = [4.0]
+    found = peak_detection_tolerances(t, Numerics(0.1, 1000.0, (RKF45, CN)))
+    assert found["n_spikes"].tolist() == [2.0]
