@@ -558,18 +558,25 @@ def test_one_interval_more_or_fewer():
         1.0 * 0.2 * 20.0 / 2.0, rel=1e-9)
 
 
+def _two_trials_of_regular_firing(a) -> dict:
+    """Rows of two trials pooled into train ``a`` (2.5 spikes a trial, first at 100 ms, mean
+    ISI 20 ms, CV 0.2), side b 0.02 ms later with a run at 0.05 ms 0.01 ms later; the
+    largest trial of 3 spikes, the smallest of 2, on both sides."""
+    return {"n_spikes": [2.5], "first_spike_ms": [100.0], "mean_isi_ms": [20.0], "cv_isi": [0.2],
+            "spike_times_ms": [a], "spike_times_ms@b": [a + 0.02], "first_spike_ms@b": [100.02],
+            "mean_isi_ms@b": [20.0], "cv_isi@b": [0.2], "spike_times_ms@b'": [a + 0.01],
+            "first_spike_ms@b'": [100.01], "mean_isi_ms@b'": [20.0], "cv_isi@b'": [0.2], "dt_ms@b'": [0.05],
+            "max_trial_spikes": [3.0], "max_trial_spikes@b": [3.0], "min_trial_spikes": [2.0],
+            "min_trial_spikes@b": [2.0]}
+
+
 def test_a_trials_mean_interval_is_unjudged_where_a_trials_count_may_change():
     """Two trials pooled, 5 spikes, one 0.05 ms before the end: some trial may lose it.
     The trials' mean ISI and CV average each trial's own, which that spike may change by
     up to the trial's last interval (unknown from the pooled train), so they are not
     judged; the first spike, which no trial of 2 or more spikes can lose, is."""
     a = np.array([100.0, 100.5, 120.0, 140.0, 999.95])
-    rows = {"n_spikes": [2.5], "first_spike_ms": [100.0], "mean_isi_ms": [20.0], "cv_isi": [0.2],
-            "spike_times_ms": [a], "spike_times_ms@b": [a + 0.02], "first_spike_ms@b": [100.02],
-            "mean_isi_ms@b": [20.0], "cv_isi@b": [0.2], "spike_times_ms@b'": [a + 0.01],
-            "first_spike_ms@b'": [100.01], "mean_isi_ms@b'": [20.0], "cv_isi@b'": [0.2], "dt_ms@b'": [0.05],
-            "max_trial_spikes": [3.0], "max_trial_spikes@b": [3.0], "min_trial_spikes": [2.0],
-            "min_trial_spikes@b": [2.0]}
+    rows = _two_trials_of_regular_firing(a)
     found = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
     assert found["n_spikes"].tolist() == [0.5]
     assert np.isnan(found["mean_isi_ms"]).all() and np.isnan(found["cv_isi"]).all()
@@ -715,12 +722,7 @@ def test_a_trials_first_spike_is_unjudged_where_a_trial_may_lose_its_only_spare(
     trial on average): one trial may lose both, its first spike with them, so the trials'
     mean first spike is not judged; with 3 in every trial it is."""
     a = np.array([100.0, 120.0, 140.0, 999.95, 999.96])
-    rows = {"n_spikes": [2.5], "first_spike_ms": [100.0], "mean_isi_ms": [20.0], "cv_isi": [0.2],
-            "spike_times_ms": [a], "spike_times_ms@b": [a + 0.02], "first_spike_ms@b": [100.02],
-            "mean_isi_ms@b": [20.0], "cv_isi@b": [0.2], "spike_times_ms@b'": [a + 0.01],
-            "first_spike_ms@b'": [100.01], "mean_isi_ms@b'": [20.0], "cv_isi@b'": [0.2], "dt_ms@b'": [0.05],
-            "max_trial_spikes": [3.0], "max_trial_spikes@b": [3.0], "min_trial_spikes": [2.0],
-            "min_trial_spikes@b": [2.0]}
+    rows = _two_trials_of_regular_firing(a)
     found = peak_detection_tolerances(rows, Numerics(0.1, 1000.0, (RKF45, CN)), trials=2.0)
     assert found["n_spikes"].tolist() == [1.0] and np.isnan(found["first_spike_ms"]).all()
     three = dict(rows, min_trial_spikes=[3.0], **{"min_trial_spikes@b": [3.0]})
