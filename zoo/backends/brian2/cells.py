@@ -62,7 +62,22 @@ SRM_PROPAGATOR = ExactPropagator(
 )
 
 
-class GridThresholdNeuronGroup(brian2.NeuronGroup):
+class PyNNDrivenNeuronGroup(brian2.NeuronGroup):
+    """A group as pyNN.brian2 drives it: its parameters set after construction, its
+    initial values kept in ``initial_values`` and applied by :meth:`initialize`."""
+
+    def _take(self, parameters: dict) -> None:
+        for name, value in parameters.items():
+            setattr(self, name, value)
+        self.add_attribute("initial_values")
+        self.initial_values = {}
+
+    def initialize(self):
+        for variable, values in self.initial_values.items():
+            setattr(self, variable, values)
+
+
+class GridThresholdNeuronGroup(PyNNDrivenNeuronGroup):
     """Integrate-and-fire group with NEST's grid-based threshold, reset and refractoriness."""
 
     reset_statements = "v = v_reset"
@@ -85,14 +100,7 @@ class GridThresholdNeuronGroup(brian2.NeuronGroup):
             method=self.method,
             clock=simulator.state.network.clock,
         )
-        for name, value in parameters.items():
-            setattr(self, name, value)
-        self.add_attribute("initial_values")
-        self.initial_values = {}
-
-    def initialize(self):
-        for variable, values in self.initial_values.items():
-            setattr(self, variable, values)
+        self._take(parameters)
 
 
 class IF_curr_exp(pynn_brian2.IF_curr_exp):
@@ -190,7 +198,7 @@ def substep_rk4(substeps: int):
     return CachedStateUpdater(brian2.ExplicitStateUpdater(description), f"explicit:\n{description}")
 
 
-class PeakDetectingNeuronGroup(brian2.NeuronGroup):
+class PeakDetectingNeuronGroup(PyNNDrivenNeuronGroup):
     """Conductance-based group with NEST's Hodgkin-Huxley spike rule.
 
     PyNN's Brian2 HH group fires on ``v > -40*mV`` with no refractoriness, so every
@@ -221,18 +229,14 @@ class PeakDetectingNeuronGroup(brian2.NeuronGroup):
             method=substep_rk4(int(math.ceil(float(clock.dt / brian2.ms) / MAX_SUBSTEP_MS - 1e-9))),
             clock=clock,
         )
-        for name, value in parameters.items():
-            setattr(self, name, value)
+        self._take(parameters)
         self.run_regularly("v_prev = v", when="end")
-        self.add_attribute("initial_values")
-        self.initial_values = {}
 
     def initialize(self):
         """The initial values, and v_prev = v: the first step is tested against the initial
         potential, as NEST does (a cell that starts above the level and falls fires at once
         there; starting v_prev at -1e9 mV, this group missed that spike and took the next peak)."""
-        for variable, values in self.initial_values.items():
-            setattr(self, variable, values)
+        super().initialize()
         self.v_prev = "v"  # an expression: also in standalone mode, where v is not readable before the run
 
 
@@ -346,7 +350,7 @@ _ADEX = brian2.Equations(
 )
 
 
-class AdExNeuronGroup(brian2.NeuronGroup):
+class AdExNeuronGroup(PyNNDrivenNeuronGroup):
     """The zoo's AdEx spike rule on Brian2's fixed step: a spike at the end of the step in
     which v reached ``v_spike`` (tested there, ``v >= v_spike``), reported at that grid time;
     then v = v_reset, w += b, and v held at v_reset for ``tau_refrac`` (Brian2 counts the
@@ -365,14 +369,7 @@ class AdExNeuronGroup(brian2.NeuronGroup):
             method=CachedStateUpdater("rk2", "rk2"),
             clock=simulator.state.network.clock,
         )
-        for name, value in parameters.items():
-            setattr(self, name, value)
-        self.add_attribute("initial_values")
-        self.initial_values = {}
-
-    def initialize(self):
-        for variable, values in self.initial_values.items():
-            setattr(self, variable, values)
+        self._take(parameters)
 
 
 class EIF_cond_exp_isfa_ista(pynn_brian2.EIF_cond_exp_isfa_ista):
