@@ -21,6 +21,7 @@ LAYERS = ("declarations", "backends", "running", "explorer", "checks", "interfac
 RULES = (
     ("zoo.models.*.studies", "checks"),
     ("zoo.checks", "checks"),
+    ("zoo.reference_check", "checks"),
     ("zoo.conformance*", "checks"),
     ("zoo.declarations*", "declarations"),
     ("zoo.registry", "declarations"),
