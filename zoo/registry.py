@@ -35,6 +35,8 @@ BUILT_IN: dict[str, str] = {
     "hh": "zoo.models.hh:MODEL",
     "hh_traub": "zoo.models.hh_traub:MODEL",
     "if_cond_exp": "zoo.models.if_cond_exp:MODEL",
+    "izhikevich": "zoo.models.izhikevich:MODEL",
+    "izhikevich2004": "zoo.models.izhikevich.general:MODEL",
     "lapicque": "zoo.models.lapicque:MODEL",
     "lif": "zoo.models.lif:MODEL",
     "mainen_sejnowski1995": "zoo.models.mainen_sejnowski1995:MODEL",

@@ -76,6 +76,8 @@ ADEX_AT_CROSSING = ("v >= v_spike tested after every internal step of the adapti
 ADEX_AT_STEP_END = ("v >= v_spike tested at the end of each step: the spike reported there (T), and v = v_reset, "
                     "w += b there, up to one step after the crossing (first order in dt); v held at v_reset until "
                     "T + tau_refrac; at most one spike per step")
+IZHIKEVICH_CUT = ("v >= 30 mV tested at the end of each step, the spike reported there; then v = c and u += d "
+                  "(no refractory period)")
 
 
 @dataclass(frozen=True)

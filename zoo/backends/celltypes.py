@@ -88,3 +88,39 @@ class SRM_curr_exp(StandardCellType):
     conductance_based = False
     injectable = True
 
+
+
+class IzhikevichGeneral(StandardCellType):
+    """PyNN's ``Izhikevich`` with the coefficients it hard-codes made parameters, for the
+    three panels of Izhikevich (2004, Fig. 1) whose equations differ from the standard
+    ones (G and L: 0.04v² + 4.1v + 108; R: u' = a·b·(v + 65)):
+
+        dv/dt = k2·v² + k1·v + k0 − u + I
+        du/dt = a·(b·(v − v_u) − u_decay·u)
+        v ≥ 30 mV: v ← c, u ← u + d   (no refractory period)
+
+    The defaults (k2 = 0.04 /mV/ms, k1 = 5 /ms, k0 = 140 mV/ms, v_u = 0 mV, u_decay = 1)
+    are PyNN's ``Izhikevich``; I is ``i_offset`` and injected currents over a 1 pF
+    membrane (1 nA = 1000 mV/ms: 0.014 nA is the paper's I = 14). Units as PyNN's
+    ``Izhikevich``: mV, ms, nA.
+    """
+
+    default_parameters = {
+        "a": 0.02,        # /ms
+        "b": 0.2,         # /ms
+        "c": -65.0,       # mV, v after a spike
+        "d": 2.0,         # mV/ms, added to u at a spike
+        "k2": 0.04,       # /mV/ms, coefficient of v²
+        "k1": 5.0,        # /ms, coefficient of v
+        "k0": 140.0,      # mV/ms, constant drive
+        "v_u": 0.0,       # mV, potential at which v stops driving u
+        "u_decay": 1.0,   # weight of -u in u's equation (0: u integrates v, panel R)
+        "i_offset": 0.0,  # nA
+    }
+    recordable = ["spikes", "v", "u"]
+    default_initial_values = {"v": -70.0, "u": -14.0}
+    units = {"v": "mV", "u": "mV/ms"}
+    conductance_based = False
+    voltage_based_synapses = True
+    receptor_types = ("excitatory", "inhibitory")
+    injectable = True

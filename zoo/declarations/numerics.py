@@ -26,6 +26,8 @@ Known scheme names, and what the zoo's tolerances derive from them:
 - ``semi_implicit``: the linear currents by Crank-Nicolson, a nonlinear current at its
   value at the step's start (NEURON with a current it must not linearise, the AdEx's
   exponential).
+- ``forward_euler``: every variable advanced by h times its derivative at the step's
+  start (first order): NEST's ``izhikevich`` and Brian2's ``euler``.
 
 For a nonlinear cell (Hodgkin-Huxley) no closed form bounds a fixed-step scheme's error.
 A scheme accurate within each step (:data:`ACCURATE_WITHIN_STEP`) declares its error of v
@@ -38,14 +40,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SCHEMES = ("exact", "adaptive_rkf45", "rk4_substeps", "crank_nicolson", "implicit_euler", "exponential_euler", "rk2",
-           "semi_implicit")
+           "semi_implicit", "forward_euler")
 #: Schemes accurate within each step for a nonlinear (Hodgkin-Huxley) cell: their
 #: error is far below the time grid's, so a peak-detected spike lands within one step
 #: of the exact one (tolerances, experiments and tests that rely on it read this).
 ACCURATE_WITHIN_STEP = ("adaptive_rkf45", "rk4_substeps")
 #: Fixed-step schemes of a declared global order: for a nonlinear cell, their error is
 #: estimated from the same simulator's runs at finer steps (:mod:`zoo.declarations.convergence`).
-CONVERGENT = ("crank_nicolson", "implicit_euler", "exponential_euler", "rk2", "semi_implicit")
+CONVERGENT = ("crank_nicolson", "implicit_euler", "exponential_euler", "rk2", "semi_implicit", "forward_euler")
 
 
 @dataclass(frozen=True)

@@ -374,6 +374,49 @@ def adex_derivatives(p: Mapping):
     return f
 
 
+# -- cells whose spike is a cut and a reset (Izhikevich): the whole train ---------------------
+#
+# A spike of such a cell is the time v reaches its cut (30 mV), located by SciPy's event
+# search on the dense DOP853 solution (to round-off), at which the state is reset and the
+# solution restarts: the continuous train, not only a first spike. A run on a grid of step h
+# detects v >= the cut at the end of a step, so the reference's spike is reported at
+# ceil(t*/h)·h (:func:`cut_spikes_on_grid`).
+
+#: 1 nA into a cell of 1 pF (PyNN's Izhikevich on every backend) is 1000 mV/ms.
+MV_PER_MS_PER_NA = 1000.0
+
+
+@dataclass(frozen=True)
+class ResetCell:
+    """A point neuron whose spike is v reaching ``cut(params)`` (mV), after which
+    ``reset(params)(y)`` is the state: ``rhs(params)`` returns f(y, current_na) -> dy/dt,
+    ``initial(params)`` the state at t = 0."""
+
+    name: str
+    state: tuple[str, ...]
+    rhs: Callable[[Mapping], Callable[[np.ndarray, float], tuple]]
+    initial: Callable[[Mapping], tuple]
+    cut: Callable[[Mapping], float]
+    reset: Callable[[Mapping], Callable[[np.ndarray], np.ndarray]]
+
+
+#: PyNN's Izhikevich hard-codes these; the zoo's IzhikevichGeneral makes them parameters.
+IZHIKEVICH_STANDARD = {"k2": 0.04, "k1": 5.0, "k0": 140.0, "v_u": 0.0, "u_decay": 1.0}
+
+
+def _izhikevich_rhs(p: Mapping):
+    """v' = k2·v² + k1·v + k0 − u + I, u' = a·(b·(v − v_u) − u_decay·u) (Izhikevich 2003,
+    2004; I = 1000 mV/ms per nA)."""
+    q = {**IZHIKEVICH_STANDARD, **{k: float(v) for k, v in p.items() if k in IZHIKEVICH_STANDARD}}
+    a, b, k2, k1, k0, v_u, decay = (float(p["a"]), float(p["b"]), q["k2"], q["k1"], q["k0"], q["v_u"], q["u_decay"])
+
+    def f(y, current):
+        v, u = y
+        return (k2 * v * v + k1 * v + k0 - u + MV_PER_MS_PER_NA * current, a * (b * (v - v_u) - decay * u))
+
+    return f
+
+
 def adex_train(params: Mapping, duration_ms: float, dt_ms: float, rtol: float = RTOL,
                reset_at_step_end: bool = False) -> AdExTrain:
     """The AdEx's spike train from (v_init, w_init) over [0, duration_ms], under ``i_offset``
@@ -441,3 +484,90 @@ def _capped_until(params: Mapping, w: float, span_ms: float) -> float:
     w's drive, so w relaxes exactly towards a·(v_spike − E_L) (what a step-end reset adds to w)."""
     w_spike = 1e-3 * float(params["a"]) * (float(params["v_spike"]) - float(params["v_rest"]))
     return w_spike + (w - w_spike) * math.exp(-span_ms / float(params["tau_w"]))
+
+
+def _izhikevich_reset(p: Mapping):
+    c, d = float(p["c"]), float(p["d"])
+    return lambda y: np.array([c, y[1] + d])
+
+
+_IZHIKEVICH = ResetCell("Izhikevich", ("v", "u"), _izhikevich_rhs, lambda p: (float(p["v_init"]), float(p["u_init"])),
+                        cut=lambda p: 30.0, reset=_izhikevich_reset)
+RESET_CELLS = {"Izhikevich": _IZHIKEVICH, "IzhikevichGeneral": _IZHIKEVICH}
+
+
+def reset_cell(name: str) -> ResetCell:
+    """The reference cell with a cut and reset of cell type ``name``; ValueError naming the known ones."""
+    if name not in RESET_CELLS:
+        raise ValueError(f"no reference train for cell type {name!r}; known: {', '.join(RESET_CELLS)}")
+    return RESET_CELLS[name]
+
+
+class TooManySpikes(RuntimeError):
+    """The reference fires more often than allowed: its spikes accumulate (a reset that leaves
+    v where it returns to the cut ever faster), which no run on a grid can follow."""
+
+
+class Train:
+    """The reference solution of a cell with a cut (:class:`ResetCell`) over given current
+    ``pieces`` ((start, stop, nA), contiguous from 0): ``spikes_ms`` the times v reaches
+    the cut, ``v(t)`` and ``state(t)`` anywhere in [0, end] (just after a spike: the reset state)."""
+
+    def __init__(self, cell_: ResetCell, params: Mapping, pieces, rtol: float = RTOL, max_spikes: int = 100_000):
+        from scipy.integrate import solve_ivp
+
+        self.cell = cell_
+        f, cut, reset = cell_.rhs(params), cell_.cut(params), cell_.reset(params)
+        y = np.asarray(cell_.initial(params), dtype=float)
+        if y[0] >= cut:
+            raise ValueError(f"the initial v ({y[0]:g} mV) is at or above the cut ({cut:g} mV)")
+        self.spikes_ms: list[float] = []
+        self._segments: list[tuple[float, float, object]] = []
+
+        def crossing(t, y, current):
+            return y[0] - cut
+        crossing.terminal, crossing.direction = True, 1.0
+
+        for start, stop, current in pieces:
+            t = float(start)
+            while t < stop:
+                solved = solve_ivp(lambda t, y, current: f(y, current), (t, float(stop)), y, method="DOP853", rtol=rtol, atol=rtol, dense_output=True,
+                                   events=crossing, args=(current,))
+                if solved.status == -1:
+                    raise RuntimeError(f"reference solution failed: {solved.message}")
+                self._segments.append((t, float(solved.t[-1]), solved.sol))
+                if solved.t_events[0].size:
+                    t = float(solved.t_events[0][0])
+                    self.spikes_ms.append(t)
+                    if len(self.spikes_ms) > max_spikes:
+                        raise TooManySpikes(f"more than {max_spikes} spikes by {t:.6g} ms (the last interval "
+                                            f"{t - self.spikes_ms[-2]:.3g} ms): the accurate solution fires "
+                                            "ever faster after each reset")
+                    y = reset(solved.y_events[0][0])
+                else:
+                    t, y = float(stop), solved.y[:, -1]
+        self.end = float(pieces[-1][1])
+        self._starts = np.array([start for start, _, _ in self._segments])
+
+    def state(self, t_ms) -> np.ndarray:
+        """The state at each time of ``t_ms`` (one row per variable): the segment that starts
+        last at or before t, so a spike's time reads the reset state."""
+        t_ms = np.atleast_1d(np.asarray(t_ms, dtype=float))
+        which = np.clip(np.searchsorted(self._starts, t_ms, side="right") - 1, 0, len(self._segments) - 1)
+        out = np.empty((len(self.cell.state), t_ms.size))
+        for index in np.unique(which):
+            inside = which == index
+            out[:, inside] = self._segments[index][2](t_ms[inside])
+        return out
+
+    def v(self, t_ms) -> np.ndarray:
+        return self.state(t_ms)[0]
+
+
+def cut_spikes_on_grid(spikes_ms, dt_ms: float, duration_ms: float) -> np.ndarray:
+    """The reference's spikes as a run on a grid of ``dt_ms`` reports them: at the end of the
+    step in which v reached the cut, ceil(t*/dt)·dt (a crossing within 1e-9 steps of a grid
+    time is taken at it), up to ``duration_ms``."""
+    steps = np.ceil(np.asarray(spikes_ms, dtype=float) / dt_ms - 1e-9)
+    times = steps * dt_ms
+    return times[times <= duration_ms + 1e-9 * dt_ms]

@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from ...declarations.numerics import Scheme
-from ..base import (ADEX_AT_STEP_END, GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, PROGRESS_SLICE_S, SPIKE_RESPONSE,
-                    Backend, CellRecord, progress_after_s, silence_pynn_logger)
+from ..base import (ADEX_AT_STEP_END, GRID_THRESHOLD, IZHIKEVICH_CUT, NO_SPIKES, PEAK_DETECTION, PROGRESS_SLICE_S,
+                    SPIKE_RESPONSE, Backend, CellRecord, progress_after_s, silence_pynn_logger)
 
 _EXACT = Scheme("exact", note="exact propagator of the linear equations, well conditioned at tau_m = tau_syn "
                                "(integration.ExactPropagator)")
@@ -52,6 +52,8 @@ _RK4 = Scheme("rk4_substeps", order=4, substep_ms=0.01, step_error_mv=1e-4,
 #: the step in which v reached v_spike, up to one step after the crossing: first order in dt.
 _ADEX_RK2 = Scheme("rk2", order=1, note="explicit midpoint (rk2), v capped at v_spike; the reset at the end of "
                                         "the crossing step makes spike times first order")
+#: Izhikevich cells: Brian2's ``euler`` (``cells.IzhikevichCutNeuronGroup``), NEST's update.
+_EULER = Scheme("forward_euler", order=1, note="Brian2's euler: v and u from the step's start, as NEST's izhikevich")
 
 
 @contextlib.contextmanager
@@ -187,6 +189,8 @@ class Brian2Backend(Backend):
                                                     note="SpatialNeuron: implicit cable, exponential-Euler gates"),
                                              NO_SPIKES),  # multicompartment.py
         "EIF_cond_exp_isfa_ista": CellRecord(_ADEX_RK2, ADEX_AT_STEP_END, "cells:EIF_cond_exp_isfa_ista"),
+        "Izhikevich": CellRecord(_EULER, IZHIKEVICH_CUT, "cells:Izhikevich"),
+        "IzhikevichGeneral": CellRecord(_EULER, IZHIKEVICH_CUT, "cells:IzhikevichGeneral"),
     }
 
     def _import_pynn(self):

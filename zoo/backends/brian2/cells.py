@@ -394,3 +394,72 @@ class EIF_cond_exp_isfa_ista(pynn_brian2.EIF_cond_exp_isfa_ista):
         ("tau_syn_I", "tau_syn_i", ms),
     )
     brian2_model = AdExNeuronGroup
+
+
+# -- Izhikevich (issue 33) ----------------------------------------------------------------------
+class IzhikevichCutNeuronGroup(PyNNDrivenNeuronGroup):
+    """Izhikevich neurons with their reset per neuron: PyNN's Brian2 group takes ``c`` and
+    ``d`` of the first neuron for the whole population. A spike at the end of a step with
+    v >= 30 mV (as NEST), then v = c and u += d; no refractory period. Integration: Brian2's
+    ``euler`` (forward Euler, both derivatives from the step's start: NEST's ``izhikevich``),
+    named rather than left to Brian2's choice among ('exact', 'euler', 'heun')."""
+
+    def __init__(self, n, equations, **parameters):
+        equations = equations + brian2.Equations(
+            """
+            v_reset : volt (constant)
+            d : volt/second (constant)
+            """
+        )
+        super().__init__(n, model=equations, threshold="v >= 30*mV", reset="v = v_reset\nu += d",
+                         method=CachedStateUpdater("euler", "euler"), clock=simulator.state.network.clock)
+        self._take(parameters)
+
+
+class Izhikevich(pynn_brian2.Izhikevich):
+    __doc__ = pynn_brian2.Izhikevich.__doc__
+    eqs = brian2.Equations(
+        """
+        dv/dt = (0.04/ms/mV)*v*v + (5/ms)*v + 140*mV/ms - u + (i_offset + i_inj)/pF : volt
+        du/dt = a*(b*v - u) : volt/second
+        a : 1/second (constant)
+        b : 1/second (constant)
+        i_offset : amp
+        i_inj : amp
+        """
+    )
+    brian2_model = IzhikevichCutNeuronGroup
+
+
+class IzhikevichGeneral(celltypes.IzhikevichGeneral):
+    __doc__ = celltypes.IzhikevichGeneral.__doc__
+    eqs = brian2.Equations(
+        """
+        dv/dt = k2*v*v + k1*v + k0 - u + (i_offset + i_inj)/pF : volt
+        du/dt = a*(b*(v - v_u) - u_decay*u) : volt/second
+        a : 1/second (constant)
+        b : 1/second (constant)
+        k2 : volt**-1*second**-1 (constant)
+        k1 : 1/second (constant)
+        k0 : volt/second (constant)
+        v_u : volt (constant)
+        u_decay : 1 (constant)
+        i_offset : amp
+        i_inj : amp
+        """
+    )
+    translations = build_translations(
+        ("a", "a", 1 / ms),
+        ("b", "b", 1 / ms),
+        ("c", "v_reset", mV),
+        ("d", "d", mV / ms),
+        ("k2", "k2", 1 / (mV * ms)),
+        ("k1", "k1", 1 / ms),
+        ("k0", "k0", mV / ms),
+        ("v_u", "v_u", mV),
+        ("u_decay", "u_decay"),
+        ("i_offset", "i_offset", nA),
+    )
+    state_variable_translations = build_translations(("v", "v", mV), ("u", "u", mV / ms))
+    post_synaptic_variables = {"excitatory": "v", "inhibitory": "v"}
+    brian2_model = IzhikevichCutNeuronGroup

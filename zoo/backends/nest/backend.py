@@ -8,16 +8,27 @@
 """
 from __future__ import annotations
 
+import contextlib
+
 import os
 
 import numpy as np
 
 from ...declarations.numerics import Scheme
 from . import nestml_build
-from ..base import (ADEX_AT_CROSSING, GRID_THRESHOLD, NO_SPIKES, PEAK_DETECTION, SPIKE_RESPONSE, Backend, CellRecord,
+from ..base import (ADEX_AT_CROSSING, GRID_THRESHOLD, IZHIKEVICH_CUT, NO_SPIKES, PEAK_DETECTION, SPIKE_RESPONSE,
+                    Backend, CellRecord,
                     silence_pynn_logger)
 
 _EXACT = Scheme("exact", note="exact propagator of the linear subthreshold dynamics (Rotter & Diesmann 1999)")
+#: NEST's izhikevich (default consistent_integration = true): one forward Euler step, both
+#: derivatives from the state at the step's start. Its other setting (false), which NEST's
+#: documentation calls the published one, is the network code of Izhikevich (2003): v in two
+#: half steps, then u from the new v; figure1.m of Izhikevich (2004) uses neither (one full step
+#: for v, then u from the new v). Not selectable through PyNN (tests/zoo/models/test_izhikevich_schemes.py).
+_IZHIKEVICH_EULER = Scheme("forward_euler", order=1,
+                           note="izhikevich, consistent_integration = true: forward Euler (v and u from the "
+                                "step's start); the 2003 scheme (false) is not used")
 #: NEST's HH models: GSL's RKF45 inside each step, absolute error of v at 1e-3 mV.
 _RKF45 = Scheme("adaptive_rkf45", step_error_mv=1e-3, note="GSL RKF45 within each step, abs. error 1e-3 mV")
 #: NEST's aeif_cond_exp (PyNN's EIF_cond_exp_isfa_ista): GSL RKF45 at its default gsl_error_tol,
@@ -33,7 +44,12 @@ class NestBackend(Backend):
     modules = ("nest", "pyNN.nest")
     spike_report_offset_steps = 0
     source_files = ("nestml/*.nestml",)
-    time_grid_ms = 0.001  # NEST's default tic: the resolution must be a multiple of it
+    #: NEST's default tic (ms); a step that is not a whole number of them (0.0625 ms, a
+    #: convergence run of a 0.25 ms step) gets a finer tic, 1/(1000·2^k) ms (:func:`tics_per_ms`).
+    #: The resolution must be a multiple of the finest: 0.001/2^10 ms.
+    DEFAULT_TICS_PER_MS = 1000
+    MAX_TIC_HALVINGS = 10
+    time_grid_ms = 0.001 / 2**MAX_TIC_HALVINGS
     # cm_default restarts its solution at every Simulate call: a 300 ms cable run in
     # slices differs by up to 1.35 mV from one run (measured; tests/zoo/backends/test_progress.py)
     slicing_changes_compartments = True
@@ -42,6 +58,8 @@ class NestBackend(Backend):
         "SRM_curr_exp": "NEST has no built-in neuron whose spike discards the pending synaptic currents "
                         "(the EPSPs in flight); the zoo builds one with NESTML, which is not installed here "
                         "(make setup installs it)",
+        "IzhikevichGeneral": "NEST's izhikevich hard-codes 0.04v² + 5v + 140 and u' = a(bv - u); the zoo builds "
+                             "the general one with NESTML, which is not installed here (make setup installs it)",
     }
 
     #: NEST's Hodgkin-Huxley neurons lose every spike when the membrane relaxes faster than
@@ -64,6 +82,9 @@ class NestBackend(Backend):
                                                     note="cm_default: Crank-Nicolson cable, exponential-Euler gates"),
                                              NO_SPIKES),  # multicompartment.py
         "EIF_cond_exp_isfa_ista": CellRecord(_AEIF_RKF45, ADEX_AT_CROSSING),  # PyNN's: aeif_cond_exp
+        # PyNN's: izhikevich, with NEST's default consistent_integration = true
+        "Izhikevich": CellRecord(_IZHIKEVICH_EULER, IZHIKEVICH_CUT),
+        "IzhikevichGeneral": CellRecord(_IZHIKEVICH_EULER, IZHIKEVICH_CUT, "cells:IzhikevichGeneral"),
     }
 
     @classmethod
@@ -158,12 +179,48 @@ class NestBackend(Backend):
 
         return Population
 
+    @classmethod
+    def tics_per_ms(cls, dt_ms: float) -> int:
+        """NEST's tics per ms for a step of ``dt_ms``: its default 1000 where dt is a whole
+        number of them (every step of the zoo's protocols), else the fewest 1000·2^k that
+        make it one (the kernel's tic changes nothing else on the grid)."""
+        for k in range(cls.MAX_TIC_HALVINGS + 1):
+            tics = cls.DEFAULT_TICS_PER_MS * 2**k
+            if abs(dt_ms * tics - round(dt_ms * tics)) <= 1e-9 * max(1.0, dt_ms * tics):
+                return tics
+        raise ValueError(f"dt ({dt_ms:g} ms) must be a multiple of 0.001 ms / 2^{cls.MAX_TIC_HALVINGS} on nest")
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _tics(tics: int):
+        """PyNN's setup resets NEST's kernel (back to 1000 tics per ms), then sets the
+        resolution: the tic is set right after the reset, with the default resolution."""
+        from pyNN.nest import simulator
+
+        import nest
+
+        if tics == NestBackend.DEFAULT_TICS_PER_MS:
+            yield
+            return
+        clear = simulator.state.clear
+
+        def clear_then_set_tics():
+            clear()
+            nest.set(tics_per_ms=tics, resolution=nest.resolution)
+
+        simulator.state.clear = clear_then_set_tics
+        try:
+            yield
+        finally:
+            del simulator.state.clear  # the class's own method again
+
     def setup(self, dt_ms: float, seed: int, threads: int = 1, duration_ms: float | None = None,
               whole_run: bool = False):
         """PyNN's setup resets NEST's kernel, which unloads modules, and NEST loads one only
         before any node exists: the zoo's NESTML neurons are installed at once (built
-        first if not yet cached)."""
-        sim = super().setup(dt_ms, seed, threads, duration_ms, whole_run)
+        first if not yet cached). A step off NEST's default tic sets a finer one first."""
+        with self._tics(self.tics_per_ms(dt_ms)):
+            sim = super().setup(dt_ms, seed, threads, duration_ms, whole_run)
         if nestml_build.available():
             with self.quiet():
                 nestml_build.install()

@@ -66,3 +66,27 @@ class SRM_curr_exp(celltypes.SRM_curr_exp):
     standard_receptor_type = True  # inhibitory weights negative, as for iaf_psc_exp
     nestml = True
 
+
+
+class IzhikevichGeneral(celltypes.IzhikevichGeneral):
+    __doc__ = celltypes.IzhikevichGeneral.__doc__ + """
+    On NEST: ``zoo_izhikevich_general_neuron``, written in NESTML (``zoo/backends/nest/nestml``)
+    with NEST's own ``izhikevich`` update (forward Euler, spike at V_m >= 30 mV after it)."""
+    translations = build_translations(
+        ("a", "a"),
+        ("b", "b"),
+        ("c", "c"),
+        ("d", "d"),
+        ("k2", "k2"),
+        ("k1", "k1"),
+        ("k0", "k0"),
+        ("v_u", "v_u"),
+        ("u_decay", "u_decay"),
+        ("i_offset", "I_e", 1000.0),  # nA -> pA, which act as mV/ms (a 1 pF membrane)
+    )
+    variable_map = {"v": "V_m", "u": "U_m"}
+    scale_factors = {"v": 1, "u": 1}
+    nest_name = {"on_grid": "zoo_izhikevich_general_neuron", "off_grid": "zoo_izhikevich_general_neuron"}
+    standard_receptor_type = True
+    receptor_scale = 1e-3  # weights are voltage jumps (mV), as PyNN's Izhikevich on NEST
+    nestml = True

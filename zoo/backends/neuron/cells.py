@@ -19,12 +19,14 @@ PyNN's single compartment has an area of 1e-3 cm²; the zoo's parameters are tot
 """
 from __future__ import annotations
 
+import math
 import weakref
 
 import pyNN.neuron as pynn_neuron
 from neuron import h
-from pyNN.neuron.cells import (BretteGerstnerIFStandardReceptors, LeakySingleCompartmentNeuron, SingleCompartmentNeuron, SingleCompartmentTraub,
-                               StandardIFStandardReceptors, StandardReceptorTypesMixin)
+from pyNN.neuron.cells import (BretteGerstnerIFStandardReceptors, Izhikevich_, LeakySingleCompartmentNeuron,
+                               SingleCompartmentNeuron, SingleCompartmentTraub, StandardIFStandardReceptors,
+                               StandardReceptorTypesMixin)
 from pyNN.recording import Variable
 from pyNN.standardmodels import build_translations
 
@@ -214,3 +216,78 @@ class ZooAdExNeuron(BretteGerstnerIFStandardReceptors):
 class EIF_cond_exp_isfa_ista(pynn_neuron.EIF_cond_exp_isfa_ista):
     __doc__ = pynn_neuron.EIF_cond_exp_isfa_ista.__doc__
     model = ZooAdExNeuron
+
+
+# -- Izhikevich (issue 33) ----------------------------------------------------------------------
+
+def _initial_u(cell) -> None:
+    """v and u from the cell's initial values. The mechanism's INITIAL block sets u = uinit
+    after PyNN's ``memb_init`` (a type-0 FInitializeHandler, run before INITIAL blocks), so
+    PyNN's ``Izhikevich_`` sets u, which is then overwritten: every cell starts from uinit =
+    −14 mV/ms whatever ``initialize(u=...)`` says (measured: Fig. 1S, u0 = 63.8, fired at 1 ms).
+    Setting ``uinit`` is what INITIAL reads."""
+    for seg in cell:
+        seg.v = cell.initial_values["v"]
+    cell.izh.uinit = cell.initial_values["u"]
+
+
+class IzhikevichNeuron(Izhikevich_):
+    """PyNN-NEURON's Izhikevich compartment, its initial u honoured (:func:`_initial_u`)."""
+
+    def memb_init(self):
+        _initial_u(self)
+
+
+class Izhikevich(pynn_neuron.Izhikevich):
+    __doc__ = pynn_neuron.Izhikevich.__doc__
+    model = IzhikevichNeuron
+
+def _izh_property(name: str) -> property:
+    """A parameter of the cell's ``ZooIzhikevich`` mechanism."""
+    return property(lambda self: getattr(self.izh, name), lambda self, value: setattr(self.izh, name, value))
+
+
+class GeneralIzhikevichNeuron(SingleCompartmentNeuron):
+    """PyNN-NEURON's Izhikevich compartment (``pyNN.neuron.cells.Izhikevich_``: area 100 µm²,
+    1 µF/cm², so C = 1 pF) with ``ZooIzhikevich`` (``nmodl/zoo_izhikevich.mod``) in place of
+    PyNN's mechanism: the same integration, the coefficients as parameters."""
+
+    def __init__(self, a_=0.02, b=0.2, c=-65.0, d=2.0, k2=0.04, k1=5.0, k0=140.0, v_u=0.0, u_decay=1.0,
+                 i_offset=0.0):
+        SingleCompartmentNeuron.__init__(self, 1.0, i_offset)
+        self.L = 10
+        self.seg.diam = 10 / math.pi
+        self.c_m = 1.0
+        self.izh = h.ZooIzhikevich(0.5, sec=self)
+        self.source = self.izh
+        self.rec = h.NetCon(self.source, None)
+        self.excitatory = self.inhibitory = self.source
+        self.parameters.update(a_=a_, b=b, c=c, d=d, k2=k2, k1=k1, k0=k0, v_u=v_u, u_decay=u_decay)
+        self.set_parameters()
+
+    a_, b, c, d, k2, k1, k0 = (_izh_property(name) for name in ("a", "b", "c", "d", "k2", "k1", "k0"))
+    v_u = _izh_property("vu")
+    u_decay = _izh_property("udecay")
+
+    def get_threshold(self) -> float:
+        return self.izh.vthresh
+
+    def memb_init(self):
+        _initial_u(self)
+
+
+class IzhikevichGeneral(celltypes.IzhikevichGeneral):
+    __doc__ = celltypes.IzhikevichGeneral.__doc__
+    translations = build_translations(
+        ("a", "a_"),
+        ("b", "b"),
+        ("c", "c"),
+        ("d", "d"),
+        ("k2", "k2"),
+        ("k1", "k1"),
+        ("k0", "k0"),
+        ("v_u", "v_u"),
+        ("u_decay", "u_decay"),
+        ("i_offset", "i_offset"),
+    )
+    model = GeneralIzhikevichNeuron
