@@ -102,21 +102,28 @@ def build(sources: Path | None = None) -> Path:
     sources = sources or SOURCES
     directory = cache_directory(sources)
     target = module_file(directory)
-    if target.exists():
+    if _complete(target, sources):
         return target
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if target.exists():
+        if _complete(target, sources):
             return target
         nest_config(directory)
         done = subprocess.run([sys.executable, "-c", _BUILD, str(sources), str(target.parent), MODULE,
                                str(directory)], capture_output=True, text=True)
-        if not target.exists():
-            log = (done.stdout + done.stderr).strip().splitlines()
+        if not _complete(target, sources):
+            log = [line for line in (done.stdout + done.stderr).strip().splitlines() if "ERROR" in line] or \
+                (done.stdout + done.stderr).strip().splitlines()
             raise NestmlBuildError(f"NESTML could not build the NEST neuron model(s) {', '.join(models(sources))} "
                                    f"from {sources}: " + " | ".join(log[-12:]))
     return target
+
+
+def _complete(target: Path, sources: Path) -> bool:
+    """Whether the module exists with every model of the sources: NESTML skips a model with
+    errors ("No code generated!") and still builds the module from the others."""
+    return target.exists() and all((target.parent / f"{name}.cpp").exists() for name in models(sources))
 
 
 def install() -> None:
