@@ -134,7 +134,7 @@ def _shrinking(metric: str, runs: list[dict], dt_ms: float, order: int, offset, 
     with np.errstate(invalid="ignore"):
         coarse = convergence._difference(m[0], m[1]) + q[0] + q[1]
         fine = convergence._difference(m[1], m[2]) - q[1] - q[2]
-        return ~(fine > coarse / 2.0**order)
+        return ~(fine > coarse / 2.0**order + 1e-9 * dt_ms)  # a tie is not a growth: times carry round-off
 
 
 def _fixed_step_bound(metric: str, runs: list[dict], dt_ms: float, order: int):

@@ -129,3 +129,20 @@ def test_adex_simulators_quick(tmp_path):
             assert row["spike_rule_ms"] == 0.0
         else:
             assert row["spike_rule_ms"] > 0.0 and np.isfinite(row["integrator_ms"]), row
+
+
+def test_izhikevich2004_fig1_quick(tmp_path):
+    """Panels A, I and R on every simulator beside the paper's scheme and the exact solution:
+    A agrees everywhere (5 spikes); I fires once on the paper's scheme at 0.2 ms where the exact
+    solution is silent and the paper's scheme too from 0.1 ms on (the published numerics);
+    R runs on the zoo's own cell (its u' = a·b·(v + 65))."""
+    from experiments import izhikevich2004_fig1 as experiment
+
+    tables = experiment.main(quick=True, out=tmp_path)
+    counts = tables["panels"].pivot(index="panel", columns="source", values="n_spikes")
+    assert set(counts.index) == {"A", "I", "R"}
+    assert (counts.loc["A"] == 5).all() and (counts.loc["R"] == 1).all()
+    assert counts.loc["I", "paper"] == 1 and counts.loc["I", "reference"] == 0
+    shrinking = tables["convergence"].set_index(["panel", "divisor"])["n_spikes"]
+    assert shrinking["I", 1] == 1 and shrinking["I", 2] == 0
+    assert (tmp_path / "panels.parquet").exists()

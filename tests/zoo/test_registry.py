@@ -28,7 +28,8 @@ def test_declaration_is_complete_and_consistent(name):
     assert spec.name == name and spec.summary and spec.citation and spec.doc
     assert len(set(spec.parameter_names)) == len(spec.parameters)
     for p in spec.parameters:
-        assert p.unit in {"ms", "mV", "nA", "nF", "uS", "nS", "Hz", "um", "uF/cm2", "ohm*cm", "ohm*cm2", "S/cm2", "1"}, p
+        assert p.unit in {"ms", "mV", "nA", "nF", "uS", "nS", "Hz", "um", "uF/cm2", "ohm*cm", "ohm*cm2", "S/cm2", "1",
+                          "/ms", "mV/ms", "/mV/ms"}, p
         assert p.doc, p
         assert p.interval.contains(np.array(p.default)), f"default of {p.name} outside {p.bounds}"
     for m in spec.metrics:

@@ -72,6 +72,11 @@ Relation = tuple[str, str, str]
 Constraint = Callable[[dict, float], None]
 
 
+def _unit(spec: Parameter) -> str:
+    """' mV' after a value; nothing for a pure number (unit "1")."""
+    return "" if spec.unit == "1" else f" {spec.unit}"
+
+
 def validate(model: str, parameters: Sequence[Parameter], params: Mapping[str, object], dt_ms: float | None = None,
              relations: Sequence[Relation] = (), constraints: Sequence[Constraint] = ()
              ) -> tuple[dict[str, np.ndarray | float], int]:
@@ -111,7 +116,7 @@ def validate(model: str, parameters: Sequence[Parameter], params: Mapping[str, o
         if not np.all(inside):
             bad = np.atleast_1d(array)[~np.atleast_1d(inside)][0]
             raise ValueError(
-                f"parameter {name!r} = {bad:g} {spec.unit} is out of range; allowed: {spec.interval} {spec.unit}"
+                f"parameter {name!r} = {bad:g}{_unit(spec)} is out of range; allowed: {spec.interval}{_unit(spec)}"
                 + (f" ({spec.limit})" if spec.limit else "")
             )
         values[name] = array if array.ndim == 1 else float(array)

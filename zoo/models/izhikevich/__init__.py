@@ -49,9 +49,12 @@ CELL_PARAMETERS = (
     Parameter("b", "/ms", 0.2, "(-inf, inf)", "sensitivity of u to v"),
     Parameter("c", "mV", -65.0, f"(-inf, {CUT_MV:g})", "v after a spike", limit=BELOW_CUT),
     Parameter("d", "mV/ms", 2.0, "(-inf, inf)", "added to u at a spike"),
-    Parameter("i_offset", "nA", 0.01, "(-inf, inf)",
+    Parameter("i_offset", "nA", 0.01, "[-0.1, 0.1]",
               "constant injected current, 1 nA = 1000 mV/ms (0.014 nA is the paper's I = 14; rheobase 0.004 nA at "
-              "the default a, b; PyNN's default 0 nA would leave the cell at rest)"),
+              "the default a, b; PyNN's default 0 nA would leave the cell at rest)",
+              limit="at most 0.1 nA (100 mV/ms; Fig. 1 uses up to 80) either way: beyond it the cell fires every few "
+                    "steps of 0.1 ms and the schemes part (1 nA, 50 ms: 262 spikes on NEST and Brian2, 170 on "
+                    "NEURON)"),
 )
 INITIAL_PARAMETERS = (
     Parameter("v_init", "mV", -70.0, f"(-inf, {CUT_MV:g})", "initial membrane potential (PyNN's initial value)",

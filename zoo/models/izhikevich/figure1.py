@@ -145,19 +145,24 @@ def current(number: int, dt_ms: float, duration_ms: float) -> np.ndarray:
     return np.asarray(chosen.current(paper), dtype=float) + 0.0
 
 
-def published_euler(cell: dict, currents: np.ndarray, dt_ms: float) -> np.ndarray:
+def published_euler(cell: dict, currents: np.ndarray, dt_ms: float, trace: bool = False):
     """figure1.m's scheme (ms): v by one Euler step with I(t_k), then u from the *new* v,
     v > 30 mV a spike (v = c, u += d), reported at the step's end. ``cell``: the zoo's
     parameters (a, b, c, d, v_init, u_init, and any coefficient of :data:`STANDARD`);
-    ``currents``: I per step (mV/ms)."""
+    ``currents``: I per step (mV/ms). With ``trace``: (spikes, v at the end of each step,
+    30 mV at a spike, as figure1.m draws it)."""
     q = {**STANDARD, **{k: float(v) for k, v in cell.items() if k in STANDARD}}
     a, b, c, d = (float(cell[k]) for k in "abcd")
     v, u = float(cell["v_init"]), float(cell["u_init"])
-    spikes = []
+    spikes, drawn = [], []
     for k, i in enumerate(currents):
         v = v + dt_ms * (q["k2"] * v * v + q["k1"] * v + q["k0"] - u + i)
         u = u + dt_ms * a * (b * (v - q["v_u"]) - q["u_decay"] * u)
         if v > CUT_MV:
             spikes.append((k + 1) * dt_ms)
+            drawn.append(CUT_MV)
             v, u = c, u + d
-    return np.round(np.array(spikes), 9)
+        else:
+            drawn.append(v)
+    spikes = np.round(np.array(spikes), 9)
+    return (spikes, np.array(drawn)) if trace else spikes
