@@ -31,6 +31,8 @@ demo: setup
 	$(BIN)/zoo check hh_traub
 	$(BIN)/zoo check if_cond_exp
 	$(BIN)/zoo check adex
+	$(BIN)/zoo check izhikevich
+	$(BIN)/zoo check izhikevich2004
 	$(BIN)/zoo check cable
 	$(BIN)/zoo check masquelier2008
 	$(BIN)/zoo check masquelier2008_srm
