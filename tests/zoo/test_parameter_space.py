@@ -36,7 +36,7 @@ settings.register_profile("zoo-fuzz", max_examples=60, deadline=None,
 PROFILE = settings.get_profile(os.environ.get("ZOO_HYPOTHESIS_PROFILE", "zoo-default"))
 
 #: The point neurons: cheap to run, every simulator claims them.
-MODELS = ("lif", "lapicque", "if_cond_exp", "hh", "hh_traub", "izhikevich")
+MODELS = ("lif", "lapicque", "if_cond_exp", "hh", "hh_traub")
 #: Per-neuron parameter sets drawn per example; the run's length (ms).
 NEURONS, DURATION_MS = 8, 200.0
 #: How far a parameter without a finite bound is drawn around its default: mV ± this,
