@@ -49,7 +49,6 @@ class NestBackend(Backend):
     #: The resolution must be a multiple of the finest: 0.001/2^10 ms.
     DEFAULT_TICS_PER_MS = 1000
     MAX_TIC_HALVINGS = 10
-    time_grid_ms = 0.001 / 2**MAX_TIC_HALVINGS
     # cm_default restarts its solution at every Simulate call: a 300 ms cable run in
     # slices differs by up to 1.35 mV from one run (measured; tests/zoo/backends/test_progress.py)
     slicing_changes_compartments = True
@@ -180,6 +179,11 @@ class NestBackend(Backend):
         return Population
 
     @classmethod
+    def check_timing(cls, dt_ms: float, duration_ms: float) -> None:
+        super().check_timing(dt_ms, duration_ms)
+        cls.tics_per_ms(dt_ms)
+
+    @classmethod
     def tics_per_ms(cls, dt_ms: float) -> int:
         """NEST's tics per ms for a step of ``dt_ms``: its default 1000 where dt is a whole
         number of them (every step of the zoo's protocols), else the fewest 1000·2^k that
@@ -188,7 +192,8 @@ class NestBackend(Backend):
             tics = cls.DEFAULT_TICS_PER_MS * 2**k
             if abs(dt_ms * tics - round(dt_ms * tics)) <= 1e-9 * max(1.0, dt_ms * tics):
                 return tics
-        raise ValueError(f"dt ({dt_ms:g} ms) must be a multiple of 0.001 ms / 2^{cls.MAX_TIC_HALVINGS} on nest")
+        raise ValueError(f"dt ({dt_ms:g} ms) must be a multiple of 0.001 ms, or of 0.001 ms / 2^k up to "
+                         f"k = {cls.MAX_TIC_HALVINGS} (0.25 ms / 4 = 0.0625 ms is), on nest")
 
     @staticmethod
     @contextlib.contextmanager
