@@ -215,13 +215,14 @@ def compare(study: "TrainStudy", simulator: str, params: dict, duration_ms: floa
 
 
 def against_reference(study: "TrainStudy", simulator: str) -> list[dict]:
-    """Verdict rows: the study's points (``study.check``) on ``simulator`` against the
-    reference, per metric, at each step of ``study.steps_ms``."""
+    """Verdict rows: the study's points (``study.check``: its lists are aligned, one value per
+    point; a single value is every point's) on ``simulator`` against the reference, per
+    metric, at each step of ``study.steps_ms``."""
     params, duration = dict(study.check.params), study.check.duration_ms
-    size = len(np.atleast_1d(params["i_offset"]))
+    size = max(np.size(v) for v in params.values())
 
     def label(i):
-        return ", ".join(f"{k}={np.atleast_1d(v)[i]:.4g}" for k, v in params.items())
+        return ", ".join(f"{k}={np.atleast_1d(v)[i]:.4g}" for k, v in params.items() if np.size(v) > 1)
 
     rows = []
     for dt_ms in study.steps_ms:

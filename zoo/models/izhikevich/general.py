@@ -37,14 +37,16 @@ COEFFICIENTS = (
 PARAMETERS = CELL_PARAMETERS + COEFFICIENTS + INITIAL_PARAMETERS + STIMULUS_PARAMETERS
 CELL_NAMES = tuple(p.name for p in CELL_PARAMETERS + COEFFICIENTS)
 
-#: ``zoo check izhikevich2004``: the Class 1 cell of panel G (k1 = 4.1, k0 = 108, b = −0.1)
-#: and the accommodating cell of panel R (u' = a·b·(v + 65)) under constant currents, 300 ms
-#: at dt = 0.1 ms; then the three panels against the paper and the reference.
-CHECK = CheckProtocol(params={"i_offset": list(np.repeat([0.005, 0.01, 0.02], 2)),
-                              "b": [-0.1, 1.0] * 3, "k1": [4.1, 5.0] * 3, "k0": [108.0, 140.0] * 3,
-                              "v_u": [0.0, -65.0] * 3, "u_decay": [1.0, 0.0] * 3, "d": [6.0, 4.0] * 3,
-                              "c": [-55.0, -55.0] * 3, "v_init": [-60.0, -65.0] * 3, "u_init": [6.0, -16.0] * 3},
-                      duration_ms=300.0, dt_ms=0.1)
+#: ``zoo check izhikevich2004``: the Class 1 cell of panel G (k1 = 4.1, k0 = 108, b = −0.1) and
+#: the accommodating cell of panel R (u' = a·b·(v + 65)), each under three constant currents,
+#: 300 ms at dt = 0.1 ms (a protocol is a grid: one per cell); then the three panels against
+#: the paper and the reference.
+CURRENTS_NA = [0.005, 0.01, 0.02]
+CLASS_1_CHECK = CheckProtocol(params={"i_offset": CURRENTS_NA, "b": -0.1, "k1": 4.1, "k0": 108.0, "d": 6.0,
+                                      "c": -55.0, "v_init": -60.0, "u_init": 6.0}, duration_ms=300.0, dt_ms=0.1)
+ACCOMMODATION_CHECK = CheckProtocol(params={"i_offset": CURRENTS_NA, "b": 1.0, "v_u": -65.0, "u_decay": 0.0,
+                                            "d": 4.0, "c": -55.0, "v_init": -65.0, "u_init": -16.0},
+                                    duration_ms=300.0, dt_ms=0.1)
 
 MODEL = Model(
     name="izhikevich2004",
@@ -57,7 +59,7 @@ MODEL = Model(
     simulation=simulation(CELL_TYPE, CELL_NAMES),
     validation=Validation(
         agreement=IZHIKEVICH_AGREEMENT,
-        protocols=(CHECK,),
+        protocols=(CLASS_1_CHECK, ACCOMMODATION_CHECK),
         studies=("zoo.models.izhikevich.studies:general_against_reference",
                  "zoo.models.izhikevich.studies:figure1_general_panels"),
     ),
