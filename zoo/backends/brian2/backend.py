@@ -348,12 +348,14 @@ class Brian2Backend(Backend):
         PyNN's current sources, which also add to it, keep acting."""
         import brian2
 
+        from .waveform import GridWaveform
+
         name = f"zoo_grid_current_{self._grid_currents}"  # stable names: the compile cache hits
         self._grid_currents += 1
         steps = amplitudes.shape[1]
         values = np.zeros((first_step + steps + 1, population.size))
         values[first_step:first_step + steps] = amplitudes.T
-        waveform = brian2.TimedArray(values * brian2.nA, dt=dt_ms * brian2.ms, name=name)
+        waveform = GridWaveform(values * brian2.nA, dt=dt_ms * brian2.ms, name=name)  # compiled once
         group = population.brian2_group
         if group.namespace is None:  # an explicit namespace adds to the run's: the group finds its waveform
             group.namespace = {}
