@@ -80,6 +80,22 @@ def stderr_lines(stderr: str) -> list[str]:
     return [line for line in stderr.replace("\r", "\n").splitlines() if line.strip() and not line.startswith("sweep:")]
 
 
+def refused_in_one_line(args, capsys) -> str:
+    """``zoo ARGS`` run in this process must exit 2 with nothing on stdout and one line on
+    stderr (argparse's usage errors exit): that line."""
+    from zoo.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as stop:
+        code = stop.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "", (code, out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
 def runs(model: str) -> tuple[str, ...]:
     """The simulators that can run ``model``; every other one refuses it with its reason
     before simulating (tests/zoo/test_registry.py)."""

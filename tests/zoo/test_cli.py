@@ -9,6 +9,8 @@ import pytest
 
 from zoo import backends, list_models
 
+from tests.conftest import refused_in_one_line
+
 ZOO = [str(Path(sys.executable).with_name("zoo"))]
 NOISE = ("N E S T", "Copyright", "Warning", "warning", "DEPRECATED", "Traceback", "INFO", "cmake", "nest-config")
 
@@ -112,11 +114,8 @@ def test_outputs_and_repeated_settings_are_checked_before_anything_runs(args, me
     with one line before any simulation (it used to fail with an OSError traceback after
     the run, or keep the last --grid silently)."""
     (tmp_path / "folder.parquet").mkdir()
-    code = run_in_process([a.format(tmp=tmp_path) for a in args])
-    out, err = capsys.readouterr()
-    assert code == 2 and out == "", (out, err)
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], err
+    line = refused_in_one_line([a.format(tmp=tmp_path) for a in args], capsys)
+    assert message in line, line
 
 
 def test_a_closed_pipe_ends_quietly_and_the_files_are_written(tmp_path):

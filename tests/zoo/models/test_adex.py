@@ -8,7 +8,7 @@ import zoo
 from zoo.declarations.reference import adex_train
 from zoo.models.adex import studies
 
-from tests.conftest import runs
+from tests.conftest import refused_in_one_line, runs
 
 #: A Naud et al. (2008) row (Table 1, initial burst: its first two intervals 3 and 7 ms, then
 #: tens of ms) beside the defaults: the reference must converge on both.
@@ -27,17 +27,9 @@ INITIAL_BURST = dict(cm=0.130, tau_m=130 / 18, v_rest=-58.0, v_thresh=-50.0, del
     ({"tau_m": 0.05}, "'tau_m' = 0.05 ms is below 1 time step"),
 ])
 def test_bad_input_is_refused_in_one_line(bad, message, capsys):
-    from zoo.cli import main
-
     args = ["run", "adex"] + [a for k, v in bad.items() for a in ("--set", f"{k}={v}")]
-    try:
-        code = main(args)
-    except SystemExit as stop:
-        code = stop.code
-    out, err = capsys.readouterr()
-    assert code == 2 and out == ""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], err
+    line = refused_in_one_line(args, capsys)
+    assert message in line, line
 
 
 @pytest.mark.parametrize("params", [{}, INITIAL_BURST], ids=["defaults", "initial_burst"])

@@ -10,7 +10,7 @@ import zoo
 from zoo.declarations.reference import TooManySpikes, Train, reset_cell
 from zoo.models.izhikevich import figure1, stimulus, studies
 
-from tests.conftest import runs
+from tests.conftest import refused_in_one_line, runs
 
 
 @pytest.mark.parametrize("model, bad, message", [
@@ -22,17 +22,9 @@ from tests.conftest import runs
     ("izhikevich2004", {"u_decay": -1.0}, "'u_decay' = -1 is out of range"),
 ])
 def test_bad_input_is_refused_in_one_line(model, bad, message, capsys):
-    from zoo.cli import main
-
     args = ["run", model] + [a for k, v in bad.items() for a in ("--set", f"{k}={v}")]
-    try:
-        code = main(args)
-    except SystemExit as stop:
-        code = stop.code
-    out, err = capsys.readouterr()
-    assert code == 2 and out == ""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], err
+    line = refused_in_one_line(args, capsys)
+    assert message in line, line
 
 
 def _forward_euler(a, b, c, d, v, u, current, dt, steps, consistent=True):

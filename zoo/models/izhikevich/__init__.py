@@ -96,22 +96,25 @@ CURRENTS_NA = (0.0, 0.003, 0.005, 0.007, 0.01, 0.014, 0.02, 0.03)
 CHECK = CheckProtocol(params={"i_offset": list(CURRENTS_NA) * 2, "d": [2.0] * len(CURRENTS_NA) + [8.0] * len(CURRENTS_NA)},
                       duration_ms=500.0, dt_ms=0.1)
 
-MODEL = Model(
-    name="izhikevich",
-    summary="PyNN's Izhikevich neuron (2003) driven by a current: steps, ramps, pulses",
-    citation="Izhikevich 2003, IEEE Trans. Neural Netw. 14:1569; PyNN Izhikevich",
-    parameters=PARAMETERS,
-    protocol=Protocol(stimulus="constant current i_offset (nA); optional step, ramp, pulse train, Fig. 1 panel",
-                      duration_ms=500.0, dt_ms=0.1),
-    metrics=TRAIN,
-    simulation=simulation(CELL_TYPE, CELL_NAMES),
-    validation=Validation(
-        agreement=IZHIKEVICH_AGREEMENT,
-        protocols=(CHECK,),
-        studies=("zoo.models.izhikevich.studies:against_reference", "zoo.models.izhikevich.studies:figure1_panels"),
-    ),
-    relations=STEP_RELATIONS + RAMP_RELATIONS,
-    constraints=CONSTRAINTS,
-    cell_types=(CELL_TYPE,),
-    doc=__doc__,
-)
+def declare(name: str, summary: str, citation: str, parameters, cell_type: str, cell_names, protocols, studies,
+            doc: str) -> Model:
+    """An Izhikevich model of ``cell_type``: everything but its cell, checks and studies is this
+    module's (stimuli, protocol, metrics, agreement, constraints)."""
+    return Model(
+        name=name, summary=summary, citation=citation, parameters=parameters,
+        protocol=Protocol(stimulus="constant current i_offset (nA); optional step, ramp, pulse train, Fig. 1 panel",
+                          duration_ms=500.0, dt_ms=0.1),
+        metrics=TRAIN,
+        simulation=simulation(cell_type, cell_names),
+        validation=Validation(agreement=IZHIKEVICH_AGREEMENT, protocols=protocols,
+                              studies=tuple(f"zoo.models.izhikevich.studies:{study}" for study in studies)),
+        relations=STEP_RELATIONS + RAMP_RELATIONS,
+        constraints=CONSTRAINTS,
+        cell_types=(cell_type,),
+        doc=doc,
+    )
+
+
+MODEL = declare("izhikevich", "PyNN's Izhikevich neuron (2003) driven by a current: steps, ramps, pulses",
+                "Izhikevich 2003, IEEE Trans. Neural Netw. 14:1569; PyNN Izhikevich", PARAMETERS, CELL_TYPE,
+                CELL_NAMES, (CHECK,), ("against_reference", "figure1_panels"), __doc__)

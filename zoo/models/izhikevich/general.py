@@ -16,14 +16,9 @@ after PyNN's own (:mod:`zoo.backends`): the same schemes as PyNN's cell on each.
 """
 from __future__ import annotations
 
-import numpy as np
-
-from ...declarations.metrics import TRAIN
-from ...declarations.model import CheckProtocol, Model, Protocol, Validation
+from ...declarations.model import CheckProtocol
 from ...declarations.parameters import Parameter
-from ...stimuli.current_clamp import RAMP_RELATIONS, STEP_RELATIONS
-from . import CELL_PARAMETERS, CONSTRAINTS, INITIAL_PARAMETERS, STIMULUS_PARAMETERS, simulation
-from .theory import IZHIKEVICH_AGREEMENT
+from . import CELL_PARAMETERS, INITIAL_PARAMETERS, STIMULUS_PARAMETERS, declare
 
 CELL_TYPE = "IzhikevichGeneral"
 COEFFICIENTS = (
@@ -48,23 +43,8 @@ ACCOMMODATION_CHECK = CheckProtocol(params={"i_offset": CURRENTS_NA, "b": 1.0, "
                                             "d": 4.0, "c": -55.0, "v_init": -65.0, "u_init": -16.0},
                                     duration_ms=300.0, dt_ms=0.1)
 
-MODEL = Model(
-    name="izhikevich2004",
-    summary="the Izhikevich neuron with its coefficients as parameters (every panel of Izhikevich 2004, Fig. 1)",
-    citation="Izhikevich 2004, IEEE Trans. Neural Netw. 15:1063 (Fig. 1, figure1.m)",
-    parameters=PARAMETERS,
-    protocol=Protocol(stimulus="constant current i_offset (nA); optional step, ramp, pulse train, Fig. 1 panel",
-                      duration_ms=500.0, dt_ms=0.1),
-    metrics=TRAIN,
-    simulation=simulation(CELL_TYPE, CELL_NAMES),
-    validation=Validation(
-        agreement=IZHIKEVICH_AGREEMENT,
-        protocols=(CLASS_1_CHECK, ACCOMMODATION_CHECK),
-        studies=("zoo.models.izhikevich.studies:general_against_reference",
-                 "zoo.models.izhikevich.studies:figure1_general_panels"),
-    ),
-    relations=STEP_RELATIONS + RAMP_RELATIONS,
-    constraints=CONSTRAINTS,
-    cell_types=(CELL_TYPE,),
-    doc=__doc__,
-)
+MODEL = declare("izhikevich2004",
+                "the Izhikevich neuron with its coefficients as parameters (every panel of Izhikevich 2004, Fig. 1)",
+                "Izhikevich 2004, IEEE Trans. Neural Netw. 15:1063 (Fig. 1, figure1.m)", PARAMETERS, CELL_TYPE,
+                CELL_NAMES, (CLASS_1_CHECK, ACCOMMODATION_CHECK),
+                ("general_against_reference", "figure1_general_panels"), __doc__)
