@@ -51,6 +51,7 @@ import numpy as np
 from ..declarations.numerics import Scheme
 from . import multicompartment
 from .grid_current import grid_current_source_class
+from .networks import from_arrays_connector_class, poisson_drive_class
 
 #: Longest run accepted (ms): 1e8 ms is 28 hours of model time.
 MAX_DURATION_MS = 1e8
@@ -121,6 +122,10 @@ class Backend:
     time_grid_ms: float | None = None
     #: Most threads one simulation may use (None: no limit).
     max_threads: int | None = None
+    #: Peak memory per synapse of a network built through this backend (bytes): the
+    #: simulator's connection and what PyNN keeps of it, for the memory estimate of
+    #: network models (``zoo.runner.memory_estimate_gib``); measured per backend.
+    bytes_per_synapse: float = 100.0
     #: Zoo cell types this simulator cannot express: name -> reason.
     unavailable_cell_types: dict[str, str] = {}
     #: Every cell type this simulator runs: name -> :class:`CellRecord`.
@@ -265,6 +270,8 @@ class Backend:
         names["SpikeSourceArray"] = self._spike_source_class(names["SpikeSourceArray"])
         names["multicompartment"] = multicompartment
         names["GridCurrentSource"] = grid_current_source_class(self)
+        names["FromArraysConnector"] = from_arrays_connector_class(self)
+        names["PoissonDrive"] = poisson_drive_class(self)
         return SimpleNamespace(**names)
 
     def _spike_source_class(self, base_class) -> type:
@@ -315,6 +322,19 @@ class Backend:
         """Inject ``amplitudes[i, k]`` (nA) into neuron ``i`` during the step from
         (first_step + k)·dt (:mod:`zoo.backends.grid_current`)."""
         raise NotImplementedError(f"no GridCurrentSource on {self.name}")
+
+    def _connect_arrays(self, projection, sources: np.ndarray, targets: np.ndarray) -> None:
+        """Connect ``sources[k]`` to ``targets[k]`` (:mod:`zoo.backends.networks`); PyNN's
+        ``FromListConnector`` here, a backend's own bulk call where it has one."""
+        self.pynn.FromListConnector(np.column_stack((sources, targets)).astype(float)).connect(projection)
+
+    def _inject_poisson_drive(self, population, drive) -> None:
+        """An independent Poisson train into each neuron (:mod:`zoo.backends.networks`); PyNN's
+        ``SpikeSourcePoisson`` and a one-to-one projection here (one step's delay)."""
+        sources = self.sim.Population(population.size, self.pynn.SpikeSourcePoisson(rate=drive.rate_hz))
+        self.sim.Projection(sources, population, self.pynn.OneToOneConnector(),
+                            self.pynn.StaticSynapse(weight=drive.weight, delay=self.pynn.get_time_step()),
+                            receptor_type=drive.receptor_type)
 
     def _compartmental_population_class(self) -> type:
         """This backend's translation of :mod:`zoo.backends.multicompartment`."""

@@ -24,6 +24,8 @@
 """
 from __future__ import annotations
 
+import math
+
 import contextlib
 import os
 import signal
@@ -164,6 +166,10 @@ def brian2_ms():
     return brian2.ms
 
 
+#: Largest probability per step and source of a ``PoissonInput`` (``_inject_poisson_drive``).
+POISSON_INPUT_P = 1e-3
+
+
 class Brian2Backend(Backend):
     name = "brian2"
     distribution = "Brian2"
@@ -179,6 +185,7 @@ class Brian2Backend(Backend):
 
     cell_types = {
         "IF_curr_exp": CellRecord(_EXACT, GRID_THRESHOLD, "cells:IF_curr_exp"),
+        "IF_curr_delta": CellRecord(_EXACT, GRID_THRESHOLD, "cells:IF_curr_delta"),
         "IF_cond_exp": CellRecord(Scheme("exponential_euler", order=1,
                                          note="exact while no synaptic conductance is active"), GRID_THRESHOLD,
                                   "cells:IF_cond_exp"),
@@ -363,6 +370,46 @@ class Brian2Backend(Backend):
         updater = group.run_regularly(f"i_inj += {name}(t, i) - {name}(t - dt, i)", when="start",
                                       name=f"{name}_update")
         self.pynn.simulator.state.network.add(updater)
+
+    def _connect_arrays(self, projection, sources, targets):
+        """Brian2's ``Synapses.connect(i=, j=)`` with all pairs at once, the weight and the
+        delay (d − dt: ``projections``) set as whole columns; PyNN sets them synapse by synapse."""
+        import brian2
+
+        from .projections import delay_lead
+
+        if getattr(projection.synapse_type, "zoo_rule", False) or len(projection._brian2_synapses) != 1:
+            return super()._connect_arrays(projection, sources, targets)
+        synapses = projection._brian2_synapses[0][0]
+        synapses.connect(i=sources, j=targets)
+        projection._n_connections += sources.size
+        space = projection.synapse_type.native_parameters
+        space.shape = (1,)
+        space.evaluate(simplify=True)
+        synapses.weight = space["weight"]
+        delay = space["delay"] if hasattr(space["delay"], "dim") else float(space["delay"]) * brian2.ms
+        if delay < delay_lead(projection.post):
+            raise ValueError(f"a delay of {float(delay / brian2.ms):g} ms into {type(projection.post.celltype).__name__} "
+                             f"is shorter than Brian2 can deliver on time ({float(delay_lead(projection.post) / brian2.ms):g} ms)")
+        synapses.delay = delay - delay_lead(projection.post)
+
+    def _inject_poisson_drive(self, population, drive):
+        """A ``PoissonInput`` into the group's input variable, as Brian2's own Brunel example,
+        instead of a Poisson group and one synapse per neuron. It draws a binomial count of
+        N sources per step, each with probability p = rate·dt/N (at most 1): N is chosen so
+        that p <= :data:`POISSON_INPUT_P`, and the count's variance, N·p·(1 − p), is then
+        within 0.1 % of the Poisson train's."""
+        import brian2
+
+        celltype = population.celltype
+        target = celltype.post_synaptic_variables[drive.receptor_type]
+        unit = "mV" if getattr(celltype, "voltage_based_synapses", False) or target in ("v", "v_in") else (
+            "uS" if celltype.conductance_based else "nA")
+        group = population.brian2_group
+        sources = max(1, math.ceil(drive.rate_hz * self.pynn.get_time_step() / 1000.0 / POISSON_INPUT_P))
+        drive_input = brian2.PoissonInput(group, target, N=sources, rate=drive.rate_hz / sources * brian2.Hz,
+                                          weight=f"{drive.weight!r}*{unit}")
+        self.pynn.simulator.state.network.add(drive_input)
 
     def _seed(self, seed: int) -> None:
         import brian2

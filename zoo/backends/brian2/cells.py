@@ -108,6 +108,36 @@ class IF_curr_exp(pynn_brian2.IF_curr_exp):
     brian2_model = GridThresholdNeuronGroup
 
 
+#: The exact propagator of ``IF_curr_delta``: the leak over the step, then the voltage
+#: jumps that arrived (``v_in``, summed by the synapses and the Poisson drive since the
+#: last update); a refractory neuron keeps v and drops them, as NEST's ``iaf_psc_delta``
+#: (``refractory_input`` false) and Brunel (2000): "insensitive to stimulation".
+IF_CURR_DELTA_PROPAGATOR = ExactPropagator(
+    f"""
+    _v = int(not_refractory)*(v_rest + {_LEAK} + v_in) + (1 - int(not_refractory))*v
+    v = _v
+    v_in = 0*mV
+    """,
+    {"v": "((v_rest - v)/tau_m + (i_offset + i_inj)/c_m)*int(not_refractory)"},
+)
+
+
+class DeltaGridThresholdNeuronGroup(GridThresholdNeuronGroup):
+    """``IF_curr_delta`` with NEST's grid threshold and refractoriness (PyNN's Brian2
+    group fires on v > v_thresh and adds input to v while refractory)."""
+
+    method = IF_CURR_DELTA_PROPAGATOR
+
+
+class IF_curr_delta(pynn_brian2.IF_curr_delta):
+    __doc__ = pynn_brian2.IF_curr_delta.__doc__
+    eqs = pynn_brian2.IF_curr_delta.eqs + brian2.Equations("v_in : volt")
+    post_synaptic_variables = {"excitatory": "v_in", "inhibitory": "v_in"}
+    brian2_model = DeltaGridThresholdNeuronGroup
+    #: the jumps of a step are applied at the next update (``projections.delay_lead``)
+    input_applied_next_step = True
+
+
 class ConductanceGridThresholdNeuronGroup(GridThresholdNeuronGroup):
     """The same grid semantics for conductance-based cells, whose v equation (with
     g·(E − v) terms) Brian2 cannot integrate exactly: exponential Euler, which is exact

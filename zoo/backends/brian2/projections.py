@@ -6,7 +6,8 @@ from t is integrated; Brian2 runs the synaptic pathway after that integration. A
 Brian2 delay of d therefore acts one step after NEST's (measured: every output spike
 one step late, with static and with plastic synapses). The zoo gives every Brian2
 pathway the delay d − dt (PyNN requires d ≥ dt), which makes the two simulators fire
-the same trains; delays read back through PyNN are d.
+the same trains; delays read back through PyNN are d. Into ``IF_curr_delta`` cells,
+whose jumps wait for the next update, it is d − 2·dt (:func:`delay_lead`; d ≥ 2·dt).
 
 **Plastic synapses** of the zoo's rules (``zoo.backends.plasticity``): one
 Synapses object with one delay per pathway (faster in Brian2 than per-synapse
@@ -25,6 +26,14 @@ from pyNN.space import Space
 
 def _step():
     return simulator.state.dt * ms
+
+
+def delay_lead(post) -> object:
+    """How much earlier than d Brian2 must deliver a spike into ``post``'s cells (a Brian2
+    quantity): one step (module docstring), and one more for a cell that sums its voltage
+    jumps into an input applied at its next update (``IF_curr_delta``: NEST adds a jump
+    arriving in a step at that step's end, before its threshold test)."""
+    return _step() * (1 + int(getattr(post.celltype, "input_applied_next_step", False)))
 
 
 class Projection(pynn_brian2.Projection):
@@ -77,7 +86,7 @@ class Projection(pynn_brian2.Projection):
                             **connection_parameters):
         if not getattr(self.synapse_type, "zoo_rule", False):
             if "delay" in connection_parameters:
-                connection_parameters["delay"] = connection_parameters["delay"] - _step()
+                connection_parameters["delay"] = connection_parameters["delay"] - delay_lead(self.post)
             return super()._convergent_connect(presynaptic_indices, postsynaptic_index, location_selector,
                                                **connection_parameters)
         syn = self._brian2_synapses[0][0]
@@ -106,5 +115,5 @@ class Projection(pynn_brian2.Projection):
                 values["delay"] = np.where(np.isnan(values[read[0]]), np.nan, float(self._delay / ms))
             else:
                 (delay,) = super()._get_attributes_as_arrays(["delay"], multiple_synapses)
-                values["delay"] = delay + float(_step() / ms)
+                values["delay"] = delay + float(delay_lead(self.post) / ms)
         return [values[name] for name in names]

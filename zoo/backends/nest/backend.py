@@ -71,6 +71,7 @@ class NestBackend(Backend):
 
     cell_types = {
         "IF_curr_exp": CellRecord(_EXACT, GRID_THRESHOLD),  # PyNN's: iaf_psc_exp (on_grid)
+        "IF_curr_delta": CellRecord(_EXACT, GRID_THRESHOLD, "cells:IF_curr_delta"),  # iaf_psc_delta, v mapped
         "IF_cond_exp": CellRecord(Scheme("adaptive_rkf45", step_error_mv=1e-3,
                                          note="iaf_cond_exp: GSL RKF45, abs. error 1e-3"), GRID_THRESHOLD),
         "SRM_curr_exp": CellRecord(Scheme("exact", note="NESTML neuron, exact propagator in its well-conditioned "
@@ -265,6 +266,44 @@ class NestBackend(Backend):
             settings.append({"amplitude_times": times[changed].tolist(), "amplitude_values": values[changed].tolist()})
         generators.set(settings)
         nest.Connect(generators, population.node_collection, "one_to_one", syn_spec={"delay": dt_ms})
+
+    @staticmethod
+    def _native_weight(population, weight: float, receptor_type: str) -> float:
+        """A PyNN weight in NEST's units (pA, nS, or mV for delta synapses), inhibitory
+        conductances negative, as PyNN's projections give it."""
+        celltype = population.celltype
+        if receptor_type == "inhibitory" and population.conductance_based:
+            weight = -weight
+        return weight * getattr(celltype, "receptor_scale", 1.0)
+
+    def _connect_arrays(self, projection, sources, targets):
+        """One ``nest.Connect`` of two arrays of node IDs (one-to-one, repeats allowed):
+        NEST's bulk path, where PyNN's connects neuron by neuron."""
+        import nest
+
+        from ..networks import single_value
+
+        if projection.receptor_type not in ("excitatory", "inhibitory"):
+            raise NotImplementedError("FromArraysConnector connects PyNN's standard receptors on NEST")
+        weight = self._native_weight(projection.post, single_value(projection, "weight"), projection.receptor_type)
+        pre = np.asarray(projection.pre.node_collection.tolist(), dtype=np.int64)[sources]
+        post = np.asarray(projection.post.node_collection.tolist(), dtype=np.int64)[targets]
+        nest.Connect(pre, post, "one_to_one", {"synapse_model": projection.nest_synapse_model,
+                                               "synapse_label": projection.nest_synapse_label,
+                                               "weight": np.full(pre.size, weight),
+                                               "delay": np.full(pre.size, single_value(projection, "delay"))})
+        projection._sources.update(np.unique(pre).tolist())
+        self.pynn.simulator.state.stale_connection_cache = True
+
+    def _inject_poisson_drive(self, population, drive):
+        """One ``poisson_generator`` to every neuron (it draws each target's own train),
+        one step's delay, as NEST's Brunel example."""
+        import nest
+
+        weight = self._native_weight(population, drive.weight * 1000.0, drive.receptor_type)  # nA, uS -> pA, nS
+        generator = nest.Create("poisson_generator", params={"rate": drive.rate_hz})
+        nest.Connect(generator, population.node_collection, "all_to_all",
+                     {"weight": weight, "delay": float(self.pynn.get_time_step())})
 
     @property
     def version(self) -> str:

@@ -90,3 +90,13 @@ class IzhikevichGeneral(celltypes.IzhikevichGeneral):
     standard_receptor_type = True
     receptor_scale = 1e-3  # weights are voltage jumps (mV), as PyNN's Izhikevich on NEST
     nestml = True
+
+
+class IF_curr_delta(pynn_nest.IF_curr_delta):
+    """PyNN's ``iaf_psc_delta`` with the map from PyNN's ``v`` to NEST's ``V_m`` that PyNN
+    0.13 leaves out of it: without it the initial potentials were ignored ("NEST does
+    not allow setting an initial value for v": every neuron started at 0 mV while Brian2
+    started at the values given) and recording v failed ("unknown recordable v")."""
+
+    __doc__ = pynn_nest.IF_curr_delta.__doc__
+    variable_map = {"v": "V_m"}

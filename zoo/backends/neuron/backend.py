@@ -73,6 +73,8 @@ class NeuronBackend(Backend):
     #: must declare its own schemes, or its pairs are judged against the wrong bound.
     secondorder = 2
     unavailable_cell_types = {
+        "IF_curr_delta": "PyNN 0.13's NEURON backend has no IF_curr_delta (ModelNotAvailable), and the zoo's own "
+                         "NMODL cell with voltage-jump synapses is not written yet (issue 34)",
         "SRM_curr_exp": "no NEURON translation yet: its spike discards the synaptic currents in flight, which PyNN's "
                         "ExpISyn cannot do (it needs an NMODL cell of its own)",
         "ReducedNearestNeighbourRule": "PyNN-NEURON's STDP weight adjusters (StdwaSA and kin) pair every spike with "
