@@ -167,7 +167,7 @@ def _compare_block(model, a, b, left, right, dt_ms, duration_ms, distances, bar,
         va, vb = left[metric.name].to_numpy(float), right[metric.name].to_numpy(float)
         rows.append(_rows(parameters, metric, va, vb, vb - va, tolerances[metric.name] if metric.compared else None,
                           "", ties))
-    if distances and model.spiking:
+    if distances and model.spiking and not model.network:  # a network agrees in distribution only
         values = _distances(left["spike_times_ms"].tolist(), right["spike_times_ms"].tolist(), duration_ms, bar)
         for metric in SPIKE_TRAIN_DISTANCES:
             nan = np.full(len(left), np.nan)

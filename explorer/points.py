@@ -80,3 +80,11 @@ def point_key(model: str, params: Mapping[str, float], simulator: str | None, ve
         sort_keys=True,
     )
     return hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+def row_keys(model, key: str) -> list[str]:
+    """The keys of a point's rows: the point's own key, or for a network model
+    (``Model.populations``) one key per population (a point has one row per population)."""
+    if not model.network:
+        return [key]
+    return [hashlib.sha1(f"{key}/{population}".encode()).hexdigest()[:16] for population in model.populations]

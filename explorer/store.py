@@ -45,6 +45,8 @@ def schema(model) -> pa.Schema:
     """The table's columns and types for ``model``, from its declarations."""
     fields = [pa.field(name, pa.string()) for name in PROVENANCE[:PROVENANCE.index("dt_ms")]]
     fields += [pa.field("dt_ms", pa.float64()), pa.field("duration_ms", pa.float64()), pa.field("seed", pa.int64())]
+    if model.network:  # one row per population (explorer.tasks._network_rows)
+        fields += [pa.field("population", pa.string())]
     fields += [pa.field(name, pa.float64()) for name in model.parameter_names]
     fields += [pa.field(m.name, pa.type_for_alias(m.dtype)) for m in model.metrics]
     if model.trials is not None:  # how the pooled count splits (explorer.tasks.pooled_trials)

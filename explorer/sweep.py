@@ -98,8 +98,8 @@ def sweep(
     check_out(out)
     if spec.protocol.max_population:
         batch_size = min(batch_size, spec.protocol.max_population)
-    if spec.trials is not None:
-        batch_size = 1  # a point's trials fill the population
+    if spec.trials is not None or spec.network:
+        batch_size = 1  # a point's trials fill the population; a network point is a whole network
     tasks = plan(model, registry.entry_point(model), points, spec.per_neuron_parameters, simulators, seeds, dt_ms,
                  duration_ms, batch_size)
     manifest = {"model": model, "simulators": simulators, "seeds": seeds, "dt_ms": dt_ms,
@@ -108,18 +108,20 @@ def sweep(
 
     with _directory(out) as directory, Store(directory, spec, manifest).writer() as store:
         store.repair()  # keys stored twice by two writers before folders were locked
-        all_keys = {key for task in tasks for key in task.keys}
+        rows_of = {key: pts.row_keys(spec, key) for task in tasks for key in task.keys}  # a network: one per population
+        all_keys = {row for rows in rows_of.values() for row in rows}
         stored = store.status()
         stored = stored[stored["key"].isin(all_keys)]
         if retry_failed:
             store.drop(set(stored.loc[stored["status"] == "failed", "key"]))
             stored = stored[stored["status"] != "failed"]
-        done = set(stored["key"])
+        kept = set(stored["key"])
+        done = {key for key, rows in rows_of.items() if all(row in kept for row in rows)}
         pending = [t for t in (_without(task, done) for task in tasks) if t is not None]
         parallel = _parallel(scheduler, workers)
         if seed_batches is not False:
             pending = batch_seeds(spec, pending, batch_size, parallel, MEMORY_BUDGET_GIB, always=bool(seed_batches))
-        counts = {"ok": 0, "failed": 0, "cached": len(done), "total": len(all_keys)}
+        counts = {"ok": 0, "failed": 0, "cached": sum(len(rows_of[key]) for key in done), "total": len(all_keys)}
         started = time.perf_counter()
         if pending:
             try:

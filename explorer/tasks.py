@@ -223,6 +223,8 @@ def run_task(task) -> pd.DataFrame:
 def _rows(task: Task, model, result) -> pd.DataFrame:
     """The rows of ``task`` from its run's result."""
     info = result.info
+    if model.network:
+        return _network_rows(task, model, result)
     summary, trains = result.summary.drop(columns="neuron").reset_index(drop=True), result.spike_trains_ms()
     if model.trials is not None:
         summary, trains = pooled_trials(model, summary, trains)
@@ -236,6 +238,27 @@ def _rows(task: Task, model, result) -> pd.DataFrame:
         # a model's further tables (weights, pattern onsets, ...) describe the whole run,
         # so they are kept only for single-point tasks, where run and point are one
         rows.attrs["tables"] = {task.keys[0]: dict(result.tables)}
+    return rows
+
+
+def _network_rows(task: Task, model, result) -> pd.DataFrame:
+    """A network point's rows: one per population (``population``, its measures), each
+    keyed by :func:`explorer.points.row_keys`. Its spikes are not pooled into the row
+    (``spike_times_ms`` is empty): each row keeps its population's ``spikes`` and
+    ``neurons`` (per-neuron rate and CV) as further tables."""
+    summary = result.summary.reset_index(drop=True)
+    rows = pd.concat([_provenance(task, result.info["pynn_version"], model), summary], axis=1)
+    rows["spike_times_ms"] = [np.zeros(0) for _ in range(len(rows))]
+    rows["status"] = "ok"
+    rows["error"] = None
+    rows["wall_time_s"] = result.info["wall_time_s"]
+    rows["batch_size"] = len(task.points)
+    tables = {}
+    for key, population in zip(rows["key"], rows["population"]):
+        own = {name: frame[frame["population"] == population].reset_index(drop=True)
+               for name, frame in (("spikes", result.spikes), *result.tables.items()) if "population" in frame}
+        tables[key] = own
+    rows.attrs["tables"] = tables
     return rows
 
 
@@ -262,10 +285,13 @@ def failed_rows(task: Task, error: str) -> pd.DataFrame:
 
     model = registry.get(task.model)
     defaults = model.defaults()
-    rows = _provenance(task, metadata.version("PyNN"))
+    rows = _provenance(task, metadata.version("PyNN"), model)
+    points = [p for p in task.points for _ in (model.populations or (None,))]
+    if model.network:
+        rows["population"] = list(model.populations) * len(task.points)
     for name in model.parameter_names:
-        rows[name] = [float(p.get(name, defaults[name])) for p in task.points]
-    rows["spike_times_ms"] = [np.array([], dtype=float) for _ in task.points]
+        rows[name] = [float(p.get(name, defaults[name])) for p in points]
+    rows["spike_times_ms"] = [np.array([], dtype=float) for _ in points]
     rows["status"] = "failed"
     rows["error"] = error
     rows["wall_time_s"] = np.nan
@@ -273,10 +299,15 @@ def failed_rows(task: Task, error: str) -> pd.DataFrame:
     return rows
 
 
-def _provenance(task: Task, pynn_version: str) -> pd.DataFrame:
-    """The columns that say how to rerun each of the task's rows (:data:`PROVENANCE`)."""
+def _provenance(task: Task, pynn_version: str, model=None) -> pd.DataFrame:
+    """The columns that say how to rerun each of the task's rows (:data:`PROVENANCE`):
+    one row per point, or per point and population of a network model."""
+    keys, pair_keys = list(task.keys), list(task.pair_keys)
+    if model is not None and model.network:
+        keys = [k for key in keys for k in pts.row_keys(model, key)]
+        pair_keys = [k for key in pair_keys for k in pts.row_keys(model, key)]
     return pd.DataFrame({
-        "key": task.keys, "pair_key": task.pair_keys, "model": task.model, "simulator": task.simulator,
+        "key": keys, "pair_key": pair_keys, "model": task.model, "simulator": task.simulator,
         "simulator_version": task.simulator_version, "pynn_version": pynn_version, "zoo_version": zoo_version(),
         "code_version": task.code_version, "dt_ms": task.dt_ms, "duration_ms": task.duration_ms, "seed": task.seed,
     }, columns=PROVENANCE)

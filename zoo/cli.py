@@ -133,7 +133,8 @@ def cmd_run(args) -> int:
         f"seed {info['seed']}, {info['wall_time_s']:.2f} s"
     )
     varying = [name for name, value in params.items() if np.ndim(value) == 1]
-    columns = ["neuron", *varying, *(c for c in result.summary.columns if c not in ("neuron", *result_parameters(result)))]
+    first = "population" if "population" in result.summary else "neuron"  # a network: one row per population
+    columns = [first, *varying, *(c for c in result.summary.columns if c not in (first, *result_parameters(result)))]
     with pd.option_context("display.max_rows", 20, "display.width", 120):
         print(result.summary[columns].to_string(index=False, max_rows=20, float_format=lambda x: f"{x:.4g}"))
     for note in result.notes:

@@ -104,7 +104,10 @@ def memory_estimate_gib(plan: dict) -> float:
     inputs = simulation.input_spikes(plan["values"], plan["duration_ms"]) if simulation.input_spikes else 0
     waveforms = (simulation.waveform_samples(plan["values"], size, plan["dt_ms"], plan["duration_ms"])
                  if simulation.waveform_samples else 0)
-    return (recorded + inputs * BYTES_PER_INPUT_SPIKE + waveforms * BYTES_PER_WAVEFORM_SAMPLE) / 2**30
+    synapses = simulation.synapse_count(plan["values"]) if simulation.synapse_count else 0
+    per_synapse = backends.backend_class(plan["simulator"]).bytes_per_synapse
+    return (recorded + inputs * BYTES_PER_INPUT_SPIKE + waveforms * BYTES_PER_WAVEFORM_SAMPLE
+            + synapses * per_synapse) / 2**30
 
 
 def check_memory(plan: dict, max_memory_gib: float | None, copies: int = 1) -> None:
@@ -116,7 +119,7 @@ def check_memory(plan: dict, max_memory_gib: float | None, copies: int = 1) -> N
     if needed > float(max_memory_gib):
         raise ValueError(
             f"this run would need about {needed:.3g} GiB (recorded membrane potential, input spikes, injected "
-            f"waveforms), more "
+            f"waveforms, synapses), more "
             f"than the {float(max_memory_gib):g} GiB allowed; shorten it, coarsen dt, trace fewer neurons, or "
             "raise the limit (zoo run --max-memory GIB, zoo.run(max_memory_gib=...))")
 
@@ -141,6 +144,8 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) ->
     backend_class.check_timing(dt_ms, duration_ms)
     seed = check_seed(model.protocol.seed if seed is None else seed)
     values, size = model.validate(params, dt_ms)
+    if model.network:
+        size = int(model.simulation.network_size(values))
     backend_class.check_values(model.cell_types, values, dt_ms)
     traced = _traced(trace_neurons, size, model.protocol.traced_neurons) if "v" in model.protocol.recorded else []
     return {"model": model, "simulator": simulator, "duration_ms": float(duration_ms), "dt_ms": float(dt_ms),
@@ -203,6 +208,10 @@ def _execute(plan: dict, seeds: list[int]) -> list[Result]:
             network = model.simulation.build(sim, plan["values"], size, duration_ms, seed)
             if not isinstance(network, Network):
                 raise TypeError(f"model {model.name!r}: build must return a zoo Network, got {type(network).__name__}")
+            if model.network:
+                _record_populations(model, network, plan["traced"])
+                networks.append(network)
+                continue
             cells = network.neurons
             if model.spiking:
                 cells.record("spikes")
@@ -213,6 +222,9 @@ def _execute(plan: dict, seeds: list[int]) -> list[Result]:
             networks.append(network)
         backend.run(duration_ms, plan.get("progress", False))
         for network in networks:
+            if model.network:
+                collected.append(_collect_populations(model, backend, network, plan, dt_ms, duration_ms))
+                continue
             cells = network.neurons
             block = cells.get_data()
             segment = block.segments[0]
@@ -227,7 +239,10 @@ def _execute(plan: dict, seeds: list[int]) -> list[Result]:
     wall_time_s = time.perf_counter() - started
     results = []
     for seed, (block, segment, spikes, v, analysis) in zip(seeds, collected):
-        summary = _summary(model, plan["values"], size, spikes, duration_ms, analysis.metrics)
+        if model.network:
+            summary = _population_summary(model, plan["values"], spikes, analysis, duration_ms)
+        else:
+            summary = _summary(model, plan["values"], size, spikes, duration_ms, analysis.metrics)
         if needs_shape:
             for name, values in zip(("spike_peak_mv", "spike_half_width_ms"), _first_spike_shapes(v, summary)):
                 summary[name] = values
@@ -237,7 +252,8 @@ def _execute(plan: dict, seeds: list[int]) -> list[Result]:
             "python_version": platform.python_version(), "dt_ms": dt_ms, "duration_ms": duration_ms, "seed": seed,
             "n_neurons": size, "wall_time_s": wall_time_s,
         }])
-        results.append(Result(spikes=spikes, traces=_trace_table(segment, plan["traced"]), summary=summary,
+        traces = _network_traces(segment) if model.network else _trace_table(segment, plan["traced"])
+        results.append(Result(spikes=spikes, traces=traces, summary=summary,
                               meta=meta, tables=dict(analysis.tables), block=block, notes=list(analysis.notes)))
     return results
 
@@ -250,6 +266,110 @@ def _session(backend, dt_ms, seed, threads=1, duration_ms=None, whole_run=False)
             yield sim
         finally:
             backend.end()
+
+
+# -- networks (Model.populations) ----------------------------------------------------------
+def _population_sizes(network, model) -> list[int]:
+    if network.populations is None or list(network.populations) != list(model.populations):
+        raise TypeError(f"model {model.name!r}: build must return a Network whose populations are "
+                        f"{', '.join(model.populations)}, in that order")
+    return [network.populations[name].size for name in model.populations]
+
+
+def _record_populations(model, network, traced) -> None:
+    """Spikes of every population; v of the traced neurons, indexed through the whole
+    network (populations in declared order)."""
+    starts = np.cumsum([0] + _population_sizes(network, model))
+    for index, name in enumerate(model.populations):
+        cells = network.populations[name]
+        cells.record("spikes")
+        local = traced[(traced >= starts[index]) & (traced < starts[index + 1])] - starts[index]
+        if len(local):
+            cells[[int(i) for i in local]].record("v")
+
+
+def _collect_populations(model, backend, network, plan, dt_ms, duration_ms):
+    """One Neo block for the whole network (each signal and train annotated with its
+    ``population``), the spike table with its ``population`` column, and the analysis."""
+    import neo
+
+    block = neo.Block(name=model.name)
+    merged = neo.Segment(name="network")
+    block.segments.append(merged)
+    tables, state = [], dict(network.state)
+    for name in model.populations:
+        cells = network.populations[name]
+        segment = cells.get_data().segments[0]
+        backend.report_spikes(segment, dt_ms)
+        spikes = _spike_table(cells, segment, duration_ms)
+        spikes.insert(0, "population", name)
+        tables.append(spikes)
+        for train in segment.spiketrains:
+            train.annotate(population=name)
+            merged.spiketrains.append(train)
+        for signal in segment.analogsignals:
+            signal.annotate(population=name)
+            merged.analogsignals.append(signal)
+    spikes = pd.concat(tables, ignore_index=True)
+    spikes["population"] = pd.Categorical(spikes["population"], categories=list(model.populations))
+    state["population_sizes"] = dict(zip(model.populations, _population_sizes(network, model)))
+    analysis = Analysis()
+    if model.simulation.analyse is not None:
+        analysis = model.simulation.analyse(Recording(spikes=spikes, v=None, params=plan["values"],
+                                                      duration_ms=duration_ms, state=state))
+    analysis = Analysis(metrics=dict(analysis.metrics), tables=dict(analysis.tables), notes=analysis.notes)
+    analysis.metrics["_sizes"] = state["population_sizes"]
+    return block, merged, spikes, None, analysis
+
+
+def _population_summary(model, values, spikes, analysis, duration_ms) -> pd.DataFrame:
+    """One row per population: ``population``, the parameter values, its measures
+    (:mod:`zoo.declarations.population_activity`) over the model's rate window, the
+    model's own metrics and the closed forms; the per-neuron table goes to
+    ``analysis.tables["neurons"]``."""
+    from .declarations.population_activity import population_measures
+
+    sizes = analysis.metrics.pop("_sizes")
+    window = model.simulation.rate_window(values, duration_ms) if model.simulation.rate_window else (0.0, duration_ms)
+    rows, neurons = [], []
+    closed = model.validation.closed_form.values(values) if model.validation.closed_form else {}
+    for name in model.populations:
+        own = spikes[spikes["population"] == name]
+        measures, table = population_measures(own["neuron"].to_numpy(), own["t_ms"].to_numpy(float), sizes[name],
+                                               window)
+        table.insert(0, "population", name)
+        neurons.append(table)
+        row = {"population": name, **{k: float(np.asarray(v)) for k, v in values.items()}}
+        for metric in model.metrics:
+            if metric.source == "population":
+                row[metric.name] = measures[metric.name]
+            elif metric.source == "analysis":
+                value = analysis.metrics[metric.name]
+                row[metric.name] = float(value[name] if isinstance(value, dict) else value)
+            else:
+                row[metric.name] = np.nan
+        for metric, value in closed.items():
+            row[f"{metric}_closed_form"] = float(value[name] if isinstance(value, dict) else value)
+        rows.append(row)
+    table = pd.concat(neurons, ignore_index=True)
+    table["population"] = pd.Categorical(table["population"], categories=list(model.populations))
+    analysis.tables["neurons"] = table
+    return pd.DataFrame(rows)
+
+
+def _network_traces(segment) -> pd.DataFrame:
+    """The traced neurons' v in long form, with their ``population``."""
+    frames = []
+    for signal in segment.analogsignals:
+        single = type(segment)()
+        single.analogsignals.append(signal)
+        neurons = np.asarray(signal.array_annotations[PYNN_CHANNEL_ANNOTATION], dtype=np.int64)
+        table = _trace_table(single, neurons)
+        table.insert(1, "population", signal.annotations["population"])
+        frames.append(table)
+    if not frames:
+        return pd.DataFrame({"t_ms": [], "population": [], "neuron": [], "variable": [], "value": []})
+    return pd.concat(frames, ignore_index=True)
 
 
 def _spike_table(cells, segment, duration_ms) -> pd.DataFrame:

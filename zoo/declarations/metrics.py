@@ -17,6 +17,8 @@ SOURCES = {
     "shape": "the membrane potential of every neuron around its first spike (the runner)",
     "analysis": "the model's own analysis of its run",
     "comparison": "a pair of runs on two simulators (spike-train distances)",
+    "population": "a network population's spikes (the runner, for every network model: "
+                  "zoo.declarations.population_activity)",
 }
 
 
@@ -98,4 +100,26 @@ SPIKE_TRAIN_DISTANCES = (
            source="comparison"),
     Metric("coincidence_factor", "1", f"Kistler's coincidence factor, window ±{COINCIDENCE_WINDOW_MS:g} ms "
                                       "(Kistler et al. 1997; 1 = identical)", source="comparison", identical=1.0),
+)
+
+
+#: A network population's measures (:mod:`zoo.declarations.population_activity`), one row
+#: per population. Informational: two runs of a chaotic network agree only in distribution,
+#: which the statistical judge decides (``zoo.declarations.network_judge``).
+POPULATION = (
+    Metric("n_neurons", "1", "neurons in the population", dtype="int64", source="population", compared=False,
+           title="neurons"),
+    Metric("n_spikes", "1", "spikes of the population in the measuring window", dtype="int64", source="population",
+           compared=False, title="spike count"),
+    Metric("rate_hz", "Hz", "mean firing rate per neuron in the measuring window (after the transient)",
+           source="population", compared=False, title="firing rate"),
+    Metric("cv_isi", "1", "mean over neurons of the ISI coefficient of variation (neurons with 2 ISIs or more)",
+           source="population", compared=False, title="CV of ISIs"),
+    Metric("synchrony", "1", "modulation of the population rate (1 ms bins) beyond independent neurons' shot "
+           "noise, relative to its mean: 0 asynchronous, about 0.7 for a rate 1 + sin", source="population",
+           compared=False, title="synchrony"),
+    Metric("oscillation_hz", "Hz", "frequency of the largest peak of the population rate's spectrum (Welch, "
+           "above 5 Hz)", source="population", compared=False, title="oscillation frequency"),
+    Metric("oscillation_power", "1", "that peak's power over the spectrum's median", source="population",
+           compared=False, title="oscillation peak"),
 )

@@ -40,10 +40,13 @@ class Protocol:
 @dataclass(frozen=True)
 class Network:
     """What :attr:`Simulation.build` returns: the population whose neurons are
-    recorded, and what the model's analysis needs after the run (projections, input)."""
+    recorded, and what the model's analysis needs after the run (projections, input).
+    A network model (``Model.populations``) gives ``populations`` instead, by the names
+    it declares, each recorded and summarised on its own."""
 
-    neurons: object
+    neurons: object = None
     state: Mapping = field(default_factory=dict)
+    populations: Mapping | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class Simulation:
     for the same estimate (None: none).
     ``figure``: ``"module:function"`` drawing the model's own figure,
     ``function(result, fig)`` (None: the zoo's figure for the kind of run).
+    ``network_size(params) -> int``: a network model's neurons, all populations together;
+    ``synapse_count(params) -> int``: its synapses (for the memory estimate, before any run).
     """
 
     build: Callable[..., Network]
@@ -107,6 +112,8 @@ class Simulation:
     input_spikes: Callable[[Mapping, float], float] | None = None
     waveform_samples: Callable[[Mapping, int, float, float], float] | None = None
     figure: str | None = None
+    network_size: Callable[[Mapping], int] | None = None
+    synapse_count: Callable[[Mapping], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,11 @@ class Model:
     doc: str = ""
     trials: str | None = None
     seed_selects_input: bool = False
+    #: A network model's populations, by name, in order (e.g. ``("E", "I")``): each is
+    #: recorded and gets one row of the summary (``population``, its measures:
+    #: :data:`zoo.declarations.metrics.POPULATION`); the spike table gains ``population``
+    #: and the per-neuron measures go to ``result.neurons``. Empty: one population.
+    populations: tuple[str, ...] = ()
 
     def __post_init__(self):
         names = [m.name for m in self.metrics]
@@ -215,6 +227,13 @@ class Model:
             if self.trials not in {p.name for p in self.parameters} or per_neuron:
                 raise ValueError(f"model {self.name!r}: trials must name one of its parameters, and a model of "
                                  f"trials has no per-neuron parameter (found: {', '.join(per_neuron) or 'none'})")
+        if self.populations:
+            per_neuron = [p.name for p in self.parameters if p.per_neuron]
+            if self.trials is not None or per_neuron or len(set(self.populations)) != len(self.populations):
+                raise ValueError(f"model {self.name!r}: a network names distinct populations and has no trials and "
+                                 f"no per-neuron parameter (found: {', '.join(per_neuron) or 'none'})")
+            if self.simulation.network_size is None:
+                raise ValueError(f"model {self.name!r}: a network declares its size (Simulation.network_size)")
         closed = self.validation.closed_form
         if closed is not None and not set(closed.metrics) <= set(names):
             raise ValueError(f"model {self.name!r}: closed form of metrics it does not report")
@@ -225,11 +244,17 @@ class Model:
         return "spikes" in self.protocol.recorded
 
     @property
+    def network(self) -> bool:
+        """Whether the model is a network of named populations (:attr:`populations`)."""
+        return bool(self.populations)
+
+    @property
     def compared_metrics(self) -> tuple[Metric, ...]:
         """Metrics judged across simulators: the compared summary metrics, and the
-        spike-train distances of a spiking model."""
+        spike-train distances of a spiking model (not of a network, whose trains
+        agree only in distribution)."""
         own = tuple(m for m in self.metrics if m.compared)
-        return own + (SPIKE_TRAIN_DISTANCES if self.spiking else ())
+        return own + (SPIKE_TRAIN_DISTANCES if self.spiking and not self.network else ())
 
     def metric(self, name: str) -> Metric:
         for m in self.metrics + SPIKE_TRAIN_DISTANCES:
