@@ -8,6 +8,9 @@
 - One neuron (or identical neurons): its potential with spikes marked, above the
   injected current; more than :data:`RASTER_FROM_NEURONS` identical neurons add the
   raster of all and their spike histogram (PSTH).
+- A network (``Model.populations``): a raster of :data:`RASTER_NEURONS` neurons (split
+  between the populations by size), the population rate, and the distributions of the
+  neurons' rates and CVs, with each population's measures.
 
 Labels and units come from the model's declarations; the title names model,
 simulator and version, dt and duration.
@@ -53,12 +56,76 @@ def run_figure(result):
     if model.simulation.figure:
         fig = new_figure(figsize=(11, 7))  # the model's figure may resize it
         registry.load(model.simulation.figure)(result, fig)
+    elif model.network:
+        fig = network_figure(result, model)
     elif varying_parameters(result):
         fig = population_figure(result, model)
     else:
         fig = neuron_figure(result, model)
     fig.suptitle(title(result))
     fig.tight_layout()
+    return fig
+
+
+#: Neurons in a network's raster (Brunel 2000, Fig. 8, shows 50).
+RASTER_NEURONS = 50
+#: A network's population rate is drawn over at most this much of the run's end (ms).
+RATE_WINDOW_MS = 300.0
+
+
+def network_figure(result, model):
+    """Raster and population rate over the run's last :data:`RATE_WINDOW_MS`, and the
+    per-neuron rate and CV distributions of each population (the module docstring)."""
+    from .declarations.population_activity import population_rate_hz
+
+    fig = new_figure(figsize=(11, 8))
+    grid = fig.add_gridspec(3, 2, height_ratios=(2.2, 1.2, 1.4))
+    raster, rate = fig.add_subplot(grid[0, :]), fig.add_subplot(grid[1, :])
+    rates, cvs = fig.add_subplot(grid[2, 0]), fig.add_subplot(grid[2, 1])
+    duration = float(result.info["duration_ms"])
+    start = max(0.0, duration - RATE_WINDOW_MS)
+    summary = result.summary.set_index("population")
+    sizes = summary["n_neurons"].astype(int)
+    colours = dict(zip(model.populations, ("tab:red", "tab:blue", "tab:green", "tab:purple")))
+    window = model.simulation.rate_window(result.summary.iloc[0].to_dict(), duration) \
+        if model.simulation.rate_window else (0.0, duration)
+    row = 0
+    for name in model.populations:
+        shown = max(1, round(RASTER_NEURONS * sizes[name] / sizes.sum()))
+        own = result.spikes[(result.spikes["population"] == name) & (result.spikes["neuron"] < shown)
+                            & (result.spikes["t_ms"] > start)]
+        raster.scatter(own["t_ms"], own["neuron"] + row, s=2, color=colours[name], label=f"{name} ({shown} neurons)")
+        row += shown
+        spikes = result.spikes.loc[result.spikes["population"] == name, "t_ms"].to_numpy(float)
+        bins, values = population_rate_hz(spikes, int(sizes[name]), (start, duration), bin_ms=0.5)
+        rate.plot(bins, values, color=colours[name], lw=0.7, label=name)
+        neurons = result.neurons[result.neurons["population"] == name]
+        measures = summary.loc[name]
+        per_spike = 1000.0 / (window[1] - window[0])  # one spike more in the window, in Hz
+        edges = (np.arange(neurons["n_spikes"].max() + 2) - 0.5) * per_spike
+        rates.hist(neurons["rate_hz"], bins=edges, color=colours[name], alpha=0.6,
+                   label=f"{name}: {measures['rate_hz']:.1f} Hz, synchrony {measures['synchrony']:.2f}, "
+                         f"peak {measures['oscillation_hz']:.0f} Hz")
+        cvs.hist(neurons["cv_isi"].dropna(), bins=40, color=colours[name], alpha=0.6,
+                 label=f"{name}: mean CV {measures['cv_isi']:.2f}")
+    raster.set_xlim(start, duration)
+    raster.set_ylim(-0.5, row - 0.5)
+    raster.set_ylabel("neuron")
+    raster.legend(loc="upper right", fontsize=8, markerscale=4)
+    rate.set_xlim(start, duration)
+    rate.set_xlabel("time (ms)")
+    rate.set_ylabel("population rate\n(Hz, 0.5 ms bins)")
+    rate.legend(loc="upper right", fontsize=8)
+    if "rate_mean_field_hz" in summary and np.isfinite(summary["rate_mean_field_hz"].iloc[0]):
+        rates.axvline(summary["rate_mean_field_hz"].iloc[0], color="k", ls="--", label="mean-field rate")
+    rates.set_xlabel(f"firing rate (Hz), spikes in ({window[0]:g}, {window[1]:g}] ms")
+    rates.set_ylabel("neurons")
+    rates.legend(fontsize=7)
+    cvs.set_xlabel("CV of the ISIs")
+    cvs.set_ylabel("neurons")
+    cvs.legend(fontsize=7)
+    fig.text(0.01, 0.005, "parameters: " + ", ".join(
+        f"{p}={summary[p].iloc[0]:g}" for p in model.parameter_names), fontsize=7)
     return fig
 
 

@@ -37,6 +37,7 @@ BUILT_IN: dict[str, str] = {
     "if_cond_exp": "zoo.models.if_cond_exp:MODEL",
     "izhikevich": "zoo.models.izhikevich:MODEL",
     "izhikevich2004": "zoo.models.izhikevich.general:MODEL",
+    "brunel2000": "zoo.models.brunel2000:MODEL",
     "lapicque": "zoo.models.lapicque:MODEL",
     "lif": "zoo.models.lif:MODEL",
     "mainen_sejnowski1995": "zoo.models.mainen_sejnowski1995:MODEL",

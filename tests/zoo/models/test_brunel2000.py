@@ -1,0 +1,142 @@
+"""Brunel (2000) model A: the network shape of a run, the zoo's graph on every simulator,
+the delta synapse's semantics, bad input, and a resumable network sweep."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import explorer
+import zoo
+from zoo import backends
+from zoo.models import brunel2000
+
+from tests.conftest import refused_in_one_line, runs
+
+#: A small network that runs in seconds: 1,250 neurons, C_E = 100.
+SMALL = dict(scale=0.1, c_e=100.0)
+
+
+@pytest.mark.parametrize("simulator", runs("brunel2000"))
+def test_a_run_has_one_summary_row_per_population_and_its_spikes_say_whose(simulator):
+    result = zoo.run("brunel2000", simulator=simulator, duration_ms=200.0, trace_neurons=[0, 1100], **SMALL)
+    summary = result.summary.set_index("population")
+    assert list(summary.index) == ["E", "I"] and summary["n_neurons"].tolist() == [1000, 250]
+    assert list(result.spikes.columns) == ["population", "neuron", "t_ms"]
+    neurons = result.neurons
+    assert len(neurons) == 1250 and neurons.groupby("population", observed=True).size().tolist() == [1000, 250]
+    for name in ("E", "I"):  # the summary is the neurons' table, averaged
+        own = neurons[neurons["population"] == name]
+        assert summary.loc[name, "rate_hz"] == pytest.approx(own["rate_hz"].mean())
+        assert summary.loc[name, "n_spikes"] == own["n_spikes"].sum()
+        spikes = result.spikes[result.spikes["population"] == name]
+        assert spikes["neuron"].max() < summary.loc[name, "n_neurons"]
+        assert summary.loc[name, "n_spikes"] == (spikes["t_ms"] > brunel2000.TRANSIENT_MS).sum()
+    trains = result.to_neo().segments[0].spiketrains
+    assert len(trains) == 1250 and {t.annotations["population"] for t in trains} == {"E", "I"}
+    # trace neuron 1100 of the network is neuron 100 of I
+    traced = result.traces.groupby(["population", "neuron"], observed=True).size()
+    assert set(traced.index) == {("E", 0), ("I", 100)}
+    assert summary["rate_hz"].min() > 10.0  # the drive makes the network fire
+
+
+def test_every_simulator_builds_the_graph_the_zoo_drew():
+    """The same seed gives the same connections on NEST and Brian2, and they are the
+    zoo's own draw (multapses kept)."""
+    params, _ = zoo.get("brunel2000").validate({"scale": 0.02, "c_e": 20.0}, 0.1)
+    n_e, n_i, c_e, c_i = brunel2000.sizes(params)
+    n = n_e + n_i
+    expected = sorted(zip(brunel2000.draw_sources(7, n_e, n, c_e, brunel2000.GRAPH_STREAM).ravel(),
+                          np.repeat(np.arange(n), c_e)))
+    found = {}
+    for simulator in ("nest", "brian2"):
+        backend = backends.load(simulator)
+        sim = backend.setup(0.1, 7, 1, 10.0, True)
+        try:
+            network = brunel2000.build(sim, params, n, 10.0, 7)
+            e, i = network.populations["E"], network.populations["I"]
+            pairs = []
+            for post, offset in ((e, 0), (i, n_e)):
+                pairs += [(int(a), int(b) + offset) for a, b in _connections(simulator, e, post)]
+            found[simulator] = sorted(pairs)
+        finally:
+            backend.end()
+    assert found["nest"] == found["brian2"] == [(int(a), int(b)) for a, b in expected]
+
+
+def _connections(simulator, pre, post):
+    """(pre index, post index) of every connection from ``pre`` to ``post``, multapses repeated."""
+    if simulator == "nest":
+        import nest
+
+        table = nest.GetConnections(pre.node_collection, post.node_collection).get(["source", "target"],
+                                                                                   output="pandas")
+        first_pre, first_post = pre.node_collection.tolist()[0], post.node_collection.tolist()[0]
+        return list(zip(table["source"] - first_pre, table["target"] - first_post))
+    import brian2
+
+    from pyNN.brian2 import simulator as state
+
+    pairs = []
+    for obj in state.state.network.objects:
+        if isinstance(obj, brian2.Synapses) and obj.source is pre.brian2_group and obj.target is post.brian2_group:
+            pairs += list(zip(obj.i[:], obj.j[:]))
+    return pairs
+
+
+def test_delta_synapses_fire_the_same_trains_on_nest_and_brian2():
+    """One IF_curr_delta neuron under input spikes (some arriving while it is refractory,
+    which both drop): the same spike times on NEST and Brian2, step for step."""
+    rng = np.random.default_rng(3)
+    times = np.unique(np.round(rng.uniform(1.0, 300.0, 600), 1))
+    trains = {}
+    for simulator in ("nest", "brian2"):
+        backend = backends.load(simulator)
+        sim = backend.setup(0.1, 1, 1, 300.0, True)
+        try:
+            cell = sim.Population(1, sim.IF_curr_delta(tau_m=20.0, v_thresh=20.0, v_reset=10.0, tau_refrac=2.0,
+                                                       v_rest=0.0), initial_values={"v": 0.0})
+            source = sim.Population(1, sim.SpikeSourceArray(spike_times=times))
+            sim.Projection(source, cell, sim.FromArraysConnector([0, 0], [0, 0]),
+                           sim.StaticSynapse(weight=1.6, delay=1.5), receptor_type="excitatory")
+            cell.record("spikes")
+            backend.run(300.0)
+            segment = cell.get_data().segments[0]
+            backend.report_spikes(segment, 0.1)
+            trains[simulator] = np.asarray(segment.spiketrains[0].magnitude)
+        finally:
+            backend.end()
+    assert len(trains["nest"]) > 20
+    np.testing.assert_allclose(trains["brian2"], trains["nest"], atol=1e-9)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"g": -1.0}, "'g' = -1 is out of range"),
+    ({"scale": 0.0001}, "no inhibitory neuron or synapse"),
+    ({"scale": 0.05}, "in-degree C_E = 1000 (C_I = 250) is larger than the population it draws from"),
+    ({"c_e": 2.0}, "no inhibitory neuron or synapse"),
+    ({"delay": 0.05}, "delay"),
+])
+def test_bad_input_is_refused_in_one_line(bad, message, capsys):
+    args = ["run", "brunel2000"] + [a for k, v in bad.items() for a in ("--set", f"{k}={v}")]
+    line = refused_in_one_line(args, capsys)
+    assert message in line, line
+
+
+def test_a_full_network_that_would_not_fit_is_refused_before_it_runs():
+    with pytest.raises(ValueError, match="synapses"):
+        zoo.run("brunel2000", max_memory_gib=0.5)
+
+
+def test_a_network_sweep_keeps_a_row_per_population_and_resumes(tmp_path):
+    grid = {"g": [4.0, 6.0], "scale": [0.05], "c_e": [50.0]}
+    first = explorer.sweep("brunel2000", grid=grid, simulators=["nest"], duration_ms=150.0, out=tmp_path,
+                           progress=False, scheduler="inline")
+    assert first.attrs["counts"]["ok"] == 4 and sorted(first["population"]) == ["E", "E", "I", "I"]
+    assert first["key"].is_unique
+    tables = explorer.read_tables(tmp_path, first["key"].iloc[0])
+    assert set(tables) == {"spikes", "neurons"} and len(tables["neurons"]) == first["n_neurons"].iloc[0]
+    again = explorer.sweep("brunel2000", grid=grid, simulators=["nest"], duration_ms=150.0, out=tmp_path,
+                           progress=False, scheduler="inline")
+    assert again.attrs["counts"]["cached"] == 4 and again.attrs["counts"]["ok"] == 0
+    pd.testing.assert_frame_equal(first, again)
