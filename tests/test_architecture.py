@@ -22,6 +22,7 @@ RULES = (
     ("zoo.models.*.studies", "checks"),
     ("zoo.checks", "checks"),
     ("zoo.reference_check", "checks"),
+    ("zoo.network_checks", "checks"),
     ("zoo.conformance*", "checks"),
     ("zoo.declarations*", "declarations"),
     ("zoo.registry", "declarations"),

@@ -61,7 +61,7 @@ def check_model(name: str, simulators=None, step: Callable[[str], None] | None =
     protocols = model.validation.protocols
     if not protocols:
         raise ValueError(f"model {name!r} declares no check protocol")
-    refining = convergence_simulators(model, simulators)
+    refining = [] if model.network else convergence_simulators(model, simulators)
     steps = len(protocols) * (1 + bool(refining)) + len(model.validation.studies) * len(simulators) + 1
     counter = iter(range(1, steps + 1))
 
@@ -71,6 +71,8 @@ def check_model(name: str, simulators=None, step: Callable[[str], None] | None =
             step(text)
         return text
 
+    if model.network:
+        return _check_network(model, simulators, announce)
     tables, finer = [], []
     for protocol in protocols:
         grid = {k: np.atleast_1d(v) for k, v in protocol.params.items()}
@@ -122,6 +124,30 @@ def convergence_simulators(model, simulators) -> list[str]:
     return [s for s in simulators
             if backends.backend_class(s).numerics.get(model.cell_types[0]) is not None
             and backends.backend_class(s).numerics[model.cell_types[0]].name in agreement.convergence_runs]
+
+
+def _check_network(model, simulators, announce) -> CheckReport:
+    """A network model: its studies on each simulator, and each pair judged in
+    distribution over seeds (:mod:`zoo.network_checks`)."""
+    from .network_checks import statistical_rows
+
+    rows = []
+    for entry_point in model.validation.studies:
+        study = registry.load(entry_point)
+        for simulator in simulators:
+            doing = announce(f"{entry_point.split(':')[-1].replace('_', ' ')} ({entry_point}) on {simulator}")
+            try:
+                rows.extend(study(simulator))
+            except KeyboardInterrupt:
+                raise KeyboardInterrupt(f"interrupted in {doing}; nothing was written") from None
+    try:
+        judged, table = statistical_rows(model, simulators, announce)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt("interrupted in the statistical comparison; nothing was written") from None
+    failed = [verdict_row(row["simulator"], "run", np.nan, np.nan, np.inf, 0.0, row["error"])
+              for _, row in table[table["status"] != "ok"].iterrows()] if len(table) else []
+    announce("judged")
+    return CheckReport(model.name, pd.DataFrame(failed + rows + judged, columns=COLUMNS), table, pd.DataFrame())
 
 
 def closed_form_rows(model, table: pd.DataFrame, simulators, varying) -> list[dict]:
