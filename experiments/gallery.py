@@ -172,6 +172,28 @@ def _izhikevich_text(tables: dict) -> str:
         "`panels.parquet`.")
 
 
+def _brunel_text(tables: dict) -> str:
+    states = tables["states"]
+    excitatory = states[states["population"] == "E"]
+    lines = "; ".join(
+        f"{row.simulator} (scale {row.scale:g}) {row.panel}: {row.state}"
+        f"{'' if row.state == row.brunel else f' (Brunel: {row.brunel})'}, {row.rate_hz:.1f} Hz, CV {row.cv_isi:.2f}, "
+        f"peak {row.oscillation_hz:.0f} Hz x {row.oscillation_power:.0f}"
+        for row in excitatory.itertuples())
+    ai = excitatory[excitatory["brunel"] == "AI"]
+    rates = ", ".join(f"{row.simulator} {row.rate_hz:.2f} Hz" for row in ai.itertuples())
+    return (
+        "Brunel (2000) model A, the sparse network of 10,000 excitatory and 2,500 inhibitory neurons with delta "
+        "synapses (`brunel2000`), at the four points of his Fig. 8: (g, eta) = (3, 2), (6, 4), (5, 2), (4.5, 0.9). "
+        "Each panel: 50 excitatory neurons over the last 200 ms above the excitatory population rate in 0.1 ms "
+        "bins, as in the paper. The zoo draws the graph and the initial potentials from the seed, so every "
+        "simulator runs the same network; the state is classified by the rule `zoo/models/brunel2000/states.py` "
+        "declares (regular firing: SR; else a spectral peak of the population rate over 35 times the median: "
+        "synchronous, fast above 80 Hz). Found: " + lines + f". The AI rate ({rates}) against the mean field "
+        f"({ai['rate_mean_field_hz'].iloc[0]:.2f} Hz, Siegert's formula solved self-consistently). "
+        "Table: `states.parquet`.")
+
+
 ENTRIES = (
     Entry("lecture_lif_exercises", "The lecture's LIF exercises", ("exercises.png", "exercise3.png"), _lecture_text),
     Entry("mainen_sejnowski1995", "Spike-timing reliability (Mainen & Sejnowski 1995)",
@@ -184,6 +206,8 @@ ENTRIES = (
           ("patterns_nest.png", "patterns_brian2.png", "patterns_neuron.png"), _naud_text),
     Entry("izhikevich2004_fig1", "Izhikevich (2004) Fig. 1: the 20 features",
           ("fig1_paper.png", "fig1_nest.png", "fig1_brian2.png", "fig1_neuron.png"), _izhikevich_text),
+    Entry("brunel2000_fig8", "Brunel (2000) Fig. 8: the four states of a sparse network",
+          ("fig8_nest.png", "fig8_brian2.png"), _brunel_text),
 )
 
 

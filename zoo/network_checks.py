@@ -36,12 +36,14 @@ def network_runs(table: pd.DataFrame, directory, simulator: str, population: str
     return runs
 
 
-def sweep_seeds(model, protocol, simulators, directory, seeds: int = SEEDS, **changed) -> pd.DataFrame:
-    """The protocol's point (with ``changed`` values) on each simulator, ``seeds`` seeds."""
+def sweep_seeds(model, protocol, simulators, directory, seeds: int = SEEDS, scheduler: str | None = explorer.INLINE,
+                **changed) -> pd.DataFrame:
+    """The protocol's point (with ``changed`` values) on each simulator, ``seeds`` seeds
+    (``scheduler``: as :func:`explorer.sweep`'s; None: a local cluster)."""
     grid = {k: np.atleast_1d(v) for k, v in {**protocol.params, **changed}.items()}
     return explorer.sweep(model.name, grid=grid, simulators=simulators, seeds=range(1, seeds + 1),
                           duration_ms=protocol.duration_ms, dt_ms=protocol.dt_ms, out=directory,
-                          scheduler=explorer.INLINE, progress=False)
+                          scheduler=scheduler, progress=False)
 
 
 def pair_rows(first: dict[str, list[NetworkRun]], second: dict[str, list[NetworkRun]], label: str) -> list[dict]:

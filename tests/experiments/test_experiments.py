@@ -146,3 +146,17 @@ def test_izhikevich2004_fig1_quick(tmp_path):
     shrinking = tables["convergence"].set_index(["panel", "divisor"])["n_spikes"]
     assert shrinking["I", 1] == 1 and shrinking["I", 2] == 0
     assert (tmp_path / "panels.parquet").exists()
+
+
+def test_brunel2000_fig8_quick(tmp_path):
+    """The four states run, are classified and drawn (NEST, a fifth of the network: the SR
+    state, regular at any size, is named as Brunel's; the others are not judged this small)."""
+    from experiments import brunel2000_fig8 as experiment
+
+    states = experiment.main(quick=True, out=tmp_path)["states"]
+    assert (tmp_path / "fig8_nest.png").stat().st_size > 10_000 and (tmp_path / "states.parquet").exists()
+    assert len(states) == 8 and set(states["panel"]) == {"A", "B", "C", "D"}
+    regular = states[states["panel"] == "A"]
+    assert (regular["state"] == "SR").all() and (regular["cv_isi"] < 0.05).all()
+    irregular = states[states["panel"].isin(["B", "C"])]  # D's neurons fire 0-2 spikes in 100 ms: no CV
+    assert (irregular["cv_isi"] > 0.3).all()

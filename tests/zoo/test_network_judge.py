@@ -51,9 +51,9 @@ def brunel_seeds(tmp_path_factory):
     model = registry.get("brunel2000")
     simulators = sorted({s for pair in pairs_of("brunel2000") for s in pair})
     directory = tmp_path_factory.mktemp("brunel-seeds")
-    as_declared = sweep_seeds(model, brunel2000.CHECK, simulators, directory / "declared")
+    as_declared = sweep_seeds(model, brunel2000.CHECK, simulators, directory / "declared", scheduler=None)
     planted_g = brunel2000.CHECK.params.get("g", 5.0) * 1.1
-    planted = sweep_seeds(model, brunel2000.CHECK, simulators, directory / "planted", g=planted_g)
+    planted = sweep_seeds(model, brunel2000.CHECK, simulators, directory / "planted", scheduler=None, g=planted_g)
     point = dict(brunel2000.CHECK.params)
 
     def runs(simulator, which):

@@ -140,3 +140,40 @@ def test_a_network_sweep_keeps_a_row_per_population_and_resumes(tmp_path):
                            progress=False, scheduler="inline")
     assert again.attrs["counts"]["cached"] == 4 and again.attrs["counts"]["ok"] == 0
     pd.testing.assert_frame_equal(first, again)
+
+
+@pytest.mark.parametrize("measures, state", [
+    ((0.001, 1.6e8, 332.0), "SR"),     # NEST, full network, g=3, eta=2 (the closing note of issue 34)
+    ((0.75, 178.0, 176.0), "SI fast"),
+    ((0.42, 20.0, 105.0), "AI"),
+    ((0.39, 152.0, 23.0), "SI slow"),
+    ((0.42, float("nan"), float("nan")), "AI"),  # a silent spectrum is no oscillation
+])
+def test_the_declared_rule_names_the_states(measures, state):
+    from zoo.models.brunel2000.states import classify
+
+    assert classify(*measures) == state
+
+
+def test_the_zoo_check_study_judges_the_state_and_the_ai_rate(tmp_path):
+    """The study's rows on a real run (NEST, the AI point only, small): one row per state with
+    the classification, and the AI rate against the mean field with the derived bound."""
+    from zoo.models.brunel2000 import studies
+
+    result = zoo.run("brunel2000", simulator="nest", g=5.0, eta=2.0, duration_ms=300.0, scale=0.5, threads=2)
+    rows = studies.state_rows("nest", [("C", 5.0, 2.0, "AI", result)])
+    assert [r["metric"] for r in rows] == ["Fig. 8C state at g=5, eta=2 (Brunel: AI)",
+                                           "Fig. 8C AI rate (Hz) against the mean field"]
+    rate = rows[1]
+    assert rate["judged"] == 1 and rate["reference"] == pytest.approx(37.95, abs=0.01)
+    assert 0.5 < rate["tolerance"] < 5.0 and rate["pass"], rate
+
+
+@pytest.mark.slow
+def test_figure_8s_four_states_are_brunels_on_every_simulator():
+    """The study `zoo check brunel2000` runs: minutes per simulator (make test-slow)."""
+    from zoo.models.brunel2000 import studies
+
+    for simulator in runs("brunel2000"):
+        rows = studies.figure8(simulator)
+        assert all(r["pass"] for r in rows), [r for r in rows if not r["pass"]]
