@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.zoo-installed
 
-.PHONY: setup demo test test-slow fuzz bench conformance gallery mutate mutate-resume clean
+.PHONY: setup demo test test-slow fuzz bench networks conformance gallery mutate mutate-resume clean
 
 setup: $(STAMP)
 
@@ -55,6 +55,13 @@ test-slow: setup
 # profile zoo-fuzz; the default suite runs a few derandomised ones)
 fuzz: setup
 	ZOO_HYPOTHESIS_PROFILE=zoo-fuzz $(BIN)/python -m pytest tests/zoo/test_parameter_space.py
+
+# The full-size networks, on demand: brunel2000's check (5 seeds per simulator judged in
+# distribution, and Fig. 8's four states: the full network on NEST, half of it on Brian2;
+# about 20 minutes on 2 cores) and the benchmark against native NEST and Brian2 scripts
+networks: setup
+	$(BIN)/zoo check brunel2000
+	$(BIN)/python benchmarks/brunel.py --scale 1
 
 # The committed report: every model x simulator x dt (about 12 minutes on 2 cores from nothing).
 # Resumed: rows and studies are stored under the version of the code that made them

@@ -77,7 +77,8 @@ def draw(runs, simulator: str, path: Path) -> None:
         rate_axis.set_xlabel("time (ms)")
         rate_axis.text(0.02, 0.97, f"{summary['rate_hz']:.1f} Hz, CV {summary['cv_isi']:.2f}\n"
                                    f"peak {summary['oscillation_hz']:.0f} Hz × {summary['oscillation_power']:.0f}",
-                       transform=rate_axis.transAxes, va="top", fontsize=7)
+                       transform=rate_axis.transAxes, va="top", fontsize=7,
+                       bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
         if column == 0:
             rate_axis.set_ylabel("population rate (Hz,\n0.1 ms bins)")
     first = runs[0][4]

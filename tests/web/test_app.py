@@ -251,3 +251,18 @@ def test_two_tabs_run_at_once_and_each_gets_its_own_result(server, browser):
         expected = zoo.run("lif", "nest", i_offset=current).summary["rate_hz"]
         assert table_of(page, ".zoo-summary")["rate_hz"].tolist() == [f"{v:.6g}" for v in expected]
         page.close()
+
+
+def test_a_network_run_shows_a_row_per_population_and_says_how_simulators_are_judged(tmp_path):
+    """A network's summary is labelled by population, and the page does not overlay 1,250
+    potentials or compare chaotic trains spike by spike: it says what judges them."""
+    from zoo.web.app import Explorer
+
+    page = Explorer(tmp_path)
+    result = zoo.run("brunel2000", scale=0.05, c_e=50.0, duration_ms=150.0)
+    page.show_results("brunel2000", {"nest": result}, {"scale": "0.05", "c_e": "50"}, {}, 1.0)
+    texts = [str(getattr(o, "object", "")) for o in page.output.objects]
+    assert "one row per population" in texts[0]
+    table = page.output.objects[1].object
+    assert list(table["population"]) == ["E", "I"]
+    assert any("zoo check brunel2000" in t for t in texts) and not any("overlaid" in t for t in texts)

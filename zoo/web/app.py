@@ -239,17 +239,24 @@ class Explorer:
             summary = summary[["simulator"] + [c for c in summary.columns if c != "simulator"]]
             spec = registry.get(model)
             varying = [p for p in spec.parameter_names if summary[p].nunique() > 1]
-            shown = summary[["simulator", "neuron", *varying, *(c for c in summary.columns
-                                                                if c not in ("simulator", "neuron")
-                                                                and c not in spec.parameter_names)]]
-            objects += [pn.pane.Markdown("### Summary (one row per neuron and simulator; every parameter is in the "
+            row = "population" if spec.network else "neuron"  # a network: one row per population
+            shown = summary[["simulator", row, *varying, *(c for c in summary.columns
+                                                           if c not in ("simulator", row)
+                                                           and c not in spec.parameter_names)]]
+            objects += [pn.pane.Markdown(f"### Summary (one row per {row} and simulator; every parameter is in the "
                                          "downloads)"),
                         pn.pane.DataFrame(_format(shown), index=False, css_classes=["zoo-summary"],
                                           sizing_mode="stretch_width", max_height=400),
                         _table_downloads(summary, f"{model}-summary")]
-            objects += [pn.pane.Markdown("### Membrane potential and spikes, simulators overlaid"),
-                        _figure_pane(overlay_figure(ok), f"{model}-overlay")]
-            if len(ok) > 1:
+            if spec.network:
+                objects += [pn.pane.Markdown(
+                    "### Cross-check between simulators\nA network's trains decorrelate within tens of milliseconds: "
+                    f"simulators agree in distribution, over seeds. `zoo check {model}` judges them.",
+                    css_classes=["zoo-message"])]
+            else:
+                objects += [pn.pane.Markdown("### Membrane potential and spikes, simulators overlaid"),
+                            _figure_pane(overlay_figure(ok), f"{model}-overlay")]
+            if len(ok) > 1 and not spec.network:
                 objects += cross_check_section(model, ok)
             for simulator, result in ok.items():
                 objects += [pn.pane.Markdown(f"### {simulator}: the run's figure"),

@@ -14,13 +14,13 @@ The rule, in order:
    (CV 0.001 at (3, 2)).
 2. ``oscillation_power < SYNCHRONOUS_POWER``: AI. The peak of the population rate's spectrum
    over its median: a damped resonance of the asynchronous state (the theory's
-   least-damped mode, damped at 134/s near 150 Hz at (5, 2)) lifts it to 10-20; a growing
-   mode (SI) to 58-126.
+   least-damped mode, damped at 134/s near 150 Hz at (5, 2)) lifts it to 10-26; a growing
+   mode (SI) to 46-126.
 3. ``oscillation_hz >= FAST_HZ``: SI fast, else SI slow.
 
 The thresholds lie between the values measured on NEST's full network and Brian2's half
-network, 600 ms (the closing note of issue 34 lists them): AI 19.8 and 10.7, SI fast 75.7
-and 64.4, SI slow 126 and 58.1; 35 is their geometric middle. Synchrony alone does not
+network, 600 ms, two graphs each (the closing note of issue 34 lists them): AI 10.7-26,
+SI fast 64-124, SI slow 46-126; 35 is the geometric middle of 26 and 46. Synchrony alone does not
 separate the states at every scale (AI 0.59 at full size, 0.69-0.81 at half, SI fast 0.83).
 At smaller ``scale`` the shared input (ε = 0.1/scale) raises the asynchronous state's
 peak, so the rule is declared for ``scale`` ≥ :data:`MIN_SCALE`.
