@@ -32,8 +32,10 @@ def test_a_run_has_one_summary_row_per_population_and_its_spikes_say_whose(simul
         spikes = result.spikes[result.spikes["population"] == name]
         assert spikes["neuron"].max() < summary.loc[name, "n_neurons"]
         assert summary.loc[name, "n_spikes"] == (spikes["t_ms"] > brunel2000.TRANSIENT_MS).sum()
-    trains = result.to_neo().segments[0].spiketrains
-    assert len(trains) == 1250 and {t.annotations["population"] for t in trains} == {"E", "I"}
+    block = result.to_neo()  # one segment per population, as PyNN returned it
+    assert [(s.name, s.annotations["population"], len(s.spiketrains)) for s in block.segments] == [
+        ("E", "E", 1000), ("I", "I", 250)]
+    assert block.segments[1].spiketrains[100].annotations["source_population"] == "I"
     # trace neuron 1100 of the network is neuron 100 of I
     traced = result.traces.groupby(["population", "neuron"], observed=True).size()
     assert set(traced.index) == {("E", 0), ("I", 100)}
