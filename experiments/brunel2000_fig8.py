@@ -14,7 +14,7 @@ Brunel's) and ``fig8_<simulator>.png`` (for each state: a raster of 50 neurons o
 
     python -m experiments.brunel2000_fig8 [--quick] [--out DIR]
 
-``--quick``: NEST alone at scale 0.2, 200 ms (what the tests run; below the scale the rule is declared for).
+``--quick``: the default simulator alone at scale 0.2, 200 ms (what the tests run; below the scale the rule is declared for).
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def main(quick: bool = False, out: str | Path = "out/brunel2000_fig8") -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables = []
-    for simulator in (("nest",) if quick else SIMULATORS):
+    for simulator in ((backends.DEFAULT,) if quick else SIMULATORS):
         runs = (studies.state_runs(simulator, scale=0.2, duration_ms=200.0) if quick
                 else studies.state_runs(simulator))
         tables.append(state_table(simulator, runs))

@@ -123,9 +123,13 @@ class Backend:
     #: Most threads one simulation may use (None: no limit).
     max_threads: int | None = None
     #: Peak memory per synapse of a network built through this backend (bytes): the
-    #: simulator's connection and what PyNN keeps of it, for the memory estimate of
-    #: network models (``zoo.runner.memory_estimate_gib``); measured per backend.
-    bytes_per_synapse: float = 100.0
+    #: simulator's connection, what PyNN keeps of it and the zoo's drawn arrays, for the
+    #: memory estimate of network models (``zoo.runner.memory_estimate_gib``). Measured as
+    #: (peak − after import)/synapses of a full brunel2000 run: 94 on NEST, 99 on Brian2.
+    bytes_per_synapse: float = 105.0
+    #: The fraction of a large network's full size that this simulator runs in a study of
+    #: minutes (``zoo.models.brunel2000.studies``: Fig. 8's four states).
+    network_study_scale: float = 1.0
     #: Zoo cell types this simulator cannot express: name -> reason.
     unavailable_cell_types: dict[str, str] = {}
     #: Every cell type this simulator runs: name -> :class:`CellRecord`.

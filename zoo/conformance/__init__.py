@@ -139,6 +139,8 @@ def _model_rows(name, simulators, quick, out, address, say) -> list[dict]:
             for simulator, reason in refused.items() for dt in steps]
     if not runnable:
         return rows
+    if model.network:
+        return rows + _network_rows(model, runnable, quick, out, address, say)
     tables = {}
     refining = convergence_simulators(model, runnable)
     for dt in sorted(set(steps) | set(convergence_steps(steps, quick) if refining else ()), reverse=True):
@@ -272,6 +274,45 @@ def _ok(model, table, simulator) -> pd.DataFrame:
 
 def _scheme(model, simulator):
     return backends.backend_class(simulator).numerics.get(model.cell_types[0])
+
+
+def _network_rows(model, simulators, quick, out, address, say) -> list[dict]:
+    """A network model (``zoo.network_checks``): at each time step, each protocol swept with
+    the judge's seeds on every simulator (stored and resumed), each simulator's runs as a
+    row, and each pair judged in distribution; the studies (Fig. 8's states) in full mode."""
+    import dataclasses
+    import itertools
+
+    from ..network_checks import network_runs, pair_rows, sweep_seeds
+
+    rows = []
+    for dt in time_steps(quick):
+        for index, protocol in enumerate(model.validation.protocols):
+            protocol = dataclasses.replace(protocol, dt_ms=dt)
+            say(f"{model.name}: protocol {index + 1} at dt = {dt:g} ms, seeds on {', '.join(simulators)}")
+            folder = out / "sweeps" / model.name / f"dt-{dt:g}" / f"protocol-{index + 1}"
+            table = sweep_seeds(model, protocol, simulators, folder, scheduler=address)
+            for simulator in simulators:
+                mine = table[table["simulator"] == simulator]
+                ok = int((mine["status"] == "ok").sum())
+                rows.append(_row(model.name, simulator, dt, "run", "runs (population rows) ok", value=ok,
+                                 reference=len(mine), points=len(mine), judged=0,
+                                 verdict="info" if ok == len(mine) else "fail",
+                                 reason="the runs the pairs are judged on; a failed run fails the row"))
+            for a, b in itertools.combinations(simulators, 2):
+                runs = [{p: network_runs(table, folder, s, p, protocol.params) for p in model.populations}
+                        for s in (a, b)]
+                if min(len(r) for side in runs for r in side.values()) >= 3:
+                    rows += [_from_verdict(model.name, dt, "agreement", row)
+                             for row in pair_rows(runs[0], runs[1], f"{b} vs {a}")]
+    if not quick:
+        for entry_point in model.validation.studies:
+            study = registry.load(entry_point)
+            for simulator in simulators:
+                say(f"{model.name}: {entry_point} on {simulator}")
+                rows += [_from_verdict(model.name, np.nan, "published", row)
+                         for row in _stored_study(out, model.name, entry_point, simulator, study)]
+    return rows
 
 
 def _stored_study(out, name, entry_point, simulator, study) -> list[dict]:

@@ -176,6 +176,8 @@ class Brian2Backend(Backend):
     modules = ("brian2", "pyNN.brian2")
     spike_report_offset_steps = 1
     max_threads = 1  # runtime mode: one Python loop drives the compiled code objects
+    #: single-threaded: Fig. 8's SR state took 169 s at half size (NEST: 219 s at full size, 2 threads)
+    network_study_scale = 0.5
 
     #: RK4 is stable for real eigenvalues λ with |λ|·h ≤ 2.785 (its stability region on
     #: the negative real axis; Hairer & Wanner, Solving ODEs II, sec. IV.2).

@@ -2,8 +2,8 @@
 (:mod:`.states`) and compared with Brunel's, and the AI state's rate against the
 mean-field rate within the bound :func:`.theory.simulated_rate_tolerance` derives.
 
-``zoo check brunel2000`` runs :func:`figure8` on every simulator at :data:`STUDY_SCALE`
-for :data:`STUDY_MS` (measured after the transient); ``experiments/brunel2000_fig8.py``
+``zoo check brunel2000`` runs :func:`figure8` on every simulator at the size it runs in
+minutes (``Backend.network_study_scale``) for :data:`STUDY_MS` (measured after the transient); ``experiments/brunel2000_fig8.py``
 draws the panels.
 """
 from __future__ import annotations
@@ -14,20 +14,22 @@ from ...declarations.verdicts import verdict_row
 from . import TRANSIENT_MS
 from .states import FIGURE_8, classify
 
-#: The network size of the study on each simulator: Brunel's full network where a run of
-#: the four states takes minutes (NEST, 2 threads: about 6 minutes, 4 of them the SR state's
-#: 5·10⁹ synaptic events), half of it on Brian2 (single-threaded runtime mode).
-STUDY_SCALE = {"nest": 1.0, "brian2": 0.5}
 #: Simulated time of each state (ms); the measures leave out the first TRANSIENT_MS.
 STUDY_MS = 600.0
+#: Threads a simulator that can use them gets.
+THREADS = 2
 
 
 def state_runs(simulator: str, scale: float | None = None, duration_ms: float = STUDY_MS, seed: int = 1):
-    """(panel, g, eta, Brunel's state, Result) of each state of Fig. 8."""
-    from ... import runner
+    """(panel, g, eta, Brunel's state, Result) of each state of Fig. 8, at ``scale`` or the
+    size the simulator runs in minutes (``Backend.network_study_scale``: the full network on
+    NEST, 2 threads, about 6 minutes, 4 of them the SR state's 5·10⁹ synaptic events; half
+    of it on single-threaded Brian2)."""
+    from ... import backends, runner
 
-    scale = STUDY_SCALE.get(simulator, 0.5) if scale is None else scale
-    threads = 2 if simulator == "nest" else 1
+    backend = backends.backend_class(simulator)
+    scale = backend.network_study_scale if scale is None else scale
+    threads = min(THREADS, backend.max_threads or THREADS)
     return [(panel, g, eta, expected, runner.run("brunel2000", simulator=simulator, scale=scale, g=g, eta=eta,
                                                   duration_ms=duration_ms, seed=seed, threads=threads,
                                                   trace_neurons=0))
