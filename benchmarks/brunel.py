@@ -1,0 +1,93 @@
+"""The zoo's ``brunel2000`` against native NEST and Brian2 scripts of the same network
+(``benchmarks/brunel_native.py``: the same graph, drawn from the same seed), in one run:
+build, simulate and peak memory of each, every run in a fresh process, and the zoo's time
+over the native one.
+
+    python benchmarks/brunel.py [--scale 1] [--duration-ms 1000] [--simulator nest --simulator brian2]
+
+The zoo's build is everything before the simulation (drawing the graph, PyNN's populations,
+the bulk connections, the drive); its simulate is ``Backend.run``; after it come the
+tables (spike table, per-neuron measures), reported as ``after s``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import brunel_native  # noqa: E402
+
+
+def zoo_worker(spec: dict) -> None:
+    """One zoo run in this process; prints its timings as JSON."""
+    import zoo
+    from zoo import backends
+
+    timings = {}
+    backend_class = backends.backend_class(spec["simulator"])
+    original = backend_class.run
+
+    def timed(self, *args, **kwargs):
+        started = time.perf_counter()
+        original(self, *args, **kwargs)
+        timings["simulate_s"] = time.perf_counter() - started
+        timings["ended"] = time.perf_counter()
+
+    backend_class.run = timed
+    started = time.perf_counter()
+    result = zoo.run("brunel2000", simulator=spec["simulator"], scale=spec["scale"], g=spec["g"], eta=spec["eta"],
+                     duration_ms=spec["duration_ms"], seed=spec["seed"], threads=spec["threads"], trace_neurons=0,
+                     max_memory_gib=None)
+    done = time.perf_counter()
+    total = done - started
+    rate = float((result.summary["rate_hz"] * result.summary["n_neurons"]).sum() / result.summary["n_neurons"].sum())
+    print(json.dumps({"who": "zoo", "simulator": spec["simulator"], "scale": spec["scale"], "total_s": total,
+                      "build_s": total - timings["simulate_s"] - (done - timings["ended"]),
+                      "simulate_s": timings["simulate_s"], "after_s": done - timings["ended"],
+                      "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "rate_hz": rate}))
+
+
+def run_zoo(spec: dict, timeout_s: float = 1800.0) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True,
+                         timeout=timeout_s, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--duration-ms", type=float, default=1000.0)
+    parser.add_argument("--g", type=float, default=5.0)
+    parser.add_argument("--eta", type=float, default=2.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2, help="NEST's threads (Brian2 runs one)")
+    parser.add_argument("--simulator", action="append", choices=sorted(brunel_native.SIMULATORS))
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return zoo_worker(json.loads(args.worker))
+    print(f"brunel2000, g = {args.g:g}, eta = {args.eta:g}, scale {args.scale:g}, {args.duration_ms:g} ms, "
+          f"seed {args.seed}; each run a fresh process")
+    print(f"{'simulator':<10} {'who':<7} {'build s':>8} {'sim s':>8} {'after s':>8} {'peak MiB':>9} {'rate Hz':>8}"
+          f" {'zoo/native build':>17} {'zoo/native sim':>15}")
+    for simulator in args.simulator or sorted(brunel_native.SIMULATORS):
+        threads = args.threads if simulator == "nest" else 1
+        spec = {"simulator": simulator, "scale": args.scale, "g": args.g, "eta": args.eta,
+                "duration_ms": args.duration_ms, "seed": args.seed, "threads": threads}
+        native = brunel_native.run_fresh({**spec, "graph": "zoo"})
+        zoo_run = run_zoo(spec)
+        native_build = native["build_s"] + native.get("prepare_s", 0.0) + native.get("draw_s", 0.0)
+        print(f"{simulator:<10} {'native':<7} {native_build:8.2f} {native['simulate_s']:8.2f} {'':>8} "
+              f"{native['peak_mib']:9.0f} {native['rate_hz']:8.2f}")
+        print(f"{simulator:<10} {'zoo':<7} {zoo_run['build_s']:8.2f} {zoo_run['simulate_s']:8.2f} "
+              f"{zoo_run['after_s']:8.2f} {zoo_run['peak_mib']:9.0f} {zoo_run['rate_hz']:8.2f} "
+              f"{zoo_run['build_s'] / native_build:17.2f} {zoo_run['simulate_s'] / native['simulate_s']:15.2f}")
+
+
+if __name__ == "__main__":
+    main()
