@@ -86,17 +86,17 @@ def splits(n: int) -> np.ndarray:
 
 def excess(distances: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """T for each split (rows of ``groups``): mean distance across the groups minus mean
-    distance within them, from the symmetric matrix of pairwise distances."""
+    distance within them, from the symmetric matrix of pairwise distances (zero diagonal)."""
     finite = np.where(np.isfinite(distances), distances, np.nan)
     big = np.nanmax(finite) * 10 + 1.0 if np.isfinite(finite).any() else 1.0
     d = np.where(np.isfinite(distances), distances, big)  # one fired, the other did not: far apart
-    result = []
-    for row in groups:
-        cross = d[np.ix_(row, ~row)].mean()
-        same = np.concatenate([d[np.ix_(row, row)][np.triu_indices(row.sum(), 1)],
-                               d[np.ix_(~row, ~row)][np.triu_indices((~row).sum(), 1)]])
-        result.append(cross - (same.mean() if same.size else 0.0))
-    return np.array(result)
+    first = groups.astype(float)
+    second = 1.0 - first
+    n_first, n_second = first.sum(axis=1), second.sum(axis=1)
+    cross = ((first @ d) * second).sum(axis=1) / (n_first * n_second)
+    within = (((first @ d) * first).sum(axis=1) + ((second @ d) * second).sum(axis=1)) / 2.0
+    pairs = n_first * (n_first - 1) / 2 + n_second * (n_second - 1) / 2
+    return cross - np.where(pairs > 0, within / np.maximum(pairs, 1), 0.0)
 
 
 def judge(first: dict[str, list[NetworkRun]], second: dict[str, list[NetworkRun]],
