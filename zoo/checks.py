@@ -97,17 +97,9 @@ def check_model(name: str, simulators=None, step: Callable[[str], None] | None =
     table = pd.concat(tables, ignore_index=True)
     refined = pd.concat(finer, ignore_index=True) if finer else None
     varying = [p for p in model.parameter_names if table[p].nunique() > 1]
-    rows = [verdict_row(row["simulator"], "run", np.nan, np.nan, np.inf, 0.0, row["error"])
-            for _, row in table[table["status"] != "ok"].iterrows()]
+    rows = failed_run_rows(table)
     rows += closed_form_rows(model, table, simulators, varying)
-    for entry_point in model.validation.studies:
-        study = registry.load(entry_point)
-        for simulator in simulators:
-            doing = announce(f"{entry_point.split(':')[-1].replace('_', ' ')} ({entry_point}) on {simulator}")
-            try:
-                rows.extend(study(simulator))
-            except KeyboardInterrupt:
-                raise KeyboardInterrupt(f"interrupted in {doing}; nothing was written") from None
+    rows += study_rows(model, simulators, announce)
     announce("comparing simulators" if len(simulators) > 1 else "judging")
     comparison = explorer.compare(table, simulators, refined=refined)
     agreement = explorer.verdicts(comparison)  # the summary `zoo compare` prints: one judge
@@ -131,6 +123,18 @@ def _check_network(model, simulators, announce) -> CheckReport:
     distribution over seeds (:mod:`zoo.network_checks`)."""
     from .network_checks import statistical_rows
 
+    rows = study_rows(model, simulators, announce)
+    try:
+        judged, table = statistical_rows(model, simulators, announce)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt("interrupted in the statistical comparison; nothing was written") from None
+    announce("judged")
+    return CheckReport(model.name, pd.DataFrame(failed_run_rows(table) + rows + judged, columns=COLUMNS), table,
+                       pd.DataFrame())
+
+
+def study_rows(model, simulators, announce) -> list[dict]:
+    """The verdict rows of the model's studies on each simulator (Ctrl-C says which one stopped)."""
     rows = []
     for entry_point in model.validation.studies:
         study = registry.load(entry_point)
@@ -140,14 +144,15 @@ def _check_network(model, simulators, announce) -> CheckReport:
                 rows.extend(study(simulator))
             except KeyboardInterrupt:
                 raise KeyboardInterrupt(f"interrupted in {doing}; nothing was written") from None
-    try:
-        judged, table = statistical_rows(model, simulators, announce)
-    except KeyboardInterrupt:
-        raise KeyboardInterrupt("interrupted in the statistical comparison; nothing was written") from None
-    failed = [verdict_row(row["simulator"], "run", np.nan, np.nan, np.inf, 0.0, row["error"])
-              for _, row in table[table["status"] != "ok"].iterrows()] if len(table) else []
-    announce("judged")
-    return CheckReport(model.name, pd.DataFrame(failed + rows + judged, columns=COLUMNS), table, pd.DataFrame())
+    return rows
+
+
+def failed_run_rows(table: pd.DataFrame) -> list[dict]:
+    """A failing "run" row for every point of the sweep table that did not run."""
+    if not len(table):
+        return []
+    return [verdict_row(row["simulator"], "run", np.nan, np.nan, np.inf, 0.0, row["error"])
+            for _, row in table[table["status"] != "ok"].iterrows()]
 
 
 def closed_form_rows(model, table: pd.DataFrame, simulators, varying) -> list[dict]:

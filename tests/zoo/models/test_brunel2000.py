@@ -116,7 +116,7 @@ def test_delta_synapses_fire_the_same_trains_on_nest_and_brian2():
     ({"g": -1.0}, "'g' = -1 is out of range"),
     ({"scale": 0.0001}, "no inhibitory neuron or synapse"),
     ({"scale": 0.05}, "in-degree C_E = 1000 (C_I = 250) is larger than the population it draws from"),
-    ({"c_e": 2.0}, "no inhibitory neuron or synapse"),
+    ({"c_e": 2.0}, "'c_e' = 2 is out of range"),
     ({"delay": 0.05}, "delay"),
 ])
 def test_bad_input_is_refused_in_one_line(bad, message, capsys):

@@ -56,7 +56,8 @@ PARAMETERS = (
               "threshold", per_neuron=False),
     Parameter("scale", "1", 1.0, "(0, 1]", "fraction of Brunel's 12,500 neurons; keeps the in-degrees (module "
               "docstring)", per_neuron=False),
-    Parameter("c_e", "1", 1000.0, "[1, 10000]", "excitatory in-degree C_E (inhibitory: C_E/4); at most N_E",
+    Parameter("c_e", "1", 1000.0, "[4, 10000]",
+              "excitatory in-degree C_E (inhibitory: C_E/4, at least one); at most N_E",
               per_neuron=False),
     Parameter("J", "mV", 0.1, "(0, 20]", "excitatory synaptic efficacy (jump of V)", per_neuron=False),
     Parameter("delay", "ms", 1.5, "(0, 100]", "transmission delay D (whole time steps, at least two)",
