@@ -37,6 +37,8 @@ BUILT_IN: dict[str, str] = {
     "if_cond_exp": "zoo.models.if_cond_exp:MODEL",
     "izhikevich": "zoo.models.izhikevich:MODEL",
     "izhikevich2004": "zoo.models.izhikevich.general:MODEL",
+    "brette2007_coba": "zoo.models.brette2007:COBA",
+    "brette2007_cuba": "zoo.models.brette2007:CUBA",
     "brunel2000": "zoo.models.brunel2000:MODEL",
     "lapicque": "zoo.models.lapicque:MODEL",
     "lif": "zoo.models.lif:MODEL",

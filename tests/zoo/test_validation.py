@@ -6,7 +6,7 @@ import zoo
 from zoo import backends, registry
 
 CASES = [
-    (dict(name="lyf"), r"unknown model 'lyf'; valid models: adex, brunel2000, cable, hh, hh_traub, "),
+    (dict(name="lyf"), r"unknown model 'lyf'; valid models: adex, brette2007_coba, brette2007_cuba, brunel2000, cable, hh, hh_traub, "),
     (dict(simulator="gennesaret"), r"unknown simulator 'gennesaret'; valid simulators: " + ", ".join(backends.names())),
     (dict(tau=5.0), r"unknown parameter 'tau' for model 'lif'; valid parameters: cm, tau_m, "),
     (dict(tau_m=0.0), r"'tau_m' = 0 ms is out of range; allowed: \(0, inf\) ms"),

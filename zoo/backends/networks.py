@@ -47,6 +47,8 @@ def from_arrays_connector_class(backend) -> type:
                     raise ValueError(f"FromArraysConnector: a {side} index outside [0, {population.size - 1}]")
             if self.sources.size:
                 backend._connect_arrays(projection, self.sources, self.targets)
+            else:  # a draw can leave a projection empty (a small p or population)
+                backend._connect_nothing(projection)
 
     return FromArraysConnector
 

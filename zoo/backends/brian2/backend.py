@@ -375,7 +375,7 @@ class Brian2Backend(Backend):
 
     def _connect_arrays(self, projection, sources, targets):
         """Brian2's ``Synapses.connect(i=, j=)`` with all pairs at once, the weight and the
-        delay (d − dt: ``projections``) set as whole columns; PyNN sets them synapse by synapse."""
+        delay (d less ``projections.delay_lead``) set as whole columns; PyNN sets them synapse by synapse."""
         import brian2
 
         from .projections import delay_lead
@@ -390,10 +390,17 @@ class Brian2Backend(Backend):
         space.evaluate(simplify=True)
         synapses.weight = space["weight"]
         delay = space["delay"] if hasattr(space["delay"], "dim") else float(space["delay"]) * brian2.ms
-        if delay < delay_lead(projection.post):
+        if delay < delay_lead(projection.post, projection.pre):
             raise ValueError(f"a delay of {float(delay / brian2.ms):g} ms into {type(projection.post.celltype).__name__} "
-                             f"is shorter than Brian2 can deliver on time ({float(delay_lead(projection.post) / brian2.ms):g} ms)")
-        synapses.delay = delay - delay_lead(projection.post)
+                             f"is shorter than Brian2 can deliver on time ({float(delay_lead(projection.post, projection.pre) / brian2.ms):g} ms)")
+        synapses.delay = delay - delay_lead(projection.post, projection.pre)
+
+    def _connect_nothing(self, projection):
+        """An empty projection's ``Synapses`` made inactive: Brian2 refuses to run one that
+        never called ``connect`` ("does not do anything")."""
+        for by_target in projection._brian2_synapses.values():
+            for synapses in by_target.values():
+                synapses.active = False
 
     def _inject_poisson_drive(self, population, drive):
         """A ``PoissonInput`` into the group's input variable, as Brian2's own Brunel example,

@@ -1,13 +1,17 @@
 """The Brian2 backend's Projection: one delay convention for every synapse type, and
 the zoo's plastic synapses built in one vectorised step.
 
-**Delay.** NEST adds a spike that arrives at t to the synaptic input before the step
-from t is integrated; Brian2 runs the synaptic pathway after that integration. A
-Brian2 delay of d therefore acts one step after NEST's (measured: every output spike
-one step late, with static and with plastic synapses). The zoo gives every Brian2
-pathway the delay d − dt (PyNN requires d ≥ dt), which makes the two simulators fire
-the same trains; delays read back through PyNN are d. Into ``IF_curr_delta`` cells,
-whose jumps wait for the next update, it is d − 2·dt (:func:`delay_lead`; d ≥ 2·dt).
+**Delay.** NEST stamps a spike with the end of the step in which it happens (a neuron's
+crossing, or a source's spike time t), and the target feels it from stamp + d. Brian2
+stamps a neuron's crossing with the step's start (the groups are integrated before the
+threshold test) and applies a delivered spike to the state at the end of its step, so a
+Brian2 delay of d from a *neuron* acts at NEST's time; a spike *source* emits at the
+start of the step from t (``Backend._delivery_times``), one step after NEST's stamp, so
+from a source Brian2 needs d − dt (measured: every output spike one step late with d,
+with static and with plastic synapses; and with d − dt from neurons too, the recurrent
+spikes of ``brette2007_cuba`` came one step early). Into ``IF_curr_delta`` cells, whose
+jumps wait for the next update, one step more (:func:`delay_lead`). Delays read back
+through PyNN are d.
 
 **Plastic synapses** of the zoo's rules (``zoo.backends.plasticity``): one
 Synapses object with one delay per pathway (faster in Brian2 than per-synapse
@@ -28,12 +32,14 @@ def _step():
     return simulator.state.dt * ms
 
 
-def delay_lead(post) -> object:
-    """How much earlier than d Brian2 must deliver a spike into ``post``'s cells (a Brian2
-    quantity): one step (module docstring), and one more for a cell that sums its voltage
-    jumps into an input applied at its next update (``IF_curr_delta``: NEST adds a jump
-    arriving in a step at that step's end, before its threshold test)."""
-    return _step() * (1 + int(getattr(post.celltype, "input_applied_next_step", False)))
+def delay_lead(post, pre) -> object:
+    """How much earlier than d Brian2 must deliver a spike from ``pre`` into ``post``'s
+    cells (a Brian2 quantity), module docstring: one step from a spike source, none from a
+    neuron, and one more into a cell that sums its voltage jumps into an input applied at
+    its next update (``IF_curr_delta``: NEST adds a jump arriving in a step at that step's
+    end, before its threshold test)."""
+    from_source = not getattr(pre.celltype, "injectable", True)
+    return _step() * (int(from_source) + int(getattr(post.celltype, "input_applied_next_step", False)))
 
 
 class Projection(pynn_brian2.Projection):
@@ -86,7 +92,7 @@ class Projection(pynn_brian2.Projection):
                             **connection_parameters):
         if not getattr(self.synapse_type, "zoo_rule", False):
             if "delay" in connection_parameters:
-                connection_parameters["delay"] = connection_parameters["delay"] - delay_lead(self.post)
+                connection_parameters["delay"] = connection_parameters["delay"] - delay_lead(self.post, self.pre)
             return super()._convergent_connect(presynaptic_indices, postsynaptic_index, location_selector,
                                                **connection_parameters)
         syn = self._brian2_synapses[0][0]
@@ -115,5 +121,5 @@ class Projection(pynn_brian2.Projection):
                 values["delay"] = np.where(np.isnan(values[read[0]]), np.nan, float(self._delay / ms))
             else:
                 (delay,) = super()._get_attributes_as_arrays(["delay"], multiple_synapses)
-                values["delay"] = delay + float(delay_lead(self.post) / ms)
+                values["delay"] = delay + float(delay_lead(self.post, self.pre) / ms)
         return [values[name] for name in names]
