@@ -59,6 +59,8 @@ def validate(model: str, points: list[dict], simulators: Sequence[str], dt_ms: f
         values, _ = spec.validate(point, dt_ms)
         for simulator in simulators:
             backends.backend_class(simulator).check_values(spec.cell_types, values, dt_ms)
+            if spec.network:
+                backends.backend_class(simulator).check_network(spec, values)
 
 
 def point_key(model: str, params: Mapping[str, float], simulator: str | None, version: str | None,

@@ -146,6 +146,7 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) ->
     values, size = model.validate(params, dt_ms)
     if model.network:
         size = int(model.simulation.network_size(values))
+        backend_class.check_network(model, values)
     backend_class.check_values(model.cell_types, values, dt_ms)
     traced = _traced(trace_neurons, size, model.protocol.traced_neurons) if "v" in model.protocol.recorded else []
     return {"model": model, "simulator": simulator, "duration_ms": float(duration_ms), "dt_ms": float(dt_ms),

@@ -127,6 +127,10 @@ class Backend:
     #: memory estimate of network models (``zoo.runner.memory_estimate_gib``). Measured as
     #: (peak − after import)/synapses of a full brunel2000 run: 94 on NEST, 99 on Brian2.
     bytes_per_synapse: float = 105.0
+    #: The largest network (synapses) this simulator is given, and why (None: no limit but
+    #: memory); a larger one is refused before it is built (:meth:`check_network`).
+    max_synapses: int | None = None
+    max_synapses_reason: str = ""
     #: The fraction of a large network's full size that this simulator runs in a study of
     #: minutes (``zoo.models.brunel2000.studies``: Fig. 8's four states).
     network_study_scale: float = 1.0
@@ -226,6 +230,19 @@ class Backend:
         """Raise ValueError, before any simulation, for parameter values (PyNN names, scalars
         or per-neuron arrays) of these cell types that this simulator cannot integrate at
         ``dt_ms``: a limit of its declared scheme, stated with the reason."""
+
+    @classmethod
+    def check_network(cls, model, values: dict) -> None:
+        """ValueError if ``model`` (a network) at ``values`` has more synapses than
+        :attr:`max_synapses`."""
+        count = model.simulation.synapse_count
+        if cls.max_synapses is None or count is None:
+            return
+        synapses = int(count(values))
+        if synapses > cls.max_synapses:
+            raise ValueError(f"{model.name} at these values has {synapses:,} synapses; {cls.name} runs networks of at "
+                             f"most {cls.max_synapses:,} ({cls.max_synapses_reason}): lower the network's size, "
+                             f"or choose another simulator")
 
     @classmethod
     def batches_seeds(cls, dt_ms: float, duration_ms: float, whole_run: bool) -> bool:
@@ -331,6 +348,9 @@ class Backend:
         """Connect ``sources[k]`` to ``targets[k]`` (:mod:`zoo.backends.networks`); PyNN's
         ``FromListConnector`` here, a backend's own bulk call where it has one."""
         self.pynn.FromListConnector(np.column_stack((sources, targets)).astype(float)).connect(projection)
+
+    def _connect_nothing(self, projection) -> None:
+        """A ``FromArraysConnector`` with no connection: nothing to do here."""
 
     def _inject_poisson_drive(self, population, drive) -> None:
         """An independent Poisson train into each neuron (:mod:`zoo.backends.networks`); PyNN's

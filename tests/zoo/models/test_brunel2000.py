@@ -87,29 +87,37 @@ def _connections(simulator, pre, post):
 
 
 def test_delta_synapses_fire_the_same_trains_on_nest_and_brian2():
-    """One IF_curr_delta neuron under input spikes (some arriving while it is refractory,
-    which both drop): the same spike times on NEST and Brian2, step for step."""
+    """An IF_curr_delta neuron under input spikes (some arriving while it is refractory,
+    which both drop), and a second one driven by the first's spikes through a delay of one
+    step (the shortest) and of 1.5 ms: the same spike times on NEST and Brian2, step for step
+    (a spike source and a neuron are delivered with different leads on Brian2:
+    ``zoo.backends.brian2.projections.delay_lead``)."""
     rng = np.random.default_rng(3)
     times = np.unique(np.round(rng.uniform(1.0, 300.0, 600), 1))
     trains = {}
-    for simulator in ("nest", "brian2"):
+    for simulator in runs("brunel2000"):
         backend = backends.load(simulator)
         sim = backend.setup(0.1, 1, 1, 300.0, True)
         try:
-            cell = sim.Population(1, sim.IF_curr_delta(tau_m=20.0, v_thresh=20.0, v_reset=10.0, tau_refrac=2.0,
+            cell = sim.Population(3, sim.IF_curr_delta(tau_m=20.0, v_thresh=20.0, v_reset=10.0, tau_refrac=2.0,
                                                        v_rest=0.0), initial_values={"v": 0.0})
             source = sim.Population(1, sim.SpikeSourceArray(spike_times=times))
             sim.Projection(source, cell, sim.FromArraysConnector([0, 0], [0, 0]),
                            sim.StaticSynapse(weight=1.6, delay=1.5), receptor_type="excitatory")
+            for target, delay in ((1, 0.1), (2, 1.5)):
+                sim.Projection(cell, cell, sim.FromArraysConnector([0], [target]),
+                               sim.StaticSynapse(weight=12.0, delay=delay), receptor_type="excitatory")
             cell.record("spikes")
             backend.run(300.0)
             segment = cell.get_data().segments[0]
             backend.report_spikes(segment, 0.1)
-            trains[simulator] = np.asarray(segment.spiketrains[0].magnitude)
+            trains[simulator] = [np.asarray(train.magnitude) for train in segment.spiketrains]
         finally:
             backend.end()
-    assert len(trains["nest"]) > 20
-    np.testing.assert_allclose(trains["brian2"], trains["nest"], atol=1e-9)
+    assert len(trains["nest"][0]) > 20 and len(trains["nest"][1]) > 5 and len(trains["nest"][2]) > 5
+    for simulator in set(trains) - {"nest"}:
+        for mine, nests in zip(trains[simulator], trains["nest"]):
+            np.testing.assert_allclose(mine, nests, atol=1e-6, err_msg=simulator)
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -117,7 +125,7 @@ def test_delta_synapses_fire_the_same_trains_on_nest_and_brian2():
     ({"scale": 0.0001}, "no inhibitory neuron or synapse"),
     ({"scale": 0.05}, "in-degree C_E = 1000 (C_I = 250) is larger than the population it draws from"),
     ({"c_e": 2.0}, "'c_e' = 2 is out of range"),
-    ({"delay": 0.05}, "delay"),
+    ({"delay": 0.05}, "delay"),  # below one step
 ])
 def test_bad_input_is_refused_in_one_line(bad, message, capsys):
     args = ["run", "brunel2000"] + [a for k, v in bad.items() for a in ("--set", f"{k}={v}")]
@@ -179,3 +187,13 @@ def test_figure_8s_four_states_are_brunels_on_every_simulator():
     for simulator in runs("brunel2000"):
         rows = studies.figure8(simulator)
         assert all(r["pass"] for r in rows), [r for r in rows if not r["pass"]]
+
+
+def test_neuron_refuses_a_network_beyond_its_declared_size_before_building_it(capsys, tmp_path):
+    """PyNN-NEURON's NetCon per synapse: the declared limit is brunel2000 at scale 0.25."""
+    line = refused_in_one_line(["run", "brunel2000", "--simulator", "neuron", "--set", "scale=0.3"], capsys)
+    assert "4,687,500 synapses; neuron runs networks of at most 4,000,000" in line, line
+    with pytest.raises(ValueError, match="at most 4,000,000"):
+        explorer.sweep("brunel2000", grid={"scale": [0.25, 0.3]}, simulators=["nest", "neuron"],
+                       out=tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()

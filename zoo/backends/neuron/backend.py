@@ -68,13 +68,19 @@ class NeuronBackend(Backend):
     # next: without one more step a spike at the run's end was lost (5731 vs NEST's 5732)
     steps_past_end = 1
     max_threads = 1
+    #: PyNN-NEURON builds a NetCon per synapse (one Python call and object each): measured
+    #: (peak − after import)/synapses of brunel2000 at scale 0.1 and 0.2 (1.56 and 3.1 M).
+    bytes_per_synapse = 650.0
+    max_synapses = 4_000_000
+    max_synapses_reason = ("PyNN-NEURON builds one NetCon per synapse, 650 B each: brunel2000 at scale 0.2 (3.1 M "
+                           "synapses) took 2.3 GB and 2.5 min for 300 ms, so Brunel's full 15.6 M would take about "
+                           "10 GB and some 40 min per simulated second; the limit is brunel2000 at scale 0.25")
+    network_study_scale = 0.2
     #: NEURON's ``secondorder`` for every run: 2 is Crank-Nicolson, the scheme ``cell_types``
     #: declares (0 is PyNN's default, first-order implicit Euler). A subclass that changes it
     #: must declare its own schemes, or its pairs are judged against the wrong bound.
     secondorder = 2
     unavailable_cell_types = {
-        "IF_curr_delta": "PyNN 0.13's NEURON backend has no IF_curr_delta (ModelNotAvailable), and the zoo's own "
-                         "NMODL cell with voltage-jump synapses is not written yet (issue 34)",
         "SRM_curr_exp": "no NEURON translation yet: its spike discards the synaptic currents in flight, which PyNN's "
                         "ExpISyn cannot do (it needs an NMODL cell of its own)",
         "ReducedNearestNeighbourRule": "PyNN-NEURON's STDP weight adjusters (StdwaSA and kin) pair every spike with "
@@ -84,6 +90,8 @@ class NeuronBackend(Backend):
     cell_types = {
         "IF_curr_exp": CellRecord(_CRANK_NICOLSON, GRID_THRESHOLD, "cells:IF_curr_exp"),
         "IF_cond_exp": CellRecord(_CRANK_NICOLSON, GRID_THRESHOLD, "cells:IF_cond_exp"),
+        # the zoo's own (PyNN 0.13's NEURON backend has none): jumps at the event, threshold tested there
+        "IF_curr_delta": CellRecord(_CRANK_NICOLSON, GRID_THRESHOLD, "cells:IF_curr_delta"),
         "HH_curr_alpha": CellRecord(_CRANK_NICOLSON_GATES, PEAK_DETECTION, "cells:HH_curr_alpha"),
         "HH_cond_exp": CellRecord(_CRANK_NICOLSON_GATES, PEAK_DETECTION, "cells:HH_cond_exp"),
         "MultiCompartmentNeuron": CellRecord(Scheme("crank_nicolson", order=2,

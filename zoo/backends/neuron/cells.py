@@ -25,10 +25,11 @@ import weakref
 import pyNN.neuron as pynn_neuron
 from neuron import h
 from pyNN.neuron.cells import (BretteGerstnerIFStandardReceptors, Izhikevich_, LeakySingleCompartmentNeuron,
-                               SingleCompartmentNeuron, SingleCompartmentTraub, StandardIFStandardReceptors,
-                               StandardReceptorTypesMixin)
+                               SingleCompartmentNeuron, SingleCompartmentTraub, StandardIF,
+                               StandardIFStandardReceptors, StandardReceptorTypesMixin)
 from pyNN.recording import Variable
 from pyNN.standardmodels import build_translations
+from pyNN.standardmodels import cells as standard_cells
 
 from .. import celltypes
 
@@ -186,6 +187,38 @@ class IF_cond_exp(pynn_neuron.IF_cond_exp):
     __doc__ = pynn_neuron.IF_cond_exp.__doc__
     model = GridThresholdIF
 
+
+
+class DeltaSynapseIF(StandardIF):
+    """An integrate-and-fire compartment whose synapses are voltage jumps: ``ZooResetRefrac``
+    is both its spike mechanism and the target of its NetCons, excitatory and inhibitory
+    alike (the weight's sign says which, in mV), and adds each jump to v unless refractory
+    (``nmodl/zoo_reset_refrac.mod``). NEST's ``iaf_psc_delta``; PyNN-NEURON has none."""
+
+    def __init__(self, tau_m=20, c_m=1.0, v_rest=-65, v_thresh=-55, t_refrac=2, i_offset=0, v_reset=None):
+        LeakySingleCompartmentNeuron.__init__(self, tau_m, c_m, v_rest, i_offset)
+        self.spike_reset = h.ZooResetRefrac(0.5, sec=self)
+        self.spike_reset.vspike = 40  # (mV) spike height, as PyNN's
+        self.source = self.spike_reset
+        self.rec = h.NetCon(self.source, None)
+        self.parameters.update(v_thresh=v_thresh, t_refrac=t_refrac, v_reset=v_rest if v_reset is None else v_reset)
+        self.set_parameters()
+
+    @property
+    def excitatory(self):
+        return self.spike_reset
+
+    @property
+    def inhibitory(self):
+        return self.spike_reset
+
+
+class IF_curr_delta(standard_cells.IF_curr_delta):
+    __doc__ = "IF_curr_delta on NEURON: :class:`DeltaSynapseIF`."
+    translations = build_translations(
+        ("tau_m", "tau_m"), ("cm", "c_m"), ("v_rest", "v_rest"), ("v_thresh", "v_thresh"), ("v_reset", "v_reset"),
+        ("tau_refrac", "t_refrac"), ("i_offset", "i_offset"))
+    model = DeltaSynapseIF
 
 
 # -- AdEx (issue 33) ---------------------------------------------------------------------------

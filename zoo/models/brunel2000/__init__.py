@@ -46,9 +46,8 @@ TRANSIENT_MS = 100.0
 #: Random streams of the zoo's draws (with the seed).
 GRAPH_STREAM, INITIAL_STREAM = 2000, 2002  # the graph takes 2000 (E) and 2001 (I)
 
-#: Why the delay is at least two steps.
-DELAY_LIMIT = ("Brian2 delivers a spike after its step's threshold test, and a delta cell applies it at its next "
-               "update: to act in the step NEST adds it (one step late otherwise), it is sent two steps early")
+#: Why the delay is at least one step.
+DELAY_LIMIT = "a spike is delivered at the earliest one step after it"
 
 PARAMETERS = (
     Parameter("g", "1", 5.0, "[0, inf)", "relative strength of inhibition (inhibitory weight −g·J)", per_neuron=False),
@@ -60,8 +59,8 @@ PARAMETERS = (
               "excitatory in-degree C_E (inhibitory: C_E/4, at least one); at most N_E",
               per_neuron=False),
     Parameter("J", "mV", 0.1, "(0, 20]", "excitatory synaptic efficacy (jump of V)", per_neuron=False),
-    Parameter("delay", "ms", 1.5, "(0, 100]", "transmission delay D (whole time steps, at least two)",
-              per_neuron=False, on_time_grid=True, limit=f"at least two time steps: {DELAY_LIMIT}"),
+    Parameter("delay", "ms", 1.5, "(0, 100]", "transmission delay D (whole time steps, at least one)",
+              per_neuron=False, on_time_grid=True, limit=f"at least one time step: {DELAY_LIMIT}"),
     Parameter("tau_m", "ms", 20.0, "(0, inf)", "membrane time constant τ", per_neuron=False),
     Parameter("v_thresh", "mV", 20.0, "(-inf, inf)", "threshold θ (rest is 0 mV)", per_neuron=False),
     Parameter("v_reset", "mV", 10.0, "(-inf, inf)", "reset V_r", per_neuron=False),
@@ -189,8 +188,9 @@ MODEL = Model(
                           synapse_count=synapse_count, whole_run_compilation=True),
     validation=Validation(protocols=(CHECK,), studies=("zoo.models.brunel2000.studies:figure8",)),
     relations=(("v_reset", "<", "v_thresh"),),
-    constraints=(check_sizes, at_least_steps("delay", 2, DELAY_LIMIT)),
+    constraints=(check_sizes, at_least_steps("delay", 1, DELAY_LIMIT)),
     cell_types=("IF_curr_delta",),
     populations=("E", "I"),
+    sweep_figure="zoo.models.brunel2000.phase_diagram:figure",
     doc=__doc__,
 )

@@ -66,5 +66,15 @@ def state_rows(simulator: str, runs) -> list[dict]:
 
 
 def figure8(simulator: str) -> list[dict]:
-    """The study ``zoo check`` runs (module docstring)."""
+    """The study ``zoo check`` runs (module docstring); on a simulator that runs the network
+    only below the classifier's :data:`~.states.MIN_SCALE`, one row saying so, not judged."""
+    from ... import backends
+    from .states import MIN_SCALE
+
+    backend = backends.backend_class(simulator)
+    if backend.network_study_scale < MIN_SCALE:
+        return [verdict_row(simulator, "Fig. 8 states", float("nan"), float("nan"), float("nan"), float("nan"),
+                            f"not run: {simulator} runs brunel2000 up to scale {backend.network_study_scale:g} "
+                            f"(its limit: {backend.max_synapses_reason}); the states are classified from scale "
+                            f"{MIN_SCALE:g}")]
     return state_rows(simulator, state_runs(simulator))

@@ -10,6 +10,11 @@ end of the first step (flag 5), firing as a crossing would (flag 1). The same ch
 follows a spike without refractory period (tau_refrac = 0): a cell that is back above
 threshold one step after its reset fires again there, as on NEST (PyNN's WATCH, true
 since the spike, never fired again).
+
+A NetCon that targets this mechanism (flag 0) is a delta synapse, the zoo's IF_curr_delta
+(NEST iaf_psc_delta): its weight (mV) jumps v at once unless the cell is refractory
+(from the spike to the end of the clamp, that step included: NEST drops such input), and a jump to or above threshold fires then,
+at the event's time, as NEST tests threshold after adding the step's jumps.
 ENDCOMMENT
 
 NEURON {
@@ -51,10 +56,22 @@ BREAKPOINT {
     i = g*(v-vreset)
 }
 
-NET_RECEIVE (weight) {
+NET_RECEIVE (weight (mV)) {
     : flag 5: the cell started at or above threshold; a spike if it is still there after the first step,
     : unless the WATCH saw it rise through threshold in that step (one spike at one time)
-    if ((flag == 1 || (flag == 5 && v >= vthresh)) && t > last) { : beginning of spike
+    if (flag == 0) { : a delta synapse's jump, dropped while refractory: NEST drops what arrives
+        : up to and including last + trefrac (the step where its clamp ends)
+        if (g == 0 && t > last + trefrac + dt/2) {
+            state_discontinuity(v, v + weight)
+            if (v >= vthresh && t > last) {
+                last = t
+                g = g_on
+                state_discontinuity(v, vspike)
+                net_send(spikewidth, 2)
+                net_event(t)
+            }
+        }
+    } else if ((flag == 1 || (flag == 5 && v >= vthresh)) && t > last + dt/2) { : beginning of spike
         last = t
         g = g_on
         state_discontinuity(v, vspike)
