@@ -29,9 +29,12 @@ from zoo import backends
 from zoo.declarations.population_activity import population_rate_hz
 from zoo.figures import new_figure
 from zoo.models.brunel2000 import studies
-from zoo.models.brunel2000.states import classify
+from zoo.models.brunel2000.states import MIN_SCALE, classify
 
-SIMULATORS = tuple(backends.available(zoo.get("brunel2000")))
+#: Those that run the network at a scale the classifier is declared for (not NEURON: its
+#: largest, ``NeuronBackend.max_synapses``, is scale 0.25).
+SIMULATORS = tuple(s for s in backends.available(zoo.get("brunel2000"))
+                   if backends.backend_class(s).network_study_scale >= MIN_SCALE)
 #: Brunel's panels show 50 neurons over 200 ms.
 RASTER_NEURONS, WINDOW_MS = 50, 200.0
 

@@ -194,6 +194,25 @@ def _brunel_text(tables: dict) -> str:
         "Table: `states.parquet`.")
 
 
+def _phase_text(tables: dict) -> str:
+    from experiments.brunel2000_phase_diagram import summary
+
+    points = tables["points"]
+    first = points.iloc[0]
+    return (
+        "Brunel's phase diagram (his Fig. 2) as the explorer draws it: `zoo sweep brunel2000 --grid g=... --grid "
+        f"eta=...` at scale {first.scale:g} ({int(first.n_neurons) * 5 // 4} neurons, C_E = 1000, so every neuron's "
+        "input has the full network's mean and variance), 600 ms per point, one store per simulator, then `zoo plot`. "
+        "Each row of panels is one simulator: the excitatory population's rate, CV of the inter-spike intervals, "
+        "synchrony, and the state the declared rule (`zoo/models/brunel2000/states.py`) gives; the black lines "
+        "are the regions of the linear theory at the same parameters (the asynchronous state's stability, "
+        "`theory.phase_region`), evaluated between the points. Classified as the theory's region: "
+        + summary(points) + ". Where they part: near the balance point g = 4 the simulated network is "
+        "regular (SR) where the theory's asynchronous state is still stable; at low eta the network falls silent "
+        "from the zoo's initial potentials, or oscillates slowly, where the theory's low-rate state is stable; "
+        "the theory's SI fast corner is reached at the largest eta. Table: `phase_points.parquet`.")
+
+
 ENTRIES = (
     Entry("lecture_lif_exercises", "The lecture's LIF exercises", ("exercises.png", "exercise3.png"), _lecture_text),
     Entry("mainen_sejnowski1995", "Spike-timing reliability (Mainen & Sejnowski 1995)",
@@ -208,6 +227,8 @@ ENTRIES = (
           ("fig1_paper.png", "fig1_nest.png", "fig1_brian2.png", "fig1_neuron.png"), _izhikevich_text),
     Entry("brunel2000_fig8", "Brunel (2000) Fig. 8: the four states of a sparse network",
           ("fig8_nest.png", "fig8_brian2.png"), _brunel_text),
+    Entry("brunel2000_phase_diagram", "Brunel (2000): the phase diagram from the explorer",
+          ("phase_diagram.png",), _phase_text),
 )
 
 

@@ -213,18 +213,52 @@ def _mask_log(values: np.ndarray, norm) -> np.ndarray:
 
 
 def plot_sweep(table: pd.DataFrame, path: str | Path, metric: str | None = None, x: str | None = None,
-               y: str | None = None) -> Path:
+               y: str | None = None, population: str | None = None) -> Path:
     """Save :func:`sweep_figure` to ``path`` (.png, .pdf, .svg)."""
     path = Path(path)
-    sweep_figure(table, metric, x, y).savefig(path, dpi=120)
+    sweep_figure(table, metric, x, y, population).savefig(path, dpi=120)
     return path
 
 
-def sweep_figure(table: pd.DataFrame, metric: str | None = None, x: str | None = None, y: str | None = None):
-    """The default figure for a sweep (a matplotlib Figure): the metric (default :func:`default_metric`)
+def model_figure(table: pd.DataFrame, x: str | None = None, y: str | None = None):
+    """The model's own figure of this sweep (``Model.sweep_figure``), or None."""
+    from zoo import registry
+
+    entry_point = registry.get(table["model"].iloc[0]).sweep_figure
+    return registry.load(entry_point)(table, x, y) if entry_point else None
+
+
+def one_population(table: pd.DataFrame, population: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """(the rows of one population of a network's sweep, its name): ``population``, or the
+    model's first (a network sweep has a row per point and population; averaging E and I
+    would draw neither). Other tables are returned whole, with None."""
+    if "population" not in table.columns or table["population"].isna().all():
+        if population is not None:
+            raise ValueError(f"--population {population!r}: this sweep's model has no populations")
+        return table, None
+    from zoo import registry
+
+    declared = registry.get(table["model"].iloc[0]).populations
+    found = set(table["population"].dropna())
+    present = [name for name in declared if name in found] + sorted(found - set(declared))
+    population = population or present[0]
+    if population not in present:
+        raise ValueError(f"unknown population {population!r}; this sweep has {', '.join(present)}")
+    return table[table["population"] == population], population
+
+
+def sweep_figure(table: pd.DataFrame, metric: str | None = None, x: str | None = None, y: str | None = None,
+                 population: str | None = None):
+    """The default figure for a sweep (a matplotlib Figure): the model's own where it
+    declares one for the sweep and no metric is named (:func:`model_figure`); else the metric (default :func:`default_metric`)
     and the simulators' difference against ``x`` (one line per value of any other
     varying parameter); heatmaps over ``x`` and ``y``, which are the first two varying
     parameters when neither is named."""
+    if metric is None:
+        figure = model_figure(table, x, y)
+        if figure is not None:
+            return figure
+    table, population = one_population(table, population)
     metric = metric or default_metric(table)
     if metric not in table.columns:
         raise ValueError(f"unknown metric {metric!r}; columns of this sweep: {', '.join(table.columns)}")
@@ -249,6 +283,7 @@ def sweep_figure(table: pd.DataFrame, metric: str | None = None, x: str | None =
     else:
         fig = new_figure(figsize=(7, 4.5))
         plot_metric(table, x, metric, ax=fig.subplots())
-    fig.suptitle(f"{table['model'].iloc[0]}: {_label(table, metric)}")
+    whose = f", {population} population" if population else ""
+    fig.suptitle(f"{table['model'].iloc[0]}: {_label(table, metric)}{whose}")
     fig.tight_layout()
     return fig

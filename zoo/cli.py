@@ -247,7 +247,9 @@ def cmd_plot(args) -> int:
 
     _check_output(args.out, (".png", ".pdf", ".svg"), "--out")
     table = _read_sweep(args.directory, args.all)
-    print(f"wrote {explorer.plot_sweep(table, args.out, metric=args.metric, x=args.x, y=args.y)}")
+    written = explorer.plot_sweep(table, args.out, metric=args.metric, x=args.x, y=args.y,
+                                  population=args.population)
+    print(f"wrote {written}")
     return 0
 
 
@@ -471,6 +473,8 @@ def _build_parser() -> argparse.ArgumentParser:
                                      "first metric with a closed form)")
     p.add_argument("--x", metavar="PARAMETER")
     p.add_argument("--y", metavar="PARAMETER")
+    p.add_argument("--population", metavar="NAME", help="a network's population (default: its first; with no "
+                                                         "--metric a model may draw its own figure instead)")
     p.set_defaults(verb=cmd_plot)
     return parser
 

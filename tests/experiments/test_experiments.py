@@ -160,3 +160,18 @@ def test_brunel2000_fig8_quick(tmp_path):
     assert (regular["state"] == "SR").all() and (regular["cv_isi"] < 0.05).all()
     irregular = states[states["panel"].isin(["B", "C"])]  # D's neurons fire 0-2 spikes in 100 ms: no CV
     assert (irregular["cv_isi"] > 0.3).all()
+
+
+def test_brunel2000_phase_diagram_quick(tmp_path):
+    """The explorer's sweep over g and eta, its figure and its points table with the theory's
+    region beside each classified state; a second run resumes and reruns nothing."""
+    from experiments import brunel2000_phase_diagram as experiment
+
+    points = experiment.main(quick=True, out=tmp_path)["points"]
+    assert (tmp_path / "phase_diagram.png").stat().st_size > 10_000
+    assert len(points) == 4 and set(points["simulator"]) == {"nest"}
+    assert points.set_index(["g", "eta"]).loc[(3.0, 4.0), "state"] == "SR"
+    assert set(points["theory"]) <= {"quiescent", "AI", "SI slow", "SI fast", "SR", "none"}
+    again = experiment.sweep(["nest"], experiment.QUICK_GRID, 200.0, tmp_path)
+    assert again.attrs["counts"]["cached"] == 8 and again.attrs["counts"]["ok"] == 0
+    assert "of 4 points in the theory's region" in experiment.summary(points)

@@ -209,6 +209,11 @@ class Model:
     #: :data:`zoo.declarations.metrics.POPULATION`); the spike table gains ``population``
     #: and the per-neuron measures go to ``result.neurons``. Empty: one population.
     populations: tuple[str, ...] = ()
+    #: ``"module:function"``, ``(table, x, y) -> matplotlib Figure or None``: the model's own
+    #: figure of a sweep over ``x`` and ``y`` (a sweep table, ``explorer.load``), which
+    #: ``zoo plot`` draws when no metric is asked for; None where it does not apply to
+    #: that sweep (the generic heatmaps are drawn then). Imported only when plotting.
+    sweep_figure: str | None = None
 
     def __post_init__(self):
         names = [m.name for m in self.metrics]

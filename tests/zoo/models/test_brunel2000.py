@@ -150,6 +150,37 @@ def test_a_network_sweep_keeps_a_row_per_population_and_resumes(tmp_path):
                            progress=False, scheduler="inline")
     assert again.attrs["counts"]["cached"] == 4 and again.attrs["counts"]["ok"] == 0
     pd.testing.assert_frame_equal(first, again)
+    # g alone varies: no phase diagram; the generic plot draws one population, not E and I averaged
+    figure = explorer.sweep_figure(first)
+    assert "E population" in figure.texts[0].get_text()
+    lines = figure.axes[0].get_lines()
+    assert np.allclose(sorted(lines[0].get_ydata()), sorted(first[first["population"] == "E"]["rate_hz"]))
+    with pytest.raises(ValueError, match="unknown population 'X'; this sweep has E, I"):
+        explorer.sweep_figure(first, population="X")
+
+
+def test_a_sweep_over_g_and_eta_plots_the_phase_diagram_with_the_theory(tmp_path):
+    """The model's own figure (``Model.sweep_figure``): each simulator's measures and the
+    classified state, the theory's regions evaluated between the points."""
+    from zoo.models.brunel2000 import phase_diagram
+    from zoo.models.brunel2000.theory import phase_region
+
+    grid = {"g": [3.0, 6.0], "eta": [1.0, 4.0], "scale": [0.05], "c_e": [50.0], "J": [0.45]}
+    table = explorer.sweep("brunel2000", grid=grid, simulators=["nest"], duration_ms=200.0, out=tmp_path,
+                           progress=False, scheduler="inline")
+    figure = explorer.sweep_figure(table)
+    assert "phase diagram" in figure.texts[0].get_text() and "classifier is declared for scale >= 0.5" in (
+        figure.texts[0].get_text())
+    assert [ax.get_title() for ax in figure.axes if ax.get_title()] == [
+        "nest: rate (Hz)", "nest: CV of ISI", "nest: synchrony", "nest: classified state (brunel2000.states)"]
+    states = phase_diagram.states_table(table)
+    assert len(states) == 4 and set(states["state"]) <= set(phase_diagram.STATES)
+    assert states.set_index(["g", "eta"]).loc[(3.0, 4.0), "state"] == "SR"  # 500 Hz, clock-like
+    gs, etas, regions = phase_diagram.theory_regions(states)
+    assert gs.tolist() == [3.0, 4.5, 6.0] and etas.tolist() == [1.0, 2.5, 4.0]
+    model = dict(j_mV=0.45, c_e=50.0)
+    assert regions[2, 1] == phase_diagram.STATES.index(phase_region(4.5, 2.5, **model))
+    assert explorer.sweep_figure(table, metric="rate_hz").texts[0].get_text().endswith("E population")
 
 
 @pytest.mark.parametrize("measures, state", [
@@ -158,6 +189,8 @@ def test_a_network_sweep_keeps_a_row_per_population_and_resumes(tmp_path):
     ((0.42, 20.0, 105.0), "AI"),
     ((0.39, 152.0, 23.0), "SI slow"),
     ((0.42, float("nan"), float("nan")), "AI"),  # a silent spectrum is no oscillation
+    ((float("nan"), float("nan"), float("nan"), 0.0), "quiescent"),  # given the rate: silent
+    ((0.42, 20.0, 105.0, 37.0), "AI"),
 ])
 def test_the_declared_rule_names_the_states(measures, state):
     from zoo.models.brunel2000.states import classify
@@ -186,7 +219,10 @@ def test_figure_8s_four_states_are_brunels_on_every_simulator():
 
     for simulator in runs("brunel2000"):
         rows = studies.figure8(simulator)
-        assert all(r["pass"] for r in rows), [r for r in rows if not r["pass"]]
+        if backends.backend_class(simulator).network_study_scale < 0.5:  # NEURON: said, not judged
+            assert [(r["judged"], r["verdict"]) for r in rows] == [(0, "information")], rows
+            continue
+        assert all(r["pass"] and r["judged"] for r in rows), [r for r in rows if not r["pass"]]
 
 
 def test_neuron_refuses_a_network_beyond_its_declared_size_before_building_it(capsys, tmp_path):

@@ -9,6 +9,8 @@ at a rate well below that of an oscillation of the population rate, fast: near
 
 The rule, in order:
 
+0. ``rate_hz < QUIESCENT_RATE_HZ`` (when given): quiescent, the network fell silent (below
+   η ≈ 0.9 from the zoo's initial potentials; a phase-diagram sweep meets it).
 1. ``cv_isi < REGULAR_CV``: SR. Irregular firing has CVs from 0.36 (SI slow, 2-3 spikes a
    neuron in 500 ms) to 1.0 in every other state measured, an SR neuron fires every 3 ms
    (CV 0.001 at (3, 2)).
@@ -34,10 +36,14 @@ SYNCHRONOUS_POWER = 35.0
 FAST_HZ = 80.0
 #: The smallest scale the thresholds are declared for.
 MIN_SCALE = 0.5
+#: Below this rate (Hz: one spike in 20 s) a population is silent.
+QUIESCENT_RATE_HZ = 0.05
 
 
-def classify(cv_isi: float, oscillation_power: float, oscillation_hz: float) -> str:
-    """SR, AI, SI fast or SI slow by the rule of the module docstring."""
+def classify(cv_isi: float, oscillation_power: float, oscillation_hz: float, rate_hz: float | None = None) -> str:
+    """SR, AI, SI fast or SI slow (or quiescent, given ``rate_hz``) by the rule of the module docstring."""
+    if rate_hz is not None and not rate_hz >= QUIESCENT_RATE_HZ:
+        return "quiescent"
     if cv_isi < REGULAR_CV:
         return "SR"
     if not oscillation_power >= SYNCHRONOUS_POWER:
