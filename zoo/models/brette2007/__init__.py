@@ -22,9 +22,11 @@ reset −60 mV, 5 ms refractory, delay 0.2 ms.
 ordered pair, self-connections allowed as PyNN's ``FixedProbabilityConnector``), the initial
 potentials (uniform in [reset, threshold), as PyNN's script), and the stimulation's spike
 times and connections. So NEST, Brian2 and NEURON simulate the same network from the same
-state with the same input, and their trains stay identical until round-off sends them
-apart (:mod:`.divergence` measures for how long); after that they agree in distribution
-(``zoo check``).
+state with the same input, and their trains stay identical until their arithmetic moves
+one crossing by a step (``zoo.declarations.spike_identity``): CUBA fires the same trains on
+NEST and Brian2 for the whole second (both integrate it exactly), NEURON's exponential
+synapse parts it at 2.5 ms; COBA parts at 0.7 ms, where NEST is the one that agrees with the
+accurate solution (README, "Networks"). After that they agree in distribution (``zoo check``).
 
 References: Brette R, Rudolph M, Carnevale T, et al. (2007) Simulation of networks of
 spiking neurons: a review of tools and strategies. J. Comput. Neurosci. 23:349-398
