@@ -41,14 +41,33 @@ MIN_OSCILLATION_HZ = 5.0
 WELCH_SEGMENT = 128
 
 
+def _tolerance_ms(stop: float) -> float:
+    """How far apart two reported spike times may be and still be one time: far above the
+    round-off in simulators' times (NEST's 0.8 against Brian2's 0.8000000000000001 ms, or
+    NEURON's sum of steps), far below a time step."""
+    return 1e-9 * max(1.0, abs(stop))
+
+
+def inside(t_ms: np.ndarray, window_ms: tuple[float, float]) -> np.ndarray:
+    """Which times lie in ``window_ms`` = (start, stop], the round-off at both ends ignored."""
+    start, stop = window_ms
+    tolerance = _tolerance_ms(stop)
+    return (t_ms > start + tolerance) & (t_ms <= stop + tolerance)
+
+
 def population_rate_hz(t_ms: np.ndarray, n_neurons: int, window_ms: tuple[float, float],
                        bin_ms: float = BIN_MS) -> tuple[np.ndarray, np.ndarray]:
     """Bin starts (ms) and the population rate (Hz: spikes per neuron per second) in
-    bins of ``bin_ms`` over ``window_ms`` = (start, stop]."""
+    bins (start + k·bin_ms, start + (k + 1)·bin_ms] over ``window_ms`` = (start, stop].
+    Right-closed as the window, and a spike on a bin's edge counted in one bin whatever
+    the round-off in its reported time (simulators that fire the same spikes give the
+    same rate)."""
     start, stop = window_ms
-    edges = start + bin_ms * np.arange(int(np.floor((stop - start) / bin_ms + 1e-9)) + 1)
-    counts, _ = np.histogram(t_ms, bins=edges)
-    return edges[:-1], counts / (max(n_neurons, 1) * bin_ms / 1000.0)
+    bins = int(np.floor((stop - start) / bin_ms + 1e-9))
+    offsets = (np.asarray(t_ms, dtype=float) - start - _tolerance_ms(stop)) / bin_ms
+    index = np.ceil(offsets).astype(np.int64) - 1
+    counts = np.bincount(index[(index >= 0) & (index < bins)], minlength=bins)
+    return start + bin_ms * np.arange(bins), counts / (max(n_neurons, 1) * bin_ms / 1000.0)
 
 
 def synchrony(rate_hz: np.ndarray, n_neurons: int, bin_ms: float = BIN_MS) -> float:
@@ -68,10 +87,10 @@ def oscillation(rate_hz: np.ndarray, bin_ms: float = BIN_MS) -> tuple[float, flo
         return float("nan"), float("nan")
     frequencies, power = signal.welch(rate_hz - np.mean(rate_hz), fs=1000.0 / bin_ms,
                                       nperseg=min(WELCH_SEGMENT, len(rate_hz)))
-    inside = frequencies >= MIN_OSCILLATION_HZ
-    if not inside.any():
+    above = frequencies >= MIN_OSCILLATION_HZ
+    if not above.any():
         return float("nan"), float("nan")
-    frequencies, power = frequencies[inside], power[inside]
+    frequencies, power = frequencies[above], power[above]
     peak = int(np.argmax(power))
     median = float(np.median(power))
     return float(frequencies[peak]), float(power[peak] / median) if median > 0 else float("inf")
@@ -80,8 +99,8 @@ def oscillation(rate_hz: np.ndarray, bin_ms: float = BIN_MS) -> tuple[float, flo
 def per_neuron(neuron: np.ndarray, t_ms: np.ndarray, size: int, window_ms: tuple[float, float]) -> pd.DataFrame:
     """``neuron``, ``n_spikes``, ``rate_hz`` and ``cv_isi`` of each neuron over the window."""
     start, stop = window_ms
-    inside = (t_ms > start) & (t_ms <= stop + 1e-9 * max(1.0, stop))
-    metrics = spike_train_metrics(neuron[inside], t_ms[inside], size, stop, (start, stop))
+    kept = inside(t_ms, window_ms)
+    metrics = spike_train_metrics(neuron[kept], t_ms[kept], size, stop, (start, stop))
     return metrics[["neuron", "n_spikes", "rate_hz", "cv_isi"]]
 
 
@@ -89,9 +108,7 @@ def population_measures(neuron: np.ndarray, t_ms: np.ndarray, size: int, window_
                         ) -> tuple[dict, pd.DataFrame]:
     """The measures of one population (module docstring) and its per-neuron table."""
     neurons = per_neuron(neuron, t_ms, size, window_ms)
-    start, stop = window_ms
-    inside = (t_ms > start) & (t_ms <= stop + 1e-9 * max(1.0, stop))
-    _, rate = population_rate_hz(t_ms[inside], size, window_ms)
+    _, rate = population_rate_hz(t_ms[inside(t_ms, window_ms)], size, window_ms)
     frequency, power = oscillation(rate)
     cvs = neurons["cv_isi"].to_numpy(float)
     measures = {

@@ -3,6 +3,7 @@ simulator, identical trains where the arithmetic allows them and why they part, 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import zoo
@@ -48,9 +49,13 @@ def test_cuba_trains_are_identical_on_nest_and_brian2_and_neuron_parts_by_its_sy
     its trains part within milliseconds, and stay with NEST's far longer when the weights
     are divided by that factor, which shows that factor is the cause."""
     duration, dt = 100.0, 0.1
-    nest = zoo.run("brette2007_cuba", simulator="nest", duration_ms=duration).spikes
-    brian2 = first_difference(nest, zoo.run("brette2007_cuba", simulator="brian2", duration_ms=duration).spikes, dt)
+    nest_run = zoo.run("brette2007_cuba", simulator="nest", duration_ms=duration)
+    brian2_run = zoo.run("brette2007_cuba", simulator="brian2", duration_ms=duration)
+    nest = nest_run.spikes
+    brian2 = first_difference(nest, brian2_run.spikes, dt)
     assert brian2.t_ms == float("inf") and brian2.identical == len(nest) > 1000
+    measures = ["population", "n_spikes", "rate_hz", "cv_isi", "synchrony", "oscillation_hz", "oscillation_power"]
+    pd.testing.assert_frame_equal(nest_run.summary[measures], brian2_run.summary[measures])  # the same trains
     if "neuron" not in runs("brette2007_cuba"):
         return
     plain = first_difference(nest, zoo.run("brette2007_cuba", simulator="neuron", duration_ms=duration).spikes, dt)

@@ -233,3 +233,28 @@ def test_neuron_refuses_a_network_beyond_its_declared_size_before_building_it(ca
         explorer.sweep("brunel2000", grid={"scale": [0.25, 0.3]}, simulators=["nest", "neuron"],
                        out=tmp_path / "refused")
     assert not (tmp_path / "refused").exists()
+
+
+@pytest.mark.parametrize("simulator", runs("brunel2000"))
+def test_the_bulk_connections_read_back_through_pynn_with_their_weight_and_delay(simulator):
+    """``FromArraysConnector`` builds outside PyNN's per-connection path; PyNN still reads
+    every connection back with its weight (mV) and delay (ms)."""
+    params, _ = zoo.get("brunel2000").validate({"scale": 0.02, "c_e": 20.0, "g": 4.5, "delay": 1.2}, 0.1)
+    backend = backends.load(simulator)
+    sim = backend.setup(0.1, 7, 1, 10.0, True)
+    try:
+        n_e, n_i, c_e, c_i = brunel2000.sizes(params)
+        made, project = [], sim.Projection
+        sim.Projection = lambda *args, **kwargs: made.append(project(*args, **kwargs)) or made[-1]
+        brunel2000.build(sim, params, n_e + n_i, 10.0, 7)
+        found = {}
+        for projection in made:
+            weights, delays = np.asarray(projection.get(["weight", "delay"], format="list"))[:, 2:].T
+            found.setdefault(projection.pre.label, []).append((len(weights), set(np.round(weights, 9)),
+                                                               set(np.round(delays, 9))))
+    finally:
+        backend.end()
+    assert sum(n for n, _, _ in found["E"]) == (n_e + n_i) * c_e
+    assert sum(n for n, _, _ in found["I"]) == (n_e + n_i) * c_i
+    assert all(w == {0.1} and d == {1.2} for _, w, d in found["E"]), found
+    assert all(w == {-0.45} and d == {1.2} for _, w, d in found["I"])

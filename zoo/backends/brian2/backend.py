@@ -374,26 +374,36 @@ class Brian2Backend(Backend):
         self.pynn.simulator.state.network.add(updater)
 
     def _connect_arrays(self, projection, sources, targets):
-        """Brian2's ``Synapses.connect(i=, j=)`` with all pairs at once, the weight and the
-        delay (d less ``projections.delay_lead``) set as whole columns; PyNN sets them synapse by synapse."""
+        """The projection's pairs in a ``Synapses`` of the zoo's own, connected with
+        ``connect(i=, j=)`` all at once, the weight set as one column and the delay (d less
+        ``projections.delay_lead``) as one value for the pathway. PyNN's own numbers each
+        synapse among its multapses (``multisynaptic_index``: 7.7 of the 11 s of a full
+        Brunel build) and keeps a delay per synapse; the zoo's runs in its place."""
         import brian2
 
         from .projections import delay_lead
 
         if getattr(projection.synapse_type, "zoo_rule", False) or len(projection._brian2_synapses) != 1:
             return super()._connect_arrays(projection, sources, targets)
-        synapses = projection._brian2_synapses[0][0]
-        synapses.connect(i=sources, j=targets)
-        projection._n_connections += sources.size
         space = projection.synapse_type.native_parameters
         space.shape = (1,)
         space.evaluate(simplify=True)
-        synapses.weight = space["weight"]
         delay = space["delay"] if hasattr(space["delay"], "dim") else float(space["delay"]) * brian2.ms
-        if delay < delay_lead(projection.post, projection.pre):
+        lead = delay_lead(projection.post, projection.pre)
+        if delay < lead:
             raise ValueError(f"a delay of {float(delay / brian2.ms):g} ms into {type(projection.post.celltype).__name__} "
-                             f"is shorter than Brian2 can deliver on time ({float(delay_lead(projection.post, projection.pre) / brian2.ms):g} ms)")
-        synapses.delay = delay - delay_lead(projection.post, projection.pre)
+                             f"is shorter than Brian2 can deliver on time ({float(lead / brian2.ms):g} ms)")
+        network = self.pynn.simulator.state.network
+        pynn_synapses = projection._brian2_synapses[0][0]
+        model, on_pre = _static_synapse_code(projection)
+        synapses = brian2.Synapses(pynn_synapses.source, pynn_synapses.target, model=model, on_pre=on_pre,
+                                   delay=delay - lead, clock=network.clock, name=f"{pynn_synapses.name}_arrays")
+        pynn_synapses.active = False  # left in the network, never run (Brian2 warns of one dropped unused)
+        network.add(synapses)
+        projection._brian2_synapses[0][0] = synapses
+        synapses.connect(i=sources, j=targets)
+        projection._n_connections += sources.size
+        synapses.weight = space["weight"]
 
     def _connect_nothing(self, projection):
         """An empty projection's ``Synapses`` made inactive: Brian2 refuses to run one that
@@ -430,3 +440,19 @@ class Brian2Backend(Backend):
         import brian2
 
         return str(brian2.__version__)
+
+
+def _static_synapse_code(projection) -> tuple[str, str]:
+    """(model, on_pre) of ``projection``'s synapse type for its target, as PyNN writes them."""
+    from brian2 import mV, nA, uS
+    from pyNN.brian2.projections import basic_units
+
+    celltype = projection.post.celltype
+    if getattr(celltype, "voltage_based_synapses", False):
+        units = mV
+    else:
+        units = uS if celltype.conductance_based else nA
+    projection.synapse_type._set_target_type(units)
+    context = {"syn_var": celltype.post_synaptic_variables[projection.receptor_type],
+               "weight_units": basic_units(units)}
+    return projection.synapse_type.eqs % context, projection.synapse_type.pre % context

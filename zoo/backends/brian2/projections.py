@@ -111,14 +111,42 @@ class Projection(pynn_brian2.Projection):
             raise NotImplementedError("setting delays after a Brian2 projection is built is not supported by the zoo")
         super()._set_attributes(connection_parameters)
 
+    def _pathway_delay_ms(self) -> float | None:
+        """The one delay (ms, as given: d) of a projection whose ``Synapses`` has a single
+        delay for its pathway (the zoo's plastic rules, ``FromArraysConnector``); None if
+        each synapse has its own."""
+        if getattr(self.synapse_type, "zoo_rule", False):
+            return float(self._delay / ms)
+        synapses = self._brian2_synapses[0][0]
+        if "delay" in synapses.variables:  # a delay per synapse
+            return None
+        return float((synapses.pre.delay[:] + delay_lead(self.post, self.pre)) / ms)
+
+    def _get_attributes_as_list(self, attribute_names):
+        """PyNN's reading, with delays reported as given (d, not the d less the lead Brian2 runs)."""
+        names = list(attribute_names)
+        if "delay" not in names or getattr(self.synapse_type, "zoo_rule", False):
+            return super()._get_attributes_as_list(names)
+        column = names.index("delay")
+        pathway = self._pathway_delay_ms()
+        if pathway is None:
+            lead = float(delay_lead(self.post, self.pre) / ms)
+            return [row[:column] + (row[column] + lead,) + row[column + 1:]
+                    for row in super()._get_attributes_as_list(names)]
+        others = [name for name in names if name != "delay"] or ["weight"]
+        rows = super()._get_attributes_as_list(others)
+        found = [dict(zip(others, row)) | {"delay": pathway} for row in rows]
+        return [tuple(row[name] for name in names) for row in found]
+
     def _get_attributes_as_arrays(self, attribute_names, multiple_synapses="sum"):
         """PyNN's reading, with delays reported as given (d, not the d − dt Brian2 runs)."""
         names = list(attribute_names)
         read = [name for name in names if name != "delay"] or ["weight"]
         values = dict(zip(read, super()._get_attributes_as_arrays(read, multiple_synapses)))
         if "delay" in names:
-            if getattr(self.synapse_type, "zoo_rule", False):  # one scalar delay per pathway
-                values["delay"] = np.where(np.isnan(values[read[0]]), np.nan, float(self._delay / ms))
+            pathway = self._pathway_delay_ms()
+            if pathway is not None:  # one delay for the pathway
+                values["delay"] = np.where(np.isnan(values[read[0]]), np.nan, pathway)
             else:
                 (delay,) = super()._get_attributes_as_arrays(["delay"], multiple_synapses)
                 values["delay"] = delay + float(delay_lead(self.post, self.pre) / ms)
