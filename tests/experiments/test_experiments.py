@@ -175,3 +175,16 @@ def test_brunel2000_phase_diagram_quick(tmp_path):
     again = experiment.sweep(["nest"], experiment.QUICK_GRID, 200.0, tmp_path)
     assert again.attrs["counts"]["cached"] == 8 and again.attrs["counts"]["ok"] == 0
     assert "of 4 points in the theory's region" in experiment.summary(points)
+
+
+def test_brette2007_quick(tmp_path):
+    """CUBA on every simulator: the figure, the measures, and the identical trains of NEST
+    and Brian2 (NEURON parts at its first borderline neuron)."""
+    from experiments import brette2007
+
+    tables = brette2007.main(quick=True, out=tmp_path)
+    assert (tmp_path / "brette2007_cuba.png").stat().st_size > 10_000
+    identity = tables["identity"].set_index("pair")
+    assert identity.loc["nest vs brian2", "first_difference_ms"] == float("inf")
+    assert identity.loc["nest vs brian2", "identical_spikes"] == identity.loc["nest vs brian2", "spikes"] > 1000
+    assert set(tables["summary"]["population"]) == {"E", "I"}
