@@ -120,6 +120,31 @@ def test_delta_synapses_fire_the_same_trains_on_nest_and_brian2():
             np.testing.assert_allclose(mine, nests, atol=1e-6, err_msg=simulator)
 
 
+@pytest.mark.parametrize("simulator", runs("brunel2000"))
+def test_a_delta_cell_tests_threshold_on_the_sum_of_a_steps_jumps(simulator):
+    """+12 and -5 mV arriving in one step on v = 10 mV (threshold 20): the sum, 17 mV, does
+    not fire (NEST tests after adding the step's jumps), in whichever order the
+    projections were made; +12 alone does."""
+    backend = backends.load(simulator)
+    sim = backend.setup(0.1, 1, 1, 100.0, True)
+    try:
+        cells = sim.Population(3, sim.IF_curr_delta(tau_m=1e6, v_thresh=20.0, v_reset=0.0, tau_refrac=2.0,
+                                                    v_rest=10.0), initial_values={"v": 10.0})
+        source = sim.Population(1, sim.SpikeSourceArray(spike_times=[50.0]))
+        for targets, weight in (([0, 2], 12.0), ([0, 1], -5.0), ([1], 12.0)):
+            sim.Projection(source, cells, sim.FromArraysConnector([0] * len(targets), targets),
+                           sim.StaticSynapse(weight=weight, delay=1.0), receptor_type="excitatory" if weight > 0
+                           else "inhibitory")
+        cells.record("spikes")
+        backend.run(100.0)
+        segment = cells.get_data().segments[0]
+        backend.report_spikes(segment, 0.1)
+        counts = [len(train) for train in segment.spiketrains]
+    finally:
+        backend.end()
+    assert counts == [0, 0, 1], counts
+
+
 @pytest.mark.parametrize("bad, message", [
     ({"g": -1.0}, "'g' = -1 is out of range"),
     ({"scale": 0.0001}, "no inhibitory neuron or synapse"),
@@ -176,10 +201,12 @@ def test_a_sweep_over_g_and_eta_plots_the_phase_diagram_with_the_theory(tmp_path
     states = phase_diagram.states_table(table)
     assert len(states) == 4 and set(states["state"]) <= set(phase_diagram.STATES)
     assert states.set_index(["g", "eta"]).loc[(3.0, 4.0), "state"] == "SR"  # 500 Hz, clock-like
-    gs, etas, regions = phase_diagram.theory_regions(states)
+    # the regions on the refined grid, at Brunel's full in-degree (where they differ across it)
+    gs, etas, regions = phase_diagram.theory_regions(states.assign(J=0.1, c_e=1000.0))
     assert gs.tolist() == [3.0, 4.5, 6.0] and etas.tolist() == [1.0, 2.5, 4.0]
-    model = dict(j_mV=0.45, c_e=50.0)
-    assert regions[2, 1] == phase_diagram.STATES.index(phase_region(4.5, 2.5, **model))
+    for (i, j), region in np.ndenumerate(regions):
+        assert phase_diagram.STATES[region] == phase_region(gs[j], etas[i]), (gs[j], etas[i])
+    assert len(np.unique(regions)) > 1
     assert explorer.sweep_figure(table, metric="rate_hz").texts[0].get_text().endswith("E population")
 
 

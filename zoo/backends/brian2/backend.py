@@ -383,7 +383,8 @@ class Brian2Backend(Backend):
 
         from .projections import delay_lead
 
-        if getattr(projection.synapse_type, "zoo_rule", False) or len(projection._brian2_synapses) != 1:
+        static = type(projection.synapse_type).__name__ == "StaticSynapse"  # a rule keeps PyNN's pathways
+        if not static or len(projection._brian2_synapses) != 1:
             return super()._connect_arrays(projection, sources, targets)
         space = projection.synapse_type.native_parameters
         space.shape = (1,)

@@ -37,9 +37,13 @@ def delay_lead(post, pre) -> object:
     cells (a Brian2 quantity), module docstring: one step from a spike source, none from a
     neuron, and one more into a cell that sums its voltage jumps into an input applied at
     its next update (``IF_curr_delta``: NEST adds a jump arriving in a step at that step's
-    end, before its threshold test)."""
-    from_source = not getattr(pre.celltype, "injectable", True)
-    return _step() * (int(from_source) + int(getattr(post.celltype, "input_applied_next_step", False)))
+    end, before its threshold test). An Assembly's populations must agree."""
+    sources = {not p.celltype.injectable for p in getattr(pre, "populations", [pre])}
+    summing = {bool(getattr(p.celltype, "input_applied_next_step", False)) for p in getattr(post, "populations", [post])}
+    if len(sources) > 1 or len(summing) > 1:
+        raise NotImplementedError("a Brian2 projection of the zoo connects spike sources or neurons, into cells of "
+                                  "one kind, not a mixed Assembly")
+    return _step() * (int(sources.pop()) + int(summing.pop()))
 
 
 class Projection(pynn_brian2.Projection):
@@ -55,6 +59,9 @@ class Projection(pynn_brian2.Projection):
                                    synapse_type, source, receptor_type, space, label)
         if isinstance(self.pre, common.Assembly) or isinstance(self.post, common.Assembly):
             raise NotImplementedError("the zoo's plastic projections connect populations, not assemblies")
+        if delay_lead(self.post, self.pre) != _step():
+            raise NotImplementedError("the zoo's plastic projections on Brian2 take spike sources into cells that "
+                                      "apply their input at once (their pre pathway runs at d - dt)")
         self._n_connections = 0
         post = self.post
         psv = post.celltype.post_synaptic_variables[self.receptor_type]
@@ -118,14 +125,14 @@ class Projection(pynn_brian2.Projection):
         if getattr(self.synapse_type, "zoo_rule", False):
             return float(self._delay / ms)
         synapses = self._brian2_synapses[0][0]
-        if "delay" in synapses.variables:  # a delay per synapse
+        if not synapses.pre.variables["delay"].scalar:  # a delay per synapse
             return None
         return float((synapses.pre.delay[:] + delay_lead(self.post, self.pre)) / ms)
 
     def _get_attributes_as_list(self, attribute_names):
         """PyNN's reading, with delays reported as given (d, not the d less the lead Brian2 runs)."""
         names = list(attribute_names)
-        if "delay" not in names or getattr(self.synapse_type, "zoo_rule", False):
+        if "delay" not in names:
             return super()._get_attributes_as_list(names)
         column = names.index("delay")
         pathway = self._pathway_delay_ms()

@@ -98,7 +98,7 @@ def initial_potentials(seed: int, size: int) -> np.ndarray:
 
 
 def stimulation_times(seed: int, rate_hz: float, duration_ms: float, dt_ms: float) -> list[np.ndarray]:
-    """Spike times (ms) of each stimulating source: Poisson at ``rate_hz`` in (0, ``duration_ms``),
+    """Spike times (ms) of each stimulating source: Poisson at ``rate_hz`` in (0, ``duration_ms``],
     on the time grid (at most one spike per step), from the zoo's stream."""
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), STIM_STREAM])))
     steps = int(round(duration_ms / dt_ms))
@@ -151,7 +151,8 @@ def network_size(params) -> int:
 def synapse_count(params) -> int:
     """The expected count (the draw is within a few hundred of it)."""
     n = N_E + N_I
-    return int(round(float(params["p_connect"]) * n * n)) + STIM_SOURCES * n
+    stimulation = STIM_SOURCES * n * STIM_P_CONNECT if float(params["stim_weight"]) > 0 else 0.0
+    return int(round(float(params["p_connect"]) * n * n + stimulation))
 
 
 def _model(kind: str) -> Model:

@@ -108,7 +108,10 @@ def figure(table: pd.DataFrame, x: str | None = None, y: str | None = None):
     if {x, y} - {None} - {"g", "eta"} or table["g"].nunique() < 2 or table["eta"].nunique() < 2:
         return None
     rows = states_table(table)
-    if rows.empty:
+    from ... import registry
+
+    others = [p for p in registry.get("brunel2000").parameter_names if p not in ("g", "eta")]
+    if rows.empty or (rows[others].nunique() > 1).any():  # the theory's lines hold for one network
         return None
     simulators = list(dict.fromkeys(rows["simulator"]))
     gs, etas = np.sort(rows["g"].unique()), np.sort(rows["eta"].unique())
@@ -118,9 +121,12 @@ def figure(table: pd.DataFrame, x: str | None = None, y: str | None = None):
     state_cmap = ListedColormap(COLOURS).with_extremes(bad="white")
     state_norm = BoundaryNorm(np.arange(len(STATES) + 1) - 0.5, len(STATES))
 
-    def on_grid(frame, column):
-        grid = frame.pivot_table(index="eta", columns="g", values=column, aggfunc="mean")
+    def on_grid(frame, column, aggfunc="mean"):
+        grid = frame.pivot_table(index="eta", columns="g", values=column, aggfunc=aggfunc)
         return grid.reindex(index=etas, columns=gs).to_numpy(float)
+
+    def most_common(codes):  # over seeds: the state found most often (the lower code on a tie)
+        return float(np.bincount(np.asarray(codes, dtype=int)).argmax())
 
     for row, simulator in zip(axes, simulators):
         mine = rows[rows["simulator"] == simulator]
@@ -136,14 +142,14 @@ def figure(table: pd.DataFrame, x: str | None = None, y: str | None = None):
                               cmap=colormaps["viridis"].with_extremes(bad="0.8"), interpolation="nearest")
             fig.colorbar(image, ax=ax, label=label + ("; grey: none" if scale == "log" else ""))
             ax.set_title(f"{simulator}: {label}")
-        codes = mine.assign(code=[STATES.index(s) for s in mine["state"]])
+        codes = on_grid(mine.assign(code=[STATES.index(s) for s in mine["state"]]), "code", most_common)
         ax = row[-1]
-        ax.imshow(np.ma.masked_invalid(on_grid(codes, "code")), origin="lower", aspect="auto", cmap=state_cmap,
-                  norm=state_norm, interpolation="nearest")
-        for point in mine.itertuples():
-            ax.text(np.searchsorted(gs, point.g), np.searchsorted(etas, point.eta),
-                    point.state.replace("SI ", "SI\n").replace("quiescent", "Q"), ha="center", va="center",
-                    fontsize=6.5)
+        ax.imshow(np.ma.masked_invalid(codes), origin="lower", aspect="auto", cmap=state_cmap, norm=state_norm,
+                  interpolation="nearest")
+        for (i, j), code in np.ndenumerate(codes):
+            if np.isfinite(code):
+                ax.text(j, i, STATES[int(code)].replace("SI ", "SI\n").replace("quiescent", "Q"), ha="center",
+                        va="center", fontsize=6.5)
         ax.set_title(f"{simulator}: classified state (brunel2000.states)")
         for ax in row:
             _boundaries(ax, regions)

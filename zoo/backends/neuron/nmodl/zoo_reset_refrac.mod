@@ -13,8 +13,9 @@ since the spike, never fired again).
 
 A NetCon that targets this mechanism (flag 0) is a delta synapse, the zoo's IF_curr_delta
 (NEST iaf_psc_delta): its weight (mV) jumps v at once unless the cell is refractory
-(from the spike to the end of the clamp, that step included: NEST drops such input), and a jump to or above threshold fires then,
-at the event's time, as NEST tests threshold after adding the step's jumps.
+(from the spike to the end of the clamp, that step included: NEST drops such input); threshold
+is tested once all the jumps of that time are in (a self-event queued behind them, flag 6),
+and fires at that time, as NEST tests threshold after adding the step's jumps.
 ENDCOMMENT
 
 NEURON {
@@ -44,10 +45,12 @@ ASSIGNED {
     g (uS)
     dt (ms)
     last (ms)   : time of the last spike
+    pending     : a threshold test of delta jumps is queued (flag 6)
 }
 
 INITIAL {
     g = 0
+    pending = 0
     last = -1e9
     net_send(0, 4)
 }
@@ -63,13 +66,19 @@ NET_RECEIVE (weight (mV)) {
         : up to and including last + trefrac (the step where its clamp ends)
         if (g == 0 && t > last + trefrac + dt/2) {
             state_discontinuity(v, v + weight)
-            if (v >= vthresh && t > last) {
-                last = t
-                g = g_on
-                state_discontinuity(v, vspike)
-                net_send(spikewidth, 2)
-                net_event(t)
+            if (pending == 0) { : threshold once all of this time's jumps are in (flag 6), as NEST
+                pending = 1
+                net_send(0, 6)
             }
+        }
+    } else if (flag == 6) {
+        pending = 0
+        if (v >= vthresh && t > last) {
+            last = t
+            g = g_on
+            state_discontinuity(v, vspike)
+            net_send(spikewidth, 2)
+            net_event(t)
         }
     } else if ((flag == 1 || (flag == 5 && v >= vthresh)) && t > last + dt/2) { : beginning of spike
         last = t
