@@ -66,11 +66,11 @@ def points_table(table: pd.DataFrame) -> pd.DataFrame:
     return rows[keep].sort_values(["simulator", "eta", "g"]).reset_index(drop=True)
 
 
-def main(quick: bool = False, out: str | Path = "out/brunel2000_phase_diagram") -> dict:
+def main(quick: bool = False, out: str | Path = "out/brunel2000_phase_diagram", simulators=None) -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    table = sweep(("nest",) if quick else SIMULATORS, QUICK_GRID if quick else GRID,
-                  200.0 if quick else DURATION_MS, out)
+    simulators = tuple(simulators or (("nest",) if quick else SIMULATORS))
+    table = sweep(simulators, QUICK_GRID if quick else GRID, 200.0 if quick else DURATION_MS, out)
     explorer.plot_sweep(table, out / "phase_diagram.png")
     points = points_table(table)
     points.to_parquet(out / "phase_points.parquet", index=False)
@@ -91,8 +91,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", default="out/brunel2000_phase_diagram")
+    parser.add_argument("--simulator", action="append", choices=SIMULATORS,
+                        help="repeat for several (default: nest and brian2; the stores resume)")
     args = parser.parse_args()
-    found = main(args.quick, args.out)["points"]
+    found = main(args.quick, args.out, args.simulator)["points"]
     with pd.option_context("display.width", 180):
         print(found.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     print(summary(found))

@@ -194,11 +194,28 @@ def _brunel_text(tables: dict) -> str:
         "Table: `states.parquet`.")
 
 
+def _phase_differences(points) -> str:
+    """Per simulator, the points whose classified state is not the theory's, grouped."""
+    parts = []
+    for simulator, mine in points.groupby("simulator", sort=False):
+        differ = mine[mine["state"] != mine["theory"]]
+        groups = [f"{state} where the theory says {theory} at " + ", ".join(
+                      f"({g:g}, {eta:g})" for g, eta in zip(group["g"], group["eta"]))
+                  for (state, theory), group in differ.groupby(["state", "theory"], sort=False)]
+        parts.append(f"{simulator} finds " + "; ".join(groups))
+    return " — ".join(parts)
+
+
 def _phase_text(tables: dict) -> str:
     from experiments.brunel2000_phase_diagram import summary
 
     points = tables["points"]
     first = points.iloc[0]
+    from experiments.brunel2000_phase_diagram import SIMULATORS
+
+    missing = [s for s in SIMULATORS if s not in set(points["simulator"])]
+    pending = (f" Not swept this time: {', '.join(missing)} (the same command with `--simulator`; its store "
+               "resumes)." if missing else "")
     return (
         "Brunel's phase diagram (his Fig. 2) as the explorer draws it: `zoo sweep brunel2000 --grid g=... --grid "
         f"eta=...` at scale {first.scale:g} ({int(first.n_neurons) * 5 // 4} neurons, C_E = 1000, so every neuron's "
@@ -207,10 +224,7 @@ def _phase_text(tables: dict) -> str:
         "synchrony, and the state the declared rule (`zoo/models/brunel2000/states.py`) gives; the black lines "
         "are the regions of the linear theory at the same parameters (the asynchronous state's stability, "
         "`theory.phase_region`), evaluated between the points. Classified as the theory's region: "
-        + summary(points) + ". Where they part: near the balance point g = 4 the simulated network is "
-        "regular (SR) where the theory's asynchronous state is still stable; at low eta the network falls silent "
-        "from the zoo's initial potentials, or oscillates slowly, where the theory's low-rate state is stable; "
-        "the theory's SI fast corner is reached at the largest eta. Table: `phase_points.parquet`.")
+        + summary(points) + ". Where they part: " + _phase_differences(points) + "." + pending + " Table: `phase_points.parquet`.")
 
 
 def _brette_text(tables: dict) -> str:
