@@ -28,14 +28,19 @@ from pathlib import Path
 import pandas as pd
 
 import explorer
+import zoo
+from zoo import backends
 from zoo.models.brunel2000 import phase_diagram
+from zoo.models.brunel2000.states import MIN_SCALE
 from zoo.models.brunel2000.theory import phase_region
 
 #: The full sweep: Brunel's Fig. 2 spans g in [0, 8] and eta in [0, 4]; below g = 3 the network
 #: is SR at every eta that fires (and costly: 500 Hz), below eta = 0.8 it falls silent here.
 GRID = {"g": [3.0, 4.0, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0], "eta": [0.8, 0.9, 1.0, 1.5, 2.0, 3.0, 4.0], "scale": [0.5]}
 DURATION_MS = 600.0
-SIMULATORS = ("nest", "brian2")
+#: Those that run the network at the classifier's scale (not NEURON: ``NeuronBackend.max_synapses``).
+SIMULATORS = tuple(s for s in backends.available(zoo.get("brunel2000"))
+                   if backends.backend_class(s).network_study_scale >= MIN_SCALE)
 QUICK_GRID = {"g": [3.0, 6.0], "eta": [1.0, 4.0], "scale": [0.05], "c_e": [50.0], "J": [0.45]}
 
 
@@ -69,7 +74,7 @@ def points_table(table: pd.DataFrame) -> pd.DataFrame:
 def main(quick: bool = False, out: str | Path = "out/brunel2000_phase_diagram", simulators=None) -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    simulators = tuple(simulators or (("nest",) if quick else SIMULATORS))
+    simulators = tuple(simulators or ((backends.DEFAULT,) if quick else SIMULATORS))
     table = sweep(simulators, QUICK_GRID if quick else GRID, 200.0 if quick else DURATION_MS, out)
     explorer.plot_sweep(table, out / "phase_diagram.png")
     points = points_table(table)
@@ -92,7 +97,7 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", default="out/brunel2000_phase_diagram")
     parser.add_argument("--simulator", action="append", choices=SIMULATORS,
-                        help="repeat for several (default: nest and brian2; the stores resume)")
+                        help="repeat for several (default: those that run scale 0.5; the stores resume)")
     args = parser.parse_args()
     found = main(args.quick, args.out, args.simulator)["points"]
     with pd.option_context("display.width", 180):

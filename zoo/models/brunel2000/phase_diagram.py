@@ -102,21 +102,20 @@ def figure(table: pd.DataFrame, x: str | None = None, y: str | None = None):
     """The phase diagram of a sweep over ``g`` and ``eta`` (None for any other sweep)."""
     from matplotlib import colormaps
     from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm, Normalize
-
-    from ...figures import new_figure
+    from matplotlib.figure import Figure  # no pyplot state (a model does not import the running layer)
 
     if {x, y} - {None} - {"g", "eta"} or table["g"].nunique() < 2 or table["eta"].nunique() < 2:
         return None
     rows = states_table(table)
-    from ... import registry
+    from . import PARAMETERS
 
-    others = [p for p in registry.get("brunel2000").parameter_names if p not in ("g", "eta")]
+    others = [p.name for p in PARAMETERS if p.name not in ("g", "eta")]
     if rows.empty or (rows[others].nunique() > 1).any():  # the theory's lines hold for one network
         return None
     simulators = list(dict.fromkeys(rows["simulator"]))
     gs, etas = np.sort(rows["g"].unique()), np.sort(rows["eta"].unique())
     _, _, regions = theory_regions(rows)
-    fig = new_figure(figsize=(4.6 * (len(MEASURES) + 1), 3.9 * len(simulators) + 0.8))
+    fig = Figure(figsize=(4.6 * (len(MEASURES) + 1), 3.9 * len(simulators) + 0.8))
     axes = fig.subplots(len(simulators), len(MEASURES) + 1, squeeze=False)
     state_cmap = ListedColormap(COLOURS).with_extremes(bad="white")
     state_norm = BoundaryNorm(np.arange(len(STATES) + 1) - 0.5, len(STATES))
