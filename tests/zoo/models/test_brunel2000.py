@@ -273,12 +273,16 @@ def test_the_bulk_connections_read_back_through_pynn_with_their_weight_and_delay
         n_e, n_i, c_e, c_i = brunel2000.sizes(params)
         made, project = [], sim.Projection
         sim.Projection = lambda *args, **kwargs: made.append(project(*args, **kwargs)) or made[-1]
-        brunel2000.build(sim, params, n_e + n_i, 10.0, 7)
+        try:
+            brunel2000.build(sim, params, n_e + n_i, 10.0, 7)
+        finally:
+            sim.Projection = project  # the backend's namespace outlives the test
         found = {}
         for projection in made:
             weights, delays = np.asarray(projection.get(["weight", "delay"], format="list"))[:, 2:].T
             found.setdefault(projection.pre.label, []).append((len(weights), set(np.round(weights, 9)),
                                                                set(np.round(delays, 9))))
+        del made  # the projections hold the run's Brian2 objects, whose names the next run needs
     finally:
         backend.end()
     assert sum(n for n, _, _ in found["E"]) == (n_e + n_i) * c_e
