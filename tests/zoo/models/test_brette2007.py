@@ -56,8 +56,7 @@ def test_cuba_trains_are_identical_on_nest_and_brian2_and_neuron_parts_by_its_sy
     assert brian2.t_ms == float("inf") and brian2.identical == len(nest) > 1000
     measures = ["population", "n_spikes", "rate_hz", "cv_isi", "synchrony", "oscillation_hz", "oscillation_power"]
     pd.testing.assert_frame_equal(nest_run.summary[measures], brian2_run.summary[measures])  # the same trains
-    if "neuron" not in runs("brette2007_cuba"):
-        return
+    assert "neuron" in runs("brette2007_cuba")
     plain = first_difference(nest, zoo.run("brette2007_cuba", simulator="neuron", duration_ms=duration).spikes, dt)
     factor_e, factor_i = np.exp(dt / (2 * 5.0)), np.exp(dt / (2 * 10.0))
     compensated = first_difference(nest, zoo.run("brette2007_cuba", simulator="neuron", duration_ms=duration,

@@ -159,6 +159,18 @@ class HH_cond_exp(pynn_neuron.HH_cond_exp):
     model = TraubPeakNeuron
 
 
+def _grid_threshold_compartment(cell, tau_m, c_m, v_rest, v_thresh, t_refrac, i_offset, v_reset) -> None:
+    """PyNN's leaky compartment with ``ZooResetRefrac`` as its spike, reset and refractory
+    mechanism (and its spike source)."""
+    LeakySingleCompartmentNeuron.__init__(cell, tau_m, c_m, v_rest, i_offset)
+    cell.spike_reset = h.ZooResetRefrac(0.5, sec=cell)
+    cell.spike_reset.vspike = 40  # (mV) spike height, as PyNN's
+    cell.source = cell.spike_reset
+    cell.rec = h.NetCon(cell.source, None)
+    cell.parameters.update(v_thresh=v_thresh, t_refrac=t_refrac, v_reset=v_rest if v_reset is None else v_reset)
+    cell.set_parameters()
+
+
 class GridThresholdIF(StandardIFStandardReceptors):
     """PyNN-NEURON's integrate-and-fire compartment (``StandardIF``) with ``ZooResetRefrac``
     in place of ``ResetRefrac``: PyNN's watches for v rising through threshold, so a cell
@@ -167,13 +179,7 @@ class GridThresholdIF(StandardIFStandardReceptors):
 
     def __init__(self, syn_type, syn_shape, tau_m=20, c_m=1.0, v_rest=-65, v_thresh=-55, t_refrac=2, i_offset=0,
                  v_reset=None, tau_e=5, tau_i=5, e_e=0, e_i=-70):
-        LeakySingleCompartmentNeuron.__init__(self, tau_m, c_m, v_rest, i_offset)
-        self.spike_reset = h.ZooResetRefrac(0.5, sec=self)
-        self.spike_reset.vspike = 40  # (mV) spike height, as PyNN's
-        self.source = self.spike_reset
-        self.rec = h.NetCon(self.source, None)
-        self.parameters.update(v_thresh=v_thresh, t_refrac=t_refrac, v_reset=v_rest if v_reset is None else v_reset)
-        self.set_parameters()
+        _grid_threshold_compartment(self, tau_m, c_m, v_rest, v_thresh, t_refrac, i_offset, v_reset)
         StandardReceptorTypesMixin.__init__(self, syn_type, syn_shape, tau_e, tau_i, e_e, e_i)
         self.set_parameters()
 
@@ -196,13 +202,7 @@ class DeltaSynapseIF(StandardIF):
     (``nmodl/zoo_reset_refrac.mod``). NEST's ``iaf_psc_delta``; PyNN-NEURON has none."""
 
     def __init__(self, tau_m=20, c_m=1.0, v_rest=-65, v_thresh=-55, t_refrac=2, i_offset=0, v_reset=None):
-        LeakySingleCompartmentNeuron.__init__(self, tau_m, c_m, v_rest, i_offset)
-        self.spike_reset = h.ZooResetRefrac(0.5, sec=self)
-        self.spike_reset.vspike = 40  # (mV) spike height, as PyNN's
-        self.source = self.spike_reset
-        self.rec = h.NetCon(self.source, None)
-        self.parameters.update(v_thresh=v_thresh, t_refrac=t_refrac, v_reset=v_rest if v_reset is None else v_reset)
-        self.set_parameters()
+        _grid_threshold_compartment(self, tau_m, c_m, v_rest, v_thresh, t_refrac, i_offset, v_reset)
 
     @property
     def excitatory(self):

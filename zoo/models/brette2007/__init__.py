@@ -70,7 +70,8 @@ def _parameters(kind: str) -> tuple[Parameter, ...]:
                   "leak reversal (CUBA's is above threshold: the network starts itself)", per_neuron=False),
         Parameter("stim_rate", "Hz", 100.0, "[0, 10000]", "rate of each of the 20 stimulating Poisson sources",
                   per_neuron=False),
-        Parameter("stim_duration", "ms", 50.0, "[0, inf)", "the stimulation lasts from 0 to this time",
+        Parameter("stim_duration", "ms", 50.0, "[0, 1000]", "the stimulation lasts from 0 to this time (its "
+                  "spikes are drawn step by step: 20 sources x its steps)",
                   per_neuron=False),
         Parameter("stim_weight", weight_unit, 0.1 if kind == "coba" else 0.0, "[0, inf)",
                   "weight of a stimulating connection (excitatory; 0: no stimulation)", per_neuron=False),
