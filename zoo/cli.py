@@ -111,6 +111,13 @@ def cmd_show(args) -> int:
             print(f"  on {simulator}, {cell_type}: {scheme}; spikes: {record.spike_rule}")
             if record.limit:
                 print(f"    limit: {record.limit}")
+    fitting = spec.fit_space
+    if fitting.bounds:
+        units = {p.name: p.unit for p in spec.parameters}
+        print("fit space (zoo fit): " + ", ".join(
+            f"{b.name} {b.low:g}:{b.high:g} {units[b.name]}{' (log)' if b.log else ''}" for b in fitting.bounds))
+        print("  fixed: " + ", ".join(f"{name} = {value:g} {units[name]}" for name, value in fitting.fixed.items())
+              + (f"; {fitting.note}" if fitting.note else ""))
     return 0
 
 

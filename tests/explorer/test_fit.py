@@ -143,3 +143,9 @@ def make_tidy(folder, spikes: bool):
     if spikes:
         pd.DataFrame({"trial": [0, 1], "t_ms": [5.0, 5.2]}).to_parquet(folder / "spikes.parquet")
     return folder
+
+
+def test_zoo_show_lists_the_default_fit_space(capsys):
+    assert main(["show", "adex"]) == 0
+    out = capsys.readouterr().out
+    assert "fit space (zoo fit): cm 0.02:0.5 nF (log), tau_m 2:50 ms (log)" in out and "v_spike = -30 mV" in out
