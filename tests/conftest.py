@@ -30,13 +30,17 @@ DT_MS = 0.1
 #: started last leaves the other worker idle at the end (the Makefile passes
 #: ``--no-loadscope-reorder``, or xdist would order files by their number of tests).
 #: Only the order changes.
-LONGEST_FIRST = ("tests/web/test_app.py", "tests/zoo/models/test_hh.py", "tests/experiments/test_experiments.py",
+LONGEST_FIRST = ("tests/web/test_app.py", "tests/explorer/test_fit.py", "tests/zoo/models/test_hh.py", "tests/experiments/test_experiments.py",
                  "tests/zoo/test_network_judge.py", "tests/zoo/models/test_brunel2000.py",
                  "tests/zoo/models/test_brette2007.py",
                  "tests/zoo/backends/test_brian2.py", "tests/zoo/backends/test_cross_simulator.py",
                  "tests/zoo/models/test_cable.py", "tests/zoo/test_parameter_space.py",
                  "tests/zoo/backends/test_progress.py", "tests/explorer/test_sweep.py",
                  "tests/zoo/conformance/test_conformance.py", "tests/zoo/models/test_masquelier2008.py")
+
+
+#: The QSNMC 2007 Challenge A training recordings, beside the repository (never copied into it).
+QSNMC_TRAINING = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "qsnmc2007-challenge-a" / "training"
 
 
 def pytest_collection_modifyitems(config, items):

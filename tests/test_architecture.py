@@ -33,6 +33,7 @@ RULES = (
     ("zoo.runner", "running"),
     ("zoo.result", "running"),
     ("zoo.analysis", "running"),
+    ("zoo.recordings", "running"),
     ("zoo.figures", "running"),
     ("explorer*", "explorer"),
     ("experiments*", "interface"),

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import backends, registry
+from .recordings import CURRENT_UNITS
 
 SIMULATOR_CHOICES = tuple(backends.names())
 
@@ -110,6 +111,13 @@ def cmd_show(args) -> int:
             print(f"  on {simulator}, {cell_type}: {scheme}; spikes: {record.spike_rule}")
             if record.limit:
                 print(f"    limit: {record.limit}")
+    fitting = spec.fit_space
+    if fitting.bounds:
+        units = {p.name: p.unit for p in spec.parameters}
+        print("fit space (zoo fit): " + ", ".join(
+            f"{b.name} {b.low:g}:{b.high:g} {units[b.name]}{' (log)' if b.log else ''}" for b in fitting.bounds))
+        print("  fixed: " + ", ".join(f"{name} = {value:g} {units[name]}" for name, value in fitting.fixed.items())
+              + (f"; {fitting.note}" if fitting.note else ""))
     return 0
 
 
@@ -119,9 +127,11 @@ def cmd_run(args) -> int:
     params = _settings(args.set, "--set", _parse_setting)
     _check_output(args.out, (".parquet", ".csv"), "--out")
     _check_output(args.plot, (".png", ".pdf", ".svg"), "--plot")
+    current, recorded_trains = _recorded_current(args)
     result = run(args.model, simulator=args.simulator, duration_ms=args.duration, dt_ms=args.dt, seed=args.seed,
                  threads=args.threads,
-                 max_memory_gib=MEMORY_BUDGET_GIB if args.max_memory is None else args.max_memory, **params)
+                 max_memory_gib=MEMORY_BUDGET_GIB if args.max_memory is None else args.max_memory, **current,
+                 **params)
     # files first, then the terminal: a closed pipe (zoo run ... | head) loses nothing
     written = result.save(args.out) if args.out else []
     if args.plot:
@@ -139,9 +149,50 @@ def cmd_run(args) -> int:
         print(result.summary[columns].to_string(index=False, max_rows=20, float_format=lambda x: f"{x:.4g}"))
     for note in result.notes:
         print(f"note: {note}")
+    if recorded_trains:
+        print(_coincidence_line(result, recorded_trains, args))
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def _recorded_current(args) -> dict:
+    """``current_nA`` and ``current_dt_ms`` from ``--current FILE`` (none without it): one
+    stimulus set's current, of one trial or the mean over its trials."""
+    if args.current is None:
+        for flag, value in (("--current-dt", args.current_dt), ("--current-unit", args.current_unit),
+                            ("--current-set", args.current_set), ("--current-trial", args.current_trial)):
+            if value is not None:
+                raise ValueError(f"{flag} needs --current FILE")
+        return {}, []
+    from . import recordings
+
+    found = recordings.read(args.current, args.current_dt, args.current_unit)
+    stimulus_set = args.current_set
+    if stimulus_set is None:
+        if len(found.sets) > 1:
+            raise ValueError(f"{args.current} holds stimulus sets {', '.join(found.sets)}; choose one with "
+                             "--current-set")
+        stimulus_set = found.sets[0]
+    if args.current_trial is not None and args.current_trial not in found.trials(stimulus_set):
+        raise ValueError(f"--current-trial {args.current_trial}: set {stimulus_set} has trials "
+                         f"{', '.join(map(str, found.trials(stimulus_set)))}")
+    trains = found.spike_trains(stimulus_set) if args.current_trial is None else []
+    return ({"current_nA": found.current(stimulus_set, args.current_trial), "current_dt_ms": found.dt_ms},
+            [t for t in trains] if sum(len(t) for t in trains) and len(trains) > 1 else [])
+
+
+def _coincidence_line(result, trains, args) -> str:
+    """Γ of each neuron's train against the recorded repetitions (what ``zoo fit`` scores)."""
+    from .declarations import coincidence
+
+    duration = float(result.info["duration_ms"])
+    reliability = coincidence.intrinsic_reliability(trains, duration)
+    gammas = [coincidence.mean_gamma(result.spikes.loc[result.spikes["neuron"] == n, "t_ms"].to_numpy(), trains,
+                                     duration) for n in range(int(result.info["n_neurons"]))]
+    shown = ", ".join(f"{g:.4f}" for g in gammas[:10]) + (" ..." if len(gammas) > 10 else "")
+    return (f"Γ against the {len(trains)} recorded trials (±{coincidence.WINDOW_MS:g} ms): {shown}; "
+            f"their own Γ_int {reliability:.4f}, Γ/Γ_int {gammas[0] / reliability:.4f}")
 
 
 def cmd_check(args) -> int:
@@ -222,6 +273,49 @@ def cmd_sweep(args) -> int:
     for _, row in failed.head(5).iterrows():
         print(f"failed {row['simulator']} seed {row['seed']}: {row['error'].splitlines()[0][:200]}")
     return 0
+
+
+def cmd_fit(args) -> int:
+    import explorer
+
+    fit = _settings(args.fit, "--fit", lambda text: _split(text, "--fit", _fit_range))
+    fix = _settings(args.fix, "--fix", lambda text: _split(text, "--fix", _fixed_value))
+    best = explorer.fit(args.model, args.target, fit=fit, fix=fix, simulator=args.simulator or backends.DEFAULT,
+                        trials=args.trials, population=args.population, holdout=args.holdout or (), out=args.out,
+                        seed=args.seed, optimiser=args.optimiser, dt_ms=args.dt, target_dt_ms=args.target_dt,
+                        current_unit=args.current_unit, scheduler=args.scheduler, workers=args.workers,
+                        progress=None)
+    print(f"{best['model']} fitted on {best['simulator']} to {best['data']['target']} "
+          f"({best['search']['trials']} trials, {best['search']['optimiser']}): mean Γ over the training sets "
+          f"{best['score']['mean_gamma_training']:.3f}")
+    for name, entry in best["parameters"].items():
+        if entry["fitted"]:
+            print(f"  {name} = {entry['value']:.4g} {entry['unit']}")
+    table = pd.DataFrame([{"set": name, **entry} for name, entry in best["score"]["per_set"].items()])
+    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    for simulator, per_set in best["score"]["on_simulators"].items():
+        print(f"on {simulator}: " + ", ".join(f"{name} {gamma:.3f}" for name, gamma in per_set.items()))
+    first = next(iter(best["commands"]))
+    print(f"reproduce set {first}: {best['commands'][first]}")
+    print(f"wrote {args.out}/best.json, trials.parquet, scores.parquet")
+    return 0
+
+
+def _fit_range(name: str, text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise ValueError(f"--fit {name}={text!r}: expected LOW:HIGH") from None
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"--fit {name}={text!r}: LOW and HIGH must be finite")
+    return low, high
+
+
+def _fixed_value(name: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"--fix {name}={text!r}: expected a number") from None
 
 
 def cmd_compare(args) -> int:
@@ -408,6 +502,15 @@ def _build_parser() -> argparse.ArgumentParser:
                    help="refuse runs estimated to need more memory (GiB; default: 8; inf: no limit)")
     p.add_argument("--out", metavar="FILE.parquet|.csv")
     p.add_argument("--plot", metavar="FILE.png")
+    p.add_argument("--current", metavar="FILE|DIR",
+                   help="inject a recorded current from t = 0 (competition SS-R.voltage[.gz] or tidy samples "
+                        "file/folder; the run lasts as long as it unless --duration)")
+    p.add_argument("--current-dt", type=float, metavar="MS",
+                   help="its sample interval (competition files: 0.2; tidy files give it)")
+    p.add_argument("--current-unit", choices=tuple(CURRENT_UNITS), help="its unit (competition: pA; tidy: nA)")
+    p.add_argument("--current-set", metavar="SET", help="the stimulus set, where the data hold several")
+    p.add_argument("--current-trial", type=int, metavar="N", help="one trial's current (default: the mean over "
+                                                                  "the set's trials)")
     p.set_defaults(verb=cmd_run)
 
     p = verbs.add_parser("check", help="run a model on every simulator that can, against theory and each other; "
@@ -448,6 +551,29 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=1000, metavar="N", help="points per simulation at most")
     p.add_argument("--retry-failed", action="store_true", help="rerun points that failed before")
     p.set_defaults(verb=cmd_sweep)
+
+    p = verbs.add_parser("fit", help="fit a model's parameters to recorded spike trains under a recorded current")
+    p.add_argument("model")
+    p.add_argument("--target", required=True, metavar="DIR|FILE",
+                   help="recordings: competition SS-R.voltage[.gz] + SS-R.spiketimes[.gz], or tidy samples/spikes")
+    p.add_argument("--fit", action="append", default=[], metavar="NAME=LO:HI",
+                   help="search this parameter too (or within these bounds); default: the model's fit space")
+    p.add_argument("--fix", action="append", default=[], metavar="NAME=V", help="hold this parameter at V")
+    p.add_argument("--simulator", choices=SIMULATOR_CHOICES)
+    p.add_argument("--trials", type=int, default=1000, metavar="N", help="candidates to evaluate in all")
+    p.add_argument("--population", type=int, default=50, metavar="N", help="candidates per generation")
+    p.add_argument("--holdout", type=lambda text: [t for t in text.split(",") if t], metavar="SETS",
+                   help="stimulus sets kept out of the fit and scored after it (comma-separated)")
+    p.add_argument("--optimiser", default="cma", help="cma (default) or optuna")
+    p.add_argument("--seed", type=int, default=0, help="the optimiser's seed (a fit is repeatable)")
+    p.add_argument("--dt", type=float, metavar="MS", help="simulation time step (default: the model's)")
+    p.add_argument("--target-dt", type=float, metavar="MS", help="the recording's sample interval where its files "
+                                                                   "do not give it (competition: 0.2)")
+    p.add_argument("--current-unit", choices=tuple(CURRENT_UNITS), help="the recording's current unit")
+    p.add_argument("--out", required=True, metavar="DIR", help="best.json, trials.parquet (resumed when run again)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler of an existing cluster, or 'inline'")
+    p.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
+    p.set_defaults(verb=cmd_fit)
 
     p = verbs.add_parser("compare", help="compare the simulators in a sweep; exit 1 on a failure")
     p.add_argument("directory")

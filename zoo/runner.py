@@ -16,6 +16,7 @@ from .declarations.model import Analysis, Network, Recording
 from .declarations.parameters import check_seed
 from .declarations.spike_trains import spike_shape, spike_train_metrics
 from .result import Result
+from .stimuli import recorded_current
 
 #: Largest estimated memory of a run (GiB) accepted without being asked
 #: (``max_memory_gib``, ``zoo run --max-memory``): a third of this machine kind's 24 GiB
@@ -53,6 +54,8 @@ def run(
     threads: int = 1,
     max_memory_gib: float | None = MEMORY_BUDGET_GIB,
     progress: bool | None = None,
+    current_nA=None,
+    current_dt_ms: float | None = None,
     **params,
 ) -> Result:
     """Run model ``name`` on ``simulator`` (``zoo.backends.names()``); return a :class:`Result`.
@@ -70,12 +73,16 @@ def run(
     refused before it starts (None or inf: no limit).
     ``progress``: a progress bar over simulated time on stderr for runs predicted to
     last more than a few seconds (None: when stderr is a terminal).
+    ``current_nA``: a recorded current (1-D, nA, one value per sample of ``current_dt_ms``
+    ms) injected into every neuron from t = 0 on top of the model's own stimulus
+    (:mod:`zoo.stimuli.recorded_current`; ``zoo.recordings`` reads files); the run then
+    lasts as long as the recording unless ``duration_ms`` says otherwise.
 
     Raises ValueError, before any simulator is imported, for an unknown model,
     simulator or parameter and for out-of-range values.
     """
-    plan = _run_settings(prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params), spike_shape,
-                         threads, progress)
+    plan = _run_settings(prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params,
+                                 current_nA, current_dt_ms), spike_shape, threads, progress)
     check_memory(plan, max_memory_gib)
     return execute(plan)
 
@@ -134,13 +141,16 @@ def _records_v_everywhere(model, spike_shape: bool) -> bool:
     return (spike_shape and _has_shape_metrics(model)) or model.simulation.records_v_everywhere
 
 
-def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) -> dict:
+def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params, current_nA=None,
+            current_dt_ms=None) -> dict:
     """Check every input and resolve defaults; import no simulator."""
     model = registry.get(name)
     backend_class = backends.check_model(model, backends.validate_simulator(simulator))
     backend_class.check_settings()
-    duration_ms = model.protocol.duration_ms if duration_ms is None else _number("duration_ms", duration_ms)
     dt_ms = model.protocol.dt_ms if dt_ms is None else _number("dt_ms", dt_ms)
+    if duration_ms is None and current_nA is not None and current_dt_ms is not None:
+        duration_ms = np.size(current_nA) * float(current_dt_ms)  # the recording's length
+    duration_ms = model.protocol.duration_ms if duration_ms is None else _number("duration_ms", duration_ms)
     backend_class.check_timing(dt_ms, duration_ms)
     seed = check_seed(model.protocol.seed if seed is None else seed)
     values, size = model.validate(params, dt_ms)
@@ -149,8 +159,22 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params) ->
         backend_class.check_network(model, values)
     backend_class.check_values(model.cell_types, values, dt_ms)
     traced = _traced(trace_neurons, size, model.protocol.traced_neurons) if "v" in model.protocol.recorded else []
+    current = None
+    if current_nA is not None:
+        current = (_recorded_current(model, current_nA, current_dt_ms, dt_ms), float(current_dt_ms))
     return {"model": model, "simulator": simulator, "duration_ms": float(duration_ms), "dt_ms": float(dt_ms),
-            "seed": seed, "values": values, "size": size, "traced": np.asarray(traced, dtype=int)}
+            "seed": seed, "values": values, "size": size, "traced": np.asarray(traced, dtype=int), "current": current}
+
+
+def _recorded_current(model, current_nA, current_dt_ms, dt_ms: float) -> np.ndarray:
+    """The checked recorded current, for a model whose neurons take an injected current."""
+    takes_current = recorded_current.OFFSET_PARAMETER in {p.name for p in model.parameters}
+    if model.network or not takes_current:
+        takers = [name for name in registry.list_models() if not registry.get(name).network
+                  and recorded_current.OFFSET_PARAMETER in {p.name for p in registry.get(name).parameters}]
+        raise ValueError(f"model {model.name!r} takes no injected current (no {recorded_current.OFFSET_PARAMETER}); "
+                         f"a recorded current goes into one of: {', '.join(takers)}")
+    return recorded_current.check(current_nA, current_dt_ms, dt_ms)
 
 
 def execute(plan: dict) -> Result:
@@ -214,6 +238,8 @@ def _execute(plan: dict, seeds: list[int]) -> list[Result]:
                 networks.append(network)
                 continue
             cells = network.neurons
+            if plan.get("current") is not None:
+                recorded_current.inject(sim, cells, *plan["current"], dt_ms, duration_ms)
             if model.spiking:
                 cells.record("spikes")
             if v_everywhere:
@@ -252,11 +278,21 @@ def _execute(plan: dict, seeds: list[int]) -> list[Result]:
             "pynn_version": backend.pynn_version, "zoo_version": zoo_version(),
             "python_version": platform.python_version(), "dt_ms": dt_ms, "duration_ms": duration_ms, "seed": seed,
             "n_neurons": size, "wall_time_s": wall_time_s,
+            **_current_provenance(plan.get("current")),
         }])
         traces = _network_traces(segment) if model.network else _trace_table(segment, plan["traced"])
         results.append(Result(spikes=spikes, traces=traces, summary=summary,
                               meta=meta, tables=dict(analysis.tables), block=block, notes=list(analysis.notes)))
     return results
+
+
+def _current_provenance(current) -> dict:
+    """What a result carries of the recorded current it was driven by (none: nothing)."""
+    if current is None:
+        return {}
+    values, interval = current
+    return {"current_dt_ms": interval, "current_samples": int(values.size),
+            "current_digest": recorded_current.digest(values)}
 
 
 @contextlib.contextmanager

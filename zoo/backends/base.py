@@ -341,7 +341,8 @@ class Backend:
 
     def _inject_grid_current(self, population, first_step: int, amplitudes: np.ndarray, dt_ms: float) -> None:
         """Inject ``amplitudes[i, k]`` (nA) into neuron ``i`` during the step from
-        (first_step + k)·dt (:mod:`zoo.backends.grid_current`)."""
+        (first_step + k)·dt (:mod:`zoo.backends.grid_current`); a single row is one
+        waveform shared by every neuron of ``population``."""
         raise NotImplementedError(f"no GridCurrentSource on {self.name}")
 
     def _connect_arrays(self, projection, sources: np.ndarray, targets: np.ndarray) -> None:

@@ -5,7 +5,9 @@ step on Brian2: 35 s for 25 trials of 1 s; ``docs/notes/step-current-source-meas
 
 ``GridCurrentSource(start=t0, amplitudes=A)``: ``A[i, k]`` (nA) is the current into
 neuron ``i`` during the step (t0 + k·dt, t0 + (k+1)·dt], zero before and after; a 1-D
-``A`` gives every neuron the same waveform. ``t0`` is on the grid and at least
+``A`` gives every neuron the same waveform, stored once (one generator, one array) where the
+simulator can share it: a recorded current into a thousand fit candidates costs one
+waveform, not a thousand. ``t0`` is on the grid and at least
 :data:`zoo.stimuli.FIRST_GRID_ONSET_STEPS` steps (NEST's ``step_current_generator``
 applies no change at t = 0, and its change at t reaches a neuron one step later). Sources add to the
 neuron's other currents (``i_offset``, PyNN's sources). Each backend translates it
@@ -45,7 +47,8 @@ def grid_current_source_class(backend) -> type:
             if self.amplitudes.ndim == 2 and self.amplitudes.shape[0] != population.size:
                 raise ValueError(f"GridCurrentSource has {self.amplitudes.shape[0]} waveforms for a population of "
                                  f"{population.size} neurons")
-            amplitudes = np.broadcast_to(np.atleast_2d(self.amplitudes), (population.size, self.amplitudes.shape[-1]))
-            backend._inject_grid_current(population, int(round(first_step)), np.ascontiguousarray(amplitudes), dt_ms)
+            # one row for a shared waveform (the backend gives it to every neuron), else one per neuron
+            amplitudes = np.ascontiguousarray(np.atleast_2d(self.amplitudes))
+            backend._inject_grid_current(population, int(round(first_step)), amplitudes, dt_ms)
 
     return GridCurrentSource

@@ -18,6 +18,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from .fitting import FitSpace
 from .metrics import SPIKE_TRAIN_DISTANCES, Metric
 from .parameters import Constraint, Parameter, Relation, parameter, validate
 
@@ -214,6 +215,9 @@ class Model:
     #: ``zoo plot`` draws when no metric is asked for; None where it does not apply to
     #: that sweep (the generic heatmaps are drawn then). Imported only when plotting.
     sweep_figure: str | None = None
+    #: What ``zoo fit`` searches by default (:mod:`zoo.declarations.fitting`); empty: the
+    #: model is fitted only with ``--fit`` flags.
+    fit_space: FitSpace = field(default_factory=FitSpace)
 
     def __post_init__(self):
         names = [m.name for m in self.metrics]
@@ -239,9 +243,24 @@ class Model:
                                  f"no per-neuron parameter (found: {', '.join(per_neuron) or 'none'})")
             if self.simulation.network_size is None:
                 raise ValueError(f"model {self.name!r}: a network declares its size (Simulation.network_size)")
+        self._check_fit_space()
         closed = self.validation.closed_form
         if closed is not None and not set(closed.metrics) <= set(names):
             raise ValueError(f"model {self.name!r}: closed form of metrics it does not report")
+
+    def _check_fit_space(self) -> None:
+        """The default fit space names per-neuron parameters, inside their ranges."""
+        by_name = {p.name: p for p in self.parameters}
+        for bound in self.fit_space.bounds:
+            spec = by_name.get(bound.name)
+            if spec is None or not spec.per_neuron:
+                raise ValueError(f"model {self.name!r}: its fit space names {bound.name!r}, not a per-neuron parameter")
+            if not spec.interval.contains(np.array([bound.low, bound.high])).all():
+                raise ValueError(f"model {self.name!r}: fit bounds of {bound.name} ({bound.low:g}:{bound.high:g}) "
+                                 f"leave its range {spec.bounds}")
+        unknown = set(self.fit_space.fixed) - set(by_name)
+        if unknown:
+            raise ValueError(f"model {self.name!r}: its fit space fixes unknown parameters {sorted(unknown)}")
 
     @property
     def spiking(self) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..declarations.fitting import FitBound, FitSpace
 from ..declarations.metrics import TRAIN
 from ..declarations.model import ClosedForm, Model, Validation
 from ..declarations.parameters import Parameter, at_least_steps
@@ -69,6 +70,15 @@ def closed_forms(p: dict) -> dict:
     return {"rate_hz": rate_hz(p) if not (has_step(p) or has_ramp(p) or has_input_train(p)) else np.nan}
 
 
+#: ``zoo fit lif``: the five parameters of the leaky neuron; v_reset's range lies below
+#: v_thresh's, so every candidate is valid; the model's own current off.
+FIT_SPACE = FitSpace(
+    bounds=(FitBound("cm", 0.02, 0.5, log=True), FitBound("tau_m", 2.0, 50.0, log=True),
+            FitBound("v_rest", -80.0, -50.0), FitBound("v_reset", -80.0, -65.0), FitBound("v_thresh", -65.0, -35.0)),
+    fixed={"i_offset": 0.0, "tau_refrac": 1.0},
+    note="v_reset below every v_thresh; a 1 ms refractory period (the recordings' shortest interval)",
+)
+
 MODEL = Model(
     name="lif",
     summary="leaky integrate-and-fire neuron (PyNN IF_curr_exp) driven by a current",
@@ -88,4 +98,5 @@ MODEL = Model(
     cell_types=("IF_curr_exp",),
     revision=3,  # 2: the default i_offset is 1 nA; 3: input spikes at the end of their step (issue 32)
     doc=__doc__,
+    fit_space=FIT_SPACE,
 )

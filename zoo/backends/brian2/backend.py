@@ -354,7 +354,8 @@ class Brian2Backend(Backend):
         """A ``TimedArray`` of the waveforms (one column per neuron) read by generated
         code at the start of each step, before the state update: no Python per step,
         so standalone runs compile it too. It adds the step's change to ``i_inj``, so
-        PyNN's current sources, which also add to it, keep acting."""
+        PyNN's current sources, which also add to it, keep acting. A shared waveform is
+        one column, which every neuron reads."""
         import brian2
 
         from .waveform import GridWaveform
@@ -362,14 +363,17 @@ class Brian2Backend(Backend):
         name = f"zoo_grid_current_{self._grid_currents}"  # stable names: the compile cache hits
         self._grid_currents += 1
         steps = amplitudes.shape[1]
-        values = np.zeros((first_step + steps + 1, population.size))
+        shared = amplitudes.shape[0] == 1
+        values = np.zeros((first_step + steps + 1, len(amplitudes)))
         values[first_step:first_step + steps] = amplitudes.T
         waveform = GridWaveform(values * brian2.nA, dt=dt_ms * brian2.ms, name=name)  # compiled once
         group = population.brian2_group
         if group.namespace is None:  # an explicit namespace adds to the run's: the group finds its waveform
             group.namespace = {}
         group.namespace[name] = waveform
-        updater = group.run_regularly(f"i_inj += {name}(t, i) - {name}(t - dt, i)", when="start",
+        column = "0" if shared else "i"
+        now, before = f"t, {column}", f"t - dt, {column}"
+        updater = group.run_regularly(f"i_inj += {name}({now}) - {name}({before})", when="start",
                                       name=f"{name}_update")
         self.pynn.simulator.state.network.add(updater)
 

@@ -33,6 +33,7 @@ import dataclasses
 
 import numpy as np
 
+from ...declarations.fitting import FitBound, FitSpace
 from ...declarations.metrics import TRAIN
 from ...declarations.model import CheckProtocol, Model, Network, Validation
 from ...declarations.parameters import Parameter, at_least_steps
@@ -104,6 +105,21 @@ def _simulation():
 CURRENT_CHECK = CheckProtocol(params={"i_offset": np.tile([0.5, 0.7, 1.0, 1.5, 2.0], 2),
                                       "tau_refrac": np.repeat([0.0, 0.1], 5)}, duration_ms=500.0, dt_ms=0.1)
 
+#: ``zoo fit adex``: the nine parameters of Brette & Gerstner's model, over ranges around
+#: their fit to a cortical pyramidal cell (this model's defaults: cm 0.281 nF, tau_m 9.37 ms,
+#: a 4 nS, b 0.0805 nA, tau_w 144 ms) a decade or tens of mV wide; the spike cut-off, the
+#: refractory period and the initial state fixed, the model's own current off (the
+#: recording is the input).
+FIT_SPACE = FitSpace(
+    bounds=(FitBound("cm", 0.02, 0.5, log=True), FitBound("tau_m", 2.0, 50.0, log=True),
+            FitBound("v_rest", -80.0, -50.0), FitBound("v_reset", -80.0, -40.0), FitBound("v_thresh", -65.0, -35.0),
+            FitBound("delta_T", 0.3, 6.0, log=True), FitBound("a", -2.0, 10.0), FitBound("b", 0.0, 0.3),
+            FitBound("tau_w", 5.0, 500.0, log=True)),
+    fixed={"i_offset": 0.0, "v_spike": -30.0, "tau_refrac": 0.1, "v_init": -65.0, "w_init": 0.0},
+    note="ranges around Brette & Gerstner's (2005) values; v_spike -30 mV (a recorded spike is timed at its "
+         "upstroke)",
+)
+
 MODEL = Model(
     name="adex",
     summary="adaptive exponential integrate-and-fire neuron (PyNN EIF_cond_exp_isfa_ista) driven by a current",
@@ -122,4 +138,5 @@ MODEL = Model(
     constraints=STEP_CONSTRAINTS + (check_ramp, check_exponent, TAU_M_AT_LEAST_ONE_STEP),
     cell_types=(CELL_TYPE,),
     doc=__doc__,
+    fit_space=FIT_SPACE,
 )

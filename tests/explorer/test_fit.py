@@ -1,0 +1,151 @@
+"""``explorer.fit`` / ``zoo fit``: parameters recovered across simulators from data the zoo
+made with known ones, a real fit on the competition's recordings whose printed ``zoo run``
+reproduces its score, resumption without repeating a generation, and bad input refused in
+one line before any simulation."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import explorer
+import zoo
+from zoo.cli import main
+
+from tests.conftest import QSNMC_TRAINING, SIMULATORS, refused_in_one_line
+
+TRUE = {"cm": 0.2, "tau_m": 12.0, "v_rest": -68.0, "v_reset": -72.0, "v_thresh": -52.0, "tau_refrac": 1.0,
+        "i_offset": 0.0}
+FITTED = ("tau_m", "v_reset", "v_thresh")
+#: Narrower than lif's default space (a small budget), none centred on the truth.
+SEARCHED = {"tau_m": (4.0, 25.0), "v_reset": (-80.0, -62.0), "v_thresh": (-60.0, -40.0)}
+SAMPLE_MS = 0.2
+#: (mean nA, SD nA) of each stimulus set: an Ornstein-Uhlenbeck current of 1 ms, as the
+#: competition's (Jolivet et al. 2008), one regular and one fluctuation-driven set.
+SETS = {"a": (0.45, 0.25), "b": (0.3, 0.35)}
+
+
+def ou_current(mean: float, sd: float, duration_ms: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    n, decay = int(duration_ms / SAMPLE_MS), np.exp(-SAMPLE_MS / 1.0)
+    x = np.zeros(n)
+    noise = rng.standard_normal(n) * np.sqrt(1 - decay**2)
+    for k in range(1, n):
+        x[k] = x[k - 1] * decay + noise[k]
+    return mean + sd * x
+
+
+def make_recordings(folder, simulator: str, duration_ms: float = 1500.0):
+    """Two stimulus sets, two identical 'repetitions' each (a deterministic model), in the
+    tidy format, made by the zoo's LIF on ``simulator`` with :data:`TRUE`."""
+    samples, spikes = [], []
+    for k, (name, (mean, sd)) in enumerate(SETS.items()):
+        current = ou_current(mean, sd, duration_ms, seed=10 + k)
+        result = zoo.run("lif", simulator=simulator, current_nA=current, current_dt_ms=SAMPLE_MS, trace_neurons=0,
+                         **TRUE)
+        for trial in range(2):
+            samples.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": np.arange(current.size) * SAMPLE_MS,
+                                         "current_nA": current}))
+            spikes.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": result.spikes["t_ms"].to_numpy()}))
+    folder.mkdir()
+    pd.concat(samples).to_parquet(folder / "samples.parquet")
+    pd.concat(spikes).to_parquet(folder / "spikes.parquet")
+    return folder
+
+
+#: Every simulator makes data once and fits once, each pair of simulators meets once:
+#: data made on one is fitted on the next.
+CYCLE = [(made, SIMULATORS[(k + 1) % len(SIMULATORS)]) for k, made in enumerate(SIMULATORS)]
+
+
+@pytest.mark.parametrize("made_on, fitted_on", CYCLE, ids=[f"{a}-data-fitted-on-{b}" for a, b in CYCLE])
+def test_parameters_made_on_one_simulator_are_recovered_on_another(made_on, fitted_on, tmp_path):
+    data = make_recordings(tmp_path / "data", made_on)
+    best = explorer.fit("lif", data, fit=SEARCHED, fix={"cm": TRUE["cm"], "v_rest": TRUE["v_rest"]}, simulator=fitted_on,
+                        trials=400, population=10, out=tmp_path / "fit", scheduler="inline", check_on=[fitted_on],
+                        progress=False)
+    found = {name: best["parameters"][name]["value"] for name in FITTED}
+    assert sorted(n for n, p in best["parameters"].items() if p["fitted"]) == sorted(FITTED)
+    assert found["tau_m"] == pytest.approx(TRUE["tau_m"], rel=0.1)
+    assert found["v_thresh"] == pytest.approx(TRUE["v_thresh"], abs=1.0)
+    assert found["v_reset"] == pytest.approx(TRUE["v_reset"], abs=2.0)
+    assert best["score"]["mean_gamma_training"] >= 0.95
+
+
+def test_a_stopped_fit_goes_on_without_repeating_a_generation(tmp_path):
+    """A fit of 20 trials, then the same fit with a budget of 40: the first two generations
+    are replayed (the seeded optimiser proposes them again), not simulated again, and the
+    result equals a fit of 40 in one go."""
+    data = make_recordings(tmp_path / "data", "nest", duration_ms=500.0)
+    settings = dict(fit=SEARCHED, fix={"cm": TRUE["cm"], "v_rest": TRUE["v_rest"]}, simulator="nest", population=10,
+                    scheduler="inline", check_on=["nest"], progress=False)
+    explorer.fit("lif", data, trials=20, out=tmp_path / "resumed", **settings)
+    first = pd.read_parquet(tmp_path / "resumed" / "trials.parquet")
+    resumed = explorer.fit("lif", data, trials=40, out=tmp_path / "resumed", **settings)
+    trials = pd.read_parquet(tmp_path / "resumed" / "trials.parquet")
+    assert len(first) == 20 and len(trials) == 40
+    pd.testing.assert_frame_equal(trials.iloc[:20], first)  # the stored rows kept as they were (wall times too)
+    at_once = explorer.fit("lif", data, trials=40, out=tmp_path / "at_once", **settings)
+    again = pd.read_parquet(tmp_path / "at_once" / "trials.parquet")
+    pd.testing.assert_frame_equal(trials.drop(columns="wall_time_s"), again.drop(columns="wall_time_s"))
+    assert resumed["parameters"] == at_once["parameters"]
+    with pytest.raises(ValueError, match="other settings .*seed"):
+        explorer.fit("lif", data, trials=40, out=tmp_path / "resumed", seed=5,
+                     **{k: v for k, v in settings.items()})
+
+
+def test_a_real_fit_prints_a_zoo_run_that_reproduces_its_score(tmp_path, capsys):
+    """The competition's set 11 (Γ_int 0.92), LIF on NEST, two generations; set 05 held out."""
+    out = tmp_path / "fit"
+    code = main(["fit", "lif", "--target", str(QSNMC_TRAINING), "--holdout", "00,04,05,06,08,09,12", "--trials", "20",
+                 "--population", "10", "--simulator", "nest", "--scheduler", "inline", "--out", str(out)])
+    assert code == 0
+    best = json.loads((out / "best.json").read_text())
+    assert best["data"]["training"] == ["11"] and best["data"]["sample_interval_ms"] == 0.2
+    assert best["parameters"]["tau_m"]["unit"] == "ms" and best["versions"]["nest"].startswith("3.10")
+    gamma = best["score"]["per_set"]["11"]["gamma"]
+    assert gamma == pytest.approx(best["score"]["mean_gamma_training"]) and 0.0 < gamma < 1.0
+    assert best["score"]["per_set"]["11"]["gamma_int"] == pytest.approx(0.922, abs=1e-3)
+    assert set(best["score"]["on_simulators"]) == set(SIMULATORS)
+    capsys.readouterr()
+    command = best["commands"]["11"].split()
+    assert command[:2] == ["zoo", "run"] and main(command[1:]) == 0
+    printed = capsys.readouterr().out
+    assert f"Γ against the 4 recorded trials (±2 ms): {gamma:.4f}" in printed
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--fit", "nonsense=1:2"], "'nonsense' is not a parameter of lif"),
+    (["--fit", "tau_m=-5:10"], "leaves tau_m's range"),
+    (["--fit", "tau_m=10:5"], "low bound must be below"),
+    (["--fix", "tau_m=10", "--fit", "tau_m=5:20"], "both fitted and fixed"),
+    (["--holdout", "99"], "not a stimulus set"),
+    (["--target-dt", "0.1", "--target", "TIDY"], "disagrees"),
+    (["--target", "NOSPIKES"], "holds no spikes"),
+    (["--optimiser", "grid"], "not one of cma, optuna"),
+    (["--trials", "0"], "trials must be a whole number >= 1"),
+])
+def test_bad_input_is_refused_in_one_line_before_any_simulation(args, message, tmp_path, capsys):
+    tidy = make_tidy(tmp_path / "tidy", spikes=True)
+    nospikes = make_tidy(tmp_path / "nospikes", spikes=False)
+    args = [{"TIDY": str(tidy), "NOSPIKES": str(nospikes)}.get(a, a) for a in args]
+    target = [] if "--target" in args else ["--target", str(QSNMC_TRAINING)]
+    line = refused_in_one_line(["fit", "lif", *target, *args, "--out", str(tmp_path / "out")], capsys)
+    assert message.split(".*")[0] in line or message in line, line
+    assert not (tmp_path / "out").exists()
+
+
+def make_tidy(folder, spikes: bool):
+    folder.mkdir()
+    current = np.full(100, 0.5)
+    pd.concat([pd.DataFrame({"trial": t, "t_ms": np.arange(100) * 0.2, "current_nA": current}) for t in range(2)]
+              ).to_parquet(folder / "samples.parquet")
+    if spikes:
+        pd.DataFrame({"trial": [0, 1], "t_ms": [5.0, 5.2]}).to_parquet(folder / "spikes.parquet")
+    return folder
+
+
+def test_zoo_show_lists_the_default_fit_space(capsys):
+    assert main(["show", "adex"]) == 0
+    out = capsys.readouterr().out
+    assert "fit space (zoo fit): cm 0.02:0.5 nF (log), tau_m 2:50 ms (log)" in out and "v_spike = -30 mV" in out

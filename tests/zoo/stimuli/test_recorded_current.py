@@ -1,0 +1,60 @@
+"""A recorded current (``zoo.run(current_nA=, current_dt_ms=)``) acts from t = 0 on every
+simulator: sample k during [k·Δ, (k+1)·Δ), held over its steps, on top of i_offset, the same
+waveform in every neuron of the population; checked against the potential each backend's
+declared scheme gives for a leaky neuron under that piecewise-constant current."""
+import numpy as np
+import pytest
+
+import zoo
+from zoo import backends
+from zoo.stimuli import recorded_current
+
+from tests.conftest import SIMULATORS
+
+DT = 0.1
+SAMPLES = np.array([0.8, -0.4, 1.5, 0.3, 0.0, 2.0, -1.0, 0.6])  # nA, one per 0.2 ms
+CELL = {"cm": 1.0, "v_rest": 0.0, "v_reset": -1.0, "v_thresh": 1e6, "i_offset": 0.1}
+
+
+def expected_v(current_na: np.ndarray, tau_m: float, scheme: str) -> np.ndarray:
+    """v (mV, rest 0) at every grid point under ``current_na`` per step, stepped exactly or by
+    Crank-Nicolson, the two schemes the backends declare for IF_curr_exp."""
+    a = DT / tau_m
+    v = np.zeros(current_na.size + 1)
+    for k, i in enumerate(current_na):
+        target = tau_m / CELL["cm"] * i
+        v[k + 1] = (target + (v[k] - target) * np.exp(-a) if scheme == "exact"
+                    else (v[k] * (1 - a / 2) + a * target) / (1 + a / 2))
+    return v
+
+
+@pytest.mark.parametrize("simulator", SIMULATORS)
+def test_each_sample_acts_from_t0_during_its_own_steps_in_every_neuron(simulator):
+    tau_m = np.array([5.0, 20.0])
+    duration = 2.0  # ms: the 1.6 ms recording, then 0.4 ms of no current
+    result = zoo.run("lif", simulator=simulator, dt_ms=DT, duration_ms=duration, current_nA=SAMPLES,
+                     current_dt_ms=0.2, tau_m=tau_m, trace_neurons=[0, 1], **CELL)
+    scheme = backends.backend_class(simulator).numerics["IF_curr_exp"].name
+    per_step = CELL["i_offset"] + np.concatenate([np.repeat(SAMPLES, 2), np.zeros(4)])
+    for neuron, tau in enumerate(tau_m):
+        v = result.traces.query("neuron == @neuron and variable == 'v'").sort_values("t_ms")["value"].to_numpy()
+        np.testing.assert_allclose(v, expected_v(per_step, tau, scheme), rtol=0, atol=1e-9)
+    assert result.meta["current_digest"].iloc[0] == recorded_current.digest(SAMPLES)
+    assert result.meta["current_samples"].iloc[0] == SAMPLES.size
+
+
+def test_the_run_lasts_as_long_as_the_recording_unless_told():
+    result = zoo.run("lif", current_nA=np.zeros(50), current_dt_ms=0.2, i_offset=0.0)
+    assert result.meta["duration_ms"].iloc[0] == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize("name, kwargs, message", [
+    ("brunel2000", {"current_nA": SAMPLES, "current_dt_ms": 0.2}, "takes no injected current"),
+    ("lif", {"current_nA": SAMPLES, "current_dt_ms": 0.15}, "whole number of time steps"),
+    ("lif", {"current_nA": SAMPLES}, "current_dt_ms .* is required"),
+    ("lif", {"current_nA": np.ones((2, 3)), "current_dt_ms": 0.2}, "1-D"),
+    ("lif", {"current_nA": np.array([1.0, np.inf]), "current_dt_ms": 0.2}, "finite"),
+])
+def test_a_recording_the_run_cannot_use_is_refused_before_any_simulation(name, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        zoo.run(name, **kwargs)
