@@ -14,7 +14,10 @@ backend (``Backend._connect_arrays``, ``Backend._inject_poisson_drive``):
   a ``SpikeSourcePoisson`` per neuron and a one-to-one projection, is the default; NEST
   uses one ``poisson_generator`` (it draws each target's count per step) and Brian2 a
   ``PoissonInput`` (a binomial count per step, the Poisson limit at these rates), as
-  their own Brunel scripts do. The trains are the simulator's random numbers (seeded by
+  their own Brunel scripts do (NEST's with the shortest delay of the network connected
+  before it, as its example: at a one-step delay its threads met every step, 1.1-1.4× the
+  native simulation time against 1.3-1.6×, so on NEST the first D − dt ms of a run, 1.4
+  ms for Brunel's D = 1.5 ms, go without drive). The trains are the simulator's random numbers (seeded by
   the run's seed), so two simulators never share them: networks are compared in
   distribution (``zoo.declarations.network_judge``).
 """

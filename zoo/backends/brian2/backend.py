@@ -379,8 +379,8 @@ class Brian2Backend(Backend):
 
     def _connect_arrays(self, projection, sources, targets):
         """The projection's pairs in a ``Synapses`` of the zoo's own, connected with
-        ``connect(i=, j=)`` all at once, the weight set as one column and the delay (d less
-        ``projections.delay_lead``) as one value for the pathway. PyNN's own numbers each
+        ``connect(i=, j=)`` all at once, the weight and the delay (d less
+        ``projections.delay_lead``) each one value for the pathway. PyNN's own numbers each
         synapse among its multapses (``multisynaptic_index``: 7.7 of the 11 s of a full
         Brunel build) and keeps a delay per synapse; the zoo's runs in its place."""
         import brian2
@@ -401,6 +401,10 @@ class Brian2Backend(Backend):
         network = self.pynn.simulator.state.network
         pynn_synapses = projection._brian2_synapses[0][0]
         model, on_pre = _static_synapse_code(projection)
+        # one weight for the pathway, not a column of one value per synapse: on_pre then reads
+        # no per-synapse array but the target index (brunel2000: 1.3 of the 3.1 s the four
+        # pathways took at scale 0.25, profiled; projections.Projection reads it back per synapse)
+        model = f"{model.strip()} (shared, constant)"
         synapses = brian2.Synapses(pynn_synapses.source, pynn_synapses.target, model=model, on_pre=on_pre,
                                    delay=delay - lead, clock=network.clock, name=f"{pynn_synapses.name}_arrays")
         pynn_synapses.active = False  # left in the network, never run (Brian2 warns of one dropped unused)

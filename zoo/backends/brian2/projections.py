@@ -129,32 +129,56 @@ class Projection(pynn_brian2.Projection):
             return None
         return float((synapses.pre.delay[:] + delay_lead(self.post, self.pre)) / ms)
 
+    def _pathway_values(self, names) -> dict:
+        """Those of ``names`` the projection holds once for its whole pathway, in PyNN's units:
+        the delay (:meth:`_pathway_delay_ms`) and a shared weight (the zoo's own static
+        ``Synapses``, ``Brian2Backend._connect_arrays``)."""
+        found = {}
+        if "delay" in names and (delay := self._pathway_delay_ms()) is not None:
+            found["delay"] = delay
+        synapses = self._brian2_synapses[0][0]
+        if "weight" in names and "weight" in synapses.variables and synapses.variables["weight"].scalar:
+            from pyNN.parameters import ParameterSpace
+
+            native = ParameterSpace({"weight": np.asarray(synapses.weight[:]).reshape(1)}, shape=(1,))
+            weight = self.synapse_type.reverse_translate(native)
+            weight.evaluate()
+            found["weight"] = float(np.asarray(weight["weight"]).ravel()[0])
+        return found
+
     def _get_attributes_as_list(self, attribute_names):
-        """PyNN's reading, with delays reported as given (d, not the d less the lead Brian2 runs)."""
+        """PyNN's reading, with delays reported as given (d, not the d less the lead Brian2 runs)
+        and the values held once per pathway repeated for every synapse."""
         names = list(attribute_names)
-        if "delay" not in names:
-            return super()._get_attributes_as_list(names)
-        column = names.index("delay")
-        pathway = self._pathway_delay_ms()
-        if pathway is None:
+        shared = self._pathway_values(names)
+        if "delay" in names and "delay" not in shared:  # a delay per synapse
+            column = names.index("delay")
             lead = float(delay_lead(self.post, self.pre) / ms)
             return [row[:column] + (row[column] + lead,) + row[column + 1:]
                     for row in super()._get_attributes_as_list(names)]
-        others = [name for name in names if name != "delay"] or ["weight"]
+        if not shared:
+            return super()._get_attributes_as_list(names)
+        others = [name for name in names if name not in shared] or ["presynaptic_index"]
         rows = super()._get_attributes_as_list(others)
-        found = [dict(zip(others, row)) | {"delay": pathway} for row in rows]
+        found = [dict(zip(others, row)) | shared for row in rows]
         return [tuple(row[name] for name in names) for row in found]
 
     def _get_attributes_as_arrays(self, attribute_names, multiple_synapses="sum"):
-        """PyNN's reading, with delays reported as given (d, not the d − dt Brian2 runs)."""
+        """PyNN's reading, with delays reported as given (d, not the d − dt Brian2 runs) and
+        the values held once per pathway spread over the connected pairs (a shared weight
+        summed over multapses, as PyNN sums a column)."""
         names = list(attribute_names)
-        read = [name for name in names if name != "delay"] or ["weight"]
-        values = dict(zip(read, super()._get_attributes_as_arrays(read, multiple_synapses)))
-        if "delay" in names:
-            pathway = self._pathway_delay_ms()
-            if pathway is not None:  # one delay for the pathway
-                values["delay"] = np.where(np.isnan(values[read[0]]), np.nan, pathway)
-            else:
-                (delay,) = super()._get_attributes_as_arrays(["delay"], multiple_synapses)
-                values["delay"] = delay + float(delay_lead(self.post, self.pre) / ms)
+        shared = self._pathway_values(names)
+        read = [name for name in names if name not in shared and name != "delay"]
+        values = dict(zip(read, super()._get_attributes_as_arrays(read, multiple_synapses))) if read else {}
+        if "delay" in names and "delay" not in shared:
+            (delay,) = super()._get_attributes_as_arrays(["delay"], multiple_synapses)
+            values["delay"] = delay + float(delay_lead(self.post, self.pre) / ms)
+        if shared:
+            synapses = self._brian2_synapses[0][0]
+            count = np.zeros((self.pre.size, self.post.size))
+            np.add.at(count, (synapses.i[:], synapses.j[:]), 1)
+            for name, value in shared.items():
+                factor = count if name == "weight" and multiple_synapses == "sum" else 1.0
+                values[name] = np.where(count > 0, value * factor, np.nan)
         return [values[name] for name in names]
