@@ -203,8 +203,8 @@ def _workers(scheduler, workers, sets: int):
     if scheduler == cluster.INLINE or (scheduler is None and (workers == 1 or sets == 1)):
         yield None
         return
-    with cluster.client(scheduler, workers) as scope:
-        yield scope.client
+    with cluster.client(scheduler, workers) as client:
+        yield client
 
 
 def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out, check_on, dt_ms) -> dict:

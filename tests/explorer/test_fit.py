@@ -75,7 +75,7 @@ def test_parameters_made_on_one_simulator_are_recovered_on_another(made_on, fitt
 def test_a_stopped_fit_goes_on_without_repeating_a_generation(tmp_path):
     """A fit of 20 trials, then the same fit with a budget of 40: the first two generations
     are replayed (the seeded optimiser proposes them again), not simulated again, and the
-    result equals a fit of 40 in one go."""
+    result equals a fit of 40 in one go on Dask workers."""
     data = make_recordings(tmp_path / "data", "nest", duration_ms=500.0)
     settings = dict(fit=SEARCHED, fix={"cm": TRUE["cm"], "v_rest": TRUE["v_rest"]}, simulator="nest", population=10,
                     scheduler="inline", check_on=["nest"], progress=False)
@@ -85,7 +85,9 @@ def test_a_stopped_fit_goes_on_without_repeating_a_generation(tmp_path):
     trials = pd.read_parquet(tmp_path / "resumed" / "trials.parquet")
     assert len(first) == 20 and len(trials) == 40
     pd.testing.assert_frame_equal(trials.iloc[:20], first)  # the stored rows kept as they were (wall times too)
-    at_once = explorer.fit("lif", data, trials=40, out=tmp_path / "at_once", **settings)
+    # in one go, on two Dask workers (the two sets at once): the same rows
+    at_once = explorer.fit("lif", data, trials=40, out=tmp_path / "at_once", **{**settings, "scheduler": None},
+                           workers=2)
     again = pd.read_parquet(tmp_path / "at_once" / "trials.parquet")
     pd.testing.assert_frame_equal(trials.drop(columns="wall_time_s"), again.drop(columns="wall_time_s"))
     assert resumed["parameters"] == at_once["parameters"]
