@@ -10,7 +10,7 @@ from .plots import plot_difference, plot_heatmap, plot_metric, plot_sweep, sweep
 from .spikes import plot_psth, plot_raster, psth
 from .cluster import local_cluster
 from .sweep import INLINE, SweepInterrupted, check_out, summary_line, sweep
-from .fitting import FitInterrupted, fit
+from .fitting import FIT_SIMULATOR, FitInterrupted, fit
 
-__all__ = ["fit", "FitInterrupted", "sweep", "SweepInterrupted", "check_out", "compare", "read_sweep", "read_tables", "verdicts", "summary_line", "INLINE", "local_cluster",
+__all__ = ["fit", "FitInterrupted", "FIT_SIMULATOR", "sweep", "SweepInterrupted", "check_out", "compare", "read_sweep", "read_tables", "verdicts", "summary_line", "INLINE", "local_cluster",
            "plot_metric", "plot_raster", "plot_psth", "psth", "plot_difference", "plot_heatmap", "plot_sweep", "sweep_figure"]

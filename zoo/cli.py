@@ -280,7 +280,7 @@ def cmd_fit(args) -> int:
 
     fit = _settings(args.fit, "--fit", lambda text: _split(text, "--fit", _fit_range))
     fix = _settings(args.fix, "--fix", lambda text: _split(text, "--fix", _fixed_value))
-    best = explorer.fit(args.model, args.target, fit=fit, fix=fix, simulator=args.simulator or backends.DEFAULT,
+    best = explorer.fit(args.model, args.target, fit=fit, fix=fix, simulator=args.simulator or explorer.FIT_SIMULATOR,
                         trials=args.trials, population=args.population, holdout=args.holdout or (), out=args.out,
                         seed=args.seed, optimiser=args.optimiser, dt_ms=args.dt, target_dt_ms=args.target_dt,
                         current_unit=args.current_unit, scheduler=args.scheduler, workers=args.workers,
@@ -559,7 +559,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit", action="append", default=[], metavar="NAME=LO:HI",
                    help="search this parameter too (or within these bounds); default: the model's fit space")
     p.add_argument("--fix", action="append", default=[], metavar="NAME=V", help="hold this parameter at V")
-    p.add_argument("--simulator", choices=SIMULATOR_CHOICES)
+    p.add_argument("--simulator", choices=SIMULATOR_CHOICES, help="default: brian2, the fastest at it (benchmarks/fit.py)")
     p.add_argument("--trials", type=int, default=1000, metavar="N", help="candidates to evaluate in all")
     p.add_argument("--population", type=int, default=50, metavar="N", help="candidates per generation")
     p.add_argument("--holdout", type=lambda text: [t for t in text.split(",") if t], metavar="SETS",

@@ -151,3 +151,27 @@ def test_zoo_show_lists_the_default_fit_space(capsys):
     assert main(["show", "adex"]) == 0
     out = capsys.readouterr().out
     assert "fit space (zoo fit): cm 0.02:0.5 nF (log), tau_m 2:50 ms (log)" in out and "v_spike = -30 mV" in out
+
+
+#: An AdEx candidate that fires at every step after a reset above v_thresh until w overflows:
+#: NEST stops the whole simulation with a "numerical instability" (measured).
+RUNAWAY = {"cm": 0.4057, "tau_m": 27.64, "v_rest": -79.92, "v_reset": -45.70, "v_thresh": -63.99, "delta_T": 2.67,
+           "a": 0.0, "b": 0.259, "tau_w": 60.52}
+
+
+def test_a_candidate_that_breaks_the_simulation_fails_alone():
+    """Five candidates on NEST, the third a runaway: it gets an error, the others their trains
+    as if simulated without it."""
+    from explorer.fitting import evaluate
+
+    current = ou_current(0.6, 0.2, 300.0, seed=1)
+    params = {name: np.full(5, value) for name, value in RUNAWAY.items()}
+    params["v_reset"] = np.array([-70.0, -65.0, RUNAWAY["v_reset"], -60.0, -70.0])
+    fixed = dict(zoo.get("adex").fit_space.fixed)
+    trains, errors = evaluate.spike_trains_isolating("adex", "nest", {**fixed, **params}, current, SAMPLE_MS, 0.1)
+    assert list(errors) == [2] and "NumericalInstability" in errors[2] and trains[2] is None
+    alone = evaluate.spike_trains("adex", "nest", {**fixed, **{k: v[[0, 1, 3, 4]] for k, v in params.items()}},
+                                  current, SAMPLE_MS, 0.1)
+    for got, expected in zip([trains[k] for k in (0, 1, 3, 4)], alone):
+        np.testing.assert_array_equal(got, expected)
+    assert all(len(t) for t in alone)

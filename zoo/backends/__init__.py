@@ -22,6 +22,10 @@ SIMULATORS: dict[str, str] = {
 }
 #: The simulator used when none is named.
 DEFAULT = "nest"
+#: The fastest at simulating a large population of single neurons under one current, the
+#: default of ``zoo fit`` (``benchmarks/fit.py``: 1,000 AdEx candidates under 6.8 s of
+#: recorded current at dt 0.1 ms: Brian2 4.8 s, NEURON 20.3 s, NEST 22.5 s).
+FASTEST_FOR_POPULATIONS = "brian2"
 
 
 def names() -> list[str]:

@@ -109,11 +109,12 @@ CURRENT_CHECK = CheckProtocol(params={"i_offset": np.tile([0.5, 0.7, 1.0, 1.5, 2
 #: their fit to a cortical pyramidal cell (this model's defaults: cm 0.281 nF, tau_m 9.37 ms,
 #: a 4 nS, b 0.0805 nA, tau_w 144 ms) a decade or tens of mV wide; the spike cut-off, the
 #: refractory period and the initial state fixed, the model's own current off (the
-#: recording is the input).
+#: recording is the input). ``a`` from 0: below −g_L (as low as −0.4 nS here) w and v run away
+#: together below rest, which NEST reports as a numerical instability (measured).
 FIT_SPACE = FitSpace(
     bounds=(FitBound("cm", 0.02, 0.5, log=True), FitBound("tau_m", 2.0, 50.0, log=True),
             FitBound("v_rest", -80.0, -50.0), FitBound("v_reset", -80.0, -40.0), FitBound("v_thresh", -65.0, -35.0),
-            FitBound("delta_T", 0.3, 6.0, log=True), FitBound("a", -2.0, 10.0), FitBound("b", 0.0, 0.3),
+            FitBound("delta_T", 0.3, 6.0, log=True), FitBound("a", 0.0, 10.0), FitBound("b", 0.0, 0.3),
             FitBound("tau_w", 5.0, 500.0, log=True)),
     fixed={"i_offset": 0.0, "v_spike": -30.0, "tau_refrac": 0.1, "v_init": -65.0, "w_init": 0.0},
     note="ranges around Brette & Gerstner's (2005) values; v_spike -30 mV (a recorded spike is timed at its "
