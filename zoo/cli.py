@@ -297,7 +297,7 @@ def cmd_fit(args) -> int:
         print(f"on {simulator}: " + ", ".join(f"{name} {gamma:.3f}" for name, gamma in per_set.items()))
     first = next(iter(best["commands"]))
     print(f"reproduce set {first}: {best['commands'][first]}")
-    print(f"wrote {args.out}/best.json, trials.parquet, scores.parquet")
+    print(f"wrote {args.out}/best.json, trials.parquet, scores.parquet, fit.png")
     return 0
 
 

@@ -34,9 +34,11 @@ from ..code_version import code_version, source_version
 from ..progress import progress_bar
 from . import evaluate, optimisers, space as fit_space, target as fit_target
 
-#: Loss of a candidate the model refuses (a parameter combination out of its ranges): worse
-#: than any Γ (Γ ≥ −1 for spike trains, so loss = 1 − Γ ≤ 2).
-INVALID_LOSS = 3.0  # also of one that breaks the simulation (its row's status says how)
+#: Loss of a candidate the model refuses (a parameter combination out of its ranges) or that
+#: breaks the simulation (its row's status says how): below every candidate that ran (Γ has no
+#: lower bound: a model near 250 Hz makes its chance term, and so Γ, large and negative; −3 was
+#: seen), as CMA-ES and TPE only rank.
+INVALID_LOSS = 1e3
 #: Weight of the relative spike-count error in the loss, besides 1 − Γ: Γ is flat over wide
 #: regions (the same spikes matched), where a search sees no slope; the count gives one,
 #: and vanishes where the trains match (measured: without it CMA-ES stalled at Γ 0.93 on
@@ -258,6 +260,9 @@ def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out
         "commands": {s.name: run_command(manifest, parameters, s.name) for s in sets},
     }
     _atomic_text(out / "best.json", json.dumps(summary, indent=1, default=float))
+    from . import figures  # matplotlib only once a fit has something to draw
+
+    figures.draw(out)
     return summary
 
 

@@ -188,3 +188,16 @@ def test_brette2007_quick(tmp_path):
     assert identity.loc["nest vs brian2", "first_difference_ms"] == float("inf")
     assert identity.loc["nest vs brian2", "identical_spikes"] == identity.loc["nest vs brian2", "spikes"] > 1000
     assert set(tables["summary"]["population"]) == {"E", "I"}
+
+
+def test_qsnmc2007_fit_quick(tmp_path):
+    """LIF fitted to the competition's set 11 (two generations), every other set held out and
+    scored on every simulator; the fit's figure."""
+    from experiments import qsnmc2007_fit
+
+    scores = qsnmc2007_fit.main(quick=True, out=tmp_path)["scores"]
+    assert (tmp_path / "fit_lif.png").stat().st_size > 10_000
+    assert set(scores["set"]) == set(qsnmc2007_fit.ALL_SETS) and len(set(scores["simulator"])) == 3
+    assert (scores.loc[scores["set"] == "11", "role"] == "training").all()
+    held = qsnmc2007_fit.held_out_table(scores)
+    assert len(held) == 7 and held["gamma_int"].between(0.0, 1.0).all()
