@@ -72,13 +72,14 @@ def test_parameters_made_on_one_simulator_are_recovered_on_another(made_on, fitt
     assert best["score"]["mean_gamma_training"] >= 0.95
 
 
-def test_a_stopped_fit_goes_on_without_repeating_a_generation(tmp_path):
+@pytest.mark.parametrize("optimiser", ["cma", "optuna"])
+def test_a_stopped_fit_goes_on_without_repeating_a_generation(optimiser, tmp_path):
     """A fit of 20 trials, then the same fit with a budget of 40: the first two generations
     are replayed (the seeded optimiser proposes them again), not simulated again, and the
     result equals a fit of 40 in one go on Dask workers."""
     data = make_recordings(tmp_path / "data", "nest", duration_ms=500.0)
     settings = dict(fit=SEARCHED, fix={"cm": TRUE["cm"], "v_rest": TRUE["v_rest"]}, simulator="nest", population=10,
-                    scheduler="inline", check_on=["nest"], progress=False)
+                    scheduler="inline", check_on=["nest"], progress=False, optimiser=optimiser)
     explorer.fit("lif", data, trials=20, out=tmp_path / "resumed", **settings)
     first = pd.read_parquet(tmp_path / "resumed" / "trials.parquet")
     resumed = explorer.fit("lif", data, trials=40, out=tmp_path / "resumed", **settings)
@@ -175,3 +176,30 @@ def test_a_candidate_that_breaks_the_simulation_fails_alone():
     for got, expected in zip([trains[k] for k in (0, 1, 3, 4)], alone):
         np.testing.assert_array_equal(got, expected)
     assert all(len(t) for t in alone)
+
+
+def test_ctrl_c_keeps_every_finished_generation_and_the_same_command_goes_on(tmp_path):
+    from tests.conftest import ZOO, press_ctrl_c, stderr_lines
+
+    out = tmp_path / "fit"
+    holdout = ",".join(s for s in ("00", "04", "05", "06", "08", "09", "12"))
+    command = [ZOO, "fit", "lif", "--target", str(QSNMC_TRAINING), "--holdout", holdout, "--simulator", "nest",
+               "--population", "10", "--scheduler", "inline", "--out", str(out)]
+
+    def two_generations() -> bool:
+        try:
+            return len(pd.read_parquet(out / "trials.parquet")) >= 20
+        except (OSError, ValueError):
+            return False
+
+    done = press_ctrl_c([*command, "--trials", "1000"], after_s=120.0, ready=two_generations)
+    assert done.returncode == 130
+    kept = pd.read_parquet(out / "trials.parquet")
+    (line,) = stderr_lines(done.stderr)
+    assert line == (f"zoo: interrupted; {len(kept)} trials kept in {out / 'trials.parquet'}: run the same command "
+                    "to go on")
+    budget = len(kept) + 10
+    assert main([*command[1:], "--trials", str(budget)]) == 0
+    after = pd.read_parquet(out / "trials.parquet")
+    assert len(after) == budget
+    pd.testing.assert_frame_equal(after.iloc[:len(kept)], kept)
