@@ -187,6 +187,7 @@ def _coincidence_line(result, trains, args) -> str:
     from .declarations import coincidence
 
     duration = float(result.info["duration_ms"])
+    trains = [train[train <= duration] for train in trains]  # a run shorter than the recording
     reliability = coincidence.intrinsic_reliability(trains, duration)
     gammas = [coincidence.mean_gamma(result.spikes.loc[result.spikes["neuron"] == n, "t_ms"].to_numpy(), trains,
                                      duration) for n in range(int(result.info["n_neurons"]))]
@@ -560,7 +561,8 @@ def _build_parser() -> argparse.ArgumentParser:
                    help="search this parameter too (or within these bounds); default: the model's fit space")
     p.add_argument("--fix", action="append", default=[], metavar="NAME=V", help="hold this parameter at V")
     p.add_argument("--simulator", choices=SIMULATOR_CHOICES, help="default: brian2, the fastest at it (benchmarks/fit.py)")
-    p.add_argument("--trials", type=int, default=1000, metavar="N", help="candidates to evaluate in all")
+    p.add_argument("--trials", type=int, default=1000, metavar="N",
+                   help="candidates to evaluate in all (in whole generations)")
     p.add_argument("--population", type=int, default=50, metavar="N", help="candidates per generation")
     p.add_argument("--holdout", type=lambda text: [t for t in text.split(",") if t], metavar="SETS",
                    help="stimulus sets kept out of the fit and scored after it (comma-separated)")

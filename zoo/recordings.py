@@ -65,7 +65,8 @@ class Recordings:
         if mine.empty:
             raise ValueError(f"no samples for set {stimulus_set!r}" + (f" trial {trial}" if trial is not None else "")
                              + f"; the recordings hold sets {', '.join(self.sets)}")
-        return mine.groupby("t_ms", sort=True)["current_nA"].mean().to_numpy()
+        step = np.rint(mine["t_ms"].to_numpy() / self.dt_ms)  # the sample, whatever the times' round-off
+        return mine.groupby(step, sort=True)["current_nA"].mean().to_numpy()
 
     def voltage(self, stimulus_set: str, trial: int) -> np.ndarray:
         mine = self.samples[(self.samples["set"] == stimulus_set) & (self.samples["trial"] == trial)]
@@ -134,8 +135,10 @@ def _read_competition(files, source: str, dt_ms, current_unit) -> Recordings:
         samples.append(pd.DataFrame({"set": stimulus_set, "trial": trial, "t_ms": index * dt_ms,
                                      "current_nA": table[1].to_numpy() * scale, "v_mV": table[2].to_numpy()}))
         if "spiketimes" in kinds:
-            found = pd.read_csv(kinds["spiketimes"], sep=r"\s+", header=None, dtype=float)
-            at = found[0].to_numpy() if len(found) else np.array([])
+            try:
+                at = pd.read_csv(kinds["spiketimes"], sep=r"\s+", header=None, dtype=float)[0].to_numpy()
+            except pd.errors.EmptyDataError:  # a trial without spikes
+                at = np.array([])
             if np.any(at != np.round(at)) or np.any(at < 0) or np.any(at >= len(index)):
                 raise ValueError(f"{kinds['spiketimes'].name}: spike sample indices must be whole numbers in "
                                  f"[0, {len(index)})")

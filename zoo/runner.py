@@ -269,7 +269,8 @@ def _execute(plan: dict, seeds: list[int]) -> list[Result]:
         if model.network:
             summary = _population_summary(model, plan["values"], spikes, analysis, duration_ms)
         else:
-            summary = _summary(model, plan["values"], size, spikes, duration_ms, analysis.metrics)
+            summary = _summary(model, plan["values"], size, spikes, duration_ms, analysis.metrics,
+                               closed_form=plan.get("current") is None)  # theory knows no recorded current
         if needs_shape:
             for name, values in zip(("spike_peak_mv", "spike_half_width_ms"), _first_spike_shapes(v, summary)):
                 summary[name] = values
@@ -460,7 +461,7 @@ def _trace_table(segment, traced) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _summary(model, values, size, spikes, duration_ms, analysed) -> pd.DataFrame:
+def _summary(model, values, size, spikes, duration_ms, analysed, closed_form: bool = True) -> pd.DataFrame:
     """One row per neuron: parameter values, then the model's metrics in declared order
     (from the spike trains or the model's analysis), then the closed forms."""
     columns = {name: np.broadcast_to(np.asarray(value, dtype=float), (size,)) for name, value in values.items()}
@@ -477,7 +478,7 @@ def _summary(model, values, size, spikes, duration_ms, analysed) -> pd.DataFrame
         else:
             metrics[metric.name] = np.full(size, np.nan)  # filled by the runner (spike shape) when asked
     summary = pd.DataFrame({"neuron": np.arange(size), **columns, **metrics})
-    closed = model.validation.closed_form
+    closed = model.validation.closed_form if closed_form else None
     if closed is not None:
         for metric, value in closed.values(values).items():
             summary[f"{metric}_closed_form"] = np.broadcast_to(np.asarray(value, dtype=float), (size,))

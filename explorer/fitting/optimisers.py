@@ -7,24 +7,50 @@ import numpy as np
 
 
 class CMAES:
-    """``cma.CMAEvolutionStrategy`` from the cube's centre, step 0.3, bounded to [0, 1]."""
+    """``cma.CMAEvolutionStrategy`` from the cube's centre, step 0.3, bounded to [0, 1].
+
+    cma draws from NumPy's global generator, which Brian2 reseeds at every simulation (and
+    anything else may use): the strategy keeps its own state of it, swapped in around each
+    of its calls, so its proposals depend on its seed and history alone (a replay equals
+    the run)."""
 
     name = "cma"
 
     def __init__(self, dimension: int, population: int, seed: int):
         import cma
 
-        self._es = cma.CMAEvolutionStrategy([0.5] * dimension, 0.3,
-                                            {"bounds": [0.0, 1.0], "popsize": population, "seed": seed + 1,
-                                             "verbose": -9, "verb_log": 0, "verb_disp": 0})
+        if dimension < 2 or population < 2:
+            raise ValueError(f"CMA-ES needs at least 2 fitted parameters and a population of at least 2 (got "
+                             f"{dimension} and {population}); fit more, or use --optimiser optuna")
+        with self._own_generator(np.random.RandomState(seed).get_state()):
+            self._es = cma.CMAEvolutionStrategy([0.5] * dimension, 0.3,
+                                                {"bounds": [0.0, 1.0], "popsize": population, "seed": seed + 1,
+                                                 "verbose": -9, "verb_log": 0, "verb_disp": 0})
         self._asked = None
 
+    def _own_generator(self, state=None):
+        import contextlib
+
+        @contextlib.contextmanager
+        def swapped():
+            outside = np.random.get_state()
+            np.random.set_state(state if state is not None else self._state)
+            try:
+                yield
+            finally:
+                self._state = np.random.get_state()
+                np.random.set_state(outside)
+
+        return swapped()
+
     def ask(self) -> np.ndarray:
-        self._asked = self._es.ask()
+        with self._own_generator():
+            self._asked = self._es.ask()
         return np.asarray(self._asked)
 
     def tell(self, losses: np.ndarray) -> None:
-        self._es.tell(self._asked, list(map(float, losses)))
+        with self._own_generator():
+            self._es.tell(self._asked, list(map(float, losses)))
 
 
 class OptunaTPE:
@@ -58,4 +84,6 @@ DEFAULT = CMAES.name
 def create(name: str, dimension: int, population: int, seed: int):
     if name not in OPTIMISERS:
         raise ValueError(f"optimiser {name!r} is not one of {', '.join(OPTIMISERS)}")
+    if seed < 0 or seed >= 2**31:
+        raise ValueError(f"the seed must be a whole number in [0, 2**31), got {seed}")
     return OPTIMISERS[name](dimension, population, seed)

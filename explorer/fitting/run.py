@@ -4,7 +4,9 @@ Each generation the optimiser proposes ``population`` candidates; they run as on
 heterogeneous population per training stimulus set (:mod:`.evaluate`), the sets in
 parallel on the explorer's Dask workers; each candidate's score is its Γ against the
 recorded repetitions (:mod:`zoo.declarations.coincidence`) averaged over the training sets,
-and the optimiser minimises 1 − score. Every generation is appended to ``OUT/trials.parquet``
+and the optimiser minimises 1 − score + :data:`COUNT_WEIGHT` × the relative spike-count error.
+The budget is spent in whole generations (``trials`` rounded up to a multiple of
+``population``). Every generation is appended to ``OUT/trials.parquet``
 before the next starts: a killed fit, run again with the same settings, replays the stored
 generations into the seeded optimiser (the same proposals, checked) and goes on.
 
@@ -94,13 +96,13 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
     if out is None:
         raise ValueError("a fit needs an output folder (out=..., --out DIR)")
     out = Path(out)
+    search = optimisers.create(optimiser, len(space.bounds), population, seed)  # its own checks, before any file
     manifest = {"model": model, "simulator": simulator, "target": str(Path(target).resolve()),
                 "target_dt_ms": sets[0].dt_ms, "current_unit": current_unit, "sets": [s.name for s in training],
                 "holdout": [s.name for s in held_out], "space": space.describe(), "fixed": space.fixed,
                 "optimiser": optimiser, "seed": seed, "population": population, "dt_ms": dt_ms,
                 "code_version": _fit_code_version(model, simulator), "trials": trials}
     stored = _open(out, manifest)
-    search = optimisers.create(optimiser, len(space.bounds), population, seed)
     bar = progress_bar(trials, progress, desc="fit")
     try:
         with _workers(scheduler, workers, len(training)) as client:
@@ -175,7 +177,9 @@ def _evaluate(generation, unit, space, training, manifest, client) -> pd.DataFra
     count_columns = [f"count_error_{s.name}" for s in training]
     count_errors = rows[count_columns].mean(axis=1) if set(count_columns) <= set(rows) else np.nan
     rows.loc[rows["status"] != "ok", "score"] = np.nan
-    rows["loss"] = np.where(rows["status"] == "ok", 1.0 - rows["score"] + COUNT_WEIGHT * count_errors, INVALID_LOSS)
+    loss = 1.0 - rows["score"] + COUNT_WEIGHT * count_errors
+    # a model at 250 Hz or more has Γ = −inf (no chance correction left): as bad as a refused one
+    rows["loss"] = np.where((rows["status"] == "ok") & np.isfinite(loss), np.minimum(loss, INVALID_LOSS), INVALID_LOSS)
     rows["wall_time_s"] = time.perf_counter() - started
     return rows
 
@@ -262,13 +266,17 @@ def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out
     _atomic_text(out / "best.json", json.dumps(summary, indent=1, default=float))
     from . import figures  # matplotlib only once a fit has something to draw
 
-    figures.draw(out)
+    try:
+        figures.draw(out)
+    except Exception as error:  # noqa: BLE001 - the fit is stored; its figure is a view of it
+        summary["figure_error"] = f"{type(error).__name__}: {error}"[:300]
+        _atomic_text(out / "best.json", json.dumps(summary, indent=1, default=float))
     return summary
 
 
 def run_command(manifest, parameters: dict, stimulus_set: str) -> str:
     """The ``zoo run`` that reproduces the best candidate's Γ on one set."""
-    settings = " ".join(f"--set {name}={value:.10g}" for name, value in parameters.items())
+    settings = " ".join(f"--set {name}={float(value)!r}" for name, value in parameters.items())
     dt = f" --dt {manifest['dt_ms']:g}" if manifest["dt_ms"] is not None else ""
     unit = f" --current-unit {manifest['current_unit']}" if manifest["current_unit"] else ""
     return (f"zoo run {manifest['model']} --simulator {manifest['simulator']}{dt} --current {manifest['target']} "
@@ -290,8 +298,8 @@ def _open(out: Path, manifest: dict) -> pd.DataFrame:
         raise ValueError(f"--out {out} is a file, not a folder")
     if path.exists():
         before = json.loads(path.read_text())
-        differ = [key for key in _MANIFEST_KEYS if json.dumps(before.get(key), default=float)
-                  != json.dumps(manifest[key], default=float)]
+        differ = [key for key in _MANIFEST_KEYS if json.dumps(before.get(key), default=float, sort_keys=True)
+                  != json.dumps(manifest[key], default=float, sort_keys=True)]
         if differ:
             raise ValueError(f"{out} holds a fit with other settings (differing: {', '.join(differ)}); fit into "
                              "another --out, or delete it")

@@ -127,6 +127,8 @@ def test_a_real_fit_prints_a_zoo_run_that_reproduces_its_score(tmp_path, capsys)
     (["--target", "NOSPIKES"], "holds no spikes"),
     (["--optimiser", "grid"], "not one of cma, optuna"),
     (["--trials", "0"], "trials must be a whole number >= 1"),
+    (["--population", "1"], "a population of at least 2"),
+    (["--seed", "-1"], "the seed must be a whole number"),
 ])
 def test_bad_input_is_refused_in_one_line_before_any_simulation(args, message, tmp_path, capsys):
     tidy = make_tidy(tmp_path / "tidy", spikes=True)
@@ -203,3 +205,32 @@ def test_ctrl_c_keeps_every_finished_generation_and_the_same_command_goes_on(tmp
     after = pd.read_parquet(out / "trials.parquet")
     assert len(after) == budget
     pd.testing.assert_frame_equal(after.iloc[:len(kept)], kept)
+
+
+def test_cma_proposes_the_same_whatever_else_reseeds_numpy():
+    """Brian2 reseeds NumPy's global generator at every run; CMA-ES keeps its own."""
+    from explorer.fitting import optimisers
+
+    first, second = optimisers.create("cma", 3, 6, seed=4), optimisers.create("cma", 3, 6, seed=4)
+    for generation in range(3):
+        np.random.seed(generation)  # what a Brian2 run between two generations does
+        a = first.ask()
+        b = second.ask()
+        np.testing.assert_array_equal(a, b)
+        losses = np.arange(6.0)
+        first.tell(losses)
+        second.tell(losses)
+    assert not np.array_equal(first.ask(), optimisers.create("cma", 3, 6, seed=5).ask())
+
+
+def test_a_fit_in_one_brian2_process_resumes_by_replay(tmp_path):
+    """Brian2 reseeds NumPy's generator at every run: in one process (inline), a CMA-ES fit
+    must still propose on resume what it proposed the first time."""
+    data = make_recordings(tmp_path / "data", "nest", duration_ms=300.0)
+    settings = dict(fit=SEARCHED, fix={"cm": TRUE["cm"], "v_rest": TRUE["v_rest"]}, simulator="brian2", population=5,
+                    scheduler="inline", check_on=["brian2"], progress=False)
+    explorer.fit("lif", data, trials=10, out=tmp_path / "resumed", **settings)
+    explorer.fit("lif", data, trials=15, out=tmp_path / "resumed", **settings)
+    explorer.fit("lif", data, trials=15, out=tmp_path / "at_once", **settings)
+    resumed, at_once = (pd.read_parquet(tmp_path / name / "trials.parquet") for name in ("resumed", "at_once"))
+    pd.testing.assert_frame_equal(resumed.drop(columns="wall_time_s"), at_once.drop(columns="wall_time_s"))

@@ -68,6 +68,12 @@ def test_inconsistent_recordings_are_refused(tmp_path, make, kwargs, message):
         recordings.read(folder, **kwargs)
 
 
+def test_an_empty_spike_file_is_a_trial_without_spikes(tmp_path):
+    (tmp_path / "01-0.voltage").write_text("0 1 -60\n1 1 -60\n")
+    (tmp_path / "01-0.spiketimes").write_text("")
+    assert recordings.read(tmp_path).spike_trains("01")[0].size == 0
+
+
 def test_a_spike_file_beyond_its_recording_is_refused(tmp_path):
     (tmp_path / "01-0.voltage").write_text("0 1 -60\n1 1 -60\n")
     (tmp_path / "01-0.spiketimes").write_text("5 0\n")

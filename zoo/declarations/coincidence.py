@@ -37,14 +37,17 @@ def matched(model_ms: np.ndarray, data_ms: np.ndarray, window_ms: float = WINDOW
 
 def gamma(model_ms, data_ms, duration_ms: float, window_ms: float = WINDOW_MS) -> float:
     """Γ of the model train against the data train (both in ms, over ``duration_ms``).
-    0 when the model is silent or so fast (2 ν Δ ≥ 1) that chance explains every
-    coincidence; NaN when both are silent."""
+    0 when the model is silent; −inf when it is so fast (2 ν Δ ≥ 1, 250 Hz at ±2 ms) that
+    chance explains every coincidence (the formula's limit as 2 ν Δ → 1 from below); NaN
+    when both are silent."""
     n_model, n_data = len(model_ms), len(data_ms)
     if n_model + n_data == 0:
         return float("nan")
     chance = 2.0 * n_model / duration_ms * window_ms
-    if n_model == 0 or chance >= 1.0:
+    if n_model == 0:
         return 0.0
+    if chance >= 1.0:
+        return float("-inf")
     coincident = matched(model_ms, data_ms, window_ms)
     return (coincident - chance * n_data) / (0.5 * (n_model + n_data) * (1.0 - chance))
 
@@ -58,5 +61,7 @@ def intrinsic_reliability(trains: list, duration_ms: float, window_ms: float = W
 
 
 def mean_gamma(model_ms, trains: list, duration_ms: float, window_ms: float = WINDOW_MS) -> float:
-    """Γ of the model train against each repetition, averaged."""
-    return float(np.mean([gamma(model_ms, data, duration_ms, window_ms) for data in trains]))
+    """Γ of the model train against each repetition, averaged over those where it is defined
+    (a silent model against a silent repetition is not); 0 where it is nowhere defined."""
+    values = np.array([gamma(model_ms, data, duration_ms, window_ms) for data in trains])
+    return float(np.mean(values[~np.isnan(values)])) if (~np.isnan(values)).any() else 0.0

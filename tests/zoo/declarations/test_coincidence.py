@@ -20,6 +20,19 @@ def test_independent_poisson_trains_score_chance():
     assert abs(np.mean(gammas)) < 0.02
 
 
+def test_a_model_at_250_hz_or_more_scores_minus_infinity_and_silence_is_defined_where_it_can_be():
+    """Below 250 Hz (2νΔ < 1 at ±2 ms) Γ is finite; from there on -inf, the limit of its
+    chance correction (1 − 2νΔ → 0 in the denominator). A
+    silent model against a silent repetition has no Γ: the mean leaves it out."""
+    duration = 1000.0
+    data = np.arange(3.0, duration, 7.0)
+    assert np.isfinite(coincidence.gamma(np.arange(0.0, duration, 4.05), data, duration))
+    assert coincidence.gamma(np.arange(0.0, duration, 3.9), data, duration) == -np.inf
+    assert coincidence.mean_gamma([], [[], [10.0]], duration) == 0.0
+    assert coincidence.mean_gamma([], [[], []], duration) == 0.0
+    assert coincidence.mean_gamma([10.0], [[10.0], []], duration) == pytest.approx(0.5)  # Γ 1 and Γ 0
+
+
 def test_a_burst_is_matched_one_to_one():
     """Two model spikes within 2 ms of one data spike count once (without replacement)."""
     assert coincidence.matched([10.0, 11.0], [10.5]) == 1

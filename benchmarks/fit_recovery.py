@@ -1,0 +1,113 @@
+"""Parameter recovery by ``explorer.fit`` and the optimisers compared on it (issue 35, items 3
+and 5): spike trains made by a zoo model with known parameters on one simulator, under two
+Ornstein-Uhlenbeck currents like the competition's, fitted on another simulator by each
+optimiser from the same seed and budget; the recovered parameters, their errors, Γ and time.
+
+    python benchmarks/fit_recovery.py [--model adex|lif] [--trials 600] [--population 10]
+        [--duration-ms 2000] [--optimiser cma --optimiser optuna]
+
+``adex`` fits four of its parameters (v_thresh, delta_T, b, tau_w; the rest fixed at the truth),
+``lif`` three (tau_m, v_reset, v_thresh), over bounds that hold the truth off their centre.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import explorer  # noqa: E402
+from explorer.fitting import optimisers  # noqa: E402
+from zoo import backends  # noqa: E402
+from zoo.runner import run  # noqa: E402
+
+SAMPLE_MS = 0.2
+PROBLEMS = {
+    "adex": {"truth": {"cm": 0.281, "tau_m": 9.3667, "v_rest": -70.6, "v_reset": -60.0, "v_thresh": -50.4,
+                       "delta_T": 2.0, "a": 4.0, "b": 0.0805, "tau_w": 144.0, "v_spike": -30.0, "tau_refrac": 0.1,
+                       "i_offset": 0.0, "v_init": -70.6, "w_init": 0.0},
+             "searched": {"v_thresh": (-60.0, -40.0), "delta_T": (0.5, 5.0), "b": (0.0, 0.3), "tau_w": (30.0, 400.0)},
+             "sets": {"a": (0.9, 0.35), "b": (0.7, 0.5)}},
+    "lif": {"truth": {"cm": 0.2, "tau_m": 12.0, "v_rest": -68.0, "v_reset": -72.0, "v_thresh": -52.0,
+                      "tau_refrac": 1.0, "i_offset": 0.0},
+            "searched": {"tau_m": (4.0, 25.0), "v_reset": (-80.0, -62.0), "v_thresh": (-60.0, -40.0)},
+            "sets": {"a": (0.45, 0.25), "b": (0.3, 0.35)}},
+}
+
+
+def ou_current(mean: float, sd: float, duration_ms: float, seed: int) -> np.ndarray:
+    """An Ornstein-Uhlenbeck current (nA) of 1 ms correlation time, sampled every 0.2 ms."""
+    rng = np.random.default_rng(seed)
+    n, decay = int(duration_ms / SAMPLE_MS), np.exp(-SAMPLE_MS / 1.0)
+    noise = rng.standard_normal(n) * np.sqrt(1 - decay**2)
+    x = np.zeros(n)
+    for k in range(1, n):
+        x[k] = x[k - 1] * decay + noise[k]
+    return mean + sd * x
+
+
+def make_data(folder: Path, model: str, simulator: str, duration_ms: float) -> None:
+    problem = PROBLEMS[model]
+    samples, spikes = [], []
+    for k, (name, (mean, sd)) in enumerate(problem["sets"].items()):
+        current = ou_current(mean, sd, duration_ms, seed=10 + k)
+        result = run(model, simulator=simulator, current_nA=current, current_dt_ms=SAMPLE_MS, trace_neurons=0,
+                     **problem["truth"])
+        for trial in range(2):
+            samples.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": np.arange(current.size) * SAMPLE_MS,
+                                         "current_nA": current}))
+            spikes.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": result.spikes["t_ms"].to_numpy()}))
+    folder.mkdir(parents=True)
+    pd.concat(samples).to_parquet(folder / "samples.parquet")
+    pd.concat(spikes).to_parquet(folder / "spikes.parquet")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=sorted(PROBLEMS), default="adex")
+    parser.add_argument("--trials", type=int, default=600)
+    parser.add_argument("--population", type=int, default=10)
+    parser.add_argument("--duration-ms", type=float, default=2000.0)
+    parser.add_argument("--optimiser", action="append", choices=sorted(optimisers.OPTIMISERS))
+    args = parser.parse_args(argv)
+    problem = PROBLEMS[args.model]
+    simulators = backends.names()
+    fixed = {k: v for k, v in problem["truth"].items() if k not in problem["searched"]}
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for k, made_on in enumerate(simulators):
+            fitted_on = simulators[(k + 1) % len(simulators)]
+            data = Path(scratch) / f"data_{made_on}"
+            make_data(data, args.model, made_on, args.duration_ms)
+            for optimiser in args.optimiser or sorted(optimisers.OPTIMISERS):
+                out = Path(scratch) / f"fit_{made_on}_{optimiser}"
+                started = time.perf_counter()
+                best = explorer.fit(args.model, data, fit=problem["searched"], fix=fixed, simulator=fitted_on,
+                                    trials=args.trials, population=args.population, out=out, optimiser=optimiser,
+                                    scheduler="inline", check_on=[fitted_on], progress=False)
+                row = {"made_on": made_on, "fitted_on": fitted_on, "optimiser": optimiser,
+                       "gamma": best["score"]["mean_gamma_training"], "seconds": time.perf_counter() - started}
+                for name in problem["searched"]:
+                    found, truth = best["parameters"][name]["value"], problem["truth"][name]
+                    row[name] = found
+                    row[f"{name}_error"] = found - truth
+                rows.append(row)
+                shutil.rmtree(out)
+                print(pd.DataFrame([row]).to_string(index=False, float_format=lambda x: f"{x:.4g}"), flush=True)
+    table = pd.DataFrame(rows)
+    print(f"\n{args.model}: truth {', '.join(f'{k} {problem['truth'][k]:g}' for k in problem['searched'])}; "
+          f"{args.trials} trials of {args.population}, {args.duration_ms:g} ms of two OU currents")
+    with pd.option_context("display.width", 200):
+        print(table.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        print(table.groupby("optimiser")[["gamma", "seconds"]].mean().to_string(float_format=lambda x: f"{x:.4g}"))
+
+
+if __name__ == "__main__":
+    main()
