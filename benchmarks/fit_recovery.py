@@ -102,8 +102,9 @@ def main(argv=None) -> None:
                 shutil.rmtree(out)
                 print(pd.DataFrame([row]).to_string(index=False, float_format=lambda x: f"{x:.4g}"), flush=True)
     table = pd.DataFrame(rows)
-    print(f"\n{args.model}: truth {', '.join(f'{k} {problem['truth'][k]:g}' for k in problem['searched'])}; "
-          f"{args.trials} trials of {args.population}, {args.duration_ms:g} ms of two OU currents")
+    truth = ", ".join(f"{k} {problem['truth'][k]:g}" for k in problem["searched"])
+    print(f"\n{args.model}: truth {truth}; {args.trials} trials of {args.population}, {args.duration_ms:g} ms of two "
+          "OU currents")
     with pd.option_context("display.width", 200):
         print(table.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
         print(table.groupby("optimiser")[["gamma", "seconds"]].mean().to_string(float_format=lambda x: f"{x:.4g}"))
