@@ -288,7 +288,9 @@ def _simulator_versions(simulators) -> dict:
 
 
 def _fit_code_version(model: str, simulator: str) -> str:
-    return code_version(model, simulator) + "-" + source_version("explorer.fitting.evaluate:spike_trains", simulator)
+    """The model's and backend's code, and all of the fit's own (scoring, loss, optimisers): a
+    stored generation made by other code is not replayed."""
+    return code_version(model, simulator) + "-" + source_version("explorer.fitting.run:fit", simulator)
 
 
 def _open(out: Path, manifest: dict) -> pd.DataFrame:
