@@ -73,8 +73,8 @@ def run(
     refused before it starts (None or inf: no limit).
     ``progress``: a progress bar over simulated time on stderr for runs predicted to
     last more than a few seconds (None: when stderr is a terminal).
-    ``current_nA``: a recorded current (1-D, nA, one value per sample of ``current_dt_ms``
-    ms) injected into every neuron from t = 0 on top of the model's own stimulus
+    ``current_nA``: a recorded current (nA, one value per sample of ``current_dt_ms`` ms;
+    1-D: into every neuron, 2-D: one row per neuron) injected from t = 0 on top of the model's own stimulus
     (:mod:`zoo.stimuli.recorded_current`; ``zoo.recordings`` reads files); the run then
     lasts as long as the recording unless ``duration_ms`` says otherwise.
 
@@ -99,8 +99,8 @@ def memory_estimate_gib(plan: dict) -> float:
     """The memory (GiB) a prepared run will need, estimated from what its inputs determine:
     the samples of v it keeps (:data:`BYTES_PER_SAMPLE`), the input spikes the model
     declares it generates (:data:`BYTES_PER_INPUT_SPIKE`) and the values of the currents it
-    injects step by step (:data:`BYTES_PER_WAVEFORM_SAMPLE`). Output spikes, which only the
-    run decides, are not counted."""
+    injects step by step, a recorded current's included (:data:`BYTES_PER_WAVEFORM_SAMPLE`).
+    Output spikes, which only the run decides, are not counted."""
     model, size = plan["model"], plan["size"]
     samples = round(plan["duration_ms"] / plan["dt_ms"]) + 1
     per_neuron = model.simulation.channels(plan["values"], size) / size if model.simulation.channels else 1
@@ -111,6 +111,9 @@ def memory_estimate_gib(plan: dict) -> float:
     inputs = simulation.input_spikes(plan["values"], plan["duration_ms"]) if simulation.input_spikes else 0
     waveforms = (simulation.waveform_samples(plan["values"], size, plan["dt_ms"], plan["duration_ms"])
                  if simulation.waveform_samples else 0)
+    if plan.get("current") is not None:  # a recorded current, on the grid: one row per waveform
+        rows = plan["current"][0].shape[0] if plan["current"][0].ndim == 2 else 1
+        waveforms += rows * round(plan["duration_ms"] / plan["dt_ms"])
     synapses = simulation.synapse_count(plan["values"]) if simulation.synapse_count else 0
     per_synapse = backends.backend_class(plan["simulator"]).bytes_per_synapse
     return (recorded + inputs * BYTES_PER_INPUT_SPIKE + waveforms * BYTES_PER_WAVEFORM_SAMPLE
@@ -149,7 +152,7 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params, cu
     backend_class.check_settings()
     dt_ms = model.protocol.dt_ms if dt_ms is None else _number("dt_ms", dt_ms)
     if duration_ms is None and current_nA is not None and current_dt_ms is not None:
-        duration_ms = np.size(current_nA) * float(current_dt_ms)  # the recording's length
+        duration_ms = np.shape(current_nA)[-1] * float(current_dt_ms)  # the recording's length
     duration_ms = model.protocol.duration_ms if duration_ms is None else _number("duration_ms", duration_ms)
     backend_class.check_timing(dt_ms, duration_ms)
     seed = check_seed(model.protocol.seed if seed is None else seed)
@@ -162,6 +165,9 @@ def prepare(name, simulator, duration_ms, dt_ms, seed, trace_neurons, params, cu
     current = None
     if current_nA is not None:
         current = (_recorded_current(model, current_nA, current_dt_ms, dt_ms), float(current_dt_ms))
+        if current[0].ndim == 2 and current[0].shape[0] != size:
+            raise ValueError(f"current_nA has {current[0].shape[0]} rows (one recording per neuron) for "
+                             f"{size} neurons; give one row per neuron, or a 1-D recording for all")
     return {"model": model, "simulator": simulator, "duration_ms": float(duration_ms), "dt_ms": float(dt_ms),
             "seed": seed, "values": values, "size": size, "traced": np.asarray(traced, dtype=int), "current": current}
 
@@ -292,7 +298,7 @@ def _current_provenance(current) -> dict:
     if current is None:
         return {}
     values, interval = current
-    return {"current_dt_ms": interval, "current_samples": int(values.size),
+    return {"current_dt_ms": interval, "current_samples": recorded_current.samples(values),
             "current_digest": recorded_current.digest(values)}
 
 

@@ -339,10 +339,11 @@ class Backend:
         starts there (one step early) and NEURON the nearest step boundary."""
         return np.ceil(np.asarray(spike_times_ms) / dt_ms - 1e-9) * dt_ms
 
-    def _inject_grid_current(self, population, first_step: int, amplitudes: np.ndarray, dt_ms: float) -> None:
-        """Inject ``amplitudes[i, k]`` (nA) into neuron ``i`` during the step from
-        (first_step + k)·dt (:mod:`zoo.backends.grid_current`); a single row is one
-        waveform shared by every neuron of ``population``."""
+    def _inject_grid_current(self, population, first_step: int, amplitudes: np.ndarray, dt_ms: float,
+                             rows: np.ndarray) -> None:
+        """Inject ``amplitudes[rows[i], k]`` (nA) into neuron ``i`` during the step from
+        (first_step + k)·dt (:mod:`zoo.backends.grid_current`); each row of ``amplitudes`` is
+        one waveform, stored once where the simulator can share it."""
         raise NotImplementedError(f"no GridCurrentSource on {self.name}")
 
     def _connect_arrays(self, projection, sources: np.ndarray, targets: np.ndarray) -> None:

@@ -10,7 +10,9 @@ the second step on (:mod:`zoo.backends.grid_current`), so the first sample's val
 the cell's constant ``i_offset`` for the whole run and the waveform less that value is
 injected from 2·dt: the first two steps receive the first sample, exactly the recording
 whenever Δ ≥ 2·dt (the competition's 0.2 ms at dt 0.1 ms), and the first sample for the
-second step otherwise. One waveform serves every neuron of a population (fit candidates).
+second step otherwise. A 1-D recording serves every neuron of a population (fit candidates)
+as one waveform; a 2-D one (one row per neuron, rows of equal length) gives each neuron its
+own (a fit's candidates under every stimulus set in one simulation).
 """
 from __future__ import annotations
 
@@ -25,12 +27,13 @@ OFFSET_PARAMETER = "i_offset"
 
 
 def check(current_nA, current_dt_ms, dt_ms: float) -> np.ndarray:
-    """The recorded current as a float array, or ValueError: a 1-D non-empty finite array
-    (nA) and a sample interval (ms) that is a whole number of steps of ``dt_ms``."""
+    """The recorded current as a float array, or ValueError: a non-empty finite array (nA),
+    1-D (one waveform for every neuron) or 2-D (one row per neuron), and a sample interval
+    (ms) that is a whole number of steps of ``dt_ms``."""
     values = np.asarray(current_nA, dtype=float)
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"current_nA must be a non-empty 1-D array (one value per sample, nA), got shape "
-                         f"{values.shape}")
+    if values.ndim not in (1, 2) or values.size == 0:
+        raise ValueError(f"current_nA must be a non-empty 1-D array (one value per sample, nA) or 2-D array (one "
+                         f"row per neuron), got shape {values.shape}")
     if not np.all(np.isfinite(values)):
         raise ValueError("current_nA must be finite numbers (nA)")
     if current_dt_ms is None:
@@ -44,23 +47,36 @@ def check(current_nA, current_dt_ms, dt_ms: float) -> np.ndarray:
 
 
 def on_grid(values: np.ndarray, current_dt_ms: float, dt_ms: float, duration_ms: float) -> np.ndarray:
-    """The current (nA) during each simulation step of a run of ``duration_ms``: each sample
-    held for its steps, zero after the recording."""
+    """The current (nA) during each simulation step of a run of ``duration_ms`` (per row of
+    a 2-D recording): each sample held for its steps, zero after the recording."""
     steps = int(round(duration_ms / dt_ms))
-    held = np.repeat(values, int(round(current_dt_ms / dt_ms)))[:steps]
-    return np.concatenate([held, np.zeros(steps - held.size)])
+    held = np.repeat(values, int(round(current_dt_ms / dt_ms)), axis=-1)[..., :steps]
+    padding = np.zeros(values.shape[:-1] + (steps - held.shape[-1],))
+    return np.concatenate([held, padding], axis=-1)
+
+
+def samples(values: np.ndarray) -> int:
+    """The number of samples of each neuron's recording."""
+    return int(values.shape[-1])
 
 
 def inject(sim, cells, values: np.ndarray, current_dt_ms: float, dt_ms: float, duration_ms: float) -> None:
-    """Inject the recording into every neuron of ``cells`` (a PyNN population) from t = 0."""
+    """Inject the recording into ``cells`` (a PyNN population) from t = 0: a 1-D one into
+    every neuron, row i of a 2-D one into neuron i."""
     grid = on_grid(values, current_dt_ms, dt_ms, duration_ms)
-    first = float(grid[0])
-    if first != 0.0:
+    first = grid[..., :1]  # each waveform's first value, as a column (2-D) or a 1-vector
+    if np.any(first != 0.0):
         offsets = np.asarray(cells.get(OFFSET_PARAMETER, simplify=False), dtype=float)
-        cells.set(**{OFFSET_PARAMETER: offsets + first})
-    rest = grid[FIRST_GRID_ONSET_STEPS:] - first
-    if rest.size and np.any(rest != 0.0):
-        sim.GridCurrentSource(start=FIRST_GRID_ONSET_STEPS * dt_ms, amplitudes=rest).inject_into(cells)
+        cells.set(**{OFFSET_PARAMETER: offsets + first.ravel()})
+    rest = grid[..., FIRST_GRID_ONSET_STEPS:] - first
+    if not rest.size or not np.any(rest != 0.0):
+        return
+    rows = None
+    if rest.ndim == 2:  # identical rows (one recording into many candidates) stored once
+        index_of = {}
+        rows = np.array([index_of.setdefault(row.tobytes(), len(index_of)) for row in rest])
+        rest = rest[np.unique(rows, return_index=True)[1]]  # waveform k: the first row numbered k
+    sim.GridCurrentSource(start=FIRST_GRID_ONSET_STEPS * dt_ms, amplitudes=rest, rows=rows).inject_into(cells)
 
 
 def digest(values: np.ndarray) -> str:

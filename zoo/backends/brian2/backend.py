@@ -333,9 +333,19 @@ class Brian2Backend(Backend):
         self._grid_currents = 0
         try:
             super().end()
+            self._release()
         finally:
             if self._slot is not None:
                 self._leave_standalone()
+
+    def _release(self) -> None:
+        """PyNN's references to the finished run's network dropped (it would keep them until
+        the next ``setup``): the run's Brian2 objects are then garbage, freed by the next
+        collection, and never kept for good by the freeze of a simulator imported meanwhile
+        (:func:`zoo.backends.load`), which would keep their names taken (the next groups
+        ``neurongroup_1``: other code, compiled again)."""
+        state = self.pynn.simulator.state
+        state.network, state.recorders, state.current_sources = None, set(), []
 
     def _leave_standalone(self) -> None:
         """Back to runtime mode, the build slot released (after a run or a failure)."""

@@ -284,14 +284,13 @@ class NestBackend(Backend):
     def _setup_kwargs(self, dt_ms: float, seed: int, threads: int = 1) -> dict:
         return {"spike_precision": "on_grid", "rng_seed": int(seed), "verbosity": "error", "threads": int(threads)}
 
-    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms):
-        """One ``step_current_generator`` per neuron, or one for all of them when the
-        waveform is shared. A generator's change at t reaches its neuron through a
+    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms, rows):
+        """One ``step_current_generator`` per waveform, connected to the neurons that
+        receive it. A generator's change at t reaches its neuron through a
         connection of one step's delay, so each value is set one step before the step it
         acts in; only changes are given (pA)."""
         import nest
 
-        shared = amplitudes.shape[0] == 1
         generators = nest.Create("step_current_generator", len(amplitudes))
         steps = amplitudes.shape[1]
         times = np.round((first_step - 1 + np.arange(steps + 1)) * dt_ms, 9)
@@ -301,8 +300,15 @@ class NestBackend(Backend):
             changed = np.flatnonzero(np.diff(values, prepend=0.0) != 0.0)
             settings.append({"amplitude_times": times[changed].tolist(), "amplitude_values": values[changed].tolist()})
         generators.set(settings)
-        nest.Connect(generators, population.node_collection, "all_to_all" if shared else "one_to_one",
-                     syn_spec={"delay": dt_ms})
+        if len(amplitudes) == 1:
+            nest.Connect(generators, population.node_collection, "all_to_all", syn_spec={"delay": dt_ms})
+        elif np.array_equal(rows, np.arange(population.size)):
+            nest.Connect(generators, population.node_collection, "one_to_one", syn_spec={"delay": dt_ms})
+        else:  # NEST's array path takes a weight and a delay per connection
+            sources = np.asarray(generators.tolist(), dtype=np.int64)[rows]
+            targets = np.asarray(population.all_cells, dtype=np.int64)
+            nest.Connect(sources, targets, "one_to_one",
+                         syn_spec={"weight": np.ones(targets.size), "delay": np.full(targets.size, dt_ms)})
 
     @staticmethod
     def _native_weight(population, weight: float, receptor_type: str) -> float:

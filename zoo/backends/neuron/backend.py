@@ -144,15 +144,14 @@ class NeuronBackend(Backend):
         h.usetable_hh_traub = 0
         return sim
 
-    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms):
+    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms, rows):
         """An ``IClamp`` per neuron whose amplitude NEURON sets from a vector at the start
         of every step (``Vector.play`` with the step dt): ``vector[k]`` acts during step k.
         A shared waveform is copied into each neuron's vector (a vector plays into one
         variable)."""
         from neuron import h
 
-        rows = np.broadcast_to(amplitudes, (population.size, amplitudes.shape[1]))
-        for cell, row in zip(population.all_cells, rows):
+        for cell, row in zip(population.all_cells, (amplitudes[r] for r in rows)):
             clamp = h.IClamp(cell._cell.source_section(0.5))
             clamp.delay, clamp.dur = 0.0, 1e9
             vector = h.Vector(np.concatenate([np.zeros(first_step), row, [0.0]]))
