@@ -360,12 +360,13 @@ class Brian2Backend(Backend):
 
     _grid_currents = 0
 
-    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms):
-        """A ``TimedArray`` of the waveforms (one column per neuron) read by generated
+    def _inject_grid_current(self, population, first_step, amplitudes, dt_ms, rows):
+        """A ``TimedArray`` of the waveforms (one column per waveform) read by generated
         code at the start of each step, before the state update: no Python per step,
         so standalone runs compile it too. It adds the step's change to ``i_inj``, so
         PyNN's current sources, which also add to it, keep acting. A shared waveform is
-        one column, which every neuron reads."""
+        one column, which every neuron reads; neurons that share some of several waveforms
+        read their column's number from a second array (one value per neuron)."""
         import brian2
 
         from .waveform import GridWaveform
@@ -381,7 +382,14 @@ class Brian2Backend(Backend):
         if group.namespace is None:  # an explicit namespace adds to the run's: the group finds its waveform
             group.namespace = {}
         group.namespace[name] = waveform
-        column = "0" if shared else "i"
+        if shared:
+            column = "0"
+        elif np.array_equal(rows, np.arange(population.size)):
+            column = "i"
+        else:
+            lookup = GridWaveform(rows[np.newaxis, :].astype(float), dt=dt_ms * brian2.ms, name=f"{name}_rows")
+            group.namespace[lookup.name] = lookup
+            column = f"int({lookup.name}(0*second, i) + 0.5)"
         now, before = f"t, {column}", f"t - dt, {column}"
         updater = group.run_regularly(f"i_inj += {name}({now}) - {name}({before})", when="start",
                                       name=f"{name}_update")
