@@ -64,8 +64,8 @@ def zoo_worker(spec: dict) -> dict:
     backends.load(spec["simulator"])
     params = {k: np.asarray(v) if isinstance(v, list) else v for k, v in spec["params"].items()}
     started = time.perf_counter()
-    trains = evaluate.spike_trains("adex", spec["simulator"], params, np.asarray(spec["current"]), spec["current_dt"],
-                                   DT_MS)
+    (trains,) = evaluate.spike_trains("adex", spec["simulator"], params, [np.asarray(spec["current"])],
+                                      spec["current_dt"], DT_MS)
     return {"seconds": time.perf_counter() - started, "spikes": int(sum(len(t) for t in trains))}
 
 

@@ -1,8 +1,8 @@
 """``explorer.fit``: the parameters of a zoo model that best reproduce recorded spike trains.
 
-Each generation the optimiser proposes ``population`` candidates; they run as one
-heterogeneous population per training stimulus set (:mod:`.evaluate`), the sets in
-parallel on the explorer's Dask workers; each candidate's score is its Γ against the
+Each generation the optimiser proposes ``population`` candidates; they run under every
+training stimulus set as one heterogeneous population, in one simulation per Dask worker
+(:mod:`.evaluate`: the candidates split between the workers); each candidate's score is its Γ against the
 recorded repetitions (:mod:`zoo.declarations.coincidence`) averaged over the training sets,
 and the optimiser minimises 1 − score + :data:`COUNT_WEIGHT` × the relative spike-count error.
 The budget is spent in whole generations (``trials`` rounded up to a multiple of
@@ -105,7 +105,7 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
     stored = _open(out, manifest)
     bar = progress_bar(trials, progress, desc="fit")
     try:
-        with _workers(scheduler, workers, len(training)) as client:
+        with _workers(scheduler, workers) as client:
             stored = _search(search, space, training, manifest, stored, out, client, bar)
     except KeyboardInterrupt as interrupt:
         bar.close()
@@ -152,23 +152,18 @@ def _evaluate(generation, unit, space, training, manifest, client) -> pd.DataFra
     rows["status"] = np.where(valid, "ok", "invalid")
     started = time.perf_counter()
     if valid.any():
-        chosen = {name: values[valid] for name, values in params.items()}
-        runs = [(manifest["model"], manifest["simulator"], {**space.fixed, **chosen}, s.current_nA, s.dt_ms,
-                 manifest["dt_ms"]) for s in training]
-        results = _map(client, runs)
-        failed = {}
-        for stimulus, (trains, errors) in zip(training, results):
-            for index, error in errors.items():
-                failed.setdefault(index, f"failed on set {stimulus.name}: {error}")
-            ran = [k for k in range(len(trains)) if trains[k] is not None]
+        trains, failed = _simulate(client, manifest, space, {name: values[valid] for name, values in params.items()},
+                                   training)
+        for stimulus, found in zip(training, trains):
+            ran = [k for k in range(len(found)) if found[k] is not None]
             gammas, counts = np.full(len(unit), np.nan), np.full(len(unit), np.nan)
             where = np.flatnonzero(valid)[ran]
-            gammas[where] = stimulus.gammas([trains[k] for k in ran])
-            counts[where] = [len(trains[k]) for k in ran]
+            gammas[where] = stimulus.gammas([found[k] for k in ran])
+            counts[where] = [len(found[k]) for k in ran]
             rows[f"gamma_{stimulus.name}"] = gammas
             rows[f"count_error_{stimulus.name}"] = np.abs(counts - stimulus.mean_count) / max(stimulus.mean_count, 1)
         for index, error in failed.items():
-            rows.loc[np.flatnonzero(valid)[index], "status"] = error
+            rows.loc[np.flatnonzero(valid)[index], "status"] = f"failed: {error}"
     gamma_columns = [f"gamma_{s.name}" for s in training]
     for column in gamma_columns:
         if column not in rows:
@@ -203,17 +198,31 @@ def _valid(manifest, space, params, stimulus) -> np.ndarray:
     return np.array([accepted({name: values[k:k + 1] for name, values in params.items()}) for k in range(size)])
 
 
-def _map(client, runs: list) -> list:
-    """Each set's (trains, errors) (:func:`.evaluate.spike_trains_isolating`)."""
+def _simulate(client, manifest, space, chosen: dict, stimuli) -> tuple[list, dict]:
+    """The trains of the ``chosen`` candidates under every stimulus, ``trains[set][candidate]``
+    (None for a candidate that broke the simulation), and {candidate: error}: one simulation
+    of all sets in this process, or one per Dask worker, each a share of the candidates."""
+    size = len(next(iter(chosen.values())))
+    shares = np.array_split(np.arange(size), 1 if client is None else min(size, len(client.nthreads())))
+    runs = [(manifest["model"], manifest["simulator"], {**space.fixed, **{n: v[share] for n, v in chosen.items()}},
+             [s.current_nA for s in stimuli], stimuli[0].dt_ms, manifest["dt_ms"]) for share in shares]
     if client is None:
-        return [evaluate.spike_trains_isolating(*run) for run in runs]
-    futures = [client.submit(evaluate.spike_trains_isolating, *run, pure=False) for run in runs]
-    return client.gather(futures)
+        results = [evaluate.spike_trains_isolating(*run) for run in runs]
+    else:
+        results = client.gather([client.submit(evaluate.spike_trains_isolating, *run, pure=False) for run in runs])
+    trains = [[None] * size for _ in stimuli]
+    errors = {}
+    for share, (found, failed) in zip(shares, results):
+        for r, per_set in enumerate(found):
+            for index, train in zip(share, per_set):
+                trains[r][index] = train
+        errors.update({int(share[k]): error for k, error in failed.items()})
+    return trains, errors
 
 
 @contextlib.contextmanager
-def _workers(scheduler, workers, sets: int):
-    if scheduler == cluster.INLINE or (scheduler is None and (workers == 1 or sets == 1)):
+def _workers(scheduler, workers):
+    if scheduler == cluster.INLINE or (scheduler is None and workers == 1):
         yield None
         return
     with cluster.client(scheduler, workers) as client:
@@ -229,10 +238,10 @@ def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out
     best = {name: float(best_row[name]) for name in space.names}
     parameters = {**space.fixed, **best}
     rows = []
-    for simulator in check_on:
-        for stimulus in sets:
-            (train,), errors = evaluate.spike_trains_isolating(manifest["model"], simulator, parameters,
-                                                               stimulus.current_nA, stimulus.dt_ms, dt_ms)
+    for simulator in check_on:  # every set in one simulation per simulator
+        found, errors = evaluate.spike_trains_isolating(manifest["model"], simulator, parameters,
+                                                        [s.current_nA for s in sets], sets[0].dt_ms, dt_ms)
+        for stimulus, (train,) in zip(sets, found):
             trains = [train if train is not None else np.array([])]
             gamma = float(stimulus.gammas(trains)[0]) if not errors else float("nan")
             rows.append({"simulator": simulator, "set": stimulus.name,

@@ -171,13 +171,31 @@ def test_a_candidate_that_breaks_the_simulation_fails_alone():
     params = {name: np.full(5, value) for name, value in RUNAWAY.items()}
     params["v_reset"] = np.array([-70.0, -65.0, RUNAWAY["v_reset"], -60.0, -70.0])
     fixed = dict(zoo.get("adex").fit_space.fixed)
-    trains, errors = evaluate.spike_trains_isolating("adex", "nest", {**fixed, **params}, current, SAMPLE_MS, 0.1)
+    (trains,), errors = evaluate.spike_trains_isolating("adex", "nest", {**fixed, **params}, [current], SAMPLE_MS,
+                                                        0.1)
     assert list(errors) == [2] and "NumericalInstability" in errors[2] and trains[2] is None
-    alone = evaluate.spike_trains("adex", "nest", {**fixed, **{k: v[[0, 1, 3, 4]] for k, v in params.items()}},
-                                  current, SAMPLE_MS, 0.1)
+    (alone,) = evaluate.spike_trains("adex", "nest", {**fixed, **{k: v[[0, 1, 3, 4]] for k, v in params.items()}},
+                                     [current], SAMPLE_MS, 0.1)
     for got, expected in zip([trains[k] for k in (0, 1, 3, 4)], alone):
         np.testing.assert_array_equal(got, expected)
     assert all(len(t) for t in alone)
+
+
+@pytest.mark.parametrize("simulator", SIMULATORS)
+def test_every_set_in_one_simulation_gives_each_set_the_trains_it_gives_alone(simulator):
+    """Two recordings of different lengths, three candidates: one simulation of the six
+    neurons gives each (recording, candidate) the train it has when simulated alone, cut at
+    its recording's end."""
+    from explorer.fitting import evaluate
+
+    currents = [ou_current(0.5, 0.3, 300.0, seed=2), ou_current(0.4, 0.4, 200.0, seed=3)]
+    params = {**TRUE, "tau_m": np.array([8.0, 12.0, 20.0])}
+    together = evaluate.spike_trains("lif", simulator, params, currents, SAMPLE_MS, 0.1)
+    for current, trains in zip(currents, together):
+        (alone,) = evaluate.spike_trains("lif", simulator, params, [current], SAMPLE_MS, 0.1)
+        assert [len(t) for t in alone] == [len(t) for t in trains] and all(len(t) for t in alone)
+        for got, expected in zip(trains, alone):
+            np.testing.assert_array_equal(got, expected)
 
 
 def test_ctrl_c_keeps_every_finished_generation_and_the_same_command_goes_on(tmp_path):
