@@ -18,17 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import explorer  # noqa: E402
-from explorer.fitting import optimisers  # noqa: E402
+from explorer.fitting import optimisers, synthetic  # noqa: E402
 from zoo import backends  # noqa: E402
-from zoo.runner import run  # noqa: E402
 
-SAMPLE_MS = 0.2
 PROBLEMS = {
     "adex": {"truth": {"cm": 0.281, "tau_m": 9.3667, "v_rest": -70.6, "v_reset": -60.0, "v_thresh": -50.4,
                        "delta_T": 2.0, "a": 4.0, "b": 0.0805, "tau_w": 144.0, "v_spike": -30.0, "tau_refrac": 0.1,
@@ -42,31 +39,9 @@ PROBLEMS = {
 }
 
 
-def ou_current(mean: float, sd: float, duration_ms: float, seed: int) -> np.ndarray:
-    """An Ornstein-Uhlenbeck current (nA) of 1 ms correlation time, sampled every 0.2 ms."""
-    rng = np.random.default_rng(seed)
-    n, decay = int(duration_ms / SAMPLE_MS), np.exp(-SAMPLE_MS / 1.0)
-    noise = rng.standard_normal(n) * np.sqrt(1 - decay**2)
-    x = np.zeros(n)
-    for k in range(1, n):
-        x[k] = x[k - 1] * decay + noise[k]
-    return mean + sd * x
-
-
 def make_data(folder: Path, model: str, simulator: str, duration_ms: float) -> None:
     problem = PROBLEMS[model]
-    samples, spikes = [], []
-    for k, (name, (mean, sd)) in enumerate(problem["sets"].items()):
-        current = ou_current(mean, sd, duration_ms, seed=10 + k)
-        result = run(model, simulator=simulator, current_nA=current, current_dt_ms=SAMPLE_MS, trace_neurons=0,
-                     **problem["truth"])
-        for trial in range(2):
-            samples.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": np.arange(current.size) * SAMPLE_MS,
-                                         "current_nA": current}))
-            spikes.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": result.spikes["t_ms"].to_numpy()}))
-    folder.mkdir(parents=True)
-    pd.concat(samples).to_parquet(folder / "samples.parquet")
-    pd.concat(spikes).to_parquet(folder / "spikes.parquet")
+    synthetic.write_recordings(folder, model, simulator, problem["truth"], problem["sets"], duration_ms)
 
 
 def main(argv=None) -> None:

@@ -10,6 +10,8 @@ import pytest
 
 import explorer
 import zoo
+from explorer.fitting import synthetic
+from explorer.fitting.synthetic import SAMPLE_MS, ou_current
 from zoo.cli import main
 
 from tests.conftest import QSNMC_TRAINING, SIMULATORS, refused_in_one_line
@@ -19,38 +21,14 @@ TRUE = {"cm": 0.2, "tau_m": 12.0, "v_rest": -68.0, "v_reset": -72.0, "v_thresh":
 FITTED = ("tau_m", "v_reset", "v_thresh")
 #: Narrower than lif's default space (a small budget), none centred on the truth.
 SEARCHED = {"tau_m": (4.0, 25.0), "v_reset": (-80.0, -62.0), "v_thresh": (-60.0, -40.0)}
-SAMPLE_MS = 0.2
-#: (mean nA, SD nA) of each stimulus set: an Ornstein-Uhlenbeck current of 1 ms, as the
-#: competition's (Jolivet et al. 2008), one regular and one fluctuation-driven set.
+#: (mean nA, SD nA) of each stimulus set: one regular and one fluctuation-driven set.
 SETS = {"a": (0.45, 0.25), "b": (0.3, 0.35)}
 
 
-def ou_current(mean: float, sd: float, duration_ms: float, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    n, decay = int(duration_ms / SAMPLE_MS), np.exp(-SAMPLE_MS / 1.0)
-    x = np.zeros(n)
-    noise = rng.standard_normal(n) * np.sqrt(1 - decay**2)
-    for k in range(1, n):
-        x[k] = x[k - 1] * decay + noise[k]
-    return mean + sd * x
-
-
 def make_recordings(folder, simulator: str, duration_ms: float = 1500.0):
-    """Two stimulus sets, two identical 'repetitions' each (a deterministic model), in the
-    tidy format, made by the zoo's LIF on ``simulator`` with :data:`TRUE`."""
-    samples, spikes = [], []
-    for k, (name, (mean, sd)) in enumerate(SETS.items()):
-        current = ou_current(mean, sd, duration_ms, seed=10 + k)
-        result = zoo.run("lif", simulator=simulator, current_nA=current, current_dt_ms=SAMPLE_MS, trace_neurons=0,
-                         **TRUE)
-        for trial in range(2):
-            samples.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": np.arange(current.size) * SAMPLE_MS,
-                                         "current_nA": current}))
-            spikes.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": result.spikes["t_ms"].to_numpy()}))
-    folder.mkdir()
-    pd.concat(samples).to_parquet(folder / "samples.parquet")
-    pd.concat(spikes).to_parquet(folder / "spikes.parquet")
-    return folder
+    """Two stimulus sets, two identical 'repetitions' each (a deterministic model), made by
+    the zoo's LIF on ``simulator`` with :data:`TRUE`."""
+    return synthetic.write_recordings(folder, "lif", simulator, TRUE, SETS, duration_ms)
 
 
 #: Every simulator makes data once and fits once, each pair of simulators meets once:
@@ -153,7 +131,7 @@ def make_tidy(folder, spikes: bool):
 def test_zoo_show_lists_the_default_fit_space(capsys):
     assert main(["show", "adex"]) == 0
     out = capsys.readouterr().out
-    assert "fit space (zoo fit): cm 0.02:0.5 nF (log), tau_m 2:50 ms (log)" in out and "v_spike = -30 mV" in out
+    assert "fit space (zoo fit): cm 0.05:0.5 nF (log), tau_m 2:50 ms (log)" in out and "v_spike = -30 mV" in out
 
 
 #: An AdEx candidate that fires at every step after a reset above v_thresh until w overflows:
