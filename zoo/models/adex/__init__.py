@@ -115,6 +115,9 @@ CURRENT_CHECK = CheckProtocol(params={"i_offset": np.tile([0.5, 0.7, 1.0, 1.5, 2
 #: 63 of the space's 512 corners as numerically unstable under the competition's current
 #: (v_spike 35 mV above v_thresh is 117 delta_T: the upstroke leaves no step to resolve it);
 #: Brian2 and NEURON ran them. Every corner now runs everywhere (``tests/zoo/models/test_adex.py``).
+#: (The organisers' own AdEx for the competition had delta_T of 0.1 mV or less,
+#: ``docs/notes/qsnmc2007-fitting.md``: ``--fit delta_T=0.1:6`` searches there, where NEST
+#: stops some candidates, which then fail alone.)
 FIT_SPACE = FitSpace(
     bounds=(FitBound("cm", 0.05, 0.5, log=True), FitBound("tau_m", 2.0, 50.0, log=True),
             FitBound("v_rest", -80.0, -50.0), FitBound("v_reset", -80.0, -40.0), FitBound("v_thresh", -65.0, -35.0),
