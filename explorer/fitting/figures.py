@@ -104,8 +104,9 @@ def _history(ax, trials: pd.DataFrame) -> None:
     ax.scatter(order[trials["status"] == "ok"], ok["score"], s=4, color="0.6", label="candidate")
     ax.plot(order, trials["score"].fillna(-np.inf).cummax().replace(-np.inf, np.nan), color="C0", label="best so far")
     failed = int((trials["status"] != "ok").sum())
-    low = ok["score"].quantile(0.02) if len(ok) else -1.0
-    ax.set_ylim(max(low, -1.0) - 0.05, max(ok["score"].max() if len(ok) else 1.0, 0.0) + 0.05)
+    finite = ok["score"][np.isfinite(ok["score"])]  # Γ is −inf at 250 Hz and above
+    low = finite.quantile(0.02) if len(finite) else -1.0
+    ax.set_ylim(max(low, -1.0) - 0.05, max(finite.max() if len(finite) else 1.0, 0.0) + 0.05)
     ax.set_xlabel("trial")
     ax.set_ylabel("mean Γ over the training sets")
     ax.set_title(f"search history ({failed} failed or refused; lowest 2 % off the axis)")

@@ -230,3 +230,22 @@ def test_a_fit_in_one_brian2_process_resumes_by_replay(tmp_path):
     explorer.fit("lif", data, trials=15, out=tmp_path / "at_once", **settings)
     resumed, at_once = (pd.read_parquet(tmp_path / name / "trials.parquet") for name in ("resumed", "at_once"))
     pd.testing.assert_frame_equal(resumed.drop(columns="wall_time_s"), at_once.drop(columns="wall_time_s"))
+
+
+def test_the_search_history_is_drawn_when_candidates_fire_too_fast_for_gamma():
+    """A candidate at 250 Hz or more has Γ = −inf (no chance correction left) and status ok:
+    the history's axis stays finite (the real fit's figure failed on it)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from explorer.fitting import figures
+
+    scores = [-np.inf] * 5 + list(np.linspace(-0.2, 0.7, 45))
+    trials = pd.DataFrame({"status": "ok", "score": scores})
+    figure, ax = plt.subplots()
+    figures._history(ax, trials)
+    low, high = ax.get_ylim()
+    plt.close(figure)
+    assert np.isfinite([low, high]).all() and low < -0.2 and high > 0.7
