@@ -285,10 +285,12 @@ def cmd_fit(args) -> int:
                         trials=args.trials, population=args.population, holdout=args.holdout or (), out=args.out,
                         seed=args.seed, optimiser=args.optimiser, dt_ms=args.dt, target_dt_ms=args.target_dt,
                         current_unit=args.current_unit, scheduler=args.scheduler, workers=args.workers,
-                        progress=None)
+                        progress=None, objective=args.objective)
+    f1 = (f", mean F1 of the membrane potential {best['score']['mean_f1_training']:.3f}"
+          if "mean_f1_training" in best["score"] else "")
     print(f"{best['model']} fitted on {best['simulator']} to {best['data']['target']} "
           f"({best['search']['trials']} trials, {best['search']['optimiser']}): mean Γ over the training sets "
-          f"{best['score']['mean_gamma_training']:.3f}")
+          f"{best['score']['mean_gamma_training']:.3f}{f1}")
     for name, entry in best["parameters"].items():
         if entry["fitted"]:
             print(f"  {name} = {entry['value']:.4g} {entry['unit']}")
@@ -553,7 +555,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-failed", action="store_true", help="rerun points that failed before")
     p.set_defaults(verb=cmd_sweep)
 
-    p = verbs.add_parser("fit", help="fit a model's parameters to recorded spike trains under a recorded current")
+    p = verbs.add_parser("fit", help="fit a model's parameters to recorded spike trains (or membrane potential) "
+                                          "under a recorded current")
     p.add_argument("model")
     p.add_argument("--target", required=True, metavar="DIR|FILE",
                    help="recordings: competition SS-R.voltage[.gz] + SS-R.spiketimes[.gz], or tidy samples/spikes")
@@ -567,6 +570,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--holdout", type=lambda text: [t for t in text.split(",") if t], metavar="SETS",
                    help="stimulus sets kept out of the fit and scored after it (comma-separated)")
     p.add_argument("--optimiser", default="cma", help="cma (default) or optuna")
+    p.add_argument("--objective", default="spikes",
+                   help="spikes (default: Γ of the spike trains) or voltage (F1 of the membrane potential)")
     p.add_argument("--seed", type=int, default=0, help="the optimiser's seed (a fit is repeatable)")
     p.add_argument("--dt", type=float, metavar="MS", help="simulation time step (default: the model's)")
     p.add_argument("--target-dt", type=float, metavar="MS", help="the recording's sample interval where its files "

@@ -39,9 +39,12 @@ def draw(out, window_start_ms: float = 2000.0) -> Path:
     _gamma_bars(axes[0, 0], scores)
     _raster(axes[0, 1], data, shown, result, window_start_ms)
     _voltage(axes[1, 0], data, shown, result, window_start_ms)
-    _history(axes[1, 1], trials)
+    voltage = best["score"].get("objective") == "voltage"
+    _history(axes[1, 1], trials, "mean F1 of v over the training sets" if voltage else "mean Γ over the training sets")
+    score = (f"mean F1 of v over the training sets {best['score']['mean_f1_training']:.3f}, mean Γ "
+             if voltage else "mean Γ over the training sets ")
     figure.suptitle(f"{best['model']} fitted on {best['simulator']} ({best['search']['trials']} trials, "
-                    f"{best['search']['optimiser']}): mean Γ over the training sets "
+                    f"{best['search']['optimiser']}): {score}"
                     f"{best['score']['mean_gamma_training']:.3f}; held out: {', '.join(best['data']['holdout']) or 'none'}")
     figure.tight_layout()
     path = out / "fit.png"
@@ -98,7 +101,7 @@ def _voltage(ax, data, shown: str, result, start_ms: float) -> None:
     ax.legend(fontsize=8, loc="upper right")
 
 
-def _history(ax, trials: pd.DataFrame) -> None:
+def _history(ax, trials: pd.DataFrame, label: str = "mean Γ over the training sets") -> None:
     ok = trials[trials["status"] == "ok"]
     order = np.arange(len(trials))
     ax.scatter(order[trials["status"] == "ok"], ok["score"], s=4, color="0.6", label="candidate")
@@ -108,6 +111,6 @@ def _history(ax, trials: pd.DataFrame) -> None:
     low = finite.quantile(0.02) if len(finite) else -1.0
     ax.set_ylim(max(low, -1.0) - 0.05, max(finite.max() if len(finite) else 1.0, 0.0) + 0.05)
     ax.set_xlabel("trial")
-    ax.set_ylabel("mean Γ over the training sets")
+    ax.set_ylabel(label)
     ax.set_title(f"search history ({failed} failed or refused; lowest 2 % off the axis)")
     ax.legend(fontsize=8, loc="lower right")

@@ -10,7 +10,11 @@ The budget is spent in whole generations (``trials`` rounded up to a multiple of
 before the next starts: a killed fit, run again with the same settings, replays the stored
 generations into the seeded optimiser (the same proposals, checked) and goes on.
 
-The score optimised is the mean raw Γ, not the competition's Γ/Γ_int: dividing by a set's
+With ``objective="voltage"`` the score is instead the guide's F1 of the membrane potential
+against the recorded one (:mod:`zoo.declarations.voltage_match`), averaged over the training
+sets, and the loss 1 − F1; Γ is still computed and stored for every candidate.
+
+The spike score optimised is the mean raw Γ, not the competition's Γ/Γ_int: dividing by a set's
 Γ_int (0.01 for set 12) multiplies that set's chance fluctuations a hundredfold, while the
 mean Γ weighs each set by how reliably the neuron itself answers it. Γ/Γ_int is reported
 per set (``scores.parquet``, ``best.json``).
@@ -48,11 +52,13 @@ INVALID_LOSS = 1e3
 COUNT_WEIGHT = 0.1
 #: The simulator a fit runs on unless told: the fastest at evaluating candidates.
 DEFAULT_SIMULATOR = backends.FASTEST_FOR_POPULATIONS
+#: What a fit matches: the recorded spike trains (Γ) or the recorded membrane potential (F1).
+OBJECTIVES = ("spikes", "voltage")
 DEFAULT_TRIALS = 1000
 DEFAULT_POPULATION = 50
 #: Settings that, changed, make a stored fit another fit (the budget may grow).
 _MANIFEST_KEYS = ("model", "simulator", "target", "target_dt_ms", "current_unit", "sets", "holdout", "space",
-                  "fixed", "optimiser", "seed", "population", "dt_ms", "code_version")
+                  "fixed", "optimiser", "seed", "population", "dt_ms", "code_version", "objective")
 
 
 class FitInterrupted(KeyboardInterrupt):
@@ -63,7 +69,7 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
         trials: int = DEFAULT_TRIALS, population: int = DEFAULT_POPULATION, holdout=(), out=None, seed: int = 0,
         optimiser: str = optimisers.DEFAULT, dt_ms: float | None = None, target_dt_ms: float | None = None,
         current_unit: str | None = None, scheduler: str | None = None, workers: int | None = None,
-        progress: bool | None = None, check_on=None) -> dict:
+        progress: bool | None = None, check_on=None, objective: str = "spikes") -> dict:
     """Fit ``model`` to the recorded spike trains at ``target`` (a folder or file that
     ``zoo.recordings.read`` reads) and return what ``OUT/best.json`` holds.
 
@@ -76,7 +82,8 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
     unit where its files do not give them. ``scheduler``/``workers``: as for
     ``explorer.sweep`` (``"inline"``: this process). ``check_on``: simulators the best
     parameters are scored on afterwards (default: every one that runs the model).
-    Every input is checked (ValueError) before any simulation.
+    ``objective``: ``"spikes"`` (Γ) or ``"voltage"`` (F1 of the membrane potential; the
+    target must hold it). Every input is checked (ValueError) before any simulation.
     """
     model_spec = registry.get(model)
     simulator = backends.validate_simulator(simulator)
@@ -85,7 +92,11 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
     trials, population, seed = _positive("trials", trials), _positive("population", population), int(seed)
     if optimiser not in optimisers.OPTIMISERS:
         raise ValueError(f"optimiser {optimiser!r} is not one of {', '.join(optimisers.OPTIMISERS)}")
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
     sets = fit_target.spike_target(target, target_dt_ms, current_unit)
+    if objective == "voltage":
+        fit_target.require_voltage(sets, target)
     training, held_out = fit_target.split(sets, _names(holdout))
     check_on = list(check_on) if check_on is not None else backends.available(model_spec)
     for name in check_on:
@@ -101,7 +112,7 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
                 "target_dt_ms": sets[0].dt_ms, "current_unit": current_unit, "sets": [s.name for s in training],
                 "holdout": [s.name for s in held_out], "space": space.describe(), "fixed": space.fixed,
                 "optimiser": optimiser, "seed": seed, "population": population, "dt_ms": dt_ms,
-                "code_version": _fit_code_version(model, simulator), "trials": trials}
+                "code_version": _fit_code_version(model, simulator), "trials": trials, "objective": objective}
     stored = _open(out, manifest)
     bar = progress_bar(trials, progress, desc="fit")
     try:
@@ -152,9 +163,10 @@ def _evaluate(generation, unit, space, training, manifest, client) -> pd.DataFra
     rows["status"] = np.where(valid, "ok", "invalid")
     started = time.perf_counter()
     if valid.any():
-        trains, failed = _simulate(client, manifest, space, {name: values[valid] for name, values in params.items()},
-                                   training)
-        for stimulus, found in zip(training, trains):
+        voltage = manifest["objective"] == "voltage"
+        trains, traces, failed = _simulate(client, manifest, space,
+                                           {name: values[valid] for name, values in params.items()}, training, voltage)
+        for k, (stimulus, found) in enumerate(zip(training, trains)):
             ran = [k for k in range(len(found)) if found[k] is not None]
             gammas, counts = np.full(len(unit), np.nan), np.full(len(unit), np.nan)
             where = np.flatnonzero(valid)[ran]
@@ -162,15 +174,27 @@ def _evaluate(generation, unit, space, training, manifest, client) -> pd.DataFra
             counts[where] = [len(found[k]) for k in ran]
             rows[f"gamma_{stimulus.name}"] = gammas
             rows[f"count_error_{stimulus.name}"] = np.abs(counts - stimulus.mean_count) / max(stimulus.mean_count, 1)
+            if voltage:
+                f1s = np.full(len(unit), np.nan)
+                f1s[where] = stimulus.f1s([traces[k][c] for c in ran])
+                rows[f"f1_{stimulus.name}"] = f1s
         for index, error in failed.items():
             rows.loc[np.flatnonzero(valid)[index], "status"] = f"failed: {error}"
     gamma_columns = [f"gamma_{s.name}" for s in training]
     for column in gamma_columns:
         if column not in rows:
             rows[column] = np.nan
-    rows["score"] = rows[gamma_columns].mean(axis=1, skipna=False)
-    count_columns = [f"count_error_{s.name}" for s in training]
-    count_errors = rows[count_columns].mean(axis=1) if set(count_columns) <= set(rows) else np.nan
+    if manifest["objective"] == "voltage":
+        f1_columns = [f"f1_{s.name}" for s in training]
+        for column in f1_columns:
+            if column not in rows:
+                rows[column] = np.nan
+        rows["score"] = rows[f1_columns].mean(axis=1, skipna=False)
+        count_errors = 0.0  # F1 has a slope everywhere: the spike count adds nothing
+    else:
+        rows["score"] = rows[gamma_columns].mean(axis=1, skipna=False)
+        count_columns = [f"count_error_{s.name}" for s in training]
+        count_errors = rows[count_columns].mean(axis=1) if set(count_columns) <= set(rows) else np.nan
     rows.loc[rows["status"] != "ok", "score"] = np.nan
     loss = 1.0 - rows["score"] + COUNT_WEIGHT * count_errors
     # a model at 250 Hz or more has Γ = −inf (no chance correction left): as bad as a refused one
@@ -198,26 +222,30 @@ def _valid(manifest, space, params, stimulus) -> np.ndarray:
     return np.array([accepted({name: values[k:k + 1] for name, values in params.items()}) for k in range(size)])
 
 
-def _simulate(client, manifest, space, chosen: dict, stimuli) -> tuple[list, dict]:
+def _simulate(client, manifest, space, chosen: dict, stimuli, voltage: bool) -> tuple[list, list | None, dict]:
     """The trains of the ``chosen`` candidates under every stimulus, ``trains[set][candidate]``
-    (None for a candidate that broke the simulation), and {candidate: error}: one simulation
+    (None for a candidate that broke the simulation), with ``voltage`` their membrane
+    potential at the recording's samples (else None), and {candidate: error}: one simulation
     of all sets in this process, or one per Dask worker, each a share of the candidates."""
     size = len(next(iter(chosen.values())))
     shares = np.array_split(np.arange(size), 1 if client is None else min(size, len(client.nthreads())))
     runs = [(manifest["model"], manifest["simulator"], {**space.fixed, **{n: v[share] for n, v in chosen.items()}},
-             [s.current_nA for s in stimuli], stimuli[0].dt_ms, manifest["dt_ms"]) for share in shares]
+             [s.current_nA for s in stimuli], stimuli[0].dt_ms, manifest["dt_ms"], voltage) for share in shares]
     if client is None:
-        results = [evaluate.spike_trains_isolating(*run) for run in runs]
+        results = [evaluate.responses_isolating(*run) for run in runs]
     else:
-        results = client.gather([client.submit(evaluate.spike_trains_isolating, *run, pure=False) for run in runs])
+        results = client.gather([client.submit(evaluate.responses_isolating, *run, pure=False) for run in runs])
     trains = [[None] * size for _ in stimuli]
+    traces = [[None] * size for _ in stimuli] if voltage else None
     errors = {}
-    for share, (found, failed) in zip(shares, results):
+    for share, (found, shapes, failed) in zip(shares, results):
         for r, per_set in enumerate(found):
-            for index, train in zip(share, per_set):
-                trains[r][index] = train
+            for k, index in enumerate(share):
+                trains[r][index] = per_set[k]
+                if voltage:
+                    traces[r][index] = shapes[r][k]
         errors.update({int(share[k]): error for k, error in failed.items()})
-    return trains, errors
+    return trains, traces, errors
 
 
 @contextlib.contextmanager
@@ -238,16 +266,19 @@ def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out
     best = {name: float(best_row[name]) for name in space.names}
     parameters = {**space.fixed, **best}
     rows = []
+    voltage = all(s.has_voltage for s in sets)  # F1 wherever the data allow, whatever was fitted
     for simulator in check_on:  # every set in one simulation per simulator
-        found, errors = evaluate.spike_trains_isolating(manifest["model"], simulator, parameters,
-                                                        [s.current_nA for s in sets], sets[0].dt_ms, dt_ms)
-        for stimulus, (train,) in zip(sets, found):
+        found, traces, errors = evaluate.responses_isolating(manifest["model"], simulator, parameters,
+                                                             [s.current_nA for s in sets], sets[0].dt_ms, dt_ms,
+                                                             voltage)
+        for k, (stimulus, (train,)) in enumerate(zip(sets, found)):
             trains = [train if train is not None else np.array([])]
             gamma = float(stimulus.gammas(trains)[0]) if not errors else float("nan")
+            f1 = float(stimulus.f1s([traces[k][0]])[0]) if voltage and not errors else float("nan")
             rows.append({"simulator": simulator, "set": stimulus.name,
                          "role": "training" if stimulus in training else "holdout", "gamma": gamma,
                          "gamma_int": stimulus.gamma_int, "gamma_over_gamma_int": gamma / stimulus.gamma_int,
-                         "model_spikes": len(trains[0]), "error": errors.get(0, ""),
+                         "f1": f1, "model_spikes": len(trains[0]), "error": errors.get(0, ""),
                          "data_spikes": float(np.mean([len(t) for t in stimulus.trains]))})
     scores = pd.DataFrame(rows)
     scores.to_parquet(out / "scores.parquet", index=False)
@@ -257,9 +288,11 @@ def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out
         "model": manifest["model"],
         "parameters": {name: {"value": value, "unit": units[name], "fitted": name in best}
                        for name, value in parameters.items()},
-        "score": {"mean_gamma_training": float(best_row["score"]),
+        "score": {"objective": manifest["objective"],
+                  "mean_gamma_training": float(best_row[[f"gamma_{s.name}" for s in training]].mean()),
+                  **({"mean_f1_training": float(best_row["score"])} if manifest["objective"] == "voltage" else {}),
                   "per_set": {r["set"]: {"role": r["role"], "gamma": r["gamma"], "gamma_int": r["gamma_int"],
-                                         "gamma_over_gamma_int": r["gamma_over_gamma_int"]}
+                                         "gamma_over_gamma_int": r["gamma_over_gamma_int"], "f1": r["f1"]}
                               for r in fitted_here.to_dict("records")},
                   "on_simulators": {sim: {r["set"]: r["gamma"] for r in part.to_dict("records")}
                                     for sim, part in scores.groupby("simulator")}},

@@ -1,7 +1,7 @@
 """Recordings made by the zoo with known parameters, for recovering them (``explorer.fit``'s
 tests and ``benchmarks/fit_recovery.py``): each stimulus set an Ornstein-Uhlenbeck current of
 1 ms correlation time sampled every 0.2 ms, as the competition's (Jolivet et al. 2008; drawn by
-:func:`zoo.stimuli.noise.frozen_noise`), the model's spike trains under it, written in the tidy
+:func:`zoo.stimuli.noise.frozen_noise`), the model's spike trains and membrane potential under it, written in the tidy
 format :mod:`zoo.recordings` reads.
 """
 from __future__ import annotations
@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zoo.runner import run
 from zoo.stimuli.noise import frozen_noise
+
+from .evaluate import responses
 
 #: The competition's sample interval (ms) and its current's correlation time (ms).
 SAMPLE_MS = 0.2
@@ -34,11 +35,10 @@ def write_recordings(folder, model: str, simulator: str, truth: dict, sets: dict
     samples, spikes = [], []
     for k, (name, (mean, sd)) in enumerate(sets.items()):
         current = ou_current(mean, sd, duration_ms, seed + k)
-        times = run(model, simulator=simulator, current_nA=current, current_dt_ms=SAMPLE_MS, trace_neurons=0,
-                    progress=False, **truth).spikes["t_ms"].to_numpy()
+        ((times,),), ((v,),) = responses(model, simulator, truth, [current], SAMPLE_MS, None, voltage=True)
         for trial in range(repetitions):
             samples.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": np.arange(current.size) * SAMPLE_MS,
-                                         "current_nA": current}))
+                                         "current_nA": current, "v_mV": v}))
             spikes.append(pd.DataFrame({"set": name, "trial": trial, "t_ms": times}))
     folder = Path(folder)
     folder.mkdir(parents=True)

@@ -1,5 +1,6 @@
 """What a fit reproduces: repeated spike trains under a recorded current, per stimulus set,
-scored by the coincidence factor Γ (:mod:`zoo.declarations.coincidence`)."""
+scored by the coincidence factor Γ (:mod:`zoo.declarations.coincidence`), and the recorded
+membrane potential, scored by the guide's F1 (:mod:`zoo.declarations.voltage_match`)."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +8,7 @@ import dataclasses
 import numpy as np
 
 from zoo import recordings
-from zoo.declarations import coincidence
+from zoo.declarations import coincidence, voltage_match
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,6 +21,13 @@ class StimulusSet:
     dt_ms: float
     trains: tuple
     gamma_int: float
+    #: The recorded membrane potential of each repetition (mV, one value per sample; empty
+    #: where the data hold none).
+    voltages: tuple = ()
+
+    @property
+    def has_voltage(self) -> bool:
+        return bool(self.voltages) and all(np.isfinite(v).any() for v in self.voltages)
 
     @property
     def mean_count(self) -> float:
@@ -33,6 +41,10 @@ class StimulusSet:
     def gammas(self, trains: list) -> np.ndarray:
         """Γ of each model train against the recorded ones (averaged over repetitions)."""
         return np.array([coincidence.mean_gamma(train, list(self.trains), self.duration_ms) for train in trains])
+
+    def f1s(self, traces) -> np.ndarray:
+        """F1 of each model trace (mV, on the recording's samples) against the recorded ones."""
+        return np.array([voltage_match.f1(self.voltages, trace) for trace in traces])
 
 
 def spike_target(path, dt_ms: float | None = None, current_unit: str | None = None) -> list[StimulusSet]:
@@ -49,9 +61,21 @@ def spike_target(path, dt_ms: float | None = None, current_unit: str | None = No
             raise ValueError(f"set {name} of {path} has {len(trains)} repetition(s) with "
                              f"{sum(len(t) for t in trains)} spikes: Γ needs at least two repetitions with spikes")
         duration = found.duration_ms(name)
+        voltages = tuple(found.voltage(name, trial) for trial in found.trials(name))
         sets.append(StimulusSet(name, found.current(name), found.dt_ms, tuple(trains),
-                                coincidence.intrinsic_reliability(trains, duration)))
+                                coincidence.intrinsic_reliability(trains, duration), voltages))
     return sets
+
+
+def require_voltage(sets: list[StimulusSet], path) -> None:
+    """ValueError unless every set holds a recorded membrane potential of its full length."""
+    for stimulus in sets:
+        if not stimulus.has_voltage:
+            raise ValueError(f"set {stimulus.name} of {path} holds no membrane potential (v_mV): a voltage fit "
+                             "needs it (competition .voltage files, or a tidy v_mV column)")
+        if any(v.size != stimulus.current_nA.size for v in stimulus.voltages):
+            raise ValueError(f"set {stimulus.name} of {path}: a repetition's membrane potential has another "
+                             "number of samples than the current")
 
 
 def split(sets: list[StimulusSet], holdout) -> tuple[list[StimulusSet], list[StimulusSet]]:

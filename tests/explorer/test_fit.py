@@ -50,6 +50,24 @@ def test_parameters_made_on_one_simulator_are_recovered_on_another(made_on, fitt
     assert best["score"]["mean_gamma_training"] >= 0.95
 
 
+def test_parameters_are_recovered_from_the_membrane_potential(tmp_path):
+    """The voltage objective (the guide's F1): data made on NEURON (Crank-Nicolson), fitted
+    on NEST (exact): the parameters come back, and the fitted trace follows the data's
+    within the scale of F1 (2 mV) nearly everywhere."""
+    data = make_recordings(tmp_path / "data", "neuron")
+    best = explorer.fit("lif", data, fit=SEARCHED, fix={"cm": TRUE["cm"], "v_rest": TRUE["v_rest"]}, simulator="nest",
+                        trials=300, population=10, out=tmp_path / "fit", scheduler="inline", check_on=["nest"],
+                        progress=False, objective="voltage")
+    found = {name: best["parameters"][name]["value"] for name in FITTED}
+    assert found["tau_m"] == pytest.approx(TRUE["tau_m"], rel=0.05)
+    assert found["v_thresh"] == pytest.approx(TRUE["v_thresh"], abs=0.5)
+    assert found["v_reset"] == pytest.approx(TRUE["v_reset"], abs=1.0)
+    assert best["score"]["objective"] == "voltage" and best["score"]["mean_f1_training"] >= 0.95
+    assert all(entry["f1"] >= 0.95 for entry in best["score"]["per_set"].values())
+    trials = pd.read_parquet(tmp_path / "fit" / "trials.parquet")
+    assert {"f1_a", "f1_b", "gamma_a", "gamma_b"} <= set(trials.columns)
+
+
 @pytest.mark.parametrize("optimiser", ["cma", "optuna"])
 def test_a_stopped_fit_goes_on_without_repeating_a_generation(optimiser, tmp_path):
     """A fit of 20 trials, then the same fit with a budget of 40: the first two generations
@@ -104,6 +122,8 @@ def test_a_real_fit_prints_a_zoo_run_that_reproduces_its_score(tmp_path, capsys)
     (["--target-dt", "0.1", "--target", "TIDY"], "disagrees"),
     (["--target", "NOSPIKES"], "holds no spikes"),
     (["--optimiser", "grid"], "not one of cma, optuna"),
+    (["--objective", "rates"], "not one of spikes, voltage"),
+    (["--objective", "voltage", "--target", "TIDY"], "holds no membrane potential"),
     (["--trials", "0"], "trials must be a whole number >= 1"),
     (["--population", "1"], "a population of at least 2"),
     (["--seed", "-1"], "the seed must be a whole number"),
