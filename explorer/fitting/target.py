@@ -21,8 +21,9 @@ class StimulusSet:
     dt_ms: float
     trains: tuple
     gamma_int: float
-    #: The recorded membrane potential of each repetition (mV, one value per sample; empty
-    #: where the data hold none).
+    #: The recorded subthreshold membrane potential of each repetition (mV, one value per
+    #: sample, NaN around its spikes: ``voltage_match.subthreshold``; empty where the data
+    #: hold none).
     voltages: tuple = ()
 
     @property
@@ -61,7 +62,8 @@ def spike_target(path, dt_ms: float | None = None, current_unit: str | None = No
             raise ValueError(f"set {name} of {path} has {len(trains)} repetition(s) with "
                              f"{sum(len(t) for t in trains)} spikes: Γ needs at least two repetitions with spikes")
         duration = found.duration_ms(name)
-        voltages = tuple(found.voltage(name, trial) for trial in found.trials(name))
+        voltages = tuple(voltage_match.subthreshold(found.voltage(name, trial), train, found.dt_ms)
+                         for trial, train in zip(found.trials(name), trains))
         sets.append(StimulusSet(name, found.current(name), found.dt_ms, tuple(trains),
                                 coincidence.intrinsic_reliability(trains, duration), voltages))
     return sets
