@@ -276,6 +276,11 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def _number(value) -> str:
+    """A score for the terminal: three decimals, or "n/a" where it is not defined (null)."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def cmd_fit(args) -> int:
     import explorer
 
@@ -286,18 +291,23 @@ def cmd_fit(args) -> int:
                         seed=args.seed, optimiser=args.optimiser, dt_ms=args.dt, target_dt_ms=args.target_dt,
                         current_unit=args.current_unit, scheduler=args.scheduler, workers=args.workers,
                         progress=None, objective=args.objective)
-    f1 = (f", mean F1 of the membrane potential {best['score']['mean_f1_training']:.3f}"
-          if "mean_f1_training" in best["score"] else "")
+    score = best["score"]
+    said = [f"mean Γ over the training sets {_number(score['mean_gamma_training'])}"]
+    if "mean_f1_training" in score:
+        said.append(f"mean F1 of the membrane potential {_number(score['mean_f1_training'])}")
+    if "rate_score_training" in score:
+        said = [f"rate score (1 - summed |rate error| / summed rate) {_number(score['rate_score_training'])}"]
     print(f"{best['model']} fitted on {best['simulator']} to {best['data']['target']} "
-          f"({best['search']['trials']} trials, {best['search']['optimiser']}): mean Γ over the training sets "
-          f"{best['score']['mean_gamma_training']:.3f}{f1}")
+          f"({best['search']['trials']} trials, {best['search']['optimiser']}): {', '.join(said)}")
     for name, entry in best["parameters"].items():
         if entry["fitted"]:
             print(f"  {name} = {entry['value']:.4g} {entry['unit']}")
-    table = pd.DataFrame([{"set": name, **entry} for name, entry in best["score"]["per_set"].items()])
+    table = pd.DataFrame([{"set": name, **entry} for name, entry in score["per_set"].items()]).dropna(axis=1, how="all")
     print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    for simulator, per_set in best["score"]["on_simulators"].items():
-        print(f"on {simulator}: " + ", ".join(f"{name} {gamma:.3f}" for name, gamma in per_set.items()))
+    shown = {"rates": ("rates_on_simulators", "Hz"), "voltage": ("f1_on_simulators", "F1")}.get(
+        score["objective"], ("on_simulators", "Γ"))
+    for simulator, per_set in score[shown[0]].items():
+        print(f"{shown[1]} on {simulator}: " + ", ".join(f"{name} {_number(value)}" for name, value in per_set.items()))
     first = next(iter(best["commands"]))
     print(f"reproduce set {first}: {best['commands'][first]}")
     print(f"wrote {args.out}/best.json, trials.parquet, scores.parquet, fit.png")
@@ -570,8 +580,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--holdout", type=lambda text: [t for t in text.split(",") if t], metavar="SETS",
                    help="stimulus sets kept out of the fit and scored after it (comma-separated)")
     p.add_argument("--optimiser", default="cma", help="cma (default) or optuna")
-    p.add_argument("--objective", default="spikes",
-                   help="spikes (default: Γ of the spike trains) or voltage (F1 of the membrane potential)")
+    p.add_argument("--objective", help="spikes (Γ of the spike trains; the default for recordings), voltage (F1 of "
+                                       "the subthreshold membrane potential) or rates (the default for an f-I table: "
+                                       "CSV/Parquet with current_nA, rate_hz[, duration_ms])")
     p.add_argument("--seed", type=int, default=0, help="the optimiser's seed (a fit is repeatable)")
     p.add_argument("--dt", type=float, metavar="MS", help="simulation time step (default: the model's)")
     p.add_argument("--target-dt", type=float, metavar="MS", help="the recording's sample interval where its files "

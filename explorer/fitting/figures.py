@@ -27,6 +27,8 @@ def draw(out, window_start_ms: float = 2000.0) -> Path:
     scores = pd.read_parquet(out / "scores.parquet")
     trials = pd.read_parquet(out / "trials.parquet")
     manifest = json.loads((out / "fit.json").read_text())
+    if best["score"].get("objective") == "rates":
+        return _draw_rates(out, best, scores, trials)
     found = recordings.read(manifest["target"], manifest["target_dt_ms"], manifest["current_unit"])
     candidates = best["data"]["holdout"] or best["data"]["training"]
     shown = max(candidates, key=lambda name: len(found.spikes[found.spikes["set"] == name]))  # the most spikes
@@ -114,3 +116,29 @@ def _history(ax, trials: pd.DataFrame, label: str = "mean Γ over the training s
     ax.set_ylabel(label)
     ax.set_title(f"search history ({failed} failed or refused; lowest 2 % off the axis)")
     ax.legend(fontsize=8, loc="lower right")
+
+
+def _draw_rates(out: Path, best: dict, scores: pd.DataFrame, trials: pd.DataFrame) -> Path:
+    """An f-I fit: the table's rates against the model's on every simulator, and the search."""
+    figure, (curve, history) = plt.subplots(1, 2, figsize=(13, 4.5))
+    scores = scores.assign(current_nA=scores["set"].str.removesuffix("nA").astype(float))
+    data = scores.drop_duplicates("set").sort_values("current_nA")
+    curve.plot(data["current_nA"], data["data_rate_hz"], "ko", label="data")
+    for (simulator, part), style in zip(scores.groupby("simulator"), ("-", "--", ":", "-.")):
+        part = part.sort_values("current_nA")  # a line style each: where they agree the lines overlap
+        curve.plot(part["current_nA"], part["model_rate_hz"], style, lw=1.5, label=f"model on {simulator}")
+    held = data[data["role"] == "holdout"]
+    if len(held):
+        curve.plot(held["current_nA"], held["data_rate_hz"], "o", mfc="none", mec="C3", ms=11, label="held out")
+    curve.set_xlabel("current (nA)")
+    curve.set_ylabel("firing rate (Hz)")
+    curve.set_title("f-I curve")
+    curve.legend(fontsize=8)
+    _history(history, trials, "rate score (1 − Σ|rate error| / Σ rate)")
+    figure.suptitle(f"{best['model']} fitted to an f-I table on {best['simulator']} ({best['search']['trials']} "
+                    f"trials, {best['search']['optimiser']}): rate score {best['score']['rate_score_training']:.3f}")
+    figure.tight_layout()
+    path = out / "fit.png"
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path

@@ -52,8 +52,10 @@ INVALID_LOSS = 1e3
 COUNT_WEIGHT = 0.1
 #: The simulator a fit runs on unless told: the fastest at evaluating candidates.
 DEFAULT_SIMULATOR = backends.FASTEST_FOR_POPULATIONS
-#: What a fit matches: the recorded spike trains (Γ) or the recorded membrane potential (F1).
-OBJECTIVES = ("spikes", "voltage")
+#: What a fit matches: the recorded spike trains (Γ), the recorded membrane potential (F1),
+#: or firing rates (an f-I table, or the recorded trains' mean rates): 1 − the summed absolute
+#: rate error over the summed data rate.
+OBJECTIVES = ("spikes", "voltage", "rates")
 DEFAULT_TRIALS = 1000
 DEFAULT_POPULATION = 50
 #: Settings that, changed, make a stored fit another fit (the budget may grow).
@@ -69,7 +71,7 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
         trials: int = DEFAULT_TRIALS, population: int = DEFAULT_POPULATION, holdout=(), out=None, seed: int = 0,
         optimiser: str = optimisers.DEFAULT, dt_ms: float | None = None, target_dt_ms: float | None = None,
         current_unit: str | None = None, scheduler: str | None = None, workers: int | None = None,
-        progress: bool | None = None, check_on=None, objective: str = "spikes") -> dict:
+        progress: bool | None = None, check_on=None, objective: str | None = None) -> dict:
     """Fit ``model`` to the recorded spike trains at ``target`` (a folder or file that
     ``zoo.recordings.read`` reads) and return what ``OUT/best.json`` holds.
 
@@ -82,8 +84,10 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
     unit where its files do not give them. ``scheduler``/``workers``: as for
     ``explorer.sweep`` (``"inline"``: this process). ``check_on``: simulators the best
     parameters are scored on afterwards (default: every one that runs the model).
-    ``objective``: ``"spikes"`` (Γ) or ``"voltage"`` (F1 of the membrane potential; the
-    target must hold it). Every input is checked (ValueError) before any simulation.
+    ``objective``: ``"spikes"`` (Γ; the default for recordings), ``"voltage"`` (F1 of the
+    membrane potential; the target must hold it) or ``"rates"`` (the default, and the only
+    one, for an f-I table: a CSV or Parquet file with ``current_nA``, ``rate_hz`` and
+    optionally ``duration_ms``). Every input is checked (ValueError) before any simulation.
     """
     model_spec = registry.get(model)
     simulator = backends.validate_simulator(simulator)
@@ -92,9 +96,13 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
     trials, population, seed = _positive("trials", trials), _positive("population", population), int(seed)
     if optimiser not in optimisers.OPTIMISERS:
         raise ValueError(f"optimiser {optimiser!r} is not one of {', '.join(optimisers.OPTIMISERS)}")
+    fi_table = fit_target.is_fi_table(target)
+    objective = objective or ("rates" if fi_table else "spikes")
     if objective not in OBJECTIVES:
         raise ValueError(f"objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
-    sets = fit_target.spike_target(target, target_dt_ms, current_unit)
+    if fi_table and objective != "rates":
+        raise ValueError(f"{target} is an f-I table: it is fitted by its rates (objective rates), not {objective}")
+    sets = fit_target.fi_target(target) if fi_table else fit_target.spike_target(target, target_dt_ms, current_unit)
     if objective == "voltage":
         fit_target.require_voltage(sets, target)
     training, held_out = fit_target.split(sets, _names(holdout))
@@ -174,6 +182,7 @@ def _evaluate(generation, unit, space, training, manifest, client) -> pd.DataFra
             counts[where] = [len(found[k]) for k in ran]
             rows[f"gamma_{stimulus.name}"] = gammas
             rows[f"count_error_{stimulus.name}"] = np.abs(counts - stimulus.mean_count) / max(stimulus.mean_count, 1)
+            rows[f"rate_{stimulus.name}"] = counts / stimulus.duration_ms * 1000.0
             if voltage:
                 f1s = np.full(len(unit), np.nan)
                 f1s[where] = stimulus.f1s([traces[k][c] for c in ran])
@@ -191,6 +200,12 @@ def _evaluate(generation, unit, space, training, manifest, client) -> pd.DataFra
                 rows[column] = np.nan
         rows["score"] = rows[f1_columns].mean(axis=1, skipna=False)
         count_errors = 0.0  # F1 has a slope everywhere: the spike count adds nothing
+    elif manifest["objective"] == "rates":
+        data = np.array([s.data_rate_hz for s in training])
+        model = np.column_stack([rows[f"rate_{s.name}"] if f"rate_{s.name}" in rows else np.full(len(rows), np.nan)
+                                 for s in training])
+        rows["score"] = 1.0 - np.abs(model - data).sum(axis=1) / max(data.sum(), 1e-9)
+        count_errors = 0.0  # the rates are the counts
     else:
         rows["score"] = rows[gamma_columns].mean(axis=1, skipna=False)
         count_columns = [f"count_error_{s.name}" for s in training]
@@ -275,11 +290,13 @@ def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out
             trains = [train if train is not None else np.array([])]
             gamma = float(stimulus.gammas(trains)[0]) if not errors else float("nan")
             f1 = float(stimulus.f1s([traces[k][0]])[0]) if voltage and not errors else float("nan")
+            model_rate = len(trains[0]) / stimulus.duration_ms * 1000.0 if not errors else float("nan")
             rows.append({"simulator": simulator, "set": stimulus.name,
                          "role": "training" if stimulus in training else "holdout", "gamma": gamma,
                          "gamma_int": stimulus.gamma_int, "gamma_over_gamma_int": gamma / stimulus.gamma_int,
-                         "f1": f1, "model_spikes": len(trains[0]), "error": errors.get(0, ""),
-                         "data_spikes": float(np.mean([len(t) for t in stimulus.trains]))})
+                         "f1": f1, "model_rate_hz": model_rate, "data_rate_hz": stimulus.data_rate_hz,
+                         "model_spikes": len(trains[0]), "error": errors.get(0, ""),
+                         "data_spikes": stimulus.mean_count})
     scores = pd.DataFrame(rows)
     scores.to_parquet(out / "scores.parquet", index=False)
     units = {p.name: p.unit for p in model_spec.parameters}
@@ -289,13 +306,19 @@ def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out
         "parameters": {name: {"value": value, "unit": units[name], "fitted": name in best}
                        for name, value in parameters.items()},
         "score": {"objective": manifest["objective"],
-                  "mean_gamma_training": float(best_row[[f"gamma_{s.name}" for s in training]].mean()),
+                  "mean_gamma_training": _finite_or_none(best_row[[f"gamma_{s.name}" for s in training]].mean()),
                   **({"mean_f1_training": float(best_row["score"])} if manifest["objective"] == "voltage" else {}),
+                  **({"rate_score_training": float(best_row["score"])} if manifest["objective"] == "rates" else {}),
                   "per_set": {r["set"]: {"role": r["role"], "gamma": r["gamma"], "gamma_int": r["gamma_int"],
-                                         "gamma_over_gamma_int": r["gamma_over_gamma_int"], "f1": r["f1"]}
+                                         "gamma_over_gamma_int": r["gamma_over_gamma_int"], "f1": r["f1"],
+                                         "model_rate_hz": r["model_rate_hz"], "data_rate_hz": r["data_rate_hz"]}
                               for r in fitted_here.to_dict("records")},
                   "on_simulators": {sim: {r["set"]: r["gamma"] for r in part.to_dict("records")}
-                                    for sim, part in scores.groupby("simulator")}},
+                                    for sim, part in scores.groupby("simulator")},
+                  "f1_on_simulators": {sim: {r["set"]: r["f1"] for r in part.to_dict("records")}
+                                       for sim, part in scores.groupby("simulator")},
+                  "rates_on_simulators": {sim: {r["set"]: r["model_rate_hz"] for r in part.to_dict("records")}
+                                          for sim, part in scores.groupby("simulator")}},
         "simulator": manifest["simulator"],
         "data": {"target": manifest["target"], "training": manifest["sets"], "holdout": manifest["holdout"],
                  "sample_interval_ms": manifest["target_dt_ms"], "current_unit": manifest["current_unit"] or "as read"},
@@ -303,9 +326,11 @@ def _conclude(model_spec, space, sets, training, held_out, stored, manifest, out
                    "population": manifest["population"], "space": manifest["space"]},
         "versions": {"zoo": zoo_version(), "code_version": manifest["code_version"],
                      "python": platform.python_version(), **_simulator_versions(check_on)},
-        "commands": {s.name: run_command(manifest, parameters, s.name) for s in sets},
+        "commands": {s.name: (run_command(manifest, parameters, s.name) if s.rate_hz is None
+                              else step_command(manifest, parameters, s)) for s in sets},
     }
-    _atomic_text(out / "best.json", json.dumps(summary, indent=1, default=float))
+    summary = _json_safe(summary)
+    _atomic_text(out / "best.json", json.dumps(summary, indent=1, default=float, allow_nan=False))
     from . import figures  # matplotlib only once a fit has something to draw
 
     try:
@@ -323,6 +348,30 @@ def run_command(manifest, parameters: dict, stimulus_set: str) -> str:
     unit = f" --current-unit {manifest['current_unit']}" if manifest["current_unit"] else ""
     return (f"zoo run {manifest['model']} --simulator {manifest['simulator']}{dt} --current {manifest['target']} "
             f"--current-set {stimulus_set} --current-dt {manifest['target_dt_ms']:g}{unit} {settings}")
+
+
+def step_command(manifest, parameters: dict, stimulus) -> str:
+    """The ``zoo run`` of the best candidate under one constant current of an f-I table."""
+    values = {**parameters, "i_offset": float(parameters.get("i_offset", 0.0)) + float(stimulus.current_nA[0])}
+    settings = " ".join(f"--set {name}={float(value)!r}" for name, value in values.items())
+    dt = f" --dt {manifest['dt_ms']:g}" if manifest["dt_ms"] is not None else ""
+    return (f"zoo run {manifest['model']} --simulator {manifest['simulator']}{dt} --duration "
+            f"{stimulus.duration_ms:g} {settings}")
+
+
+def _finite_or_none(value):
+    return float(value) if np.isfinite(value) else None
+
+
+def _json_safe(value):
+    """NaN and infinities as null: best.json is strict JSON."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value
 
 
 def _simulator_versions(simulators) -> dict:

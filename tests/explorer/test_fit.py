@@ -68,6 +68,41 @@ def test_parameters_are_recovered_from_the_membrane_potential(tmp_path):
     assert {"f1_a", "f1_b", "gamma_a", "gamma_b"} <= set(trials.columns)
 
 
+def make_fi_table(path, simulator: str, currents=(0.3, 0.4, 0.6, 0.8, 1.0, 1.4)):
+    """The f-I table of the zoo's LIF with :data:`TRUE` on ``simulator``: the rate under each
+    constant current over 1 s (CSV: current_nA, rate_hz)."""
+    result = zoo.run("lif", simulator=simulator, duration_ms=1000.0, trace_neurons=0,
+                     **{**TRUE, "i_offset": np.array(currents)})
+    pd.DataFrame({"current_nA": currents, "rate_hz": result.summary["rate_hz"]}).to_csv(path, index=False)
+    return path
+
+
+def test_parameters_are_recovered_from_an_f_i_table(tmp_path, capsys):
+    """An f-I table made on NEST fitted on Brian2 by its rates (the default for a table), one
+    current held out: tau_m and v_thresh come back (v_reset fixed: an f-I curve alone cannot
+    separate it from v_thresh), every rate within 1 Hz, also the held-out one."""
+    table = make_fi_table(tmp_path / "fi.csv", "nest")
+    out = tmp_path / "fit"
+    assert main(["fit", "lif", "--target", str(table), "--fit", "tau_m=4:25", "--fit", "v_thresh=-60:-40",
+                 "--fix", "cm=0.2", "--fix", "v_rest=-68", "--fix", "v_reset=-72", "--fix", "tau_refrac=1",
+                 "--holdout", "0.6nA", "--trials", "200", "--population", "10", "--simulator", "brian2",
+                 "--scheduler", "inline", "--out", str(out)]) == 0
+    assert "rate score" in capsys.readouterr().out
+    best = json.loads((out / "best.json").read_text())
+    assert best["score"]["objective"] == "rates" and best["score"]["rate_score_training"] >= 0.99
+    assert best["parameters"]["tau_m"]["value"] == pytest.approx(TRUE["tau_m"], rel=0.05)
+    assert best["parameters"]["v_thresh"]["value"] == pytest.approx(TRUE["v_thresh"], abs=0.5)
+    for entry in best["score"]["per_set"].values():
+        assert entry["model_rate_hz"] == pytest.approx(entry["data_rate_hz"], abs=1.0)
+    assert best["score"]["per_set"]["0.6nA"]["role"] == "holdout"
+    assert (out / "fit.png").exists() and "figure_error" not in best
+    capsys.readouterr()
+    command = best["commands"]["1nA"].split()
+    assert "--duration" in command and main(command[1:]) == 0
+    row = capsys.readouterr().out.splitlines()[-1].split()  # neuron, n_spikes, rate_hz, ...
+    assert float(row[2]) == pytest.approx(best["score"]["per_set"]["1nA"]["model_rate_hz"])
+
+
 @pytest.mark.parametrize("optimiser", ["cma", "optuna"])
 def test_a_stopped_fit_goes_on_without_repeating_a_generation(optimiser, tmp_path):
     """A fit of 20 trials, then the same fit with a budget of 40: the first two generations
@@ -122,8 +157,10 @@ def test_a_real_fit_prints_a_zoo_run_that_reproduces_its_score(tmp_path, capsys)
     (["--target-dt", "0.1", "--target", "TIDY"], "disagrees"),
     (["--target", "NOSPIKES"], "holds no spikes"),
     (["--optimiser", "grid"], "not one of cma, optuna"),
-    (["--objective", "rates"], "not one of spikes, voltage"),
+    (["--objective", "isi"], "not one of spikes, voltage, rates"),
     (["--objective", "voltage", "--target", "TIDY"], "holds no membrane potential"),
+    (["--objective", "spikes", "--target", "FI"], "is an f-I table: it is fitted by its rates"),
+    (["--target", "BADFI"], "a current appears twice"),
     (["--trials", "0"], "trials must be a whole number >= 1"),
     (["--population", "1"], "a population of at least 2"),
     (["--seed", "-1"], "the seed must be a whole number"),
@@ -131,7 +168,10 @@ def test_a_real_fit_prints_a_zoo_run_that_reproduces_its_score(tmp_path, capsys)
 def test_bad_input_is_refused_in_one_line_before_any_simulation(args, message, tmp_path, capsys):
     tidy = make_tidy(tmp_path / "tidy", spikes=True)
     nospikes = make_tidy(tmp_path / "nospikes", spikes=False)
-    args = [{"TIDY": str(tidy), "NOSPIKES": str(nospikes)}.get(a, a) for a in args]
+    pd.DataFrame({"current_nA": [0.5, 1.0], "rate_hz": [10.0, 30.0]}).to_csv(tmp_path / "fi.csv", index=False)
+    pd.DataFrame({"current_nA": [0.5, 0.5], "rate_hz": [10.0, 30.0]}).to_csv(tmp_path / "bad.csv", index=False)
+    files = {"TIDY": tidy, "NOSPIKES": nospikes, "FI": tmp_path / "fi.csv", "BADFI": tmp_path / "bad.csv"}
+    args = [str(files[a]) if a in files else a for a in args]
     target = [] if "--target" in args else ["--target", str(QSNMC_TRAINING)]
     line = refused_in_one_line(["fit", "lif", *target, *args, "--out", str(tmp_path / "out")], capsys)
     assert message.split(".*")[0] in line or message in line, line
