@@ -268,3 +268,34 @@ def test_a_network_run_shows_a_row_per_population_and_says_how_simulators_are_ju
     table = page.output.objects[1].object
     assert list(table["population"]) == ["E", "I"]
     assert any("zoo check brunel2000" in t for t in texts) and not any("overlaid" in t for t in texts)
+
+
+def test_a_stored_fit_opens_with_its_parameters_scores_figure_and_commands(page, server):
+    """A ``zoo fit`` stored in the data folder (LIF on the competition's set 11, two
+    generations on NEST) opens in the Fits tab: the parameters and scores best.json and
+    scores.parquet hold, its figure, each set's command; a folder without a fit is refused."""
+    from tests.conftest import QSNMC_TRAINING
+
+    _, data = server
+    holdout = "00,04,05,06,08,09,12"
+    best = explorer.fit("lif", QSNMC_TRAINING, holdout=holdout, trials=20, population=10, simulator="nest",
+                        out=data / "fits" / "lif-11", scheduler="inline", check_on=["nest"], progress=False)
+    page.locator(".bk-tab", has_text="Fits").click()
+    page.reload()  # the page lists the data folder's fits when it is built
+    page.get_by_role("button", name="Run", exact=True).wait_for()
+    page.locator(".bk-tab", has_text="Fits").click()
+    page.get_by_label("stored fits (in the data folder)").select_option("fits/lif-11")
+    page.get_by_role("button", name="Open fit").click()
+    parameters = table_of(page, ".zoo-fit-parameters").set_index("parameter")
+    for name, entry in best["parameters"].items():
+        assert float(parameters.loc[name, "value"]) == pytest.approx(entry["value"], rel=1e-5)
+        assert parameters.loc[name, "unit"] == entry["unit"]
+    scores = table_of(page, ".zoo-fit-scores").set_index("set")
+    assert float(scores.loc["11", "gamma_over_gamma_int nest"]) == pytest.approx(
+        best["score"]["per_set"]["11"]["gamma_over_gamma_int"], rel=1e-5)
+    assert page.locator(".zoo-fit-figure img").count() == 1
+    assert best["commands"]["11"] in text_of(page, ".zoo-fit-commands")
+    shot(page, "web-fit")
+    field(page, "or a fit's folder").fill(str(data))
+    page.get_by_role("button", name="Open fit").click()
+    page.locator(".zoo-fit-message").get_by_text("holds no finished fit").wait_for()

@@ -1,4 +1,4 @@
-"""The page of ``zoo explore`` (HoloViz Panel): Run, Sweep and Conformance tabs, built
+"""The page of ``zoo explore`` (HoloViz Panel): Run, Sweep, Conformance and Fits tabs, built
 from the models' declarations. Every simulation goes through :mod:`zoo.web.jobs`."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import panel as pn
 from .. import registry
 from ..declarations.parameters import parse_values
 from . import jobs
+from .fits import FitsTab
 
 #: Significant digits of the numbers shown in tables (the tests read them back).
 DIGITS = 6
@@ -140,6 +141,7 @@ class Explorer:
         self._model_changed()
         self.sweep = SweepTab(self)
         self.conformance = ConformanceTab(self.data)
+        self.fits = FitsTab(self.data, _format)
 
     # -- the model's form, from its declaration -----------------------------------------
     def _model_changed(self, *_):
@@ -274,7 +276,8 @@ class Explorer:
                             self.unavailable, pn.Row(self.duration, self.dt), pn.Row(self.seed, self.run_button),
                             self.message, pn.pane.Markdown("**Parameters** (PyNN units)"), self.parameters)
         tabs = pn.Tabs(("Run", pn.Column(self.status, self.output, sizing_mode="stretch_width")),
-                       ("Sweep", self.sweep.view()), ("Conformance", self.conformance.view()), dynamic=False)
+                       ("Sweep", self.sweep.view()), ("Conformance", self.conformance.view()),
+                       ("Fits", self.fits.view()), dynamic=False)
         return pn.template.FastListTemplate(title="Spiking model zoo: explorer", sidebar=[sidebar], main=[tabs],
                                             sidebar_width=300, raw_css=[CSS])
 
