@@ -173,6 +173,14 @@ def current_pieces(params: Mapping, duration_ms: float, dt_ms: float) -> list[tu
     return [(a, b, base + (amplitude if on <= a < off else 0.0)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
 
+def recorded_pieces(params: Mapping, samples_nA, sample_ms: float) -> list[tuple[float, float, float]]:
+    """A recorded current as (start, stop, nA) pieces, ``i_offset`` added: sample k during
+    [k·Δ, (k+1)·Δ) (:mod:`zoo.stimuli.recorded_current`, exact on every simulator when Δ is
+    at least two steps)."""
+    base = float(params.get("i_offset", 0.0))
+    return [(k * sample_ms, (k + 1) * sample_ms, base + float(value)) for k, value in enumerate(samples_nA)]
+
+
 @dataclass(frozen=True)
 class FirstSpike:
     """The first spike of the reference solution, in continuous time (NaN without one):
@@ -418,9 +426,10 @@ def _izhikevich_rhs(p: Mapping):
 
 
 def adex_train(params: Mapping, duration_ms: float, dt_ms: float, rtol: float = RTOL,
-               reset_at_step_end: bool = False) -> AdExTrain:
+               reset_at_step_end: bool = False, pieces=None) -> AdExTrain:
     """The AdEx's spike train from (v_init, w_init) over [0, duration_ms], under ``i_offset``
-    and a step (:func:`current_pieces`: the step acts from one step after step_start).
+    and a step (:func:`current_pieces`: the step acts from one step after step_start), or
+    under ``pieces`` of constant current, (start ms, stop ms, nA) (:func:`recorded_pieces`).
 
     DOP853 at ``rtol`` (relative and absolute) between events; each crossing of ``v_spike``
     (rising) is located on the solver's dense output of order 7 (SciPy's event location,
@@ -445,7 +454,7 @@ def adex_train(params: Mapping, duration_ms: float, dt_ms: float, rtol: float = 
     t, v, w = 0.0, float(params["v_init"]), float(params["w_init"])
     held_until = 0.0
     crossings, reported, w_after = [], [], []
-    for start, stop, current in current_pieces(params, duration_ms, dt_ms):
+    for start, stop, current in (current_pieces(params, duration_ms, dt_ms) if pieces is None else pieces):
         t = max(t, start)
         while t < stop:
             if t < held_until:  # refractory: v at v_reset, w relaxes exactly

@@ -66,3 +66,17 @@ def test_an_unknown_cell_is_named():
     with pytest.raises(ValueError, match="^no reference solution for cell type 'IF_curr_exp'; known: HH_curr_alpha, "
                                          "HH_cond_exp$"):
         reference.cell("IF_curr_exp")
+
+
+def test_the_adex_reference_under_a_recorded_current_of_constant_samples_is_the_one_under_i_offset():
+    """Pieces of a recorded current that all hold 0.8 nA give the train i_offset = 0.8 gives
+    (the pieces' edges are not events: the solution goes on through them), and a recording
+    that changes gives another train."""
+    params = {**zoo.get("adex").defaults(), "i_offset": 0.0, "v_init": -70.6, "w_init": 0.0}
+    constant = reference.adex_train({**params, "i_offset": 0.8}, 200.0, 0.1)
+    pieced = reference.adex_train(params, 200.0, 0.1, pieces=reference.recorded_pieces(params, np.full(1000, 0.8), 0.2))
+    assert len(constant.reported_ms) > 3
+    np.testing.assert_allclose(pieced.crossings_ms, constant.crossings_ms, atol=1e-6)
+    changing = reference.adex_train(params, 200.0, 0.1, pieces=reference.recorded_pieces(
+        params, np.where(np.arange(1000) < 500, 0.8, 1.2), 0.2))
+    assert len(changing.reported_ms) > len(constant.reported_ms)
