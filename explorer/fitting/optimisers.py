@@ -7,7 +7,12 @@ import numpy as np
 
 
 class CMAES:
-    """``cma.CMAEvolutionStrategy`` from the cube's centre, step 0.3, bounded to [0, 1].
+    """``cma.CMAEvolutionStrategy`` from the cube's centre, step 0.3, bounded to [0, 1],
+    restarted from a random point of the cube (step 0.3 again) whenever it has converged
+    (``stop()``: its steps or its losses no longer change): a strategy caught in a local
+    optimum spends the rest of the budget searching elsewhere, not proposing the same point
+    (multistart CMA-ES; Auger & Hansen 2005 restart with a larger population, which a fit of
+    fixed generations does not). The best candidate over all restarts is the fit's.
 
     cma draws from NumPy's global generator, which Brian2 reseeds at every simulation (and
     anything else may use): the strategy keeps its own state of it, swapped in around each
@@ -22,11 +27,16 @@ class CMAES:
         if dimension < 2 or population < 2:
             raise ValueError(f"CMA-ES needs at least 2 fitted parameters and a population of at least 2 (got "
                              f"{dimension} and {population}); fit more, or use --optimiser optuna")
+        self._cma, self._dimension, self._population, self._seed = cma, dimension, population, seed
+        self.restarts = 0
         with self._own_generator(np.random.RandomState(seed).get_state()):
-            self._es = cma.CMAEvolutionStrategy([0.5] * dimension, 0.3,
-                                                {"bounds": [0.0, 1.0], "popsize": population, "seed": seed + 1,
-                                                 "verbose": -9, "verb_log": 0, "verb_disp": 0})
+            self._es = self._strategy([0.5] * dimension)
         self._asked = None
+
+    def _strategy(self, start):
+        return self._cma.CMAEvolutionStrategy(list(start), 0.3, {
+            "bounds": [0.0, 1.0], "popsize": self._population, "seed": self._seed + 1 + self.restarts,
+            "verbose": -9, "verb_log": 0, "verb_disp": 0})
 
     def _own_generator(self, state=None):
         import contextlib
@@ -45,6 +55,9 @@ class CMAES:
 
     def ask(self) -> np.ndarray:
         with self._own_generator():
+            if self._es.stop():
+                self.restarts += 1
+                self._es = self._strategy(np.random.uniform(size=self._dimension))
             self._asked = self._es.ask()
         return np.asarray(self._asked)
 

@@ -309,3 +309,22 @@ def test_the_search_history_is_drawn_when_candidates_fire_too_fast_for_gamma():
     low, high = ax.get_ylim()
     plt.close(figure)
     assert np.isfinite([low, high]).all() and low < -0.2 and high > 0.7
+
+
+def test_a_converged_cma_es_restarts_elsewhere_and_repeatably():
+    """On a sphere CMA-ES converges within 150 generations of 10; then it restarts from
+    another point of the cube instead of proposing the same one, the same way for a seed."""
+    from explorer.fitting import optimisers
+
+    def run(seed):
+        search, spreads = optimisers.create("cma", 4, 10, seed=seed), []
+        for _ in range(150):
+            unit = search.ask()
+            spreads.append(unit.std(axis=0).max())
+            search.tell(np.sum((unit - 0.3) ** 2, axis=1))
+        return search.restarts, spreads
+
+    restarts, spreads = run(3)
+    converged = int(np.argmax(np.array(spreads) < 1e-4))
+    assert restarts >= 1 and converged > 0 and max(spreads[converged:]) > 0.05  # converged, then searching anew
+    assert run(3) == (restarts, spreads)
