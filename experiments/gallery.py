@@ -230,28 +230,36 @@ def _phase_text(tables: dict) -> str:
 def _qsnmc_text(tables: dict) -> str:
     from experiments.qsnmc2007_fit import held_out_table
 
-    held = held_out_table(tables["scores"])
+    scores = tables["scores"]
+    held, f1 = held_out_table(scores), held_out_table(scores, "f1").set_index(["fit", "set"])
     parts = []
-    for model, rows in held.groupby("model", sort=False):
-        best = tables["fits"][model]
+    for fit, rows in held.groupby("fit", sort=False):
+        best = tables["fits"][fit]
         cells = "; ".join(f"set {r['set']} (Γ_int {r['gamma_int']:.2f}): "
                           + ", ".join(f"{sim} {r[sim]:.2f}" for sim in names() if sim in r)
+                          + f", F1 of v {f1.loc[(fit, r['set']), best['simulator']]:.2f}"
                           for _, r in rows.iterrows())
         at_bounds = [name for name, entry in best["parameters"].items() if entry["fitted"]
                      and any(b["name"] == name and min(abs(entry["value"] - b["low"]), abs(entry["value"] - b["high"]))
                              < 0.01 * (b["high"] - b["low"]) for b in best["search"]["space"])]
-        mine = tables["scores"][(tables["scores"]["model"] == model)
-                                & (tables["scores"]["simulator"] == best["simulator"])]
+        mine = scores[(scores["fit"] == fit) & (scores["simulator"] == best["simulator"])]
         silent = sorted(mine.loc[mine["model_spikes"] == 0, "set"])
-        parts.append(f"**{model}** (fitted on {best['simulator']}, {best['search']['trials']} trials, mean Γ over the "
-                     f"six training sets {best['score']['mean_gamma_training']:.3f}): Γ/Γ_int on the held-out {cells}"
-                     + (f"; silent on set(s) {', '.join(silent)}" if silent else "")
+        fast = sorted(mine.loc[mine["model_rate_hz"] >= 250, "set"])
+        objective = best["score"]["objective"]
+        score = (f"mean F1 of the subthreshold v over the six training sets {best['score']['mean_f1_training']:.3f}"
+                 if objective == "voltage" else
+                 f"mean Γ over the six training sets {best['score']['mean_gamma_training']:.3f}")
+        parts.append(f"**{best['model']}, fitted to the {'membrane potential' if objective == 'voltage' else 'spikes'}**"
+                     f" (on {best['simulator']}, {best['search']['trials']} trials, {score}): Γ/Γ_int on the held-out "
+                     f"{cells}" + (f"; silent on set(s) {', '.join(silent)}" if silent else "")
+                     + (f"; 250 Hz or more (Γ undefined) on set(s) {', '.join(fast)}" if fast else "")
                      + (f"; at the edge of its fit space: {', '.join(at_bounds)}" if at_bounds else ""))
     return ("The explorer in reverse: `zoo fit MODEL --target ../shared/data/qsnmc2007-challenge-a/training --holdout "
-            "05,11` with no other flag, the coincidence factor Γ (±2 ms) against each recorded repetition, divided "
-            "by the neuron's own reliability Γ_int; the best parameters then scored on every simulator. "
-            + ". ".join(parts) + ". Only spikes are fitted: the model's membrane potential (lower left) swings "
-            "further than the recorded one. Table: `scores.parquet`; every trial: `<model>/trials.parquet`.")
+            "05,11` with no other flag (and once with `--objective voltage`), the coincidence factor Γ (±2 ms) "
+            "against each recorded repetition divided by the neuron's own reliability Γ_int, and the guide's F1 of "
+            "the subthreshold membrane potential (1: within 2 mV throughout); the best parameters then scored on "
+            "every simulator. " + ". ".join(parts) + ". Table: `scores.parquet`; every trial: "
+            "`<fit>/trials.parquet`.")
 
 
 def _brette_text(tables: dict) -> str:
@@ -296,8 +304,8 @@ ENTRIES = (
           ("fig8_nest.png", "fig8_brian2.png"), _brunel_text),
     Entry("brunel2000_phase_diagram", "Brunel (2000): the phase diagram from the explorer",
           ("phase_diagram.png",), _phase_text),
-    Entry("qsnmc2007_fit", "Fitting AdEx and LIF to recorded spikes (QSNMC 2007, Challenge A)",
-          ("fit_adex.png", "fit_lif.png"), _qsnmc_text),
+    Entry("qsnmc2007_fit", "Fitting AdEx and LIF to recorded spikes and membrane potential (QSNMC 2007, "
+          "Challenge A)", ("fit_adex.png", "fit_lif.png", "fit_adex_voltage.png"), _qsnmc_text),
     Entry("brette2007", "Brette et al. (2007) benchmarks 1 and 2: the same network on three simulators",
           ("brette2007_coba.png", "brette2007_cuba.png"), _brette_text),
 )

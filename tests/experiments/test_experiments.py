@@ -201,3 +201,5 @@ def test_qsnmc2007_fit_quick(tmp_path):
     assert (scores.loc[scores["set"] == "11", "role"] == "training").all()
     held = qsnmc2007_fit.held_out_table(scores)
     assert len(held) == 7 and held["gamma_int"].between(0.0, 1.0).all()
+    f1 = qsnmc2007_fit.held_out_table(scores, "f1")  # the recordings hold v: F1 whatever was fitted
+    assert len(f1) == 7 and f1[["nest", "brian2", "neuron"]].stack().between(0.0, 1.0).all()
