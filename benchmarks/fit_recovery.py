@@ -28,17 +28,7 @@ import explorer  # noqa: E402
 from explorer.fitting import evaluate, optimisers, synthetic, target as fit_target  # noqa: E402
 from zoo import backends  # noqa: E402
 
-PROBLEMS = {
-    "adex": {"truth": {"cm": 0.281, "tau_m": 9.3667, "v_rest": -70.6, "v_reset": -60.0, "v_thresh": -50.4,
-                       "delta_T": 2.0, "a": 4.0, "b": 0.0805, "tau_w": 144.0, "v_spike": -30.0, "tau_refrac": 0.1,
-                       "i_offset": 0.0, "v_init": -70.6, "w_init": 0.0},
-             "searched": {"v_thresh": (-60.0, -40.0), "delta_T": (0.5, 5.0), "b": (0.0, 0.3), "tau_w": (30.0, 400.0)},
-             "sets": {"a": (0.9, 0.35), "b": (0.7, 0.5)}},
-    "lif": {"truth": {"cm": 0.2, "tau_m": 12.0, "v_rest": -68.0, "v_reset": -72.0, "v_thresh": -52.0,
-                      "tau_refrac": 1.0, "i_offset": 0.0},
-            "searched": {"tau_m": (4.0, 25.0), "v_reset": (-80.0, -62.0), "v_thresh": (-60.0, -40.0)},
-            "sets": {"a": (0.45, 0.25), "b": (0.3, 0.35)}},
-}
+PROBLEMS = synthetic.PROBLEMS
 
 
 def make_data(folder: Path, model: str, simulator: str, duration_ms: float) -> None:

@@ -15,6 +15,22 @@ from zoo.stimuli.noise import frozen_noise
 
 from .evaluate import responses
 
+#: Recovery problems (``tests/explorer/test_fit.py``, ``benchmarks/fit_recovery.py``): each
+#: model's true parameters (AdEx: Brette & Gerstner's 2005 fit, the model's defaults), the
+#: parameters searched and their bounds (the truth off their centre), and two stimulus sets
+#: {name: (mean nA, SD nA)}, one more regular and one more fluctuation-driven.
+PROBLEMS = {
+    "adex": {"truth": {"cm": 0.281, "tau_m": 9.3667, "v_rest": -70.6, "v_reset": -60.0, "v_thresh": -50.4,
+                       "delta_T": 2.0, "a": 4.0, "b": 0.0805, "tau_w": 144.0, "v_spike": -30.0, "tau_refrac": 0.1,
+                       "i_offset": 0.0, "v_init": -70.6, "w_init": 0.0},
+             "searched": {"v_thresh": (-60.0, -40.0), "delta_T": (0.5, 5.0), "b": (0.0, 0.3), "tau_w": (30.0, 400.0)},
+             "sets": {"a": (0.9, 0.35), "b": (0.7, 0.5)}},
+    "lif": {"truth": {"cm": 0.2, "tau_m": 12.0, "v_rest": -68.0, "v_reset": -72.0, "v_thresh": -52.0,
+                      "tau_refrac": 1.0, "i_offset": 0.0},
+            "searched": {"tau_m": (4.0, 25.0), "v_reset": (-80.0, -62.0), "v_thresh": (-60.0, -40.0)},
+            "sets": {"a": (0.45, 0.25), "b": (0.3, 0.35)}},
+}
+
 #: The competition's sample interval (ms) and its current's correlation time (ms).
 SAMPLE_MS = 0.2
 CORRELATION_MS = 1.0
