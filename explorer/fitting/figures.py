@@ -47,12 +47,18 @@ def draw(out, window_start_ms: float = 2000.0) -> Path:
              if voltage else "mean Γ over the training sets ")
     figure.suptitle(f"{best['model']} fitted on {best['simulator']} ({best['search']['trials']} trials, "
                     f"{best['search']['optimiser']}): {score}"
-                    f"{best['score']['mean_gamma_training']:.3f}; held out: {', '.join(best['data']['holdout']) or 'none'}")
+                    f"{_gamma_text(best['score']['mean_gamma_training'])}; held out: "
+                    f"{', '.join(best['data']['holdout']) or 'none'}")
     figure.tight_layout()
     path = out / "fit.png"
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path
+
+
+def _gamma_text(gamma) -> str:
+    """Γ to three decimals; null in best.json where a set's model fires at 250 Hz or more."""
+    return "undefined (250 Hz or more on a set)" if gamma is None else f"{gamma:.3f}"
 
 
 def _gamma_bars(ax, scores: pd.DataFrame) -> None:
@@ -61,8 +67,12 @@ def _gamma_bars(ax, scores: pd.DataFrame) -> None:
     width = 0.8 / len(simulators)
     for k, simulator in enumerate(simulators):
         mine = scores[scores["simulator"] == simulator].set_index("set").loc[sets]
-        ax.bar(np.arange(len(sets)) + (k - (len(simulators) - 1) / 2) * width, mine["gamma_over_gamma_int"], width,
-               label=simulator)
+        where = np.arange(len(sets)) + (k - (len(simulators) - 1) / 2) * width
+        values = mine["gamma_over_gamma_int"].to_numpy(dtype=float)
+        finite = np.isfinite(values)
+        ax.bar(where[finite], values[finite], width, label=simulator, color=f"C{k}")
+        for x in where[~finite]:  # Γ is −inf at 250 Hz and above (no chance correction left)
+            ax.text(x, 0.02, "≥250 Hz", rotation=90, ha="center", va="bottom", fontsize=7, color=f"C{k}")
     roles = scores.drop_duplicates("set").set_index("set")
     ax.set_xticks(np.arange(len(sets)),
                   [f"{s}\n{'held out' if roles.loc[s, 'role'] == 'holdout' else 'fit'}\nΓint {roles.loc[s, 'gamma_int']:.2f}"

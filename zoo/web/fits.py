@@ -92,7 +92,8 @@ class FitsTab:
         objective = score.get("objective", "spikes")
         headline = {"voltage": f"mean F1 of v {score.get('mean_f1_training', float('nan')):.3f}",
                     "rates": f"rate score {score.get('rate_score_training', float('nan')):.3f}"}.get(
-            objective, f"mean Γ {score['mean_gamma_training']:.3f}")
+            objective, "mean Γ " + ("undefined (250 Hz or more on a set)" if score["mean_gamma_training"] is None
+                                    else f"{score['mean_gamma_training']:.3f}"))
         objects = [
             pn.pane.Markdown(f"### `{best['model']}` fitted on {best['simulator']} to `{best['data']['target']}`\n"
                              f"{best['search']['trials']} trials ({best['search']['optimiser']}, seed "
