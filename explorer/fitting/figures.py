@@ -27,7 +27,7 @@ def draw(out, window_start_ms: float = 2000.0) -> Path:
     scores = pd.read_parquet(out / "scores.parquet")
     trials = pd.read_parquet(out / "trials.parquet")
     manifest = json.loads((out / "fit.json").read_text())
-    if best["score"].get("objective") == "rates":
+    if "data_rate_hz" in scores and scores["gamma_int"].isna().all():  # an f-I table: no recording to show
         return _draw_rates(out, best, scores, trials)
     found = recordings.read(manifest["target"], manifest["target_dt_ms"], manifest["current_unit"])
     candidates = best["data"]["holdout"] or best["data"]["training"]
@@ -42,7 +42,8 @@ def draw(out, window_start_ms: float = 2000.0) -> Path:
     _raster(axes[0, 1], data, shown, result, window_start_ms)
     _voltage(axes[1, 0], data, shown, result, window_start_ms)
     voltage = best["score"].get("objective") == "voltage"
-    _history(axes[1, 1], trials, "mean F1 of v over the training sets" if voltage else "mean Γ over the training sets")
+    label = {"voltage": "mean F1 of v over the training sets", "rates": "rate score (1 − Σ|rate error| / Σ rate)"}
+    _history(axes[1, 1], trials, label.get(best["score"].get("objective"), "mean Γ over the training sets"))
     score = (f"mean F1 of v over the training sets {best['score']['mean_f1_training']:.3f}, mean Γ "
              if voltage else "mean Γ over the training sets ")
     figure.suptitle(f"{best['model']} fitted on {best['simulator']} ({best['search']['trials']} trials, "

@@ -102,6 +102,9 @@ def fit(model: str, target, fit: dict | None = None, fix: dict | None = None, si
         raise ValueError(f"objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
     if fi_table and objective != "rates":
         raise ValueError(f"{target} is an f-I table: it is fitted by its rates (objective rates), not {objective}")
+    if fi_table and (current_unit is not None or target_dt_ms is not None):
+        raise ValueError(f"{target} is an f-I table: its currents are in nA (current_nA) and it has no sample "
+                         "interval; --current-unit and --target-dt do not apply")
     sets = fit_target.fi_target(target) if fi_table else fit_target.spike_target(target, target_dt_ms, current_unit)
     if objective == "voltage":
         fit_target.require_voltage(sets, target)

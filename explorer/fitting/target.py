@@ -93,8 +93,8 @@ def fi_target(path) -> list[StimulusSet]:
                  if "duration_ms" in table else np.full(len(table), FI_DURATION_MS))
     if not np.all(np.isfinite(durations) & (durations >= FI_SAMPLE_MS)):
         raise ValueError(f"{path}: duration_ms must be at least {FI_SAMPLE_MS:g} ms")
-    return [StimulusSet(f"{i:g}nA", np.full(int(round(d / FI_SAMPLE_MS)), i), FI_SAMPLE_MS, (), float("nan"),
-                        rate_hz=float(r)) for i, r, d in zip(current, rate, durations)]
+    return [StimulusSet(f"{np.format_float_positional(i, trim='-')}nA", np.full(int(round(d / FI_SAMPLE_MS)), i),
+                        FI_SAMPLE_MS, (), float("nan"), rate_hz=float(r)) for i, r, d in zip(current, rate, durations)]
 
 
 def _table(path: Path) -> pd.DataFrame:

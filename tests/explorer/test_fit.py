@@ -178,6 +178,7 @@ def test_a_real_fit_prints_a_zoo_run_that_reproduces_its_score(tmp_path, capsys)
     (["--objective", "voltage", "--target", "TIDY"], "holds no membrane potential"),
     (["--objective", "spikes", "--target", "FI"], "is an f-I table: it is fitted by its rates"),
     (["--target", "BADFI"], "a current appears twice"),
+    (["--target", "FI", "--current-unit", "pA"], "--current-unit and --target-dt do not apply"),
     (["--trials", "0"], "trials must be a whole number >= 1"),
     (["--population", "1"], "a population of at least 2"),
     (["--seed", "-1"], "the seed must be a whole number"),

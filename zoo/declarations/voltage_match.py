@@ -41,19 +41,30 @@ def subthreshold(v_mV: np.ndarray, spike_times_ms: np.ndarray, sample_ms: float)
 
 def f1(recorded: list, model: np.ndarray, scale_mV: float = F1_SCALE_MV) -> float:
     """F1 of ``model`` (mV, one value per sample) against each recorded trace (mV, the same
-    samples; NaN samples are left out), averaged over the repetitions."""
+    samples; the recording's NaN samples are left out), averaged over the repetitions. A
+    model sample that is not finite (a run that diverged) scores 0, not nothing."""
     model = np.asarray(model, dtype=float)
     scores = []
     for trace in recorded:
         trace = np.asarray(trace, dtype=float)
         if trace.shape != model.shape:
             raise ValueError(f"a recorded trace has {trace.size} samples, the model's {model.size}")
-        x = (trace - model) / scale_mV
-        scores.append(np.nanmean(1.0 / (1.0 + x * x)))
+        kept = np.isfinite(trace)
+        with np.errstate(invalid="ignore", over="ignore"):
+            x = (trace[kept] - model[kept]) / scale_mV
+            g = np.where(np.isfinite(x), 1.0 / (1.0 + x * x), 0.0)
+        scores.append(g.mean() if g.size else np.nan)
     return float(np.mean(scores))
 
 
 def mean_squared_error(recorded: list, model: np.ndarray) -> float:
-    """The mean over repetitions and samples of (u_data − u_model)² (mV²)."""
+    """The mean over repetitions and samples of (u_data − u_model)² (mV²), over the
+    recording's finite samples (a model sample that is not finite makes it infinite)."""
     model = np.asarray(model, dtype=float)
-    return float(np.mean([np.nanmean((np.asarray(trace, dtype=float) - model) ** 2) for trace in recorded]))
+    errors = []
+    for trace in recorded:
+        trace = np.asarray(trace, dtype=float)
+        kept = np.isfinite(trace)
+        difference = trace[kept] - model[kept]
+        errors.append(np.mean(difference ** 2) if np.all(np.isfinite(difference)) else np.inf)
+    return float(np.mean(errors))

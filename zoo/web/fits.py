@@ -41,14 +41,14 @@ def parameter_table(best: dict) -> pd.DataFrame:
 
 def score_table(scores: pd.DataFrame) -> pd.DataFrame:
     """One row per stimulus set, a column per simulator for each defined measure."""
-    measures = [m for m in ("gamma_over_gamma_int", "f1", "model_rate_hz") if scores[m].notna().any()]
+    measures = [m for m in ("gamma_over_gamma_int", "f1", "model_rate_hz") if m in scores and scores[m].notna().any()]
     wide = scores.pivot(index="set", columns="simulator", values=measures)
     wide.columns = [f"{measure} {simulator}" for measure, simulator in wide.columns]
     first = scores.drop_duplicates("set").set_index("set")
     table = wide.reset_index()
     table.insert(1, "role", table["set"].map(first["role"]))
-    for name in ("data_rate_hz", "gamma_int"):
-        if first[name].notna().any():
+    for name in ("data_rate_hz", "gamma_int"):  # a fit stored before rates were reported has no data_rate_hz
+        if name in first and first[name].notna().any():
             table.insert(2, name, table["set"].map(first[name]))
     return table
 
@@ -83,26 +83,27 @@ class FitsTab:
             return
         try:
             best, scores = read_fit(folder)
-        except ValueError as error:
+            parameters, table = parameter_table(best), score_table(scores)
+        except (ValueError, KeyError) as error:  # KeyError: a best.json of another layout
             self.message.object = f"zoo: error: {error}"
             self.output.objects = []
             return
         self.message.object = ""
         score = best["score"]
         objective = score.get("objective", "spikes")
-        headline = {"voltage": f"mean F1 of v {score.get('mean_f1_training', float('nan')):.3f}",
-                    "rates": f"rate score {score.get('rate_score_training', float('nan')):.3f}"}.get(
-            objective, "mean Γ " + ("undefined (250 Hz or more on a set)" if score["mean_gamma_training"] is None
-                                    else f"{score['mean_gamma_training']:.3f}"))
+        key, label = {"voltage": ("mean_f1_training", "mean F1 of v"),
+                      "rates": ("rate_score_training", "rate score")}.get(objective, ("mean_gamma_training", "mean Γ"))
+        value = score.get(key)
+        headline = f"{label} " + ("undefined (250 Hz or more on a set)" if value is None else f"{value:.3f}")
         objects = [
             pn.pane.Markdown(f"### `{best['model']}` fitted on {best['simulator']} to `{best['data']['target']}`\n"
                              f"{best['search']['trials']} trials ({best['search']['optimiser']}, seed "
                              f"{best['search']['seed']}), objective **{objective}**: {headline} over the training "
                              f"sets {', '.join(best['data']['training'])}; held out: "
                              f"{', '.join(best['data']['holdout']) or 'none'}", css_classes=["zoo-fit-title"]),
-            pn.pane.DataFrame(self.format(parameter_table(best)), index=False, css_classes=["zoo-fit-parameters"]),
+            pn.pane.DataFrame(self.format(parameters), index=False, css_classes=["zoo-fit-parameters"]),
             pn.pane.Markdown("**Scores per stimulus set and simulator** (`scores.parquet`)"),
-            pn.pane.DataFrame(self.format(score_table(scores)), index=False, css_classes=["zoo-fit-scores"],
+            pn.pane.DataFrame(self.format(table), index=False, css_classes=["zoo-fit-scores"],
                               sizing_mode="stretch_width"),
         ]
         figure = Path(folder) / "fit.png"

@@ -33,3 +33,10 @@ def test_subthreshold_leaves_out_half_a_millisecond_before_to_two_after_each_spi
     # 9.5 ms (sample 48) up to 13 ms (sample 65, excluded): the two windows merged
     assert gone[0] == 48 and gone[-1] == 64 and gone.size == 17
     assert np.all(v == 0.0)  # the recording itself is left as it was
+
+
+def test_a_model_trace_that_diverged_scores_zero_where_it_is_not_finite():
+    data = np.zeros(10)
+    model = np.r_[np.zeros(2), np.full(8, np.nan)]
+    assert voltage_match.f1([data], model) == pytest.approx(0.2)  # 2 of 10 samples matched
+    assert voltage_match.mean_squared_error([data], model) == np.inf
