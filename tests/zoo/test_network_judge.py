@@ -51,8 +51,7 @@ def test_a_shifted_rate_fails():
 def brunel_seeds(tmp_path_factory):
     """CHECK's network, 5 seeds on each simulator, as declared and with g 10 % larger. Run in
     this process: the suite already keeps a worker per core busy, and a Dask cluster here
-    compiled Brian2's code once per worker on a fresh machine (this setup took 206 s in a
-    fresh clone, 118 s with the code compiled; inline, alone, 117 s warm)."""
+    only compiled Brian2's code a second time on a fresh machine (206 s cold against 117 s)."""
     model = registry.get("brunel2000")
     simulators = sorted({s for pair in pairs_of("brunel2000") for s in pair})
     directory = tmp_path_factory.mktemp("brunel-seeds")
