@@ -49,15 +49,13 @@ def test_a_shifted_rate_fails():
 
 @pytest.fixture(scope="module")
 def brunel_seeds(tmp_path_factory):
-    """CHECK's network, 5 seeds on each simulator, as declared and with g 10 % larger. Run in
-    this process: the suite already keeps a worker per core busy, and a Dask cluster here
-    only compiled Brian2's code a second time on a fresh machine (206 s cold against 117 s)."""
+    """CHECK's network, 5 seeds on each simulator, as declared and with g 10 % larger."""
     model = registry.get("brunel2000")
     simulators = sorted({s for pair in pairs_of("brunel2000") for s in pair})
     directory = tmp_path_factory.mktemp("brunel-seeds")
-    as_declared = sweep_seeds(model, brunel2000.CHECK, simulators, directory / "declared", scheduler="inline")
+    as_declared = sweep_seeds(model, brunel2000.CHECK, simulators, directory / "declared", scheduler=None)
     planted_g = brunel2000.CHECK.params.get("g", 5.0) * 1.1
-    planted = sweep_seeds(model, brunel2000.CHECK, simulators, directory / "planted", scheduler="inline", g=planted_g)
+    planted = sweep_seeds(model, brunel2000.CHECK, simulators, directory / "planted", scheduler=None, g=planted_g)
     point = dict(brunel2000.CHECK.params)
 
     def runs(simulator, which):
