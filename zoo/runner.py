@@ -111,8 +111,9 @@ def memory_estimate_gib(plan: dict) -> float:
     inputs = simulation.input_spikes(plan["values"], plan["duration_ms"]) if simulation.input_spikes else 0
     waveforms = (simulation.waveform_samples(plan["values"], size, plan["dt_ms"], plan["duration_ms"])
                  if simulation.waveform_samples else 0)
-    if plan.get("current") is not None:  # a recorded current, on the grid: one row per waveform
-        rows = plan["current"][0].shape[0] if plan["current"][0].ndim == 2 else 1
+    if plan.get("current") is not None:  # a recorded current, on the grid: one row per distinct recording
+        samples_nA = plan["current"][0]
+        rows = len({row.tobytes() for row in samples_nA}) if samples_nA.ndim == 2 else 1
         waveforms += rows * round(plan["duration_ms"] / plan["dt_ms"])
     synapses = simulation.synapse_count(plan["values"]) if simulation.synapse_count else 0
     per_synapse = backends.backend_class(plan["simulator"]).bytes_per_synapse

@@ -50,6 +50,10 @@ def draw(out, window_start_ms: float = 2000.0) -> Path:
                     f"{best['search']['optimiser']}): {score}"
                     f"{_gamma_text(best['score']['mean_gamma_training'])}; held out: "
                     f"{', '.join(best['data']['holdout']) or 'none'}")
+    return _save(figure, out)
+
+
+def _save(figure, out: Path) -> Path:
     figure.tight_layout()
     path = out / "fit.png"
     figure.savefig(path, dpi=110)
@@ -148,8 +152,4 @@ def _draw_rates(out: Path, best: dict, scores: pd.DataFrame, trials: pd.DataFram
     _history(history, trials, "rate score (1 − Σ|rate error| / Σ rate)")
     figure.suptitle(f"{best['model']} fitted to an f-I table on {best['simulator']} ({best['search']['trials']} "
                     f"trials, {best['search']['optimiser']}): rate score {best['score']['rate_score_training']:.3f}")
-    figure.tight_layout()
-    path = out / "fit.png"
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return _save(figure, out)

@@ -87,6 +87,8 @@ def fi_target(path) -> list[StimulusSet]:
     current, rate = (pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float) for c in FI_COLUMNS)
     if not (np.all(np.isfinite(current)) and np.all(np.isfinite(rate)) and np.all(rate >= 0)):
         raise ValueError(f"{path}: current_nA and rate_hz must be numbers, rates >= 0 Hz")
+    if not np.any(rate > 0):
+        raise ValueError(f"{path}: every rate of the f-I table is 0 Hz: there is no firing to fit")
     if len(np.unique(current)) != len(current):
         raise ValueError(f"{path}: a current appears twice in the f-I table")
     durations = (pd.to_numeric(table["duration_ms"], errors="coerce").to_numpy(dtype=float)

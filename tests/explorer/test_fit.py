@@ -178,6 +178,7 @@ def test_a_real_fit_prints_a_zoo_run_that_reproduces_its_score(tmp_path, capsys)
     (["--objective", "voltage", "--target", "TIDY"], "holds no membrane potential"),
     (["--objective", "spikes", "--target", "FI"], "is an f-I table: it is fitted by its rates"),
     (["--target", "BADFI"], "a current appears twice"),
+    (["--target", "SILENTFI"], "every rate of the f-I table is 0 Hz"),
     (["--target", "FI", "--current-unit", "pA"], "--current-unit and --target-dt do not apply"),
     (["--trials", "0"], "trials must be a whole number >= 1"),
     (["--population", "1"], "a population of at least 2"),
@@ -188,7 +189,9 @@ def test_bad_input_is_refused_in_one_line_before_any_simulation(args, message, t
     nospikes = make_tidy(tmp_path / "nospikes", spikes=False)
     pd.DataFrame({"current_nA": [0.5, 1.0], "rate_hz": [10.0, 30.0]}).to_csv(tmp_path / "fi.csv", index=False)
     pd.DataFrame({"current_nA": [0.5, 0.5], "rate_hz": [10.0, 30.0]}).to_csv(tmp_path / "bad.csv", index=False)
-    files = {"TIDY": tidy, "NOSPIKES": nospikes, "FI": tmp_path / "fi.csv", "BADFI": tmp_path / "bad.csv"}
+    pd.DataFrame({"current_nA": [0.1, 0.2], "rate_hz": [0.0, 0.0]}).to_csv(tmp_path / "silent.csv", index=False)
+    files = {"TIDY": tidy, "NOSPIKES": nospikes, "FI": tmp_path / "fi.csv", "BADFI": tmp_path / "bad.csv",
+             "SILENTFI": tmp_path / "silent.csv"}
     args = [str(files[a]) if a in files else a for a in args]
     target = [] if "--target" in args else ["--target", str(QSNMC_TRAINING)]
     line = refused_in_one_line(["fit", "lif", *target, *args, "--out", str(tmp_path / "out")], capsys)

@@ -63,20 +63,19 @@ def samples(values: np.ndarray) -> int:
 def inject(sim, cells, values: np.ndarray, current_dt_ms: float, dt_ms: float, duration_ms: float) -> None:
     """Inject the recording into ``cells`` (a PyNN population) from t = 0: a 1-D one into
     every neuron, row i of a 2-D one into neuron i."""
+    rows = None
+    if values.ndim == 2:  # identical rows (one recording into many candidates) kept once, before the grid
+        index_of = {}
+        rows = np.array([index_of.setdefault(row.tobytes(), len(index_of)) for row in values])
+        values = values[np.unique(rows, return_index=True)[1]]  # recording k: the first row numbered k
     grid = on_grid(values, current_dt_ms, dt_ms, duration_ms)
     first = grid[..., :1]  # each waveform's first value, as a column (2-D) or a 1-vector
     if np.any(first != 0.0):
         offsets = np.asarray(cells.get(OFFSET_PARAMETER, simplify=False), dtype=float)
-        cells.set(**{OFFSET_PARAMETER: offsets + first.ravel()})
+        cells.set(**{OFFSET_PARAMETER: offsets + (first.ravel() if rows is None else first[rows, 0])})
     rest = grid[..., FIRST_GRID_ONSET_STEPS:] - first
-    if not rest.size or not np.any(rest != 0.0):
-        return
-    rows = None
-    if rest.ndim == 2:  # identical rows (one recording into many candidates) stored once
-        index_of = {}
-        rows = np.array([index_of.setdefault(row.tobytes(), len(index_of)) for row in rest])
-        rest = rest[np.unique(rows, return_index=True)[1]]  # waveform k: the first row numbered k
-    sim.GridCurrentSource(start=FIRST_GRID_ONSET_STEPS * dt_ms, amplitudes=rest, rows=rows).inject_into(cells)
+    if rest.size and np.any(rest != 0.0):
+        sim.GridCurrentSource(start=FIRST_GRID_ONSET_STEPS * dt_ms, amplitudes=rest, rows=rows).inject_into(cells)
 
 
 def digest(values: np.ndarray) -> str:

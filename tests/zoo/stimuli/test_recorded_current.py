@@ -82,3 +82,14 @@ def test_the_memory_guard_counts_the_recorded_current():
         zoo.run("lif", current_nA=long, current_dt_ms=0.2, trace_neurons=0, max_memory_gib=0.1)
     plan = prepare("lif", "nest", None, None, None, 0, {}, long, 0.2)
     assert 0.2 < memory_estimate_gib(plan) < 1.0
+
+
+def test_the_memory_guard_counts_a_repeated_recording_once():
+    """A thousand rows of the same recording are stored as one waveform, and counted as one."""
+    from zoo.runner import memory_estimate_gib, prepare
+
+    recording = np.zeros(100_000)
+    one = memory_estimate_gib(prepare("lif", "nest", None, None, None, 0, {}, recording, 0.2))
+    rows = prepare("lif", "nest", None, None, None, 0, {"tau_m": np.full(1000, 20.0)}, np.tile(recording, (1000, 1)),
+                   0.2)
+    assert memory_estimate_gib(rows) == pytest.approx(one, rel=0.01)
