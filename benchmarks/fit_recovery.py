@@ -5,6 +5,7 @@ optimiser from the same seed and budget; the recovered parameters, their errors,
 
     python benchmarks/fit_recovery.py [--model adex|lif] [--trials 1500] [--population 50 (zoo fit's)]
         [--duration-ms 2000] [--optimiser cma --optimiser optuna] [--seed 0 --seed 1 ...]
+    python benchmarks/fit_recovery.py --reference    # each simulator at the truth against the accurate AdEx
 
 ``adex`` fits four of its parameters (v_thresh, delta_T, b, tau_w; the rest fixed at the truth),
 ``lif`` three (tau_m, v_reset, v_thresh), over bounds that hold the truth off their centre.
@@ -45,6 +46,29 @@ def gamma_at_truth(model: str, data: Path, simulator: str) -> float:
     return float(np.mean([s.gammas([t[0]])[0] for s, t in zip(sets, trains)]))
 
 
+def against_reference(model: str, duration_ms: float, dt_values=(0.1, 0.025)) -> pd.DataFrame:
+    """Who is right where the simulators part (AdEx only): each simulator's train at the true
+    parameters under each stimulus set against the accurate solution under the same recorded
+    current (``zoo.declarations.reference.adex_train``: DOP853, crossings located)."""
+    from zoo.declarations import coincidence, reference
+
+    problem = PROBLEMS[model]
+    currents = [synthetic.ou_current(mean, sd, duration_ms, 10 + k) for k, (mean, sd) in enumerate(problem["sets"].values())]
+    rows = []
+    for dt in dt_values:
+        truth = [reference.adex_train(problem["truth"], duration_ms, dt,
+                                      pieces=reference.recorded_pieces(problem["truth"], c, synthetic.SAMPLE_MS)).reported_ms
+                 for c in currents]
+        for simulator in backends.names():
+            trains = evaluate.spike_trains(model, simulator, problem["truth"], currents, synthetic.SAMPLE_MS, dt)
+            for name, (train,), exact in zip(problem["sets"], trains, truth):
+                rows.append({"dt_ms": dt, "simulator": simulator, "set": name,
+                             "gamma": coincidence.mean_gamma(train, [exact], duration_ms),
+                             "spikes": len(train), "reference_spikes": len(exact),
+                             "largest_shift_ms": np.abs(train - exact).max() if len(train) == len(exact) else np.nan})
+    return pd.DataFrame(rows)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=sorted(PROBLEMS), default="adex")
@@ -53,8 +77,16 @@ def main(argv=None) -> None:
     parser.add_argument("--duration-ms", type=float, default=2000.0)
     parser.add_argument("--optimiser", action="append", choices=sorted(optimisers.OPTIMISERS))
     parser.add_argument("--seed", type=int, action="append", help="the optimisers' seeds (default: 0)")
+    parser.add_argument("--reference", action="store_true",
+                        help="only compare each simulator at the truth with the accurate solution (adex)")
     args = parser.parse_args(argv)
     problem = PROBLEMS[args.model]
+    if args.reference:
+        if args.model != "adex":
+            parser.error("--reference: the accurate solution under a recorded current is the AdEx's")
+        with pd.option_context("display.width", 160):
+            print(against_reference(args.model, args.duration_ms).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        return
     simulators = backends.names()
     fixed = {k: v for k, v in problem["truth"].items() if k not in problem["searched"]}
     rows = []
