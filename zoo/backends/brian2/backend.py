@@ -405,9 +405,16 @@ class Brian2Backend(Backend):
 
         from .projections import delay_lead
 
+        from pyNN.common import Assembly, PopulationView
+
         static = type(projection.synapse_type).__name__ == "StaticSynapse"  # a rule keeps PyNN's pathways
-        if not static or len(projection._brian2_synapses) != 1:
+        if not static or isinstance(projection.pre, Assembly) or isinstance(projection.post, Assembly):
             return super()._connect_arrays(projection, sources, targets)
+        # a view's indices are its cells' indices in the whole group, which the Synapses join
+        if isinstance(projection.pre, PopulationView):
+            sources = projection.pre.index_in_grandparent(sources)
+        if isinstance(projection.post, PopulationView):
+            targets = projection.post.index_in_grandparent(targets)
         space = projection.synapse_type.native_parameters
         space.shape = (1,)
         space.evaluate(simplify=True)
