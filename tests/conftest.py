@@ -31,7 +31,7 @@ DT_MS = 0.1
 #: ``--no-loadscope-reorder``, or xdist would order files by their number of tests).
 #: Only the order changes.
 LONGEST_FIRST = ("tests/web/test_app.py", "tests/explorer/test_fit.py", "tests/zoo/models/test_hh.py", "tests/experiments/test_experiments.py",
-                 "tests/zoo/test_network_judge.py", "tests/zoo/models/test_brunel2000.py",
+                 "tests/zoo/test_network_checks.py", "tests/zoo/models/test_brunel2000.py",
                  "tests/zoo/models/test_brette2007.py",
                  "tests/zoo/backends/test_brian2.py", "tests/zoo/backends/test_cross_simulator.py",
                  "tests/zoo/models/test_cable.py", "tests/zoo/test_parameter_space.py",

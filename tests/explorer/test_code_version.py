@@ -56,16 +56,24 @@ def test_relative_and_from_imports_are_followed_to_modules_not_attributes(tmp_pa
     package = tmp_path / name
     (package / "sub").mkdir(parents=True)
     (package / "__init__.py").write_text("import os\n")
-    (package / "sub" / "__init__.py").write_text("VALUE = 1\n")
+    # a package's own relative import is relative to the package itself, not to its parent
+    (package / "sub" / "__init__.py").write_text("VALUE = 1\nfrom .e import h\n")
+    # two levels up: the package's parent, then a module of it and a name of a module
+    (package / "sub" / "e.py").write_text("from .. import d\nfrom ..c import g\n\ndef h():\n    pass\n")
     (package / "a.py").write_text("from . import b\nfrom .sub import VALUE\n\ndef f():\n    from .c import g\n")
-    (package / "b.py").write_text(f"import {name}.d\n")
+    # several modules in one statement, and a statement after it
+    (package / "b.py").write_text(f"import {name}.d, {name}.f\nimport os\n")
     (package / "c.py").write_text("def g():\n    pass\n")
     (package / "d.py").write_text("x = 1\n")
+    (package / "f.py").write_text("from os import path\n")
     (package / "unused.py").write_text("y = 2\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     closure = cv.module_closure(f"{name}.a", frozenset({name}))
     assert sorted(str(p.relative_to(package)) for p in closure) == [
-        "a.py", "b.py", "c.py", "d.py", "sub/__init__.py"]
+        "a.py", "b.py", "c.py", "d.py", "f.py", "sub/__init__.py", "sub/e.py"]
+    assert cv.imported_modules(f"{name}.sub", package / "sub" / "__init__.py") == [f"{name}.sub.e"]
+    assert sorted(cv.imported_modules(f"{name}.sub.e", package / "sub" / "e.py")) == [f"{name}.c", f"{name}.d"]
+    assert cv.imported_modules(f"{name}.b", package / "b.py") == [f"{name}.d", f"{name}.f", "os"]
 
 
 def test_every_model_has_a_version():

@@ -202,3 +202,57 @@ def test_a_manifest_without_a_run_setting_is_refused_in_one_line(tmp_path, setti
     with pytest.raises(ValueError, match=rf"^{re.escape(str(tmp_path))}: its _sweep.json has no {setting} \(ms\); "
                                          "it was not written by explorer.sweep, or is damaged; choose another --out$"):
         store.Store(tmp_path, registry.get("lif"), manifest)
+
+
+def test_read_sweep_keeps_the_current_codes_rows_and_the_newest_of_each_point_with_all(tmp_path):
+    """Rows of another model declaration or translation, zoo or simulator version stay in the
+    folder and are left out and counted; ``all_versions`` keeps one row per point and
+    simulator, the one written last; a key stored twice is read once."""
+    import time
+
+    from explorer.code_version import code_version
+
+    target = store.Store(tmp_path, registry.get("lif"), {"model": "lif", "dt_ms": 0.1, "duration_ms": 50.0})
+    (task,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}, {"i_offset": 3.0}, {"i_offset": 4.0}])
+    rows = failed_rows(task, "x")
+    assert set(rows["code_version"]) == {code_version("lif", FIRST)}
+    assert set(rows["simulator_version"]) == {backends.version(FIRST)}
+    stale = rows.copy()
+    stale["error"] = "old"
+    stale.loc[0, "code_version"] = "another translation"
+    stale.loc[1, "zoo_version"] = "0.0.1"
+    stale.loc[2, "simulator_version"] = "0.0"
+    target.write(stale.iloc[:3])
+    time.sleep(0.01)  # parts are read in the order they were written (their times)
+    target.write(rows.iloc[[0, 3]].assign(error="new"))
+    target.write(rows.iloc[[3]].assign(error="new"))  # a key stored twice
+
+    current = explorer.read_sweep(tmp_path)
+    assert sorted(current["i_offset"]) == [1.0, 4.0] and set(current["error"]) == {"new"}
+    assert current["key"].is_unique and current.index.tolist() == [0, 1]
+    assert current.attrs["other_versions"] == 3
+    assert current.attrs["note"] == (f"{str(tmp_path)!r}: 3 rows were made by another version of the model, its "
+                                     "translation, the zoo or the simulator, and are left out (rerun the sweep to "
+                                     "update them, or --all to use them)")
+    every = explorer.read_sweep(tmp_path, all_versions=True)
+    assert sorted(every["i_offset"]) == [1.0, 2.0, 3.0, 4.0] and every["key"].is_unique
+    assert every.set_index("i_offset")["error"].to_dict() == {1.0: "new", 2.0: "old", 3.0: "old", 4.0: "new"}
+    assert "_written" not in every and every.attrs["other_versions"] == 3
+    assert every.attrs["note"] == (f"{str(tmp_path)!r}: 3 rows were made by another version of the code or "
+                                   "simulator, used where the current code has none (--all)")
+
+    fresh = tmp_path / "fresh"
+    store.Store(fresh, registry.get("lif"), {"model": "lif", "dt_ms": 0.1, "duration_ms": 50.0}).write(rows)
+    clean = explorer.read_sweep(fresh, all_versions=True)
+    assert len(clean) == 4 and clean.attrs == {"other_versions": 0, "note": ""}
+    assert explorer.read_sweep(fresh).attrs == {"other_versions": 0, "note": ""}
+    older = rows.drop(columns="code_version")  # written before rows carried their code's version
+    no_versions = tmp_path / "no-versions"
+    (no_versions).mkdir()
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    pq.write_table(pa.Table.from_pandas(older, preserve_index=False), no_versions / "part-0.parquet")
+    assert explorer.read_sweep(no_versions).empty and explorer.read_sweep(no_versions).attrs["other_versions"] == 4
+    for empty in (tmp_path / "nothing", tmp_path / "nothing.txt"):
+        with pytest.raises(ValueError, match=r"holds no sweep \(no part-\*\.parquet files\)$"):
+            explorer.read_sweep(empty)

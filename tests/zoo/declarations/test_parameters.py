@@ -4,7 +4,7 @@ value grammar. Each case sits at an edge, so an off-by-one in a check fails it."
 import numpy as np
 import pytest
 
-from zoo.declarations.parameters import (Bounds, Parameter, check_seed, on_time_grid, parse_range, parse_values,
+from zoo.declarations.parameters import (Bounds, Parameter, at_least_steps, check_seed, on_time_grid, parse_range, parse_values,
                                          validate)
 
 PARAMETERS = (
@@ -152,3 +152,23 @@ def test_random_ranges(text, ok):
     else:
         with pytest.raises(ValueError, match=r"random x="):
             parse_range("x", text)
+
+
+def test_at_least_steps_refuses_the_first_value_below_its_steps_and_says_why():
+    """Round-off of dt below one part in 1e9 is no shortfall; anything more is, and the
+    message names the first value below, the steps, their length at this dt and the reason."""
+    check = at_least_steps("delay", 2, "a spike needs two steps to arrive")
+    assert check.__doc__ == "delay >= 2 dt: a spike needs two steps to arrive"
+    check({"delay": 0.2}, 0.1)
+    check({"delay": 0.2 * (1 - 1e-10)}, 0.1)
+    check({"delay": 2 * 0.1 * (1 - 1e-9)}, 0.1)  # exactly at the edge of round-off
+    check({"delay": np.array([0.3, 0.2, 5.0])}, 0.1)
+    check({"delay": 0.05}, 0.025)
+    for value in (0.2 * (1 - 1e-8), 0.19, 0.0, -1.0):
+        with pytest.raises(ValueError, match=rf"^parameter 'delay' = {value:g} ms is below 2 time step\(s\) "
+                                             r"\(0.2 ms at dt = 0.1 ms\): a spike needs two steps to arrive$"):
+            check({"delay": value}, 0.1)
+    with pytest.raises(ValueError, match=r"^parameter 'delay' = 0.15 ms is below 2 .*\(0.2 ms at dt = 0.1 ms\)"):
+        check({"delay": np.array([0.3, 0.15, 0.1])}, 0.1)
+    with pytest.raises(ValueError, match=r"= 0.3 ms is below 2 time step\(s\) \(0.5 ms at dt = 0.25 ms\)"):
+        check({"delay": 0.3}, 0.25)
