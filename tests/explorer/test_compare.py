@@ -604,7 +604,7 @@ def test_a_long_comparison_shows_its_progress_on_a_terminal(table, monkeypatch):
             return True
 
     monkeypatch.setattr(COMPARE, "PROGRESS_AFTER_S", 0.0)
-    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+    for stream, shown, distances in ((Terminal(), True, True), (Terminal(), True, False), (io.StringIO(), False, True)):
         monkeypatch.setattr(sys, "stderr", stream)
-        explorer.compare(table)
+        explorer.compare(table, distances=distances)  # without distances, a block's points count at once
         assert ("compare: 100%" in stream.getvalue() and "3/3" in stream.getvalue()) is shown

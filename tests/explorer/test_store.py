@@ -256,3 +256,18 @@ def test_read_sweep_keeps_the_current_codes_rows_and_the_newest_of_each_point_wi
     for empty in (tmp_path / "nothing", tmp_path / "nothing.txt"):
         with pytest.raises(ValueError, match=r"holds no sweep \(no part-\*\.parquet files\)$"):
             explorer.read_sweep(empty)
+
+
+def test_a_resumed_task_keeps_what_is_not_stored_with_its_provenance():
+    """The points of a task that a folder does not hold yet, each with its key, pair key and
+    the task's code version (the rows it makes carry it)."""
+    (task,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}, {"i_offset": 3.0}])
+    rest = _without(task, {task.keys[1]})
+    assert rest.points == (task.points[0], task.points[2]) and rest.keys == (task.keys[0], task.keys[2])
+    assert rest.pair_keys == (task.pair_keys[0], task.pair_keys[2])
+    assert (rest.model, rest.entry_point, rest.simulator, rest.simulator_version, rest.seed, rest.dt_ms,
+            rest.duration_ms, rest.code_version) == (task.model, task.entry_point, task.simulator,
+                                                     task.simulator_version, task.seed, task.dt_ms,
+                                                     task.duration_ms, task.code_version)
+    assert rest.code_version and set(failed_rows(rest, "x")["code_version"]) == {task.code_version}
+    assert _without(task, set()) is task and _without(task, set(task.keys)) is None

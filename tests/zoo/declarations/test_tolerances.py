@@ -443,3 +443,23 @@ def test_degenerate_intervals_are_bounded_quietly():
     peak = peak_detection_tolerances({"n_spikes": [5.0], "first_spike_ms": [1.0], "mean_isi_ms": [2 * step],
                                       "cv_isi": [0.0]}, Numerics(0.1, 1000.0, (RKF45, RK4)))
     assert peak["cv_isi"][0] > 1e300
+
+
+def test_distance_bounds_pack_spikes_into_as_few_trains_as_hold_them():
+    """Three pooled spikes, at most one a train: three trains of one spike, each adding the
+    first spike's bound W(1) (never W(2): no train has a second spike); at most two a
+    train: W(1) + W(2), then W(1)."""
+    from zoo.declarations import tolerances as t
+
+    def window(k):
+        return np.array([0.5 * k])
+
+    def van(w):
+        return np.sqrt(2.0 * (1.0 - np.exp(-w / t.VAN_ROSSUM_TAU_MS)))
+
+    one = t._distance_bounds(np.array([3.0]), np.array([1.0]), np.array([0.0]), window, 1000.0, 1)
+    assert one["van_rossum"][0] == pytest.approx(3 * van(0.5) + 1e-7 * 4, rel=1e-12)
+    two = t._distance_bounds(np.array([3.0]), np.array([2.0]), np.array([0.0]), window, 1000.0, 1)
+    assert two["van_rossum"][0] == pytest.approx(2 * van(0.5) + van(1.0) + 1e-7 * 4, rel=1e-12)
+    none = t._distance_bounds(np.array([0.0]), np.array([0.0]), np.array([1.0]), window, 1000.0, 1)
+    assert none["van_rossum"][0] == pytest.approx(1.0 + 1e-7, rel=1e-12)
