@@ -96,12 +96,20 @@ def changed_lines(text: str) -> list[str]:
     return [line[1:].strip() for line in text.splitlines() if line.startswith("+") and not line.startswith("+++")]
 
 
+def mutated_function(name: str) -> str:
+    """mutmut's name of the function a mutant changes: ``explorer.store.xǁStoreǁwriter__mutmut_3``
+    -> ``xǁStoreǁwriter`` (``x_<function>``, or ``xǁ<class>ǁ<method>``)."""
+    return name.rpartition(".")[2].rpartition("__mutmut_")[0]
+
+
 def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
     """The survivors of each module named in a ``[[tool.zoo-mutation.second-pass]]`` table,
     run against that table's tests with the mutant active in every process (the
     environment variable mutmut's trampolines read is inherited by Dask's workers and by
     ``zoo sweep`` subprocesses), ``children`` at a time: name -> outcome ("killed by the
-    second pass" or "survived the second pass")."""
+    second pass" or "survived the second pass"). A table's ``functions``, if given, keeps
+    its pass to the survivors of those functions (:func:`mutated_function`): a pass's tests
+    take minutes each inside ``mutants/``, where the rest of a module is tested per mutant."""
     passes = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]["second-pass"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants")}
     jobs = []
@@ -114,8 +122,10 @@ def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
         if clean.returncode:
             sys.exit(f"the second-pass tests {entry['tests']} fail without a mutant:\n{clean.stdout[-3000:]}")
         timeout = 5 * (time.perf_counter() - started) + 30
+        functions = set(entry.get("functions", ()))
         jobs += [(name, command, timeout) for module, mutants in found.items() if module in entry["modules"]
-                 for name, outcome in mutants.items() if outcome not in DETECTED]
+                 for name, outcome in mutants.items() if outcome not in DETECTED
+                 and (not functions or mutated_function(name) in functions)]
 
     def run(job) -> tuple[str, str]:
         name, command, timeout = job

@@ -42,6 +42,16 @@ def test_the_mutation_setup_names_files_that_exist_and_the_tests_that_kill_the_k
         path, _, name = test.partition("::")
         assert (ROOT / path).is_file(), path
         assert not name or f"def {name}(" in (ROOT / path).read_text(), test
+    # the second pass: modules that are mutated, tests and functions that exist
+    for entry in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]["second-pass"]:
+        assert set(entry["modules"]) <= set(config["only_mutate"]), entry
+        for test in entry["tests"]:
+            path, _, name = test.partition("::")
+            assert (ROOT / path).is_file() and (not name or f"def {name}(" in (ROOT / path).read_text()), test
+        source = "".join((ROOT / module).read_text() for module in entry["modules"])
+        for function in entry.get("functions", ()):
+            name = function[2:] if function.startswith("x_") else function.split("ǁ")[-1]
+            assert f"def {name}(" in source and all(f"class {c}" in source for c in function.split("ǁ")[1:-1]), function
     # the four bugs that once went unnoticed are each killed by a test in the selection
     for killer in ("declarations/test_tolerances.py", "test_keys_and_resume.py", "explorer/test_compare.py",
                    "declarations/test_parameters.py"):
