@@ -25,7 +25,7 @@ as not detected (the labels say why, they do not raise the score). The tests' sw
 for the judging code (``tests/conftest.swept``) are simulated once, by the unmutated
 code, and read by every mutant's session.
 
-    python -m mutation.run [--report docs/mutation.md] [--children N] [--keep | --resume]
+    python -m mutation.run [--report docs/mutation.md] [--children N] [--keep | --resume | --times]
 """
 from __future__ import annotations
 
@@ -96,6 +96,27 @@ def changed_lines(text: str) -> list[str]:
     return [line[1:].strip() for line in text.splitlines() if line.startswith("+") and not line.startswith("+++")]
 
 
+def times() -> str:
+    """Where a run (finished or not) spent its time: mutmut's per-mutant seconds from
+    ``mutants/``, per module (mutants, results so far) and its three costliest functions."""
+    from mutmut.stats import status_by_exit_code
+
+    lines = []
+    for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
+        data = json.loads(meta.read_text())
+        seconds = data.get("durations_by_key", {})
+        outcome = collections.Counter(status_by_exit_code.get(code, "pending") if code is not None else "pending"
+                                      for code in data["exit_code_by_key"].values())
+        by_function = collections.Counter()
+        for name, value in seconds.items():
+            by_function[mutated_function(name)] += value
+        costliest = ", ".join(f"{f} {v:.0f} s" for f, v in by_function.most_common(3))
+        lines.append(f"{str(meta.relative_to(ROOT / 'mutants')).removesuffix('.meta')}: "
+                     f"{len(data['exit_code_by_key'])} mutants {dict(outcome)}, {sum(seconds.values()):.0f} s "
+                     f"of tests; costliest: {costliest}")
+    return "\n".join(lines)
+
+
 def mutated_function(name: str) -> str:
     """mutmut's name of the function a mutant changes: ``explorer.store.xǁStoreǁwriter__mutmut_3``
     -> ``xǁStoreǁwriter`` (``x_<function>``, or ``xǁ<class>ǁ<method>``)."""
@@ -121,7 +142,10 @@ def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
                                capture_output=True, text=True)
         if clean.returncode:
             sys.exit(f"the second-pass tests {entry['tests']} fail without a mutant:\n{clean.stdout[-3000:]}")
-        timeout = 5 * (time.perf_counter() - started) + 30
+        clean_s = time.perf_counter() - started
+        with open(log, "a") as out:
+            out.write(f"second pass, clean run of {entry['tests']}: {clean_s:.1f} s\n")
+        timeout = 5 * clean_s + 30
         functions = set(entry.get("functions", ()))
         jobs += [(name, command, timeout) for module, mutants in found.items() if module in entry["modules"]
                  for name, outcome in mutants.items() if outcome not in DETECTED
@@ -216,7 +240,12 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="report on the existing mutants/ without running mutmut")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run: only the mutants without a result run (the time adds up)")
+    parser.add_argument("--times", action="store_true",
+                        help="print where the last run (finished or not) spent its time, and stop")
     args = parser.parse_args(argv)
+    if args.times:
+        print(times())
+        return 0
     log = ROOT / "out" / "mutation" / "mutmut.log"
     second_file = ROOT / "mutants" / "second_pass.json"
     if args.keep:
