@@ -78,10 +78,16 @@ def _gamma_bars(ax, scores: pd.DataFrame) -> None:
         ax.bar(where[finite], values[finite], width, label=simulator, color=f"C{k}")
         for x in where[~finite]:  # Γ is −inf at 250 Hz and above (no chance correction left)
             ax.text(x, 0.02, "≥250 Hz", rotation=90, ha="center", va="bottom", fontsize=7, color=f"C{k}")
+        # a model silent on a set has Γ = 0: a bar of no height, which would look like no result
+        silent = finite & (mine["model_rate_hz"].to_numpy(dtype=float) == 0) if "model_rate_hz" in mine else \
+            np.zeros_like(finite)
+        for x in where[silent]:
+            ax.text(x, 0.02, "silent", rotation=90, ha="center", va="bottom", fontsize=7, color=f"C{k}")
     roles = scores.drop_duplicates("set").set_index("set")
     ax.set_xticks(np.arange(len(sets)),
                   [f"{s}\n{'held out' if roles.loc[s, 'role'] == 'holdout' else 'fit'}\nΓint {roles.loc[s, 'gamma_int']:.2f}"
                    for s in sets])
+    ax.set_xlim(-0.6, len(sets) - 0.4)  # the outer sets' labels inside the axes
     ax.axhline(1.0, color="k", lw=0.8, ls="--")
     ax.set_ylabel("Γ / Γ_int (1: as reliable as the neuron itself)")
     ax.set_title("coincidence factor (±2 ms) per stimulus set")

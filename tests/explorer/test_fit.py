@@ -349,3 +349,29 @@ def test_a_converged_cma_es_restarts_elsewhere_and_repeatably():
     converged = int(np.argmax(np.array(spreads) < 1e-4))
     assert restarts >= 1 and converged > 0 and max(spreads[converged:]) > 0.05  # converged, then searching anew
     assert run(3) == (restarts, spreads)
+
+
+def test_the_gamma_bars_say_which_sets_have_no_bar_and_why():
+    """A set where the model fired at 250 Hz or more (Γ undefined) and one where it was
+    silent (Γ = 0, a bar of no height) are each labelled, per simulator; a set with a
+    bar is not."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from explorer.fitting import figures
+
+    rows = [{"simulator": simulator, "set": name, "role": "training", "gamma_int": 0.8, "gamma_over_gamma_int": value,
+             "model_rate_hz": rate}
+            for simulator in ("nest", "brian2")
+            for name, value, rate in (("00", 0.5, 10.0), ("01", -np.inf, 300.0), ("02", 0.0, 0.0))]
+    figure, ax = plt.subplots()
+    try:
+        figures._gamma_bars(ax, pd.DataFrame(rows))
+        labels = sorted((round(text.get_position()[0]), text.get_text()) for text in ax.texts)
+        heights = sorted(round(patch.get_height(), 6) for patch in ax.patches)
+    finally:
+        plt.close(figure)
+    assert labels == [(1, "≥250 Hz"), (1, "≥250 Hz"), (2, "silent"), (2, "silent")]
+    assert heights == [0.0, 0.0, 0.5, 0.5]
