@@ -428,28 +428,42 @@ class Backend:
         total = int(round(duration_ms / dt_ms))
         done, steps, slices, bar = 0, max(1, total // 100), 0, None
         try:
-            while done < total:
-                steps = min(steps, total - done)
-                started = time.perf_counter()
-                self.pynn.run(steps * dt_ms)
-                elapsed = max(time.perf_counter() - started, 1e-6)
-                done, slices = done + steps, slices + 1
-                if bar is not None:
-                    bar.update(steps * dt_ms)
-                if done >= total or slices < 2:
-                    continue
-                if bar is None:
-                    if elapsed * (total - done) / steps <= progress_after_s():
-                        steps = total - done
+            with self._slices() as advance:
+                unit = self._slice_unit_steps()
+                while done < total:
+                    steps = min(-(-steps // unit) * unit, total - done)
+                    started = time.perf_counter()
+                    advance(steps * dt_ms)
+                    elapsed = max(time.perf_counter() - started, 1e-6)
+                    done, slices = done + steps, slices + 1
+                    if bar is not None:
+                        bar.update(steps * dt_ms)
+                    if done >= total or slices < 2:
                         continue
-                    bar = tqdm(total=total * dt_ms, initial=done * dt_ms, desc=f"{self.name}: simulated",
-                               disable=not progress, file=sys.stderr, dynamic_ncols=True, leave=False,
-                               bar_format="{desc} {n:.0f} of {total:.0f} ms |{bar}| {elapsed}<{remaining}")
-                target = PROGRESS_SLICE_S if progress else QUIET_SLICE_S
-                steps = max(1, int(steps * target / elapsed))
+                    if bar is None:
+                        if elapsed * (total - done) / steps <= progress_after_s():
+                            steps = total - done
+                            continue
+                        bar = tqdm(total=total * dt_ms, initial=done * dt_ms, desc=f"{self.name}: simulated",
+                                   disable=not progress, file=sys.stderr, dynamic_ncols=True, leave=False,
+                                   bar_format="{desc} {n:.0f} of {total:.0f} ms |{bar}| {elapsed}<{remaining}")
+                    target = PROGRESS_SLICE_S if progress else QUIET_SLICE_S
+                    steps = max(1, int(steps * target / elapsed))
         finally:
             if bar is not None:
                 bar.close()
+
+    def _slice_unit_steps(self) -> int:
+        """Every slice but the last is a whole number of these steps: 1, unless a
+        simulator's result depends on where a run is cut (NEST's, see its backend)."""
+        return 1
+
+    @contextlib.contextmanager
+    def _slices(self):
+        """Around a sliced run; yields the function that advances by one slice (ms).
+        PyNN's ``run`` by default; a backend whose every ``run`` pays a preparation
+        may prepare once here."""
+        yield self.pynn.run
 
     def end(self) -> None:
         self._duration_ms = None
@@ -554,12 +568,13 @@ def progress_after_s() -> float:
         raise ValueError(f"{PROGRESS_AFTER_ENV} must be a number of seconds >= 0, got {text!r}")
     return value
 #: Each slice of a run with a progress bar takes about this long (s): per-call costs stay
-#: small (a few ms per NEST Simulate or Brian2 run) and Ctrl-C is answered this soon.
+#: small (a few ms per NEST Run or Brian2 run) and Ctrl-C is answered this soon.
 PROGRESS_SLICE_S = 0.5
-#: Without a bar, slices only keep Ctrl-C answered, and each costs PyNN's bookkeeping
-#: around the simulator's call (about 50 ms a slice for NEST late in a 450 s
-#: masquelier2008 run: 5 s of 65 at 0.5 s slices, measured; 1 s at 2 s slices): they
-#: last about this long (s).
+#: Without a bar, slices only keep Ctrl-C answered, and each costs the bookkeeping
+#: around the simulator's call (when NEST's slices were each a Simulate, with its
+#: Prepare and Cleanup, about 50 ms a slice late in a 450 s masquelier2008 run and on
+#: the full Brunel network, measured; NEST now prepares once a run): they last about
+#: this long (s).
 QUIET_SLICE_S = 2.0
 
 
