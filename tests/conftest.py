@@ -29,7 +29,9 @@ DT_MS = 0.1
 #: test`` hands whole files to its two workers (``--dist loadfile``), and a long file
 #: started last leaves the other worker idle at the end (the Makefile passes
 #: ``--no-loadscope-reorder``, or xdist would order files by their number of tests).
-#: Only the order changes.
+#: Only the order changes, and only when xdist hands out files: a run in one process
+#: keeps the order it was given (mutmut gives a mutant's tests fastest first, so a
+#: mutant any quick test kills is killed in a second, not after these files).
 LONGEST_FIRST = ("tests/web/test_app.py", "tests/explorer/test_fit.py", "tests/zoo/models/test_hh.py", "tests/experiments/test_experiments.py",
                  "tests/zoo/test_network_checks.py", "tests/zoo/models/test_brunel2000.py",
                  "tests/zoo/models/test_brette2007.py",
@@ -44,6 +46,8 @@ QSNMC_TRAINING = Path(__file__).resolve().parents[1].parent / "shared" / "data" 
 
 
 def pytest_collection_modifyitems(config, items):
+    if not hasattr(config, "workerinput"):  # set by xdist on its workers, where collection happens
+        return
     rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
     root = Path(config.rootpath)
     items.sort(key=lambda item: rank.get(Path(item.fspath).relative_to(root).as_posix(), len(rank)))

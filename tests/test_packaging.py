@@ -56,3 +56,20 @@ def test_the_mutation_setup_names_files_that_exist_and_the_tests_that_kill_the_k
     for killer in ("declarations/test_tolerances.py", "test_keys_and_resume.py", "explorer/test_compare.py",
                    "declarations/test_parameters.py"):
         assert any(killer in test for test in selection), killer
+
+
+def test_the_longest_files_go_first_only_when_xdist_hands_out_files():
+    """``make test`` (xdist, whole files per worker) starts the longest files first; a run
+    in one process keeps the order it was given: mutmut lists a mutant's tests fastest
+    first, and reordering them made a mutant that a 0.01 s test kills wait 16-37 s for it."""
+    from types import SimpleNamespace
+
+    from tests import conftest
+
+    root = Path(conftest.__file__).resolve().parents[1]
+    quick, long = "tests/test_packaging.py", conftest.LONGEST_FIRST[0]
+    for config, first in ((SimpleNamespace(rootpath=root), quick),
+                          (SimpleNamespace(rootpath=root, workerinput={"workerid": "gw0"}), long)):
+        items = [SimpleNamespace(fspath=root / quick), SimpleNamespace(fspath=root / long)]
+        conftest.pytest_collection_modifyitems(config, items)
+        assert Path(items[0].fspath).relative_to(root).as_posix() == first

@@ -282,4 +282,9 @@ def test_a_task_runs_on_its_own_simulator_and_step():
     assert first_spike(OTHER, 0.1) != first_spike(FIRST, 0.1) and first_spike(FIRST, 0.05) != first_spike(FIRST, 0.1)
     for simulator, dt_ms in ((OTHER, 0.1), (FIRST, 0.05)):
         (task,) = plan("lif", EP, [{"i_offset": tie}], {"i_offset"}, [simulator], [1], dt_ms, 60.0, 1000)
-        assert tasks.run_task(task)["first_spike_ms"].tolist() == [first_spike(simulator, dt_ms)]
+        rows = tasks.run_task(task)
+        assert rows["first_spike_ms"].tolist() == [first_spike(simulator, dt_ms)]
+        # and for the task's 60 ms: the model's own duration is longer, and this current keeps it firing
+        whole = zoo.run("lif", simulator, dt_ms=dt_ms, i_offset=[tie])
+        assert whole.info["duration_ms"] > 60.0 and whole.spike_trains_ms()[0].max() > 60.0
+        assert 0.0 < rows["spike_times_ms"][0].max() < 60.0
