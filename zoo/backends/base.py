@@ -147,9 +147,6 @@ class Backend:
     #: (mechanisms, neuron descriptions), as globs in this backend's folder: part of the
     #: code version of its rows (``explorer.code_version``).
     source_files: tuple[str, ...] = ()
-    #: Running in slices (for progress) changes a multicompartment cell's solution:
-    #: such runs go in one piece, without a bar.
-    slicing_changes_compartments: bool = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -159,7 +156,6 @@ class Backend:
     def __init__(self) -> None:
         self._populations: list = []
         self._duration_ms: float | None = None
-        self._compartmental = False
         with self.quiet():
             self.pynn = self._import_pynn()
             self.sim = self._namespace()
@@ -382,7 +378,6 @@ class Backend:
             def __new__(cls, size, cellclass, *args, **kwargs):
                 if isinstance(cellclass, multicompartment.MultiCompartmentNeuron):
                     population_class = backend._compartmental_population_class()
-                    backend._compartmental = True
                     return population_class(size, cellclass, backend.pynn.get_time_step())
                 return super().__new__(cls)
 
@@ -407,15 +402,11 @@ class Backend:
         """Run for ``duration_ms``, in slices of simulated time: Ctrl-C is answered
         between slices (a simulator's own loop may not check for it), and with
         ``progress`` a bar on stderr shows runs predicted to last longer than
-        :data:`PROGRESS_AFTER_S`. Slicing changes no result (``tests/zoo/backends/test_progress.py``),
-        except where a backend declares it does (``slicing_changes_compartments``).
+        :data:`PROGRESS_AFTER_S`. Slicing changes no result (``tests/zoo/backends/test_progress.py``).
         A backend may run ``steps_past_end`` more steps (what follows is dropped)."""
         duration_ms = duration_ms + self.steps_past_end * float(self.pynn.get_time_step())
         with self.quiet():
-            if self._compartmental and self.slicing_changes_compartments:
-                self.pynn.run(duration_ms)
-            else:
-                self._run_in_slices(duration_ms, progress)
+            self._run_in_slices(duration_ms, progress)
 
     def _run_in_slices(self, duration_ms: float, progress: bool) -> None:
         """Two slices of 1 % (the first carries one-off costs: compilation, NEST's
@@ -467,7 +458,6 @@ class Backend:
 
     def end(self) -> None:
         self._duration_ms = None
-        self._compartmental = False
         with self.quiet():
             self.pynn.end()
         for population in self._populations:

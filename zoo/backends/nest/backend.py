@@ -90,9 +90,6 @@ class NestBackend(Backend):
     #: The resolution must be a multiple of the finest: 0.001/2^10 ms.
     DEFAULT_TICS_PER_MS = 1000
     MAX_TIC_HALVINGS = 10
-    # cm_default restarts its solution at every Simulate call: a 300 ms cable run in
-    # slices differs by up to 1.35 mV from one run (measured; tests/zoo/backends/test_progress.py)
-    slicing_changes_compartments = True
     #: SRM_curr_exp comes from NESTML (``nestml_build``), when NESTML is installed
     unavailable_cell_types = {} if nestml_build.available() else {
         "SRM_curr_exp": "NEST has no built-in neuron whose spike discards the pending synaptic currents "
@@ -374,7 +371,10 @@ class NestBackend(Backend):
         prepares and cleans up every time: about 50 ms a slice on the full Brunel
         network (nine slices of a 1 s run, measured). PyNN's own bookkeeping before a
         run is kept: its ``run(0)`` connects recorders and parrots, and its first run
-        goes one ``min_delay`` past the end so the recorders hold every spike."""
+        goes one ``min_delay`` past the end so the recorders hold every spike. (When each
+        slice was a ``Simulate``, cm_default restarted its cable solution at every one: a
+        300 ms cable run in slices differed by up to 1.35 mV from one run; within one
+        ``Prepare`` it is identical, ``tests/zoo/backends/test_progress.py``.)"""
         import nest
 
         state = self.pynn.simulator.state
