@@ -7,6 +7,8 @@
 - ``masquelier2008_failing_seed``: the Masquelier network, whose build raises for seed
   FAILING_SEED alone.
 - ``lif_short_agreement``: the LIF whose agreement returns fewer tolerances than it covers.
+- ``lif_failing``: the LIF whose build raises (in Python, on every simulator) when any
+  ``i_offset`` equals FAILING_CURRENT_NA.
 """
 import dataclasses
 import os
@@ -35,6 +37,19 @@ def _build_or_crash(sim, params, size, duration_ms, seed):
 
 lif_crashing = dataclasses.replace(lif.MODEL, name="lif_crashing",
                                    simulation=dataclasses.replace(lif.MODEL.simulation, build=_build_or_crash))
+
+
+FAILING_CURRENT_NA = 7.0
+
+
+def _build_or_fail(sim, params, size, duration_ms, seed):
+    if np.any(np.asarray(params["i_offset"]) == FAILING_CURRENT_NA):
+        raise RuntimeError(f"no cell of this model takes i_offset = {FAILING_CURRENT_NA:g} nA")
+    return lif.MODEL.simulation.build(sim, params, size, duration_ms, seed)
+
+
+lif_failing = dataclasses.replace(lif.MODEL, name="lif_failing",
+                                  simulation=dataclasses.replace(lif.MODEL.simulation, build=_build_or_fail))
 
 
 #: ``masquelier2008_failing_seed``: the Masquelier network, whose build fails for this

@@ -14,7 +14,7 @@ import explorer
 import zoo
 from zoo import backends
 
-from tests.models_for_tests import CRASH_CURRENT_NA
+from tests.models_for_tests import CRASH_CURRENT_NA, FAILING_CURRENT_NA
 
 ZOO = str(Path(sys.executable).with_name("zoo"))
 
@@ -25,6 +25,7 @@ def test_models():
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(zoo.registry._ENTRY_POINTS, "lif_unchecked", "tests.models_for_tests:lif_unchecked")
         patch.setitem(zoo.registry._ENTRY_POINTS, "lif_crashing", "tests.models_for_tests:lif_crashing")
+        patch.setitem(zoo.registry._ENTRY_POINTS, "lif_failing", "tests.models_for_tests:lif_failing")
         yield
 
 
@@ -156,3 +157,51 @@ def test_a_point_failed_on_one_simulator_fails_the_comparison(tmp_path):
     status = verdicts[verdicts["metric"] == "status"]
     assert len(status) == 1 and status["failed"].iloc[0] == 1 and not verdicts["pass"].all()
     assert verdicts[verdicts["metric"] != "status"]["pass"].all()
+
+
+@pytest.fixture(scope="module")
+def threads_scheduler():
+    """A Dask scheduler whose one worker is a thread of this process. The Dask path of
+    ``cluster.run`` (submit, a failed batch run again in parts, failed rows) then runs
+    in the test's own process, where mutmut sees it and runs each of its mutants
+    (``make mutate``); what only worker processes do is tests/explorer/test_workers.py's.
+    One thread, so one simulation at a time, as the simulators require."""
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0",
+                      silence_logs=logging.CRITICAL) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_a_sweep_on_a_dask_scheduler_gives_the_inline_rows_and_its_bad_point_alone_fails(threads_scheduler, tmp_path):
+    """Three points in one population (one task), one of which the model's build refuses:
+    the task fails, runs again point by point, and only that point is a failed row, as
+    inline. On Brian2, which runs in any thread (NEST crashes outside the main thread)."""
+    grid = {"i_offset": [1.5, FAILING_CURRENT_NA, 2.5]}
+    settings = dict(grid=grid, simulators=("brian2",), duration_ms=50.0, progress=False)
+    on_dask = explorer.sweep("lif_failing", scheduler=threads_scheduler, out=tmp_path / "dask", **settings)
+    inline = explorer.sweep("lif_failing", scheduler="inline", out=tmp_path / "inline", **settings)
+    assert on_dask.attrs["counts"] == {**on_dask.attrs["counts"], "ok": 2, "failed": 1, "cached": 0, "total": 3}
+    on_dask, inline = (t.sort_values("key").reset_index(drop=True) for t in (on_dask, inline))
+    columns = ["key", "i_offset", "status", "error", "n_spikes", "batch_size"]
+    pd.testing.assert_frame_equal(on_dask[columns], inline[columns])
+    assert on_dask["spike_times_ms"].map(list).tolist() == inline["spike_times_ms"].map(list).tolist()
+    assert (on_dask.loc[on_dask["status"] == "ok", "n_spikes"] > 0).all()
+    failed = on_dask[on_dask["status"] == "failed"]
+    assert failed["i_offset"].tolist() == [FAILING_CURRENT_NA]
+    assert failed["error"].iloc[0] == "RuntimeError: no cell of this model takes i_offset = 7 nA"
+    assert explorer.read_sweep(tmp_path / "dask")["key"].is_unique
+
+
+def test_a_crashed_worker_is_said_in_words():
+    from types import SimpleNamespace
+
+    from distributed.scheduler import KilledWorker
+
+    from explorer.cluster import describe
+
+    assert describe(KilledWorker("zoo-1", SimpleNamespace(address="tcp://127.0.0.1:1"), 0)).startswith(
+        "the worker process died while running this point (crash or kill): ")
+    assert describe(ValueError("cm must be positive")) == "ValueError: cm must be positive"
