@@ -131,6 +131,12 @@ class ClientScope:
                 self.client = Client(scheduler, timeout="5s")
             except (OSError, TimeoutError) as error:
                 raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {error}") from None
+            threads = {info.get("nthreads", 1) for info in self.client.scheduler_info()["workers"].values()}
+            if max(threads, default=1) > 1:
+                self.client.close()
+                raise ValueError(f"the Dask workers at {scheduler!r} run {max(threads)} threads each; a simulator "
+                                 "runs one task at a time in one thread of its process: start the workers with "
+                                 "`dask worker --nthreads 1` (one process per core)")
 
     def __enter__(self):
         return self.client

@@ -205,3 +205,19 @@ def test_a_crashed_worker_is_said_in_words():
     assert describe(KilledWorker("zoo-1", SimpleNamespace(address="tcp://127.0.0.1:1"), 0)).startswith(
         "the worker process died while running this point (crash or kill): ")
     assert describe(ValueError("cm must be positive")) == "ValueError: cm must be positive"
+
+
+def test_workers_of_several_threads_are_refused_before_any_task(tmp_path):
+    """Dask's ``dask worker`` runs as many threads as cores by default; simulators in
+    threads of one process crash (NEST) or share their state."""
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0",
+                      silence_logs=logging.CRITICAL) as cluster:
+        with pytest.raises(ValueError, match=r"^the Dask workers at '.+' run 2 threads each; .+ start the workers "
+                                             r"with `dask worker --nthreads 1` \(one process per core\)$"):
+            explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(backends.DEFAULT,), out=tmp_path,
+                           scheduler=cluster.scheduler_address)
+    assert not list(tmp_path.rglob("*.parquet"))
