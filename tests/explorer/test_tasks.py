@@ -288,3 +288,30 @@ def test_a_task_runs_on_its_own_simulator_and_step():
         whole = zoo.run("lif", simulator, dt_ms=dt_ms, i_offset=[tie])
         assert whole.info["duration_ms"] > 60.0 and whole.spike_trains_ms()[0].max() > 60.0
         assert 0.0 < rows["spike_times_ms"][0].max() < 60.0
+
+
+def test_a_network_point_gives_a_row_per_population_with_its_own_tables():
+    """A network's task: one row per population (its measures from the run's summary,
+    keyed by row_keys), no pooled spikes in the row, and each row's spikes and per-neuron
+    table in its own further tables."""
+    import zoo
+
+    point = {"scale": 0.05, "c_e": 100.0, "g": 5.0, "eta": 2.0}
+    (task,) = plan("brunel2000", registry.entry_point("brunel2000"), [point], set(), [FIRST], [3], 0.1, 60.0, 1000)
+    rows = tasks.run_task(task)
+    result = zoo.run("brunel2000", FIRST, duration_ms=60.0, seed=3, progress=False, **point)
+    populations = list(registry.get("brunel2000").populations)
+    assert rows["population"].tolist() == populations == result.summary["population"].tolist()
+    assert rows["key"].tolist() == points.row_keys(registry.get("brunel2000"), task.keys[0]) and rows["key"].is_unique
+    for column in ("rate_hz", "cv_isi", "n_neurons"):
+        np.testing.assert_array_equal(rows[column].to_numpy(dtype=float), result.summary[column].to_numpy(dtype=float))
+    assert (rows["status"] == "ok").all() and rows["error"].isna().all() and (rows["batch_size"] == 1).all()
+    assert (rows["seed"] == 3).all() and (rows["scale"] == 0.05).all() and (rows["simulator"] == FIRST).all()
+    assert [len(t) for t in rows["spike_times_ms"]] == [0, 0] and (rows["wall_time_s"] > 0).all()
+    tables = rows.attrs["tables"]
+    assert list(tables) == rows["key"].tolist()
+    for key, population in zip(rows["key"], populations):
+        own = result.spikes[result.spikes["population"] == population].reset_index(drop=True)
+        assert len(own) > 0
+        pd.testing.assert_frame_equal(tables[key]["spikes"], own)
+        assert set(tables[key]) == {"spikes", "neurons"} and (tables[key]["neurons"]["population"] == population).all()
