@@ -221,3 +221,19 @@ def test_workers_of_several_threads_are_refused_before_any_task(tmp_path):
             explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(backends.DEFAULT,), out=tmp_path,
                            scheduler=cluster.scheduler_address)
     assert not list(tmp_path.rglob("*.parquet"))
+
+
+def test_client_takes_any_number_of_workers_from_one_and_passes_both_arguments_on(monkeypatch):
+    """``workers``: None (one per core) or at least 1; the scheduler and the worker count go
+    to the client's scope as given (no cluster is started here)."""
+    from explorer import cluster
+
+    made = []
+    monkeypatch.setattr(cluster, "ClientScope", lambda scheduler, workers: made.append((scheduler, workers)) or "scope")
+    assert cluster.client("tcp://127.0.0.1:8786", 1) == "scope" and cluster.client(None, None) == "scope"
+    assert cluster.client(None, 3) == "scope"
+    assert made == [("tcp://127.0.0.1:8786", 1), (None, None), (None, 3)]
+    for workers in (0, -2):
+        with pytest.raises(ValueError, match=rf"^workers must be >= 1, got {workers}$"):
+            cluster.client(None, workers)
+    assert len(made) == 3

@@ -271,3 +271,66 @@ def test_a_resumed_task_keeps_what_is_not_stored_with_its_provenance():
                                                      task.duration_ms, task.code_version)
     assert rest.code_version and set(failed_rows(rest, "x")["code_version"]) == {task.code_version}
     assert _without(task, set()) is task and _without(task, set(task.keys)) is None
+
+
+MANIFEST = {"model": "lif", "dt_ms": 0.1, "duration_ms": 50.0}
+
+
+def test_read_sweep_refuses_a_folder_without_parts_naming_it(tmp_path):
+    """An existing folder with no part (a sweep that never stored a row) holds no sweep
+    either; the message names the folder."""
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "empty", tmp_path / "nothing"):
+        with pytest.raises(ValueError, match=rf"^{re.escape(repr(str(folder)))} holds no sweep "
+                                             r"\(no part-\*\.parquet files\)$"):
+            explorer.read_sweep(folder)
+
+
+def test_read_sweep_orders_parts_by_when_they_were_written_not_by_name(tmp_path):
+    """Part names are random: the newest row of a point (all_versions) is the one of the
+    part written last, whatever its name sorts as."""
+    target = store.Store(tmp_path, registry.get("lif"), MANIFEST)
+    (task,) = lif_plan([{"i_offset": 1.0}])
+    rows = failed_rows(task, "x")
+    older = target.write(rows.assign(error="old", code_version="another translation"))
+    newer = target.write(rows.assign(error="new", code_version="yet another translation"))
+    older = older.rename(tmp_path / "part-b.parquet")  # the older part's name sorts last
+    newer = newer.rename(tmp_path / "part-a.parquet")
+    os.utime(older, ns=(1_000_000_000, 1_000_000_000))
+    os.utime(newer, ns=(2_000_000_000, 2_000_000_000))
+    assert explorer.read_sweep(tmp_path, all_versions=True)["error"].tolist() == ["new"]
+
+
+def test_read_sweep_gives_the_stored_columns_and_no_index_column(tmp_path):
+    target = store.Store(tmp_path, registry.get("lif"), MANIFEST)
+    (task,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}])
+    target.write(failed_rows(task, "x"))
+    for all_versions in (False, True):
+        table = explorer.read_sweep(tmp_path, all_versions=all_versions)
+        assert list(table.columns) == target.schema.names and table.index.tolist() == [0, 1]
+
+
+def test_rows_without_a_code_version_keep_it_unknown_with_all(tmp_path):
+    """Rows written before rows carried their code's version read with a missing one (None),
+    not a made-up value."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (task,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}])
+    older = failed_rows(task, "x").drop(columns="code_version")
+    pq.write_table(pa.Table.from_pandas(older, preserve_index=False), tmp_path / "part-0.parquet")
+    every = explorer.read_sweep(tmp_path, all_versions=True)
+    assert len(every) == 2 and every["code_version"].isna().all()
+
+
+def test_rows_of_a_simulator_the_zoo_does_not_know_are_left_out_and_counted(tmp_path):
+    """A simulator the zoo no longer has (or none at all) is not the current code's: its rows
+    are left out and counted, not an error."""
+    target = store.Store(tmp_path, registry.get("lif"), MANIFEST)
+    (task,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}, {"i_offset": 3.0}])
+    rows = failed_rows(task, "x")
+    rows.loc[1, "simulator"] = "retired"
+    rows.loc[2, "simulator"] = None
+    target.write(rows)
+    current = explorer.read_sweep(tmp_path)
+    assert current["i_offset"].tolist() == [1.0] and current.attrs["other_versions"] == 2

@@ -1,6 +1,7 @@
 """``explorer.tasks`` on its own: how points become tasks, how a failing batch or seed batch
 splits, what a failed row holds, pooled trials. Real runs where a run is needed (NEST, tens of ms)."""
 import json
+from dataclasses import replace
 import os
 import re
 
@@ -315,3 +316,36 @@ def test_a_network_point_gives_a_row_per_population_with_its_own_tables():
         assert len(own) > 0
         pd.testing.assert_frame_equal(tables[key]["spikes"], own)
         assert set(tables[key]) == {"spikes", "neurons"} and (tables[key]["neurons"]["population"] == population).all()
+
+
+def test_a_failed_seed_batch_of_several_points_splits_by_its_seeds():
+    """A seed batch's units are its seeds, not its points: two seeds of two points each run
+    again seed by seed."""
+    tasks_ = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}], seeds=(1, 2))
+    assert [len(t.points) for t in tasks_] == [2, 2]
+    assert tasks.after_failure(tasks.SeedBatch(tuple(tasks_))) == tuple(tasks_)
+
+
+def test_a_failed_network_point_gives_a_failed_row_per_population():
+    model = registry.get("brunel2000")
+    (first,), (second,) = (plan("brunel2000", registry.entry_point("brunel2000"), [point], set(), [FIRST], [3], 0.1,
+                                60.0, 1000) for point in ({"g": 4.0}, {"g": 6.0}))
+    task = replace(first, points=first.points + second.points, keys=first.keys + second.keys,
+                   pair_keys=first.pair_keys + second.pair_keys)
+    rows = failed_rows(task, "RuntimeError: boom")
+    populations = list(model.populations)
+    assert len(populations) > 1
+    assert rows["population"].tolist() == populations * 2
+    assert rows["key"].tolist() == [k for key in task.keys for k in points.row_keys(model, key)]
+    assert rows["pair_key"].tolist() == [k for key in task.pair_keys for k in points.row_keys(model, key)]
+    assert rows["g"].tolist() == [4.0] * len(populations) + [6.0] * len(populations)
+    assert (rows["status"] == "failed").all() and (rows["batch_size"] == 2).all()
+
+
+def test_pooled_trials_of_no_trials_are_typed_like_any_others():
+    model = registry.get("mainen_sejnowski1995")
+    summary = pd.DataFrame({"noise_sigma": [0.2], "n_spikes": [2], "rate_hz": [2.0]})
+    for rows in (summary, summary.iloc[:0]):
+        row, _ = pooled_trials(model, rows, [])
+        assert row["max_trial_spikes"].dtype == float and row["min_trial_spikes"].dtype == float
+        assert row["max_trial_spikes"].isna().all() and row["min_trial_spikes"].isna().all()

@@ -115,3 +115,51 @@ def test_a_shifted_rate_fails():
     assert {"rate_hz", "rate_distribution"} <= failed
     assert len(rows) == 6 and {r["metric"] for r in rows} == {"rate_hz", "cv_isi", "synchrony", "oscillation_hz",
                                                                "rate_distribution", "cv_distribution"}
+
+
+def test_a_missing_per_neuron_value_given_as_none_counts_as_nan():
+    """Kills network_judge.x_distance__mutmut_5, _7 (first run's column) and _10, _12
+    (second run's column): the columns are read as floats, so None is NaN and dropped
+    like it; without dtype=float the column is an object array and np.isfinite raises."""
+    assert distance(_run(0, [1.0, 2.0, None]), _run(0, [2.0, 3.0]), "rate_distribution") == 0.5
+    assert distance(_run(0, [2.0, 3.0]), _run(0, [1.0, 2.0, None]), "rate_distribution") == 0.5
+    assert distance(_run(0, cv=[None]), _run(0, cv=[1.0]), "cv_distribution") == 1.0
+
+
+def test_the_statistic_of_groups_of_one_reads_no_diagonal_and_counts_infinity_as_one():
+    """Kills network_judge.x_excess__mutmut_72 (pairs >= 0: the diagonal of groups without
+    pairs is read as 'within'), _11 (nanmax of no finite distance: NaN) and _18 (an
+    infinite distance counted as 2 when no distance is finite)."""
+    one_each = np.array([[True, False]])
+    # groups of one: nothing within, whatever the diagonal holds
+    assert excess(np.array([[5.0, 2.0], [2.0, 5.0]]), one_each)[0] == pytest.approx(2.0)
+    # no finite distance at all: the one across counts as 1 (ten times no largest finite one, plus 1)
+    assert excess(np.full((2, 2), np.inf), one_each)[0] == pytest.approx(1.0)
+
+
+def test_the_statistic_of_unequal_groups_divides_by_their_pairs():
+    """Kills network_judge.x_excess__mutmut_73 (one pair within counted as none) and _79
+    (one pair within divided by 2). Split {0, 1} | {2}: across 0-2 and 1-2, within 0-1."""
+    d = np.array([[0.0, 1.0, 4.0],
+                  [1.0, 0.0, 6.0],
+                  [4.0, 6.0, 0.0]])
+    assert excess(d, np.array([[True, True, False]]))[0] == pytest.approx((4 + 6) / 2 - 1 / 1)
+
+
+def test_identical_runs_pass_with_a_zero_statistic_and_a_zero_tolerance():
+    """Kills network_judge.x_judge__mutmut_105 (error < tolerance: 0 < 0 fails), _52 and
+    _54 (a metric of no spread divided by it: NaN tolerances fail)."""
+    runs = [_run(10.0, [10.0, 11.0], [0.5, 0.6]) for _ in range(3)]
+    rows = judge({"E": runs}, {"E": list(runs)}, metrics=("rate_hz", "rate_distribution"))
+    assert [(r["error"], r["tolerance"], r["pass"]) for r in rows] == [(0.0, 0.0, True), (0.0, 0.0, True)]
+
+
+def test_the_tolerance_is_the_largest_statistic_of_the_other_splits_in_the_metrics_units():
+    """Kills network_judge.x_judge__mutmut_53 (scaled by t * spread: the tolerance comes
+    back in spread^2) and _60 (the max over splits 2.. skips split 1). Runs 0, 1, 3 at 0 Hz
+    and 2, 4, 5 at 10 Hz: split 1 ({0, 1, 3} | {2, 4, 5}) separates them, T = 10 - 0; the
+    observed split {0, 1, 2} | {3, 4, 5} gives 40/9 - 50/9 = -10/9."""
+    rows = judge({"E": [_run(0.0), _run(0.0), _run(10.0)]}, {"E": [_run(0.0), _run(10.0), _run(10.0)]},
+                 metrics=("rate_hz",))
+    (row,) = rows
+    assert row["error"] == pytest.approx(-10 / 9) and row["tolerance"] == pytest.approx(10.0) and row["pass"]

@@ -172,3 +172,22 @@ def test_at_least_steps_refuses_the_first_value_below_its_steps_and_says_why():
         check({"delay": np.array([0.3, 0.15, 0.1])}, 0.1)
     with pytest.raises(ValueError, match=r"= 0.3 ms is below 2 time step\(s\) \(0.5 ms at dt = 0.25 ms\)"):
         check({"delay": 0.3}, 0.25)
+
+
+def test_at_least_steps_names_the_first_value_below_not_one_at_the_edge():
+    """Kills parameters.x_at_least_steps__mutmut_16 (<=: the value exactly at the edge of
+    round-off is named), _17 and _18 (the edge widened to least·(1 ± 1e-9): a value at or
+    just above the edge is named): 0.2·(1 - 1e-9) and 0.2 pass, 0.15 is the first below."""
+    check = at_least_steps("delay", 2, "a spike needs two steps to arrive")
+    for values in ([2 * 0.1 * (1 - 1e-9), 0.15], [0.2, 0.15], [0.2 * (1 + 1e-10), 0.15, 0.1]):
+        with pytest.raises(ValueError, match=r"^parameter 'delay' = 0.15 ms is below 2 time step\(s\)"):
+            check({"delay": np.array(values)}, 0.1)
+
+
+def test_at_least_steps_reads_its_value_as_a_number():
+    """Kills parameters.x_at_least_steps__mutmut_4 and _6 (np.asarray without dtype=float:
+    a value given as text stays text and the comparison raises a numpy TypeError)."""
+    check = at_least_steps("delay", 2, "a spike needs two steps to arrive")
+    check({"delay": "0.3"}, 0.1)
+    with pytest.raises(ValueError, match=r"^parameter 'delay' = 0.15 ms is below 2 time step\(s\)"):
+        check({"delay": ["0.3", "0.15"]}, 0.1)

@@ -8,7 +8,8 @@ import quantities as pq
 from elephant.statistics import cv, isi, mean_firing_rate
 from neo import SpikeTrain
 
-from zoo.declarations.spike_trains import coincidence_factor, gamma_from_counts, spike_shape, spike_train_metrics
+from zoo.declarations.spike_trains import (FlatTrains, coincidence_factor, coincidence_factors, gamma_from_counts,
+                                          spike_shape, spike_train_metrics)
 
 #: The judging and bookkeeping code handles the NaN and inf it expects without a
 #: floating-point warning (a user would see it on every comparison).
@@ -198,3 +199,45 @@ def test_spike_shape_edges_of_the_trace_and_of_the_population():
     assert peaks[3] == 20.0 and widths[3] == pytest.approx(0.5)
     beyond = spike_shape(t, v[:, [3, 0]], np.array([50.0, 1.0]))  # no sample near the first: the next still counts
     assert np.isnan(beyond[0][0]) and beyond[0][1] == 20.0
+
+
+def test_no_trains_make_an_empty_flat_array_and_no_factors():
+    """Kills spike_trains.xǁFlatTrainsǁof__mutmut_18 (np.concatenate of no trains raises),
+    _25 (np.zeros(None) raises) and _26 (a stray time 0.0 in a flat array of no trains)."""
+    flat = FlatTrains.of([])
+    assert len(flat) == 0 and flat.times.shape == (0,) and flat.starts.tolist() == [0]
+    assert coincidence_factors([], [], 2.0, 1000.0).shape == (0,)
+
+
+def test_unsorted_trains_are_sorted_within_each_train():
+    """Kills spike_trains.xǁFlatTrainsǁof__mutmut_57 (times None) and _58 (np.lexsort(None)
+    raises): each train is sorted in its own place, and Γ is that of the sorted trains."""
+    flat = FlatTrains.of([[30.0, 10.0, 20.0], [5.0], [], [2.0, 1.0]])
+    assert flat.times.tolist() == [10.0, 20.0, 30.0, 5.0, 1.0, 2.0] and flat.starts.tolist() == [0, 3, 4, 4, 6]
+    assert coincidence_factor(np.array([300.0, 100.0]), np.array([101.0, 299.0]), 2.0, 1000.0) == \
+        coincidence_factor(np.array([100.0, 300.0]), np.array([101.0, 299.0]), 2.0, 1000.0)
+
+
+def test_a_spike_of_the_next_pair_is_no_coincidence():
+    """Kills spike_trains.x_coincidence_factors__mutmut_21 (first <= end of the pair's
+    train: the search that runs past pair 0's (empty) other train lands on pair 1's spike
+    at 10 ms, which is within 2 ms of pair 0's reference spike)."""
+    gamma = coincidence_factors([[10.0], []], [[], [10.0]], 2.0, 1000.0)
+    assert gamma.tolist() == [0.0, 0.0]
+    # the same with a non-empty other train ending before the reference spike
+    gamma = coincidence_factors([[50.0], [1.0]], [[10.0], [51.0]], 2.0, 1000.0)
+    assert gamma[0] == pytest.approx(coincidence_factor(np.array([50.0]), np.array([10.0]), 2.0, 1000.0))
+    assert gamma[0] < 0
+
+
+def test_bad_trains_are_refused_with_their_reason():
+    """Kills spike_trains.x_coincidence_factors__mutmut_5 (the unequal-count message),
+    xǁFlatTrainsǁof__mutmut_29, _30, _31 (the one-dimensional message) and _34, _35, _36
+    (the finite-times message)."""
+    with pytest.raises(ValueError, match="^2 reference trains against 1 others: pairs need both$"):
+        coincidence_factors([[1.0], [2.0]], [[1.0]], 2.0, 1000.0)
+    with pytest.raises(ValueError, match=r"^a spike train must be a one-dimensional sequence of times \(ms\)$"):
+        FlatTrains.of([[[1.0, 2.0]]])
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match=r"^spike times must be finite numbers \(ms\)$"):
+            FlatTrains.of([[1.0, bad]])
