@@ -334,3 +334,25 @@ def test_rows_of_a_simulator_the_zoo_does_not_know_are_left_out_and_counted(tmp_
     target.write(rows)
     current = explorer.read_sweep(tmp_path)
     assert current["i_offset"].tolist() == [1.0] and current.attrs["other_versions"] == 2
+
+
+def test_repair_keeps_one_row_per_key_an_ok_one_first_and_drops_emptied_parts(tmp_path):
+    """Store.repair without a sweep (rows made, not simulated): three parts that repeat
+    keys; one row per key stays, the ok copy where there is one, a part left with no row
+    is deleted, the others keep their other rows in order, and a folder without repeats is
+    untouched. (Which of two failed copies stays follows the parts' names, which are random.)"""
+    target = store.Store(tmp_path, registry.get("lif"), MANIFEST)
+    (task,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}, {"i_offset": 3.0}])
+    rows = failed_rows(task, "x")  # keys of i_offset 1, 2 and 3, all failed
+    first = target.write(rows.iloc[[0, 1]])
+    assert target.repair() == 0 and target.parts() == [first]
+    second = target.write(rows.iloc[[1, 2, 0]].assign(status=["ok", "failed", "failed"], error=[None, "x", "x"]))
+    third = target.write(rows.iloc[[1]])
+    assert target.repair() == 3
+    assert second in target.parts() and not third.exists()  # third held only a copy of an ok row
+    stored = pd.read_parquet(tmp_path).sort_values("i_offset")
+    assert stored["key"].is_unique and stored["i_offset"].tolist() == [1.0, 2.0, 3.0]
+    assert stored["status"].tolist() == ["failed", "ok", "failed"]
+    assert sum(len(pd.read_parquet(part)) for part in target.parts()) == 3
+    assert pd.read_parquet(second)["i_offset"].tolist()[:2] == [2.0, 3.0]
+    assert target.repair() == 0
