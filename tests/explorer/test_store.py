@@ -356,3 +356,25 @@ def test_repair_keeps_one_row_per_key_an_ok_one_first_and_drops_emptied_parts(tm
     assert sum(len(pd.read_parquet(part)) for part in target.parts()) == 3
     assert pd.read_parquet(second)["i_offset"].tolist()[:2] == [2.0, 3.0]
     assert target.repair() == 0
+
+
+def test_the_schema_of_a_single_neuron_a_network_and_a_model_of_trials():
+    """The columns, in order, with their types: provenance (text), the run settings, a
+    network's population, the parameters (floats), the metrics (their declared types), a
+    model of trials' split of its count, the closed forms, and the bookkeeping."""
+    import pyarrow as pa
+
+    text = store.PROVENANCE[:store.PROVENANCE.index("dt_ms")]
+    settings = [("dt_ms", pa.float64()), ("duration_ms", pa.float64()), ("seed", pa.int64())]
+    bookkeeping = [("spike_times_ms", pa.list_(pa.float64())), ("status", pa.string()), ("error", pa.string()),
+                   ("wall_time_s", pa.float64()), ("batch_size", pa.int64())]
+    for name, middle, tail in (
+            ("lif", [], [("rate_hz_closed_form", pa.float64())]),
+            ("brunel2000", [("population", pa.string())], []),
+            ("mainen_sejnowski1995", [], [("max_trial_spikes", pa.float64()), ("min_trial_spikes", pa.float64())])):
+        model = registry.get(name)
+        parameters = [(p, pa.float64()) for p in model.parameter_names]
+        metrics = [(m.name, pa.int64() if m.dtype == "int64" else pa.float64()) for m in model.metrics]
+        expected = [(t, pa.string()) for t in text] + settings + middle + parameters + metrics + tail + bookkeeping
+        assert [(f.name, f.type) for f in store.schema(model)] == expected, name
+        assert {m.dtype for m in model.metrics} <= {"int64", "float64"}
