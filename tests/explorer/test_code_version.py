@@ -1,8 +1,12 @@
 """``explorer.code_version``: the code behind a row, as the modules reached by import
 from the model, the runner and the simulator's translation; nothing imported to find it."""
+import py_compile
 import subprocess
 import sys
 import uuid
+from pathlib import Path
+
+import pytest
 
 from explorer import code_version as cv
 from zoo import backends, registry
@@ -12,6 +16,15 @@ ROOTS = frozenset({"zoo", "explorer"})
 
 def _names(files) -> set[str]:
     return {f"{path.parent.name}/{path.name}" for path in files}
+
+
+@pytest.fixture(autouse=True)
+def computed_not_cached():
+    """code_version's caches emptied before each test: what a test checks is computed by the
+    code under test, not read from a cache that another test, or mutmut's run before it forks
+    a process per mutant, filled (a mutant of a cached function then never runs)."""
+    for function in (cv._hash, cv.backend_files, cv.module_closure, cv._package_folder, cv._tree, cv._syntax_digest):
+        function.cache_clear()
 
 
 def test_a_models_closure_holds_its_declaration_and_what_it_imports_and_no_backend():
@@ -79,3 +92,47 @@ def test_relative_and_from_imports_are_followed_to_modules_not_attributes(tmp_pa
 def test_every_model_has_a_version():
     for model in registry.list_models():
         assert len(cv.code_version(model, backends.DEFAULT)) == 16
+
+
+def test_a_files_path_is_read_from_its_top_level_packages_parent(tmp_path, monkeypatch):
+    """What the hash names a file by: the same in every checkout."""
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "sub" / "__init__.py").write_text("")
+    assert cv._relative(tmp_path / "pkg" / "sub" / "m.py") == Path("pkg/sub/m.py")
+    assert cv._relative(tmp_path / "pkg" / "m.py") == Path("pkg/m.py")
+    assert cv._relative(tmp_path / "loose.py") == Path("loose.py")  # in no package: its name
+    assert cv._relative(Path(cv.__file__)) == Path("explorer/code_version.py")
+    # a package whose parent is the path's first part (a checkout at the file system's root,
+    # here a relative path): every part is looked at, down to the first
+    (tmp_path / "top" / "pkg").mkdir(parents=True)
+    (tmp_path / "top" / "pkg" / "__init__.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert cv._relative(Path("top/pkg/m.py")) == Path("pkg/m.py")
+
+
+def test_a_top_level_package_is_its_init_file_not_a_module_beside_its_folder(tmp_path, monkeypatch):
+    assert cv._source("explorer") == Path(cv.__file__).parent / "__init__.py"
+    # a package without source (only its compiled __init__) has none; a module file of
+    # the same name beside its folder (which Python does not import) is not it
+    name = f"sourceless_{uuid.uuid4().hex[:8]}"
+    (tmp_path / name).mkdir()
+    (tmp_path / "init.py").write_text("VALUE = 1\n")
+    py_compile.compile(str(tmp_path / "init.py"), cfile=str(tmp_path / name / "__init__.pyc"), doraise=True)
+    (tmp_path / "init.py").unlink()
+    (tmp_path / f"{name}.py").write_text("VALUE = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert cv._package_folder(name) == tmp_path / name
+    assert cv._source(name) is None
+
+
+def test_a_star_import_names_its_module_even_beside_a_file_named_star(tmp_path, monkeypatch):
+    """``from a import *`` names a (never a submodule '*', whatever files a holds)."""
+    name = f"starpkg_{uuid.uuid4().hex[:8]}"
+    package = tmp_path / name
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "*.py").write_text("")  # a legal file name on Linux and macOS
+    (package / "a.py").write_text(f"from {name} import *\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert cv.imported_modules(f"{name}.a", package / "a.py") == [name]

@@ -4,7 +4,7 @@ import pytest
 
 import explorer
 from explorer.points import expand, point_key
-from zoo import backends
+from zoo import backends, registry
 from explorer import points
 from tests.explorer.conftest import FIRST
 from zoo.declarations.parameters import parse_range, parse_values
@@ -92,3 +92,25 @@ def test_expand_edges():
     for bad in (0, -1, None):
         with pytest.raises(ValueError, match="^random sampling needs samples >= 1$"):
             points.expand(None, {"tau_m": (5.0, 10.0)}, bad, 0)
+
+
+def test_a_network_points_rows_have_one_stable_key_per_population():
+    """A point's key is its row's, or for a network one key per population: 16 hex digits,
+    distinct, the same in every release (stored rows are found again by them)."""
+    key = "0123456789abcdef"
+    assert points.row_keys(registry.get("lif"), key) == [key]
+    brunel = registry.get("brunel2000")
+    assert brunel.populations == ("E", "I")
+    assert points.row_keys(brunel, key) == ["790b1648708b8779", "48ca6c02c889fa1a"]
+
+
+def test_every_point_is_checked_on_every_simulator_at_the_sweeps_time_step():
+    """What the simulators' own checks refuse (a stiff cell on brian2, a network too large
+    for neuron) is refused at any point of the sweep; what they accept passes."""
+    points.validate("hh", [{"cm": 0.1}], ["brian2"], 0.1, 100.0)
+    with pytest.raises(ValueError, match="^on brian2 this HH_curr_alpha cell is too stiff"):
+        points.validate("hh", [{}, {"cm": 0.01}], ["nest", "brian2"], 0.1, 100.0)
+    points.validate("brunel2000", [{"scale": 0.25}], ["neuron"], 0.1, 100.0)
+    with pytest.raises(ValueError, match="^brunel2000 at these values has 4,687,500 synapses; neuron runs networks "
+                                         "of at most 4,000,000"):
+        points.validate("brunel2000", [{"scale": 0.25}, {"scale": 0.3}], ["nest", "neuron"], 0.1, 100.0)

@@ -338,23 +338,21 @@ def test_rows_of_a_simulator_the_zoo_does_not_know_are_left_out_and_counted(tmp_
 
 def test_repair_keeps_one_row_per_key_an_ok_one_first_and_drops_emptied_parts(tmp_path):
     """Store.repair without a sweep (rows made, not simulated): three parts that repeat
-    keys; one row per key stays, the ok copy where there is one, a part left with no row
-    is deleted, the others keep their other rows in order, and a folder without repeats is
-    untouched. (Which of two failed copies stays follows the parts' names, which are random.)"""
+    keys, in an order fixed by their names (Store.write's are random); one row per key
+    stays, the ok copy where there is one, else the first; a part left with no row is
+    deleted, the others keep their other rows in order; a folder without repeats is untouched."""
     target = store.Store(tmp_path, registry.get("lif"), MANIFEST)
     (task,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}, {"i_offset": 3.0}])
     rows = failed_rows(task, "x")  # keys of i_offset 1, 2 and 3, all failed
-    first = target.write(rows.iloc[[0, 1]])
+    first = target.write(rows.iloc[[0, 1]].assign(error="a")).rename(tmp_path / "part-a.parquet")
     assert target.repair() == 0 and target.parts() == [first]
-    second = target.write(rows.iloc[[1, 2, 0]].assign(status=["ok", "failed", "failed"], error=[None, "x", "x"]))
-    third = target.write(rows.iloc[[1]])
+    second = target.write(rows.iloc[[1, 2, 0]].assign(status=["ok", "failed", "failed"], error=[None, "b", "b"]))
+    second = second.rename(tmp_path / "part-b.parquet")
+    third = target.write(rows.iloc[[1]].assign(error="c")).rename(tmp_path / "part-c.parquet")
     assert target.repair() == 3
-    assert second in target.parts() and not third.exists()  # third held only a copy of an ok row
-    stored = pd.read_parquet(tmp_path).sort_values("i_offset")
-    assert stored["key"].is_unique and stored["i_offset"].tolist() == [1.0, 2.0, 3.0]
-    assert stored["status"].tolist() == ["failed", "ok", "failed"]
-    assert sum(len(pd.read_parquet(part)) for part in target.parts()) == 3
-    assert pd.read_parquet(second)["i_offset"].tolist()[:2] == [2.0, 3.0]
+    assert target.parts() == [first, second] and not third.exists() and not list(tmp_path.glob(".*.tmp"))
+    assert pd.read_parquet(first)[["i_offset", "error"]].values.tolist() == [[1.0, "a"]]
+    assert pd.read_parquet(second)[["i_offset", "status"]].values.tolist() == [[2.0, "ok"], [3.0, "failed"]]
     assert target.repair() == 0
 
 
@@ -378,3 +376,20 @@ def test_the_schema_of_a_single_neuron_a_network_and_a_model_of_trials():
         expected = [(t, pa.string()) for t in text] + settings + middle + parameters + metrics + tail + bookkeeping
         assert [(f.name, f.type) for f in store.schema(model)] == expected, name
         assert {m.dtype for m in model.metrics} <= {"int64", "float64"}
+
+
+def test_repair_prefers_a_later_ok_copy_and_rewrites_a_part_that_keeps_other_rows(tmp_path):
+    """The parts' order fixed by their names (Store.write's are random): the failed copy comes
+    first and is dropped for the later ok one, its part rewritten in place with its other
+    row; no temporary file is left."""
+    target = store.Store(tmp_path, registry.get("lif"), MANIFEST)
+    (task,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}, {"i_offset": 3.0}])
+    rows = failed_rows(task, "x")  # keys of i_offset 1, 2 and 3, all failed
+    first = target.write(rows.iloc[[0, 1]]).rename(tmp_path / "part-a.parquet")
+    second = target.write(rows.iloc[[0, 2]].assign(status=["ok", "failed"], error=[None, "x"]))
+    second = second.rename(tmp_path / "part-b.parquet")
+    assert target.parts() == [first, second]
+    assert target.repair() == 1
+    assert target.parts() == [first, second] and not list(tmp_path.glob(".*"))
+    assert pd.read_parquet(first)["i_offset"].tolist() == [2.0]
+    assert pd.read_parquet(second)[["i_offset", "status"]].values.tolist() == [[1.0, "ok"], [3.0, "failed"]]
