@@ -161,11 +161,11 @@ def test_a_point_failed_on_one_simulator_fails_the_comparison(tmp_path):
 
 @pytest.fixture(scope="module")
 def threads_scheduler():
-    """A Dask scheduler whose one worker is a thread of this process. The Dask path of
-    ``cluster.run`` (submit, a failed batch run again in parts, failed rows) then runs
-    in the test's own process, where mutmut sees it and runs each of its mutants
-    (``make mutate``); what only worker processes do is tests/explorer/test_workers.py's.
-    One thread, so one simulation at a time, as the simulators require."""
+    """A Dask scheduler whose one worker is a thread of this process: the Dask path of
+    ``cluster.run`` (submit, a failed batch run again in parts, failed rows) runs in the
+    test's own process; what only worker processes do is tests/explorer/test_workers.py's.
+    One thread, so one simulation at a time, as the simulators require. (Not among
+    mutmut's per-mutant tests: a mutant's process with these threads hung to its timeout.)"""
     import logging
 
     from distributed import LocalCluster
