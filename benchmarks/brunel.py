@@ -38,6 +38,7 @@ def zoo_worker(spec: dict) -> None:
     original = backend_class.run
 
     def timed(self, *args, **kwargs):
+        timings["cpu_run_started"] = time.process_time()
         started = time.perf_counter()
         original(self, *args, **kwargs)
         timings["simulate_s"] = time.perf_counter() - started
@@ -56,6 +57,7 @@ def zoo_worker(spec: dict) -> None:
                       "build_s": total - timings["simulate_s"] - (done - timings["ended"]),
                       "simulate_s": timings["simulate_s"], "after_s": done - timings["ended"],
                       "cpu_s": timings["cpu_ended"] - cpu_started,
+                      "cpu_build_s": timings["cpu_run_started"] - cpu_started,
                       "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "rate_hz": rate}))
 
 
@@ -106,6 +108,11 @@ def main(argv=None) -> None:
               f"{zoo_run['after_s']:8.2f} {zoo_run['peak_mib']:9.0f} {zoo_run['rate_hz']:8.2f} "
               f"{zoo_run['build_s'] / native_build:17.2f} {zoo_run['simulate_s'] / native['simulate_s']:15.2f} "
               f"{zoo_total / native_total:17.2f} {min(z['cpu_s'] for z in zoos) / min(n['cpu_s'] for n in natives):15.2f}")
+        cpu = {who: min(r["cpu_build_s"] for r in runs) for who, runs in (("zoo", zoos), ("native", natives))}
+        rest = {who: min(r["cpu_s"] - r["cpu_build_s"] for r in runs) for who, runs in (("zoo", zoos), ("native", natives))}
+        print(f"{simulator:<10} CPU s: build zoo {cpu['zoo']:.2f}, native {cpu['native']:.2f} "
+              f"({cpu['zoo'] / cpu['native']:.2f}x); preparation and simulation zoo {rest['zoo']:.2f}, native "
+              f"{rest['native']:.2f} ({rest['zoo'] / rest['native']:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -185,6 +185,7 @@ def native_nest(scale: float, g: float, eta: float, c_e: int = 1000, duration_ms
     nest.Connect(noise, neurons, "all_to_all", excitatory)
     nest.Connect(neurons, recorder)
     build_s = time.perf_counter() - started
+    cpu_build_s = time.process_time() - cpu_started
     n_synapses = nest.GetKernelStatus("num_connections") - 2 * size["n"]  # less the noise and recorder ones
     prepared = time.perf_counter()
     nest.Prepare()
@@ -196,7 +197,8 @@ def native_nest(scale: float, g: float, eta: float, c_e: int = 1000, duration_ms
     nest.Cleanup()
     spikes = recorder.get("n_events")
     return _result(size, n_synapses, spikes, duration_ms,
-                   {"draw_s": draw_s, "build_s": build_s, "prepare_s": prepare_s, "simulate_s": simulate_s, "cpu_s": cpu_s},
+                   {"draw_s": draw_s, "build_s": build_s, "prepare_s": prepare_s, "simulate_s": simulate_s, "cpu_s": cpu_s,
+                    "cpu_build_s": cpu_build_s},
                    simulator="nest", threads=int(threads), graph=graph, v_init=v_init)
 
 
@@ -242,6 +244,7 @@ def native_brian2(scale: float, g: float, eta: float, c_e: int = 1000, duration_
     monitor = b2.SpikeMonitor(neurons, record=True)
     network = b2.Network(neurons, noise, monitor, *projections)
     build_s = time.perf_counter() - started
+    cpu_build_s = time.process_time() - cpu_started
     n_synapses = sum(len(synapses) for synapses in projections)
     prepared = time.perf_counter()
     network.run(0 * b2.ms, namespace={})
@@ -252,7 +255,8 @@ def native_brian2(scale: float, g: float, eta: float, c_e: int = 1000, duration_
     cpu_s = time.process_time() - cpu_started  # every thread's CPU time, build to end of simulation
     spikes = monitor.num_spikes
     return _result(size, n_synapses, spikes, duration_ms,
-                   {"draw_s": draw_s, "build_s": build_s, "prepare_s": prepare_s, "simulate_s": simulate_s, "cpu_s": cpu_s},
+                   {"draw_s": draw_s, "build_s": build_s, "prepare_s": prepare_s, "simulate_s": simulate_s, "cpu_s": cpu_s,
+                    "cpu_build_s": cpu_build_s},
                    simulator="brian2", threads=1, graph=graph, v_init=v_init,
                    refractory_input=refractory_input)
 
