@@ -361,7 +361,7 @@ class NestBackend(Backend):
         stretch of the run at a time: stretches of one ``min_delay``, or shorter where a
         ``Run`` ends inside one. A run cut elsewhere than at whole minimum delays draws
         the same numbers in another order (PyNN issue #411): the full Brunel network
-        gave 37.41-37.72 Hz for one seed, with slices sized by wall-clock time."""
+        gave an excitatory rate of 37.41-37.62 Hz for one seed, with slices sized by wall-clock time."""
         return max(1, int(round(float(self.pynn.simulator.state.min_delay) / float(self.pynn.get_time_step()))))
 
     @contextlib.contextmanager
