@@ -156,7 +156,7 @@ def test_identical_runs_pass_with_a_zero_statistic_and_a_zero_tolerance():
 
 def test_the_tolerance_is_the_largest_statistic_of_the_other_splits_in_the_metrics_units():
     """Kills network_judge.x_judge__mutmut_53 (scaled by t * spread: the tolerance comes
-    back in spread^2) and _60 (the max over splits 2.. skips split 1). Runs 0, 1, 3 at 0 Hz
+    back in spread^2) and _60 (the max over splits 2.. leaves out split 1). Runs 0, 1, 3 at 0 Hz
     and 2, 4, 5 at 10 Hz: split 1 ({0, 1, 3} | {2, 4, 5}) separates them, T = 10 - 0; the
     observed split {0, 1, 2} | {3, 4, 5} gives 40/9 - 50/9 = -10/9."""
     rows = judge({"E": [_run(0.0), _run(0.0), _run(10.0)]}, {"E": [_run(0.0), _run(10.0), _run(10.0)]},

@@ -360,16 +360,16 @@ class NestBackend(Backend):
         its devices (a ``poisson_generator`` per population) draw from in turn, for one
         stretch of the run at a time: stretches of one ``min_delay``, or shorter where a
         ``Run`` ends inside one. A run cut elsewhere than at whole minimum delays draws
-        the same numbers in another order (PyNN issue #411): the full Brunel network
-        gave an excitatory rate of 37.41-37.62 Hz for one seed, with slices sized by wall-clock time."""
+        the same numbers in another order (PyNN issue #411; ``benchmarks/nest_slices.py``
+        shows it on a Brunel network)."""
         return max(1, int(round(float(self.pynn.simulator.state.min_delay) / float(self.pynn.get_time_step()))))
 
     @contextlib.contextmanager
     def _slices(self):
         """One ``Prepare`` for the whole sliced run, a ``Run`` per slice, one ``Cleanup``
         (NEST's ``RunManager`` pattern), where PyNN's ``run`` calls ``Simulate``, which
-        prepares and cleans up every time: about 50 ms a slice on the full Brunel
-        network (nine slices of a 1 s run, measured). PyNN's own bookkeeping before a
+        prepares and cleans up every time (``benchmarks/nest_slices.py``: 0.46 s of a
+        1 s full Brunel run in slices). PyNN's own bookkeeping before a
         run is kept: its ``run(0)`` connects recorders and parrots, and its first run
         goes one ``min_delay`` past the end so the recorders hold every spike. (When each
         slice was a ``Simulate``, cm_default restarted its cable solution at every one: a
