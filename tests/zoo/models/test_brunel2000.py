@@ -276,7 +276,7 @@ def test_the_bulk_connections_read_back_through_pynn_with_their_weight_and_delay
             brunel2000.build(sim, params, n_e + n_i, 10.0, 7)
         finally:
             sim.Projection = project  # the backend's namespace outlives the test
-        found = {}
+        found, labels = {}, {getattr(projection, "nest_synapse_label", None) for projection in made}
         for projection in made:
             weights, delays = np.asarray(projection.get(["weight", "delay"], format="list"))[:, 2:].T
             found.setdefault(projection.pre.label, []).append((len(weights), set(np.round(weights, 9)),
@@ -288,25 +288,33 @@ def test_the_bulk_connections_read_back_through_pynn_with_their_weight_and_delay
     assert sum(n for n, _, _ in found["I"]) == (n_e + n_i) * c_i
     assert all(w == {0.1} and d == {1.2} for _, w, d in found["E"]), found
     assert all(w == {-0.45} and d == {1.2} for _, w, d in found["I"])
+    assert labels == {None}  # on NEST, four projections told apart without a label on every connection
 
 
 @pytest.mark.parametrize("simulator", runs("brunel2000"))
 def test_bulk_connections_join_the_given_cells_from_a_population_or_a_scattered_view(simulator):
     """Each (source, target) pair given to ``FromArraysConnector`` is one connection between
     those cells, read back through PyNN: from a population (consecutive IDs) and from a
-    view whose cells are out of order, on either side (the IDs looked up one by one)."""
+    view whose cells are out of order, on either side (the IDs looked up one by one). The
+    projections join the same cells with one synapse, so NEST tells the later two apart by a
+    synapse label; the last, between other cells, it finds by its cells without one."""
     backend = backends.load(simulator)
     sim = backend.setup(0.1, 7, 1, 10.0, True)
     try:
-        cells = sim.Population(6, sim.IF_curr_delta())
+        cells, others = sim.Population(6, sim.IF_curr_delta()), sim.Population(6, sim.IF_curr_delta())
         pairs = [(0, 1), (2, 0), (2, 0), (1, 5), (4, 3)]
         sources, targets = map(list, zip(*pairs))
-        found = {}
+        found, labelled = {}, {}
         for name, pre, post in (("population", cells, cells), ("view", cells[[5, 1, 4, 0, 2]], cells),
-                                ("views", cells[[5, 1, 4, 0, 2]], cells[[3, 0, 5, 1, 2, 4]])):
+                                ("views", cells[[5, 1, 4, 0, 2]], cells[[3, 0, 5, 1, 2, 4]]),
+                                ("other views", others[[5, 1, 4, 0, 2]], others[[3, 0, 5, 1, 2, 4]])):
             projection = sim.Projection(pre, post, sim.FromArraysConnector(sources, targets),
                                         sim.StaticSynapse(weight=0.2, delay=1.0), receptor_type="excitatory")
             found[name] = sorted((int(i), int(j)) for i, j, _ in projection.get("weight", format="list"))
+            labelled[name] = getattr(projection, "nest_synapse_label", None) is not None
+            assert len(projection) == len(pairs)
     finally:
         backend.end()
-    assert found == {"population": sorted(pairs), "view": sorted(pairs), "views": sorted(pairs)}, found
+    assert found == dict.fromkeys(("population", "view", "views", "other views"), sorted(pairs)), found
+    if simulator == "nest":
+        assert labelled == {"population": False, "view": True, "views": True, "other views": False}

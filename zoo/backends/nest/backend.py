@@ -72,6 +72,29 @@ def _all_local(id_class):
 
 
 
+
+@contextlib.contextmanager
+def _one_process_node_queries():
+    """Within it, a NEST NodeCollection answers ``local`` with all True and ``tolist`` from its
+    IDs alone, as they are in one process (this wheel has no MPI). NEST answers both from
+    every node's whole status: 0.35 s of PyNN's 0.55 s to create Brunel's 12,500 neurons
+    and set their initial potentials (profiled), where the IDs alone take 1 ms."""
+    import nest
+
+    collection = nest.NodeCollection
+    if nest.NumProcesses() != 1 or "local" in vars(collection):  # several processes, or already within
+        yield
+        return
+    own_tolist = vars(collection)["tolist"]
+    # NEST's answer's shape: True for one node, a tuple of flags for more (otherwise __getattr__'s status query)
+    collection.local = property(lambda self: True if len(self) == 1 else (True,) * len(self))
+    collection.tolist = lambda self: list(self._to_array("all")["All"])
+    try:
+        yield
+    finally:
+        del collection.local
+        collection.tolist = own_tolist
+
 def _node_ids(ids: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """NEST node IDs of population ``indices``: an offset where the population's IDs are
     consecutive (one pass over 15.6 M synapses, where a gather costs twice as long)."""
@@ -173,6 +196,10 @@ class NestBackend(Backend):
             __doc__ = self.pynn.Population.__doc__
             _recorder_class = _one_process_recorder_class(self.pynn)
 
+            def __init__(self, *args, **kwargs):
+                with _one_process_node_queries():  # creating the cells, setting their initial values
+                    super().__init__(*args, **kwargs)
+
             def _create_cells(self):
                 if not isinstance(self.celltype, SpikeSourceArray):
                     return super()._create_cells()
@@ -266,6 +293,7 @@ class NestBackend(Backend):
         first if not yet cached). A step off NEST's default tic sets a finer one first."""
         with self._tics(self.tics_per_ms(dt_ms)):
             sim = super().setup(dt_ms, seed, threads, duration_ms, whole_run)
+        self._unlabelled = {}  # the kernel's bulk projections without a label: {copy: [(pre IDs, post IDs)]}
         if nestml_build.available():
             with self.quiet():
                 nestml_build.install()
@@ -337,23 +365,50 @@ class NestBackend(Backend):
         # node IDs from PyNN's own array of them (NodeCollection.tolist asks NEST: 55 ms a call
         # for 12,500 nodes, eight calls in a Brunel build)
         pre_ids = np.asarray(projection.pre.all_cells, dtype=np.int64)
-        pre, post = _node_ids(pre_ids, sources), _node_ids(np.asarray(projection.post.all_cells, dtype=np.int64), targets)
+        post_ids = np.asarray(projection.post.all_cells, dtype=np.int64)
+        pre, post = _node_ids(pre_ids, sources), _node_ids(post_ids, targets)
         # the weight and delay as defaults of a copy of the projection's synapse model: NEST's
         # array path then sets nothing per synapse (arrays of 15.6 M values cost a third of the build).
         # One copy per (model, weight, delay), shared by projections that agree (Brunel's E->E and
         # E->I): each synapse model is a separate connection table that every spike is sent and
         # delivered to, so 4 copies instead of 2 made each spike two deliveries. The projections
-        # stay apart by their synapse_label.
+        # stay apart by their targets (E->E, E->I), or by a synapse_label (_unlabelled_base).
         delay = single_value(projection, "delay")
-        model = f"{projection.nest_synapse_model}_zoo_{weight!r}_{delay!r}"
+        labelled = projection.nest_synapse_model
+        base = self._unlabelled_base(labelled, weight, delay, pre_ids, post_ids)
+        model = f"{base}_zoo_{weight!r}_{delay!r}"
         if model not in nest.synapse_models:
-            nest.CopyModel(projection.nest_synapse_model, model, {"weight": weight, "delay": delay})
+            nest.CopyModel(base, model, {"weight": weight, "delay": delay})
         projection.nest_synapse_model = model
-        nest.Connect(pre, post, "one_to_one", {"synapse_model": model, "synapse_label": projection.nest_synapse_label})
+        if base == labelled:
+            nest.Connect(pre, post, "one_to_one", {"synapse_model": model, "synapse_label": projection.nest_synapse_label})
+        else:
+            projection.nest_synapse_label = None  # PyNN's queries then filter by sources, targets and model
+            self._unlabelled.setdefault(model, []).append((pre_ids, post_ids))
+            nest.Connect(pre, post, "one_to_one", {"synapse_model": model})
         used = np.zeros(pre_ids.size, dtype=bool)  # PyNN's set of source IDs: a mask, not np.unique's sort
         used[sources] = True
         projection._sources.update(pre_ids[used].tolist())
         self.pynn.simulator.state.stale_connection_cache = True
+
+    def _unlabelled_base(self, labelled: str, weight: float, delay: float, pre_ids: np.ndarray,
+                         post_ids: np.ndarray) -> str:
+        """The NEST model a bulk projection's copy is made from: PyNN's labelled one
+        (``static_synapse_lbl``), or its unlabelled original where the projection's
+        connections can be found without a label: no earlier unlabelled projection of the
+        same copy (model, weight, delay) joins any of its source cells to any of its
+        targets. A label is a field of every connection: the full Brunel network built
+        0.3-1.0 s slower with them (``benchmarks/brunel_nest_variants.py``), for
+        connections PyNN finds as well by their sources, targets and model."""
+        import nest
+
+        base = labelled[:-len("_lbl")] if labelled.endswith("_lbl") else labelled
+        if base == labelled or base not in nest.synapse_models:
+            return labelled
+        for pre, post in self._unlabelled.get(f"{base}_zoo_{weight!r}_{delay!r}", ()):
+            if np.intersect1d(pre, pre_ids).size and np.intersect1d(post, post_ids).size:
+                return labelled
+        return base
 
     def _slice_unit_steps(self) -> int:
         """NEST's minimum delay in steps. Each thread has one random generator, which
