@@ -23,7 +23,7 @@ A survivor without a label is *unexplained*; it exits 1 on one, or if the score 
 **Score = detected / mutants**, the raw kill rate: an equivalent or untested mutant counts
 as not detected (the labels say why, they do not raise the score). The tests' sweeps
 for the judging code (``tests/conftest.swept``) are simulated once, by the unmutated
-code, and read by every mutant's session.
+code before mutmut starts, and read by every session (:data:`TABULATING_TESTS`).
 
     python -m mutation.run [--report docs/mutation.md] [--children N] [--keep | --resume | --times]
 """
@@ -47,6 +47,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SURVIVORS = Path(__file__).with_name("survivors.toml")
 LABELS = ("equivalent", "untested")
 REQUIRED_SCORE = 0.90
+#: The tests whose tables (``tests/conftest.swept``) are made before mutmut starts, by the
+#: unmutated code: mutmut's first session, which finds the tests that reach each function,
+#: then reads them too, so it does not count these tests as reaching the sweep's code
+#: (every sweep, store and key mutant ran them, and none of them sweeps in a mutant's session).
+TABULATING_TESTS = ("tests/explorer/test_compare.py",)
 #: mutmut's exit codes by outcome (mutmut/stats.py): what counts as detected.
 DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
 
@@ -61,6 +66,12 @@ def run_mutmut(children: int, log: Path, resume: bool = False) -> float:
     started = time.perf_counter()
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "a" if resume else "w") as out:
+        selection = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]["pytest_add_cli_args"]
+        tabulated = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
+                                    *selection, *TABULATING_TESTS], cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        if tabulated.returncode != 0:
+            sys.exit(f"the tests that make the judging code's tables fail without a mutant; see {log}")
         process = subprocess.run([str(Path(sys.executable).with_name("mutmut")), "run", "--max-children",
                                   str(children)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     shutil.rmtree(tables, ignore_errors=True)
