@@ -114,3 +114,17 @@ def test_every_point_is_checked_on_every_simulator_at_the_sweeps_time_step():
     with pytest.raises(ValueError, match="^brunel2000 at these values has 4,687,500 synapses; neuron runs networks "
                                          "of at most 4,000,000"):
         points.validate("brunel2000", [{"scale": 0.25}, {"scale": 0.3}], ["nest", "neuron"], 0.1, 100.0)
+
+
+def test_a_simulators_key_follows_its_own_translation_and_the_pair_key_does_not(monkeypatch):
+    """A point's key on a simulator hashes that simulator's code version (its backend's
+    translation), so a change there reruns its rows; the key shared by every simulator
+    (``simulator=None``) hashes only the shared code and stays."""
+    from explorer.code_version import code_version
+
+    args = ("lif", {"i_offset": 1.0})
+    before = point_key(*args, FIRST, "1.0", 0.1, 1, 100.0), point_key(*args, None, None, 0.1, 1, 100.0)
+    monkeypatch.setattr(points, "code_version",
+                        lambda model, simulator: code_version(model, simulator) + ("+" if simulator == FIRST else ""))
+    after = point_key(*args, FIRST, "1.0", 0.1, 1, 100.0), point_key(*args, None, None, 0.1, 1, 100.0)
+    assert after[0] != before[0] and after[1] == before[1]

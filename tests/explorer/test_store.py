@@ -393,3 +393,14 @@ def test_repair_prefers_a_later_ok_copy_and_rewrites_a_part_that_keeps_other_row
     assert target.parts() == [first, second] and not list(tmp_path.glob(".*"))
     assert pd.read_parquet(first)["i_offset"].tolist() == [2.0]
     assert pd.read_parquet(second)[["i_offset", "status"]].values.tolist() == [[1.0, "ok"], [3.0, "failed"]]
+
+
+def test_the_first_write_creates_a_folder_whose_parents_do_not_exist_yet(tmp_path):
+    """``--out`` may name a folder several levels below any that exist: the first write
+    makes them all, with the manifest and the part."""
+    folder = tmp_path / "new" / "deeper" / "sweep"
+    target = store.Store(folder, registry.get("lif"), {"model": "lif", "dt_ms": 0.1, "duration_ms": 50.0})
+    (task,) = lif_plan([{"i_offset": 1.0}])
+    part = target.write(failed_rows(task, "x"))
+    assert part.parent == folder and json.loads((folder / store.MANIFEST).read_text())["model"] == "lif"
+    assert target.read()["key"].tolist() == list(task.keys)

@@ -349,3 +349,47 @@ def test_pooled_trials_of_no_trials_are_typed_like_any_others():
         row, _ = pooled_trials(model, rows, [])
         assert row["max_trial_spikes"].dtype == float and row["min_trial_spikes"].dtype == float
         assert row["max_trial_spikes"].isna().all() and row["min_trial_spikes"].isna().all()
+
+
+def _made_result(summary, spikes, tables=None, pynn_version="0.0-from-the-run"):
+    """A run's result built from small tables (what ``zoo.run`` returns), for the row code alone."""
+    from zoo.result import Result
+
+    meta = pd.DataFrame({"pynn_version": [pynn_version], "wall_time_s": [0.25]})
+    return Result(spikes=spikes, traces=pd.DataFrame(), summary=summary, meta=meta, tables=dict(tables or {}))
+
+
+def test_a_runs_further_tables_are_kept_only_for_a_single_point_task():
+    """A batch of several points shares one run, so the run's further tables describe no
+    single point and are not kept; a single point keeps them under its key; a run
+    without further tables gives rows without any."""
+    model = registry.get("lif")
+    weights = {"weights": pd.DataFrame({"w": [0.1, 0.2]})}
+    spikes = pd.DataFrame({"neuron": [1, 1], "t_ms": [3.0, 7.0]})
+    (pair,) = lif_plan([{"i_offset": 1.0}, {"i_offset": 2.0}])
+    summary = pd.DataFrame({"neuron": [0, 1], "i_offset": [1.0, 2.0], "n_spikes": [0, 2]})
+    rows = tasks._rows(pair, model, _made_result(summary, spikes, weights))
+    assert rows["key"].tolist() == list(pair.keys) and "tables" not in rows.attrs
+    assert [t.tolist() for t in rows["spike_times_ms"]] == [[], [3.0, 7.0]]
+    (single,) = lif_plan([{"i_offset": 2.0}])
+    alone = pd.DataFrame({"neuron": [0], "i_offset": [2.0], "n_spikes": [2]})
+    kept = tasks._rows(single, model, _made_result(alone, spikes.assign(neuron=0), weights))
+    assert list(kept.attrs["tables"]) == [single.keys[0]] and set(kept.attrs["tables"][single.keys[0]]) == {"weights"}
+    assert "tables" not in tasks._rows(single, model, _made_result(alone, spikes.assign(neuron=0))).attrs
+
+
+def test_a_network_points_rows_are_provenance_measures_and_bookkeeping_only():
+    """A network point's rows: the provenance columns (the PyNN version the run reports),
+    the run's summary columns, the bookkeeping columns, nothing else (not the summary's
+    index, whatever it is), one row per population in the summary's order."""
+    model = registry.get("brunel2000")
+    (task,) = plan("brunel2000", registry.entry_point("brunel2000"), [{"g": 4.0}], set(), [FIRST], [3], 0.1, 60.0,
+                   1000)
+    summary = pd.DataFrame({"population": ["E", "I"], "rate_hz": [5.0, 9.0]}, index=[7, 3])
+    spikes = pd.DataFrame({"population": ["I", "E", "I"], "neuron": [0, 1, 2], "t_ms": [1.0, 2.0, 3.0]})
+    rows = tasks._network_rows(task, model, _made_result(summary, spikes, pynn_version="0.0-from-the-run"))
+    assert list(rows.columns) == tasks.PROVENANCE + ["population", "rate_hz"] + tasks.BOOKKEEPING
+    assert rows["population"].tolist() == ["E", "I"] and rows["rate_hz"].tolist() == [5.0, 9.0]
+    assert rows["key"].tolist() == points.row_keys(model, task.keys[0]) and rows.index.tolist() == [0, 1]
+    assert set(rows["pynn_version"]) == {"0.0-from-the-run"} and set(rows["wall_time_s"]) == {0.25}
+    assert rows.attrs["tables"][rows["key"][1]]["spikes"]["t_ms"].tolist() == [1.0, 3.0]

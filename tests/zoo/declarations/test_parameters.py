@@ -1,6 +1,8 @@
 """The checks of user input, on their own (``zoo.declarations.parameters``): intervals,
 the time grid, relations between per-neuron values, seeds and the command line's
 value grammar. Each case sits at an edge, so an off-by-one in a check fails it."""
+import re
+
 import numpy as np
 import pytest
 
@@ -191,3 +193,65 @@ def test_at_least_steps_reads_its_value_as_a_number():
     check({"delay": "0.3"}, 0.1)
     with pytest.raises(ValueError, match=r"^parameter 'delay' = 0.15 ms is below 2 time step\(s\)"):
         check({"delay": ["0.3", "0.15"]}, 0.1)
+
+
+@pytest.mark.parametrize("text", ["X0, 1)", "(0, 1X", "X0, 1X"])
+def test_bounds_must_open_and_close_with_brackets(text):
+    """Kills parameters.xǁBoundsǁparse__mutmut_6 and _10 (the allowed opening or closing
+    characters widened to "XX[(XX" / "XX])XX": an X in place of a bracket is accepted)."""
+    message = rf"^bounds must look like '\(0, inf\)' or '\[-100, 0\]', not {re.escape(repr(text))}$"
+    with pytest.raises(ValueError, match=message):
+        Bounds.parse(text)
+
+
+def test_bounds_print_minus_infinity_as_minus_inf():
+    """Kills parameters.xǁBoundsǁ__str____mutmut_8 and _9 (-inf printed as "XX-infXX" or
+    "-INF"): an interval open to minus infinity prints as it is written."""
+    assert str(Bounds.parse("(-inf, 0]")) == "(-inf, 0]"
+    assert str(Bounds.parse("(-inf, inf)")) == "(-inf, inf)"
+    assert str(Bounds(-np.inf, -1.5, False, True)) == "(-inf, -1.5]"
+
+
+def test_an_out_of_range_pure_number_has_no_unit_in_its_message():
+    """Kills parameters.x__unit__mutmut_1, _3 and _5 (a unit of "1" printed as " 1" or
+    "XXXX"): a dimensionless value and its interval are named with no unit after them."""
+    gain = Parameter("gain", "1", 1.0, "[0, 10]", "a pure number")
+    with pytest.raises(ValueError, match=r"^parameter 'gain' = 12 is out of range; allowed: \[0, 10\]$"):
+        validate("cell", (gain,), {"gain": 12.0})
+
+
+def test_an_out_of_range_message_ends_with_the_limit_only_when_there_is_one():
+    """Kills parameters.x_validate__mutmut_52 (the limit never printed), _53 (" ()" printed
+    for a parameter with no limit) and _54 ("XXXX" printed for one with no limit)."""
+    with pytest.raises(ValueError, match=r"^parameter 'tau_m' = -2 ms is out of range; allowed: \(0, inf\) ms$"):
+        check({"tau_m": -2.0})
+    delay = Parameter("delay", "ms", 0.1, "[0.1, inf)", "synaptic delay", limit="one time step at the finest dt")
+    with pytest.raises(ValueError, match=r"^parameter 'delay' = 0.05 ms is out of range; allowed: \[0.1, inf\) ms "
+                                         r"\(one time step at the finest dt\)$"):
+        validate("net", (delay,), {"delay": 0.05})
+
+
+def test_a_model_with_no_per_neuron_parameter_says_so_when_given_an_array():
+    """Kills parameters.x_validate__mutmut_28 (the list of per-neuron parameters printed,
+    empty, even when the model has none): the message points to zoo sweep --grid instead."""
+    amplitude = Parameter("amplitude", "nA", 0.0, "[-10, 10]", "amplitude", per_neuron=False)
+    with pytest.raises(ValueError, match=r"^parameter 'amplitude' is set for the whole population and takes one "
+                                         r"number; 'stim' has no per-neuron parameter \(sweep values with zoo sweep "
+                                         r"--grid\)$"):
+        validate("stim", (amplitude,), {"amplitude": [1.0, 2.0]})
+
+
+def test_on_time_grid_reads_its_values_as_numbers():
+    """Kills parameters.x_on_time_grid__mutmut_4 and _6 (np.asarray without dtype=float:
+    times given as text stay text and the division raises a numpy TypeError)."""
+    assert on_time_grid(["0.3", "0.35"], 0.1).tolist() == [True, False]
+    assert on_time_grid("0.2", 0.1).tolist() is True
+
+
+def test_on_time_grid_tolerance_is_inclusive_and_relative_to_at_least_one_step():
+    """Kills parameters.x_on_time_grid__mutmut_18 (<: an offset of exactly 1e-9 step is
+    refused), _19 (the tolerance divided, not multiplied, by the number of steps: round-off
+    of 1e-7 step on 1000 steps is refused) and _25 (the floor of one step raised to two:
+    an offset of 1.5e-9 step is accepted)."""
+    assert on_time_grid([1e-9, 1000 * (1 + 1e-10)], 1.0).tolist() == [True, True]
+    assert on_time_grid([1.5e-9, 1 + 1.5e-9], 1.0).tolist() == [False, False]
