@@ -134,7 +134,7 @@ def mutated_function(name: str) -> str:
     return name.rpartition(".")[2].rpartition("__mutmut_")[0]
 
 
-def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
+def second_pass(found: dict, children: int, log: Path, done: Path) -> dict[str, str]:
     """The survivors of each module named in a ``[[tool.zoo-mutation.second-pass]]`` table,
     run against that table's tests with the mutant active in every process (the
     environment variable mutmut's trampolines read is inherited by Dask's workers and by
@@ -144,20 +144,23 @@ def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
     take minutes each inside ``mutants/``, where the rest of a module is tested per mutant.
     The tables run in their order, and a mutant an earlier table killed does not run
     again: a quick table first (the cluster's Dask path in process, 5 s) spares most
-    mutants a slow one (real worker processes, 18 s)."""
+    mutants a slow one (real worker processes, 18 s). Each outcome is added to ``done`` (a
+    JSON file) as it comes, and a mutant with an outcome there for a table is not run for it
+    again: a stopped pass continues where it was."""
     passes = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]["second-pass"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants")}
 
     def run(job) -> tuple[str, str]:
         name, command, timeout = job
         try:
-            done = subprocess.run(command, cwd=ROOT / "mutants", env={**env, "MUTANT_UNDER_TEST": name},
-                                  capture_output=True, text=True, timeout=timeout)
-            killed = done.returncode != 0
+            finished = subprocess.run(command, cwd=ROOT / "mutants", env={**env, "MUTANT_UNDER_TEST": name},
+                                      capture_output=True, text=True, timeout=timeout)
+            killed = finished.returncode != 0
         except subprocess.TimeoutExpired:
             killed = True
         return name, "killed by the second pass" if killed else "survived the second pass"
 
+    recorded = json.loads(done.read_text()) if done.exists() else {}
     results = {}
     for entry in passes:
         command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
@@ -167,6 +170,10 @@ def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
                 for name, outcome in mutants.items() if outcome not in DETECTED
                 and (not functions or mutated_function(name) in functions)
                 and results.get(name) != "killed by the second pass"]
+        table = " ".join(entry["tests"])
+        earlier = recorded.get(table, {})
+        results.update({name: earlier[name] for name in jobs if name in earlier})
+        jobs = [name for name in jobs if name not in earlier]
         if not jobs:
             continue
         started = time.perf_counter()
@@ -175,14 +182,29 @@ def second_pass(found: dict, children: int, log: Path) -> dict[str, str]:
         if clean.returncode:
             sys.exit(f"the second-pass tests {entry['tests']} fail without a mutant:\n{clean.stdout[-3000:]}")
         clean_s = time.perf_counter() - started
-        timeout = 5 * clean_s + 30
+        timeout = 3 * clean_s + 20  # a mutant that hangs the sweep is detected by it
         with open(log, "a") as out, concurrent.futures.ThreadPoolExecutor(max(1, children)) as pool:
             out.write(f"second pass, clean run of {entry['tests']}: {clean_s:.1f} s; {len(jobs)} mutants\n")
             for name, outcome in pool.map(run, [(name, command, timeout) for name in jobs]):
                 results[name] = outcome
+                recorded.setdefault(table, {})[name] = outcome
+                done.write_text(json.dumps(recorded))
                 out.write(f"{name}: {outcome}\n")
+                out.flush()
             out.write(f"second pass of {entry['tests']}: {time.perf_counter() - started:.0f} s\n")
     return results
+
+
+def recorded_second_pass(path: Path = ROOT / "mutants" / "second_pass_by_table.json") -> dict[str, str]:
+    """The outcomes a second pass recorded so far (:func:`second_pass`), one per mutant:
+    killed if any table killed it. For the report of a pass that was stopped."""
+    by_table = json.loads(path.read_text()) if path.exists() else {}
+    merged = {}
+    for outcomes_of_table in by_table.values():
+        for name, outcome in outcomes_of_table.items():
+            if merged.get(name) != "killed by the second pass":
+                merged[name] = outcome
+    return merged
 
 
 def report(found, labels: dict, wall_s: float | None, second: dict | None = None) -> tuple[str, float, list[str]]:
@@ -270,7 +292,7 @@ def main(argv=None) -> int:
     if args.keep:
         wall = float((ROOT / "mutants" / "wall_time_s").read_text()) if (ROOT / "mutants" / "wall_time_s").exists() \
             else None
-        second = json.loads(second_file.read_text()) if second_file.exists() else {}
+        second = json.loads(second_file.read_text()) if second_file.exists() else recorded_second_pass()
     else:
         started = time.perf_counter()
         wall_file = ROOT / "mutants" / "wall_time_s"
@@ -281,7 +303,7 @@ def main(argv=None) -> int:
             finally:  # an interrupted run's time counts when it resumes
                 if (ROOT / "mutants").exists():
                     wall_file.write_text(f"{before + time.perf_counter() - started:.1f}")
-        second = second_pass(outcomes(), args.children, log)
+        second = second_pass(outcomes(), args.children, log, ROOT / "mutants" / "second_pass_by_table.json")
         second_file.write_text(json.dumps(second))
         wall = before + time.perf_counter() - started
         wall_file.write_text(f"{wall:.1f}")
