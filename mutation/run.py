@@ -207,8 +207,10 @@ def recorded_second_pass(path: Path = ROOT / "mutants" / "second_pass_by_table.j
     return merged
 
 
-def report(found, labels: dict, wall_s: float | None, second: dict | None = None) -> tuple[str, float, list[str]]:
-    """The Markdown report, the score, and the unexplained survivors' names."""
+def report(found, labels: dict, wall_s: float | None, second: dict | None = None,
+           second_complete: bool = True) -> tuple[str, float, list[str]]:
+    """The Markdown report, the score, and the unexplained survivors' names. A second pass
+    that was stopped (``second_complete`` false) is said so, with how many mutants it ran."""
     second = second or {}
     rows, survivors, unexplained, stale = [], [], [], []
     totals = collections.Counter()
@@ -243,7 +245,10 @@ def report(found, labels: dict, wall_s: float | None, second: dict | None = None
              "the function run against it, and the survivors of some modules run once more (the second pass) against "
              "tests too slow or too wide for mutmut to run per mutant: the Dask worker tests with the mutant active in "
              "the workers, and whole `zoo sweep` commands in subprocesses. The modules and tests are "
-             "`[tool.mutmut]` and `[tool.zoo-mutation]` in `pyproject.toml`.", "",
+             "`[tool.mutmut]` and `[tool.zoo-mutation]` in `pyproject.toml`."
+             + ("" if second_complete else f" **The second pass was stopped** after {len(second)} of its mutants "
+                "(`python -m mutation.run --second-pass` continues it): the others count with their outcome "
+                "without it, and the time above is without it."), "",
              f"**Score: {score:.1%}** of mutants detected ({totals['detected']} of {totals['total']}; "
              f"{totals['by the second pass']} of them by the second pass). Of the {totals['total'] - totals['detected']} "
              f"undetected: {totals['equivalent']} equivalent (the mutant cannot change what the code does), "
@@ -292,7 +297,8 @@ def main(argv=None) -> int:
     if args.keep:
         wall = float((ROOT / "mutants" / "wall_time_s").read_text()) if (ROOT / "mutants" / "wall_time_s").exists() \
             else None
-        second = json.loads(second_file.read_text()) if second_file.exists() else recorded_second_pass()
+        complete = second_file.exists()
+        second = json.loads(second_file.read_text()) if complete else recorded_second_pass()
     else:
         started = time.perf_counter()
         wall_file = ROOT / "mutants" / "wall_time_s"
@@ -305,10 +311,11 @@ def main(argv=None) -> int:
                     wall_file.write_text(f"{before + time.perf_counter() - started:.1f}")
         second = second_pass(outcomes(), args.children, log, ROOT / "mutants" / "second_pass_by_table.json")
         second_file.write_text(json.dumps(second))
+        complete = True
         wall = before + time.perf_counter() - started
         wall_file.write_text(f"{wall:.1f}")
     labels = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
-    text, score, unexplained = report(outcomes(), labels, wall, second)
+    text, score, unexplained = report(outcomes(), labels, wall, second, complete)
     Path(args.report).write_text(text + "\n")
     print(f"mutation score {score:.1%} (required {REQUIRED_SCORE:.0%}); {len(unexplained)} unexplained survivors"
           + (f"; {wall / 60:.1f} min" if wall else "") + f"; report: {args.report}")
