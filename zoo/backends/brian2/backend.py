@@ -59,6 +59,26 @@ _EULER = Scheme("forward_euler", order=1, note="Brian2's euler: v and u from the
 
 
 @contextlib.contextmanager
+def _no_cache_size_notice():
+    """Brian2's import logs, at INFO on the console, the size of its code cache once it
+    passes 1 GB (``prefs.codegen.max_cache_dir_size``), before anyone can set its log
+    level: a line on every command's standard error on a machine that has compiled
+    much (the zoo's ``run`` and ``check`` promise a clean one). Dropped while Brian2 is
+    imported; ``brian2.clear_cache('cython')`` still frees the space."""
+    import logging
+
+    def notice(record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Cache size for target")
+
+    logger = logging.getLogger("brian2.brian2")  # Brian2's loggers are named brian2.<module>
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
+
+
+@contextlib.contextmanager
 def _signal_handlers_only_in_main_thread():
     """Brian2 installs a SIGINT handler on import, which Python allows only in the main
     thread; Dask runs tasks in worker threads. Skip the handler there (it only makes
@@ -203,7 +223,7 @@ class Brian2Backend(Backend):
     }
 
     def _import_pynn(self):
-        with _signal_handlers_only_in_main_thread():
+        with _signal_handlers_only_in_main_thread(), _no_cache_size_notice():
             import brian2
 
         brian2.prefs.codegen.target = "cython"
