@@ -15,6 +15,7 @@ browser page or the CLI reruns nothing).
 from __future__ import annotations
 
 import ast
+import collections
 import functools
 import hashlib
 import importlib.util
@@ -98,7 +99,7 @@ def imported_modules(name: str, path: Path) -> list[str]:
     a.b`` names a.b; ``from a import b`` names the module a.b where b is one, else a."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = []
-    for node in ast.walk(_tree(path)):
+    for node in _statements(_tree(path)):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -113,6 +114,24 @@ def imported_modules(name: str, path: Path) -> list[str]:
             attributes = len(submodules) < len(node.names)
             found += submodules + ([module] if attributes else [])
     return found
+
+
+#: The fields that hold statements (an import is one): a block of a statement, an
+#: ``except`` handler or a ``match`` case. Expressions hold none.
+BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+def _statements(tree: ast.Module):
+    """The statements of ``tree`` at any depth (and its except handlers and match cases),
+    in :func:`ast.walk`'s order, without visiting expressions (most of a module's nodes,
+    and none of them an import)."""
+    pending = collections.deque(tree.body)
+    while pending:
+        node = pending.popleft()
+        yield node
+        for field in node._fields:
+            if field in BLOCKS:
+                pending.extend(getattr(node, field))
 
 
 def _source(name: str) -> Path | None:
