@@ -143,8 +143,7 @@ def second_pass(found: dict, children: int, log: Path, done: Path) -> dict[str, 
     its pass to the survivors of those functions (:func:`mutated_function`): a pass's tests
     take minutes each inside ``mutants/``, where the rest of a module is tested per mutant.
     The tables run in their order, and a mutant an earlier table killed does not run
-    again: a quick table first (the cluster's Dask path in process, 5 s) spares most
-    mutants a slow one (real worker processes, 18 s). Each outcome is added to ``done`` (a
+    again. Each outcome is added to ``done`` (a
     JSON file) as it comes, and a mutant with an outcome there for a table is not run for it
     again: a stopped pass continues where it was."""
     passes = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]["second-pass"]

@@ -16,6 +16,21 @@ import pytest
 
 from zoo import backends, registry
 
+
+def _fresh_dask_offload_pool() -> None:
+    """In a process forked after Dask ran (mutmut forks one per mutant from a process that
+    ran every test), Dask's offload thread pool holds a thread that did not survive the
+    fork, and a scheduler in that process waits on it for ever: the child gets a fresh
+    pool, as a new process would (tests/mutation/test_forked_dask.py)."""
+    utils = sys.modules.get("distributed.utils")
+    if utils is not None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        utils._offload_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="Dask-Offload")
+
+
+os.register_at_fork(after_in_child=_fresh_dask_offload_pool)
+
 SIMULATORS = tuple(backends.names())
 #: Every pair of simulators, for agreement tests.
 PAIRS = tuple(itertools.combinations(SIMULATORS, 2))

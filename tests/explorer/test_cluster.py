@@ -164,8 +164,7 @@ def threads_scheduler():
     """A Dask scheduler whose one worker is a thread of this process: the Dask path of
     ``cluster.run`` (submit, a failed batch run again in parts, failed rows) runs in the
     test's own process; what only worker processes do is tests/explorer/test_workers.py's.
-    One thread, so one simulation at a time, as the simulators require. (Not among
-    mutmut's per-mutant tests: a mutant's process with these threads hung to its timeout.)"""
+    One thread, so one simulation at a time, as the simulators require."""
     import logging
 
     from distributed import LocalCluster
@@ -237,3 +236,24 @@ def test_client_takes_any_number_of_workers_from_one_and_passes_both_arguments_o
         with pytest.raises(ValueError, match=rf"^workers must be >= 1, got {workers}$"):
             cluster.client(None, workers)
     assert len(made) == 3
+
+
+def test_a_sweep_hands_its_scheduler_and_worker_count_to_the_cluster(monkeypatch, tmp_path):
+    """What the sweep was given is what starts its cluster (a lost scheduler would start a
+    local cluster instead; a lost worker count, one worker per core)."""
+    from explorer import cluster
+
+    class Started(Exception):
+        pass
+
+    given = []
+
+    def client(scheduler, workers):
+        given.append((scheduler, workers))
+        raise Started
+
+    monkeypatch.setattr(cluster, "client", client)
+    with pytest.raises(Started):
+        explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(backends.DEFAULT,), out=tmp_path,
+                       scheduler="tcp://127.0.0.1:8786", workers=3, progress=False)
+    assert given == [("tcp://127.0.0.1:8786", 3)]
