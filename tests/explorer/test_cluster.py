@@ -1,5 +1,6 @@
 """Failures: a point the simulator rejects, a point that crashes its worker, a killed
 sweep, bad input. The sweep goes on and loses nothing."""
+import logging
 import os
 import signal
 import subprocess
@@ -192,6 +193,10 @@ def test_a_sweep_on_a_dask_scheduler_gives_the_inline_rows_and_its_bad_point_alo
     assert failed["i_offset"].tolist() == [FAILING_CURRENT_NA]
     assert failed["error"].iloc[0] == "RuntimeError: no cell of this model takes i_offset = 7 nA"
     assert explorer.read_sweep(tmp_path / "dask")["key"].is_unique
+    # a task without a bad point runs once, all its points in one simulation
+    whole = explorer.sweep("lif_failing", scheduler=threads_scheduler, out=tmp_path / "whole",
+                           **{**settings, "grid": {"i_offset": [1.5, 2.5]}})
+    assert whole["batch_size"].tolist() == [2, 2] and set(whole["status"]) == {"ok"}
 
 
 def test_a_crashed_worker_is_said_in_words():
@@ -257,3 +262,76 @@ def test_a_sweep_hands_its_scheduler_and_worker_count_to_the_cluster(monkeypatch
         explorer.sweep("lif", grid={"i_offset": [1.0]}, simulators=(backends.DEFAULT,), out=tmp_path,
                        scheduler="tcp://127.0.0.1:8786", workers=3, progress=False)
     assert given == [("tcp://127.0.0.1:8786", 3)]
+
+
+def test_a_local_cluster_is_single_threaded_worker_processes_with_the_sweeps_dask_settings(monkeypatch):
+    """What the local cluster is started with (Dask's ``LocalCluster`` and ``Client`` are
+    replaced here by recorders, so the settings are read as they are given): one thread per
+    worker process, ``workers`` of them or one per core, no fixed dashboard port, workers
+    that ignore Ctrl-C, started with SIGINT blocked; Dask's settings for the start (a crash
+    fails its point at once, one task per worker, diagnostics slowed), which end with it."""
+    import dask
+    import distributed
+
+    from explorer import cluster
+    from explorer.workers import IgnoreInterrupts
+
+    settings = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0,
+                "distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
+                "distributed.admin.system-monitor.interval": "5s",
+                "distributed.worker.multiprocessing-method": "spawn" if backends.any_imported() else "fork"}
+    before = {name: dask.config.get(name) for name in settings}
+    started, closed = [], []
+
+    class Recorded:
+        def __init__(self, *args, **kwargs):
+            self.args, self.kwargs = args, kwargs
+            started.append(self)
+            self.config = {name: dask.config.get(name) for name in settings}
+            self.sigint_blocked = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+        def close(self):
+            closed.append(self)
+
+    monkeypatch.setattr(distributed, "LocalCluster", Recorded)
+    monkeypatch.setattr(distributed, "Client", Recorded)
+    for workers, expected in ((3, 3), (None, os.cpu_count() or 1)):
+        started.clear()
+        closed.clear()
+        with cluster.ClientScope(None, workers) as dask_client:
+            local, client = started
+            assert dask_client is client and client.args == (local,) and client.kwargs == {}
+            plugins = local.kwargs.pop("plugins")
+            assert local.kwargs == {"n_workers": expected, "threads_per_worker": 1, "processes": True,
+                                    "dashboard_address": ":0", "silence_logs": logging.CRITICAL}
+            assert len(plugins) == 1 and isinstance(next(iter(plugins)), IgnoreInterrupts)
+            assert local.config == settings and local.sigint_blocked and not client.sigint_blocked
+            assert {name: dask.config.get(name) for name in settings} == before
+        assert closed == [client, local]
+
+
+def test_the_bar_counts_the_points_done_and_failed(tmp_path, capfd):
+    """Its last state: every point done, and how many of them failed."""
+    explorer.sweep("lif_failing", grid={"i_offset": [1.5, FAILING_CURRENT_NA, 2.5, 3.0]}, simulators=(backends.DEFAULT,),
+                   scheduler="inline", out=tmp_path, duration_ms=20.0, progress=True)
+    last = capfd.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "4/4" in last and last.endswith(", failed=1]"), last
+
+
+def test_a_scheduler_that_cannot_be_reached_is_named_in_one_line():
+    """Dask tries for the client's 5 s before it gives up."""
+    from explorer import cluster
+
+    with pytest.raises(ValueError, match=r"^cannot reach the Dask scheduler at 'tcp://127.0.0.1:9': "):
+        cluster.ClientScope("tcp://127.0.0.1:9", None)
+
+
+def test_a_scheduler_whose_workers_have_not_joined_yet_is_no_error():
+    """Its workers' threads are checked as they are known: none yet is none too many."""
+    from distributed import LocalCluster
+
+    from explorer import cluster
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=":0", silence_logs=logging.CRITICAL) as empty:
+        with cluster.ClientScope(empty.scheduler_address, None) as dask_client:
+            assert dask_client.scheduler_info()["workers"] == {}

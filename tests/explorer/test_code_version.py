@@ -20,10 +20,13 @@ def _names(files) -> set[str]:
 
 @pytest.fixture(autouse=True)
 def computed_not_cached():
-    """code_version's caches emptied before each test: what a test checks is computed by the
-    code under test, not read from a cache that another test, or mutmut's run before it forks
-    a process per mutant, filled (a mutant of a cached function then never runs)."""
-    for function in (cv._hash, cv.backend_files, cv.module_closure, cv._package_folder, cv._tree, cv._syntax_digest):
+    """code_version's caches of what its own code computes, emptied before each test: what a
+    test checks is computed by the code under test, not read from a cache that another test,
+    or mutmut's run before it forks a process per mutant, filled (a mutant of a function they
+    call then never runs). The parsed files and their digests stay cached: Python's parser
+    and ``ast.dump`` make them, and mutmut's copy of a module, every mutant of every function
+    written out, takes seconds to parse (8 MB for ``tolerances``)."""
+    for function in (cv._hash, cv.backend_files, cv.module_closure, cv._package_folder):
         function.cache_clear()
 
 
