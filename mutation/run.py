@@ -20,12 +20,17 @@ they made the run take two hours). Then it writes the whole report
 A survivor without a label is *unexplained*; it exits 1 on one, or if the score is below
 :data:`REQUIRED_SCORE`.
 
+A survivor labelled equivalent whose function is unchanged since it last survived
+(mutmut's hash of the function, kept in ``mutation/equivalent_seen.json``, which each
+complete run rewrites) does not run again: it cannot change what its function does, and
+it counts as not detected either way (``--all`` runs every mutant).
+
 **Score = detected / mutants**, the raw kill rate: an equivalent or untested mutant counts
 as not detected (the labels say why, they do not raise the score). The tests' sweeps
 for the judging code (``tests/conftest.swept``) are simulated once, by the unmutated
 code before mutmut starts, and read by every session (:data:`TABULATING_TESTS`).
 
-    python -m mutation.run [--report docs/mutation.md] [--children N] [--keep | --resume | --second-pass | --times]
+    python -m mutation.run [--report docs/mutation.md] [--children N] [--all] [--keep | --resume | --second-pass | --times]
 """
 from __future__ import annotations
 
@@ -54,13 +59,28 @@ REQUIRED_SCORE = 0.90
 TABULATING_TESTS = ("tests/explorer/test_compare.py",)
 #: mutmut's exit codes by outcome (mutmut/stats.py): what counts as detected.
 DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
+#: The survivors labelled equivalent at the last full run, each with the hash of its
+#: function's source then (mutmut's own, of the function's syntax tree):
+#: :func:`prefill_unchanged_equivalents` does not run them again while the hash holds.
+SEEN_EQUIVALENT = Path(__file__).with_name("equivalent_seen.json")
 
 
-def run_mutmut(children: int, log: Path, resume: bool = False) -> float:
+def run_mutmut(children: int, log: Path, resume: bool = False, reuse: bool = True) -> float:
     """A mutmut run, fresh or (``resume``) continuing the mutants that have no result yet
-    (mutmut lets a result stand); its wall time (s)."""
+    (mutmut lets a result stand); a fresh one with ``reuse`` does not run again the
+    unchanged equivalent mutants (:func:`prefill_unchanged_equivalents`; their names go to
+    ``mutants/reused.json``). Its wall time (s)."""
     if not resume:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+        (ROOT / "mutants").mkdir()
+        reused = []
+        if reuse and SEEN_EQUIVALENT.exists():
+            labels = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
+            modules = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]["only_mutate"]
+            prefill_unchanged_equivalents(ROOT, modules, labels, json.loads(SEEN_EQUIVALENT.read_text()))
+            reused = sorted(name for meta in (ROOT / "mutants").rglob("*.py.meta")
+                            for name in json.loads(meta.read_text())["exit_code_by_key"])
+        (ROOT / "mutants" / "reused.json").write_text(json.dumps(reused))
     tables = tempfile.mkdtemp(prefix="zoo-mutation-tables-")
     env = {**os.environ, "ZOO_MUTATION_TABLES": tables}
     started = time.perf_counter()
@@ -78,6 +98,48 @@ def run_mutmut(children: int, log: Path, resume: bool = False) -> float:
     if process.returncode != 0:
         sys.exit(f"mutmut failed (exit {process.returncode}); see {log}")
     return time.perf_counter() - started
+
+
+def function_hashes(source: str) -> dict[str, str]:
+    """mutmut's hash of each function of ``source`` by its mangled name (``x_f``,
+    ``xǁClassǁmethod``): a function whose hash holds has the same mutants, numbered alike."""
+    from mutmut.mutation.file_mutation import compute_function_hashes
+
+    return compute_function_hashes(source)
+
+
+def prefill_unchanged_equivalents(root: Path, modules: list[str], labels: dict, seen: dict[str, str]) -> int:
+    """Record as survived, before mutmut starts in ``root``, the mutants labelled
+    equivalent whose function is unchanged since they last survived (``seen``: name ->
+    function hash): mutmut keeps a result it finds for a function whose hash holds, so
+    they do not run. Such a mutant cannot change what its function does (a reviewer's
+    reason, checked against its diff again by the report), and the score counts it as not
+    detected either way: running it again could only find a test that kills it. Every
+    other mutant runs, and every mutant of a function that changed. Returns how many."""
+    count = 0
+    for module in modules:
+        hashes = function_hashes((root / module).read_text())
+        dotted = module.removesuffix(".py").replace("/", ".")
+        codes = {name: 0 for name, recorded in seen.items() if name.rpartition(".")[0] == dotted
+                 and labels.get(name, {}).get("kind") == "equivalent"
+                 and hashes.get(mutated_function(name)) == recorded}
+        if codes:
+            meta = root / "mutants" / f"{module}.meta"
+            meta.parent.mkdir(parents=True, exist_ok=True)
+            meta.write_text(json.dumps({
+                "exit_code_by_key": codes,
+                "hash_by_function_name": {mutated_function(n): hashes[mutated_function(n)] for n in codes},
+                "type_check_error_by_key": {}, "durations_by_key": {}, "estimated_durations_by_key": {}}))
+            count += len(codes)
+    return count
+
+
+def seen_equivalent(root: Path, found: dict, labelled: list[str]) -> dict[str, str]:
+    """What :data:`SEEN_EQUIVALENT` holds after a run: each survivor whose equivalent label
+    matched its diff (``labelled``), with its function's hash now."""
+    hashes = {module: function_hashes((root / module).read_text()) for module in found}
+    return {name: hashes[module][mutated_function(name)] for module, mutants in found.items()
+            for name in sorted(mutants) if name in labelled and mutated_function(name) in hashes[module]}
 
 
 def outcomes() -> dict[str, dict[str, str]]:
@@ -134,7 +196,7 @@ def mutated_function(name: str) -> str:
     return name.rpartition(".")[2].rpartition("__mutmut_")[0]
 
 
-def second_pass(found: dict, children: int, log: Path, done: Path) -> dict[str, str]:
+def second_pass(found: dict, children: int, log: Path, done: Path, reused: frozenset = frozenset()) -> dict[str, str]:
     """The survivors of each module named in a ``[[tool.zoo-mutation.second-pass]]`` table,
     run against that table's tests with the mutant active in every process (the
     environment variable mutmut's trampolines read is inherited by Dask's workers and by
@@ -145,7 +207,8 @@ def second_pass(found: dict, children: int, log: Path, done: Path) -> dict[str, 
     The tables run in their order, and a mutant an earlier table killed does not run
     again. Each outcome is added to ``done`` (a
     JSON file) as it comes, and a mutant with an outcome there for a table is not run for it
-    again: a stopped pass continues where it was."""
+    again: a stopped pass continues where it was. The ``reused`` mutants (equivalent,
+    their function unchanged since they last survived it) do not run."""
     passes = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["zoo-mutation"]["second-pass"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants")}
 
@@ -168,7 +231,7 @@ def second_pass(found: dict, children: int, log: Path, done: Path) -> dict[str, 
         jobs = [name for module, mutants in found.items() if module in entry["modules"]
                 for name, outcome in mutants.items() if outcome not in DETECTED
                 and (not functions or mutated_function(name) in functions)
-                and results.get(name) != "killed by the second pass"]
+                and results.get(name) != "killed by the second pass" and name not in reused]
         table = " ".join(entry["tests"])
         earlier = recorded.get(table, {})
         results.update({name: earlier[name] for name in jobs if name in earlier})
@@ -207,9 +270,10 @@ def recorded_second_pass(path: Path = ROOT / "mutants" / "second_pass_by_table.j
 
 
 def report(found, labels: dict, wall_s: float | None, second: dict | None = None,
-           second_complete: bool = True) -> tuple[str, float, list[str]]:
-    """The Markdown report, the score, and the unexplained survivors' names. A second pass
-    that was stopped (``second_complete`` false) is said so, with how many mutants it ran."""
+           second_complete: bool = True, reused: frozenset = frozenset()) -> tuple[str, float, list[str], list[str]]:
+    """The Markdown report, the score, the unexplained survivors' names and those whose
+    equivalent label matched. A second pass that was stopped (``second_complete`` false) is
+    said so, with how many mutants it ran; the ``reused`` mutants (not run again) are counted."""
     second = second or {}
     rows, survivors, unexplained, stale = [], [], [], []
     totals = collections.Counter()
@@ -226,6 +290,7 @@ def report(found, labels: dict, wall_s: float | None, second: dict | None = None
             entry = labels.get(name)
             if entry and entry.get("change", "").strip() in changed_lines(text) and entry.get("kind") in LABELS:
                 counts[entry["kind"]] += 1
+                counts["not run again"] += int(name in reused)
                 survivors.append((name, outcome, text, entry["kind"], entry["why"]))
             else:
                 if entry:
@@ -247,7 +312,11 @@ def report(found, labels: dict, wall_s: float | None, second: dict | None = None
              "`[tool.mutmut]` and `[tool.zoo-mutation]` in `pyproject.toml`."
              + ("" if second_complete else f" **The second pass was stopped** after {len(second)} of its mutants "
                 "(`python -m mutation.run --second-pass` continues it): the others count with their outcome "
-                "without it, and the time above is without it."), "",
+                "without it, and the time above is without it.")
+             + (f" {totals['not run again']} of the equivalent mutants did not run again: their function is "
+                "unchanged since they last survived it (its hash, mutmut's, in `mutation/equivalent_seen.json`), and "
+                "their label still matches their diff; they count as not detected, as every equivalent mutant does. "
+                "`python -m mutation.run --all` runs every mutant." if totals["not run again"] else ""), "",
              f"**Score: {score:.1%}** of mutants detected ({totals['detected']} of {totals['total']}; "
              f"{totals['by the second pass']} of them by the second pass). Of the {totals['total'] - totals['detected']} "
              f"undetected: {totals['equivalent']} equivalent (the mutant cannot change what the code does), "
@@ -272,7 +341,14 @@ def report(found, labels: dict, wall_s: float | None, second: dict | None = None
     if stale:
         lines += ["Labels that no longer match their mutant (the code changed): "
                   + ", ".join(f"`{n}`" for n in stale), ""]
-    return "\n".join(lines), score, unexplained
+    equivalent = [name for name, _, _, kind, _ in survivors if kind == "equivalent"]
+    return "\n".join(lines), score, unexplained, equivalent
+
+
+def reused_mutants() -> frozenset:
+    """The mutants the last fresh run did not run again (:func:`run_mutmut`)."""
+    path = ROOT / "mutants" / "reused.json"
+    return frozenset(json.loads(path.read_text())) if path.exists() else frozenset()
 
 
 def main(argv=None) -> int:
@@ -285,6 +361,9 @@ def main(argv=None) -> int:
     parser.add_argument("--second-pass", action="store_true",
                         help="run only the second pass and the report, over a run whose mutmut part finished in "
                              "mutants/ (the time adds up)")
+    parser.add_argument("--all", action="store_true",
+                        help="run every mutant, also the equivalent ones whose function is unchanged since they last "
+                             "survived it")
     parser.add_argument("--times", action="store_true",
                         help="print where the last run (finished or not) spent its time, and stop")
     args = parser.parse_args(argv)
@@ -304,18 +383,23 @@ def main(argv=None) -> int:
         before = float(wall_file.read_text()) if (args.resume or args.second_pass) and wall_file.exists() else 0.0
         if not args.second_pass:
             try:
-                run_mutmut(args.children, log, resume=args.resume)
+                run_mutmut(args.children, log, resume=args.resume, reuse=not args.all)
             finally:  # an interrupted run's time counts when it resumes
                 if (ROOT / "mutants").exists():
                     wall_file.write_text(f"{before + time.perf_counter() - started:.1f}")
-        second = second_pass(outcomes(), args.children, log, ROOT / "mutants" / "second_pass_by_table.json")
+        second = second_pass(outcomes(), args.children, log, ROOT / "mutants" / "second_pass_by_table.json",
+                             reused_mutants())
         second_file.write_text(json.dumps(second))
         complete = True
         wall = before + time.perf_counter() - started
         wall_file.write_text(f"{wall:.1f}")
     labels = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
-    text, score, unexplained = report(outcomes(), labels, wall, second, complete)
+    found = outcomes()
+    text, score, unexplained, equivalent = report(found, labels, wall, second, complete, reused_mutants())
     Path(args.report).write_text(text + "\n")
+    if complete:
+        SEEN_EQUIVALENT.write_text(json.dumps(seen_equivalent(ROOT, found, equivalent), indent=0, ensure_ascii=False)
+                                   + "\n")
     print(f"mutation score {score:.1%} (required {REQUIRED_SCORE:.0%}); {len(unexplained)} unexplained survivors"
           + (f"; {wall / 60:.1f} min" if wall else "") + f"; report: {args.report}")
     return 0 if score >= REQUIRED_SCORE and not unexplained else 1
