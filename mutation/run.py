@@ -59,7 +59,7 @@ REQUIRED_SCORE = 0.90
 TABULATING_TESTS = ("tests/explorer/test_compare.py",)
 #: mutmut's exit codes by outcome (mutmut/stats.py): what counts as detected.
 DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
-#: The survivors labelled equivalent at the last full run, each with the hash of its
+#: The survivors labelled equivalent at the last complete run, each with the hash of its
 #: function's source then (mutmut's own, of the function's syntax tree):
 #: :func:`prefill_unchanged_equivalents` does not run them again while the hash holds.
 SEEN_EQUIVALENT = Path(__file__).with_name("equivalent_seen.json")

@@ -278,8 +278,7 @@ def test_a_local_cluster_is_single_threaded_worker_processes_with_the_sweeps_das
 
     settings = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0,
                 "distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
-                "distributed.admin.system-monitor.interval": "5s",
-                "distributed.worker.multiprocessing-method": "spawn" if backends.any_imported() else "fork"}
+                "distributed.admin.system-monitor.interval": "5s", "distributed.worker.multiprocessing-method": None}
     before = {name: dask.config.get(name) for name in settings}
     started, closed = [], []
 
@@ -295,7 +294,13 @@ def test_a_local_cluster_is_single_threaded_worker_processes_with_the_sweeps_das
 
     monkeypatch.setattr(distributed, "LocalCluster", Recorded)
     monkeypatch.setattr(distributed, "Client", Recorded)
-    for workers, expected in ((3, 3), (None, os.cpu_count() or 1)):
+    cores = os.cpu_count()
+    cases = ((3, 3, cores, True), (None, cores or 1, cores, False), (None, 1, None, False))
+    for workers, expected, counted, imported in cases:
+        monkeypatch.setattr(os, "cpu_count", lambda: counted)  # None where the cores cannot be counted
+        # workers forked from this process, or spawned once it has a simulator loaded
+        monkeypatch.setattr(backends, "any_imported", lambda: imported)
+        settings["distributed.worker.multiprocessing-method"] = "spawn" if imported else "fork"
         started.clear()
         closed.clear()
         with cluster.ClientScope(None, workers) as dask_client:
@@ -335,3 +340,51 @@ def test_a_scheduler_whose_workers_have_not_joined_yet_is_no_error():
     with LocalCluster(n_workers=0, processes=False, dashboard_address=":0", silence_logs=logging.CRITICAL) as empty:
         with cluster.ClientScope(empty.scheduler_address, None) as dask_client:
             assert dask_client.scheduler_info()["workers"] == {}
+
+
+def test_a_ctrl_c_while_the_local_cluster_starts_closes_it(monkeypatch):
+    """A Ctrl-C that arrives while the cluster starts is held until it is up, then stops
+    the sweep, and the cluster is closed (Dask's ``LocalCluster`` replaced by a recorder
+    that presses Ctrl-C as it starts)."""
+    import distributed
+
+    from explorer import cluster
+
+    closed = []
+
+    class Interrupted:
+        def __init__(self, *args, **kwargs):
+            os.kill(os.getpid(), signal.SIGINT)
+
+        def close(self):
+            closed.append(self)
+
+    monkeypatch.setattr(distributed, "LocalCluster", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cluster.ClientScope(None, 1)
+    assert len(closed) == 1 and isinstance(closed[0], Interrupted)
+
+
+def test_a_client_of_a_given_scheduler_gives_up_after_5_s_and_checks_its_workers_threads(monkeypatch):
+    """What the client of a given scheduler is asked (Dask's ``Client`` replaced by a
+    recorder): the address and a 5 s connection timeout, then the workers' threads."""
+    import distributed
+
+    from explorer import cluster
+
+    made = []
+
+    class Recorded:
+        def __init__(self, *args, **kwargs):
+            made.append((args, kwargs))
+
+        def scheduler_info(self):
+            return {"workers": {"tcp://10.0.0.5:4000": {"nthreads": 1}}}
+
+        def close(self):
+            made.append("closed")
+
+    monkeypatch.setattr(distributed, "Client", Recorded)
+    with cluster.ClientScope("tcp://10.0.0.5:8786", None):
+        assert made == [(("tcp://10.0.0.5:8786",), {"timeout": "5s"})]
+    assert made[-1] == "closed"
